@@ -1,0 +1,41 @@
+# standin: the Makefile is the CI contract.
+GO        ?= go
+ADDR      ?= 127.0.0.1:8080
+PKGS      := ./...
+
+.PHONY: run test generate lint fuzz bench conform check-generated
+
+## run: serve every mock with its default data set on $(ADDR)
+run:
+	$(GO) run ./cmd/standin serve --addr $(ADDR)
+
+## test: every test, race detector on
+test: lint
+	$(GO) test -race -count=1 $(PKGS)
+
+## generate: regenerate gen/ from openapi/
+generate:
+	$(GO) generate ./gen/...
+
+## lint: vet, formatting, generated code and go.mod up to date
+lint: check-generated
+	$(GO) vet $(PKGS)
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) mod tidy -diff
+
+check-generated: generate
+	@git diff --exit-code -- gen/ || { echo "gen/ is out of date: run make generate and commit"; exit 1; }
+
+## fuzz: run each fuzz target for FUZZTIME (default 30s)
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./mockserver/rocketchat -run '^$$' -fuzz FuzzRequest -fuzztime $(FUZZTIME)
+
+## bench: Go benchmarks of the hot paths
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./mockserver/...
+
+## conform: run the conformance suite against a running `make run`
+conform:
+	$(GO) run ./cmd/standin conform --target http://$(ADDR)/rocketchat --api rocketchat

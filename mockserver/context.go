@@ -1,0 +1,34 @@
+package mockserver
+
+import (
+	"context"
+	"regexp"
+)
+
+// NamespaceHeader selects the state namespace of a request. Requests without
+// it use DefaultNamespace.
+const NamespaceHeader = "X-Standin-Namespace"
+
+// DefaultNamespace is the namespace of requests that do not name one.
+const DefaultNamespace = "default"
+
+var namespacePattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// ValidNamespace reports whether ns can name a namespace: 1 to 64 letters,
+// digits, dots, dashes or underscores.
+func ValidNamespace(ns string) bool { return namespacePattern.MatchString(ns) }
+
+type namespaceKey struct{}
+
+// WithNamespace returns a context that carries the state namespace ns.
+func WithNamespace(ctx context.Context, ns string) context.Context {
+	return context.WithValue(ctx, namespaceKey{}, ns)
+}
+
+// Namespace returns the state namespace carried by ctx, or DefaultNamespace.
+func Namespace(ctx context.Context) string {
+	if ns, ok := ctx.Value(namespaceKey{}).(string); ok {
+		return ns
+	}
+	return DefaultNamespace
+}

@@ -1,0 +1,365 @@
+package mockserver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+)
+
+// DefaultBodyLimit is the largest request body accepted unless Options say
+// otherwise.
+const DefaultBodyLimit = 1 << 20
+
+// Options configure a Server. The zero value is usable.
+type Options struct {
+	// Store holds the APIs' state; nil means a new MemoryStore.
+	Store Store
+	// Logger receives one record per request; nil discards them.
+	Logger *slog.Logger
+	// BodyLimit is the largest request body in bytes; 0 means
+	// DefaultBodyLimit.
+	BodyLimit int64
+	// JournalSize is how many recent requests the journal keeps; 0 means
+	// 1000, a negative value disables the journal.
+	JournalSize int
+	// DisableCORS turns off the permissive CORS headers that let a frontend
+	// on another origin call the mock.
+	DisableCORS bool
+}
+
+// Server serves mounted APIs and the admin API.
+type Server struct {
+	store     Store
+	log       *slog.Logger
+	bodyLimit int64
+	cors      bool
+	journal   *Journal
+	apis      []*mounted
+}
+
+type mounted struct {
+	api    API
+	prefix string
+	router routers.Router
+}
+
+// New returns a Server with no APIs mounted.
+func New(opts Options) *Server {
+	s := &Server{
+		store:     opts.Store,
+		log:       opts.Logger,
+		bodyLimit: opts.BodyLimit,
+		cors:      !opts.DisableCORS,
+	}
+	if s.store == nil {
+		s.store = NewMemoryStore()
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.bodyLimit <= 0 {
+		s.bodyLimit = DefaultBodyLimit
+	}
+	switch {
+	case opts.JournalSize == 0:
+		s.journal = NewJournal(1000)
+	case opts.JournalSize > 0:
+		s.journal = NewJournal(opts.JournalSize)
+	}
+	return s
+}
+
+// Store returns the server's state store.
+func (s *Server) Store() Store { return s.store }
+
+// Journal returns the request journal, or nil if it is disabled.
+func (s *Server) Journal() *Journal { return s.journal }
+
+// Mount adds api under "/"+api.Name. It fails if the spec cannot be routed
+// or the name is taken.
+func (s *Server) Mount(api API) error {
+	if api.Name == "" || strings.ContainsAny(api.Name, "/ ") || api.Name == "__standin" {
+		return fmt.Errorf("mockserver: invalid API name %q", api.Name)
+	}
+	if api.Spec == nil || api.Handler == nil || api.WriteError == nil {
+		return fmt.Errorf("mockserver: API %q needs Spec, Handler and WriteError", api.Name)
+	}
+	if slices.ContainsFunc(s.apis, func(m *mounted) bool { return m.api.Name == api.Name }) {
+		return fmt.Errorf("mockserver: API %q mounted twice", api.Name)
+	}
+	router, err := legacy.NewRouter(api.Spec)
+	if err != nil {
+		return fmt.Errorf("mockserver: route %q: %w", api.Name, err)
+	}
+	if api.State != nil {
+		s.store.Register(*api.State)
+	}
+	s.apis = append(s.apis, &mounted{api: api, prefix: "/" + api.Name, router: router})
+	return nil
+}
+
+// APIs lists the names of the mounted APIs in mount order.
+func (s *Server) APIs() []string {
+	names := make([]string, len(s.apis))
+	for i, m := range s.apis {
+		names[i] = m.api.Name
+	}
+	return names
+}
+
+// Handler returns the handler that serves every mounted API under its
+// prefix ("/rocketchat/api/v1/login") and the admin API under /__standin/.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(AdminPrefix+"/", s.adminHandler())
+	for _, m := range s.apis {
+		mux.Handle(m.prefix+"/", http.StripPrefix(m.prefix, s.apiHandler(m)))
+	}
+	mux.HandleFunc("/{$}", s.serveIndex)
+	return s.common(mux, "")
+}
+
+// RootHandler returns the handler that serves the API called name at the
+// root of its own listener ("/api/v1/login"), for clients that cannot take a
+// path prefix. The admin API stays reachable under /__standin/.
+func (s *Server) RootHandler(name string) (http.Handler, error) {
+	i := slices.IndexFunc(s.apis, func(m *mounted) bool { return m.api.Name == name })
+	if i < 0 {
+		return nil, fmt.Errorf("mockserver: API %q is not mounted", name)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(AdminPrefix+"/", s.adminHandler())
+	mux.Handle("/", s.apiHandler(s.apis[i]))
+	return s.common(mux, name), nil
+}
+
+// serveIndex lists the mounted APIs, so that opening the server in a browser
+// shows where things are.
+func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
+	type entry struct {
+		Name string `json:"name"`
+		Path string `json:"path"`
+	}
+	list := make([]entry, len(s.apis))
+	for i, m := range s.apis {
+		list[i] = entry{m.api.Name, m.prefix}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"service": "standin", "apis": list, "admin": AdminPrefix})
+}
+
+// common wraps h with what every request gets: panic recovery, logging and
+// the journal, CORS, and the namespace.
+func (s *Server) common(h http.Handler, api string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				if !rec.wrote {
+					writeJSON(rec, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+				}
+			}
+			s.finish(r, rec, api, start)
+		}()
+		if s.cors && cors(rec, r) {
+			return
+		}
+		ns := r.Header.Get(NamespaceHeader)
+		if ns == "" {
+			ns = DefaultNamespace
+		} else if !ValidNamespace(ns) {
+			s.refuse(rec, r, &Problem{Status: http.StatusBadRequest, Kind: KindBadNamespace, Field: "header." + NamespaceHeader,
+				Rule: "pattern", Detail: "must be 1 to 64 letters, digits, dots, dashes or underscores"})
+			return
+		}
+		h.ServeHTTP(rec, r.WithContext(WithNamespace(r.Context(), ns)))
+	})
+}
+
+// refuse writes p with the error writer of the API the request is for, or as
+// plain JSON when it is for none.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, p *Problem) {
+	for _, m := range s.apis {
+		if r.URL.Path == m.prefix || strings.HasPrefix(r.URL.Path, m.prefix+"/") {
+			m.api.WriteError(w, r, p)
+			return
+		}
+	}
+	writeJSON(w, p.Status, map[string]string{"error": p.Error()})
+}
+
+// apiHandler runs the pipeline of one API: body limit, route, authenticate,
+// validate, then the API's own handler.
+func (s *Server) apiHandler(m *mounted) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rec, ok := w.(*recorder); ok {
+			rec.api = m.api.Name
+		}
+		fail := func(err error) { m.api.WriteError(w, r, err) }
+
+		if err := s.readBody(w, r); err != nil {
+			fail(err)
+			return
+		}
+		route, params, err := m.router.FindRoute(r)
+		if err != nil {
+			fail(routeProblem(r, err))
+			return
+		}
+		ctx := r.Context()
+		if sec := security(m.api.Spec, route.Operation); len(sec) > 0 && m.api.Authenticate != nil {
+			authCtx, err := m.api.Authenticate(r, sec)
+			if err != nil {
+				var p *Problem
+				if !errors.As(err, &p) {
+					p = &Problem{Status: http.StatusUnauthorized, Kind: KindUnauthorized, Detail: err.Error(), Err: err}
+				}
+				fail(p)
+				return
+			}
+			ctx = authCtx
+		}
+		if p := validateRequest(ctx, r, route, params); p != nil {
+			fail(p)
+			return
+		}
+		m.api.Handler.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// readBody reads the whole body up to the limit, so that an oversized body
+// is refused before any work, and leaves it re-readable for validation and
+// the handler.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) error {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.bodyLimit))
+	_ = r.Body.Close()
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return &Problem{Status: http.StatusRequestEntityTooLarge, Kind: KindTooLarge, Field: "body", Rule: "maxLength",
+				Detail: fmt.Sprintf("request body is larger than %d bytes", s.bodyLimit), Err: err}
+		}
+		return &Problem{Status: http.StatusBadRequest, Kind: KindInvalid, Field: "body", Detail: "request body could not be read", Err: err}
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	r.ContentLength = int64(len(body))
+	if rec, ok := w.(*recorder); ok {
+		rec.reqBody = body
+	}
+	return nil
+}
+
+func routeProblem(r *http.Request, err error) *Problem {
+	if errors.Is(err, routers.ErrMethodNotAllowed) {
+		return &Problem{Status: http.StatusMethodNotAllowed, Kind: KindMethodNotAllowed,
+			Detail: fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path), Err: err}
+	}
+	return &Problem{Status: http.StatusNotFound, Kind: KindNotFound,
+		Detail: fmt.Sprintf("no operation at %s %s", r.Method, r.URL.Path), Err: err}
+}
+
+// security returns the requirements that apply to op: its own, or the
+// document's when it declares none. An empty result means unsecured; so does
+// a list containing an empty requirement (security is optional).
+func security(doc *openapi3.T, op *openapi3.Operation) openapi3.SecurityRequirements {
+	sec := doc.Security
+	if op.Security != nil {
+		sec = *op.Security
+	}
+	for _, req := range sec {
+		if len(req) == 0 {
+			return nil
+		}
+	}
+	return sec
+}
+
+// finish logs the request and adds it to the journal.
+func (s *Server) finish(r *http.Request, rec *recorder, api string, start time.Time) {
+	if rec.api != "" {
+		api = rec.api
+	}
+	d := time.Since(start)
+	ns := Namespace(r.Context())
+	if v := r.Header.Get(NamespaceHeader); v != "" {
+		ns = v
+	}
+	level := slog.LevelInfo
+	if rec.status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.LogAttrs(r.Context(), level, "request",
+		slog.String("api", api), slog.String("namespace", ns),
+		slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Int("status", rec.status), slog.Duration("duration", d))
+	if s.journal != nil && !strings.HasPrefix(r.URL.Path, AdminPrefix+"/") {
+		s.journal.add(Entry{
+			Time: start.UTC(), API: api, Namespace: ns, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+			Status: rec.status, Duration: d, RequestBody: clip(rec.reqBody), ResponseBody: clip(rec.body.Bytes()),
+		})
+	}
+}
+
+// recorder remembers what was written, for logs and the journal.
+type recorder struct {
+	http.ResponseWriter
+	status  int
+	wrote   bool
+	api     string
+	reqBody []byte
+	body    bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.wrote {
+		return
+	}
+	r.status, r.wrote = code, true
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	if room := journalBodyLimit - r.body.Len(); room > 0 {
+		r.body.Write(b[:min(room, len(b))])
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Serve runs srv on ln until ctx is done, then shuts down gracefully, giving
+// requests in flight up to grace to finish.
+func Serve(ctx context.Context, ln net.Listener, srv *http.Server, grace time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("mockserver: shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,102 @@
+package mockserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// validationOptions checks parameters and bodies only: authentication is the
+// API's own step, run before validation as the real servers do.
+var validationOptions = &openapi3filter.Options{
+	AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+	SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
+}
+
+// validateRequest checks r against route and turns the first violation into a
+// *Problem that names the field and the rule.
+func validateRequest(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string) *Problem {
+	in := &openapi3filter.RequestValidationInput{
+		Request:    r,
+		PathParams: params,
+		Route:      route,
+		Options:    validationOptions,
+	}
+	err := openapi3filter.ValidateRequest(ctx, in)
+	if err == nil {
+		return nil
+	}
+	return requestProblem(err)
+}
+
+// requestProblem describes a kin-openapi request error as a Problem.
+func requestProblem(err error) *Problem {
+	p := &Problem{Status: http.StatusBadRequest, Kind: KindInvalid, Err: err}
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) {
+		p.Detail = err.Error()
+		return p
+	}
+	switch {
+	case re.Parameter != nil:
+		p.Field = re.Parameter.In + "." + re.Parameter.Name
+	case re.RequestBody != nil:
+		p.Field = "body"
+	}
+	var se *openapi3.SchemaError
+	var pe *openapi3filter.ParseError
+	switch {
+	case errors.As(err, &se):
+		if ptr := se.JSONPointer(); len(ptr) > 0 {
+			p.Field += "." + strings.Join(ptr, ".")
+		}
+		p.Rule = se.SchemaField
+		p.Detail = se.Reason
+	case errors.Is(err, openapi3filter.ErrInvalidRequired):
+		p.Rule = "required"
+		p.Detail = "is required"
+	case errors.Is(err, openapi3filter.ErrInvalidEmptyValue):
+		p.Rule = "allowEmptyValue"
+		p.Detail = "must not be empty"
+	case errors.As(err, &pe):
+		p.Rule = "syntax"
+		p.Detail = parseDetail(pe)
+	default:
+		p.Detail = re.Reason
+		if p.Detail == "" && re.Err != nil {
+			p.Detail = re.Err.Error()
+		}
+	}
+	if p.Rule == "required" && p.Field != "" && se != nil {
+		// kin-openapi reports a missing property on its parent object;
+		// name the property itself, which is what a client needs to fix.
+		if name, ok := strings.CutPrefix(se.Reason, "property \""); ok {
+			if name, _, ok := strings.Cut(name, "\""); ok {
+				p.Field += "." + name
+				p.Detail = "is required"
+			}
+		}
+	}
+	return p
+}
+
+func parseDetail(pe *openapi3filter.ParseError) string {
+	root := pe.RootCause()
+	if root == nil {
+		return pe.Error()
+	}
+	msg := root.Error()
+	switch pe.Kind {
+	case openapi3filter.KindInvalidFormat:
+		return fmt.Sprintf("malformed value: %s", msg)
+	case openapi3filter.KindUnsupportedFormat:
+		return fmt.Sprintf("unsupported content: %s", msg)
+	}
+	return msg
+}

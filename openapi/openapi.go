@@ -1,0 +1,97 @@
+package openapi
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+//go:embed *.yaml
+var files embed.FS
+
+// ErrUnknownAPI is returned for an API name that has no embedded spec.
+var ErrUnknownAPI = errors.New("unknown API")
+
+// Names lists the APIs with an embedded spec, sorted.
+func Names() []string {
+	entries, _ := fs.ReadDir(files, ".")
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Raw returns the spec of api as written.
+func Raw(api string) ([]byte, error) {
+	b, err := files.ReadFile(api + ".yaml")
+	if err != nil {
+		return nil, fmt.Errorf("openapi: %w %q", ErrUnknownAPI, api)
+	}
+	return b, nil
+}
+
+type loaded struct {
+	once sync.Once
+	doc  *openapi3.T
+	err  error
+}
+
+var cache sync.Map // api name -> *loaded
+
+// Load parses the spec of api once and returns the shared document. Its
+// servers list is cleared so that routers match paths relative to wherever
+// the API is mounted. Callers must not modify the document.
+func Load(api string) (*openapi3.T, error) {
+	v, _ := cache.LoadOrStore(api, &loaded{})
+	l := v.(*loaded)
+	l.once.Do(func() { l.doc, l.err = parse(api) })
+	return l.doc, l.err
+}
+
+// MustLoad is Load for specs known to be embedded; it panics on error.
+func MustLoad(api string) *openapi3.T {
+	doc, err := Load(api)
+	if err != nil {
+		panic(err)
+	}
+	return doc
+}
+
+func parse(api string) (*openapi3.T, error) {
+	raw, err := Raw(api)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: parse %s.yaml: %w", api, err)
+	}
+	doc.Servers = nil
+	return doc, nil
+}
+
+// Validate checks the spec of api against the OpenAPI 3 rules, including
+// every example against its schema.
+func Validate(ctx context.Context, api string) error {
+	raw, err := Raw(api)
+	if err != nil {
+		return err
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		return fmt.Errorf("openapi: parse %s.yaml: %w", api, err)
+	}
+	if err := doc.Validate(ctx, openapi3.EnableExamplesValidation()); err != nil {
+		return fmt.Errorf("openapi: %s.yaml: %w", api, err)
+	}
+	return nil
+}
