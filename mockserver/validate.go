@@ -73,15 +73,8 @@ func requestProblem(err error) *Problem {
 			p.Detail = re.Err.Error()
 		}
 	}
-	if p.Rule == "required" && p.Field != "" && se != nil {
-		// kin-openapi reports a missing property on its parent object;
-		// name the property itself, which is what a client needs to fix.
-		if name, ok := strings.CutPrefix(se.Reason, "property \""); ok {
-			if name, _, ok := strings.Cut(name, "\""); ok {
-				p.Field += "." + name
-				p.Detail = "is required"
-			}
-		}
+	if p.Rule == "required" {
+		p.Detail = "is required"
 	}
 	return p
 }
@@ -94,6 +87,9 @@ func parseDetail(pe *openapi3filter.ParseError) string {
 	msg := root.Error()
 	switch pe.Kind {
 	case openapi3filter.KindInvalidFormat:
+		if pe.Reason != "" {
+			return fmt.Sprintf("malformed value %q: %s", fmt.Sprint(pe.Value), pe.Reason)
+		}
 		return fmt.Sprintf("malformed value: %s", msg)
 	case openapi3filter.KindUnsupportedFormat:
 		return fmt.Sprintf("unsupported content: %s", msg)

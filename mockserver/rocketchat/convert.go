@@ -1,0 +1,209 @@
+package rocketchat
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	gen "github.com/standin/standin/gen/rocketchat"
+)
+
+// This file turns state into the generated wire types, and query strings
+// (paging, sort, query) into what the rules need.
+
+func ptr[T any](v T) *T { return &v }
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (r *Room) wire() gen.Room {
+	out := gen.Room{
+		UnderscoreId: r.ID, T: gen.RoomT(r.Type), Name: ptr(r.Name), Fname: ptr(r.Name),
+		U:  gen.UserRef{UnderscoreId: r.Creator.ID, Username: r.Creator.Username},
+		Ts: r.Created, UnderscoreUpdatedAt: r.Updated, Msgs: r.Msgs, UsersCount: r.usersCount(),
+		Ro: r.ReadOnly, Default: r.Default, SysMes: ptr(true), Broadcast: ptr(r.Broadcast),
+		Encrypted: ptr(r.Encrypted), Topic: optional(r.Topic), Description: optional(r.Description),
+	}
+	if r.Archived {
+		out.Archived = ptr(true)
+	}
+	if r.Custom != nil {
+		out.CustomFields = ptr(r.Custom)
+	} else {
+		out.CustomFields = &map[string]any{}
+	}
+	return out
+}
+
+func wireRooms(rooms []*Room) []gen.Room {
+	out := make([]gen.Room, len(rooms))
+	for i, r := range rooms {
+		out[i] = r.wire()
+	}
+	return out
+}
+
+func (u *User) wire() gen.User {
+	return gen.User{
+		UnderscoreId: u.ID, Username: u.Username, Name: ptr(u.Name), Active: u.Active,
+		Roles: slices.Clone(u.Roles), Type: gen.UserType(u.Type), Status: ptr(u.Status),
+		Emails:    &[]gen.UserEmail{{Address: u.Email, Verified: u.Verified}},
+		CreatedAt: ptr(u.CreatedAt), UnderscoreUpdatedAt: ptr(u.UpdatedAt), Nickname: optional(u.Nickname),
+	}
+}
+
+func (u *User) member() gen.Member {
+	return gen.Member{UnderscoreId: u.ID, Username: u.Username, Name: ptr(u.Name), Status: u.Status,
+		UnderscoreUpdatedAt: ptr(u.UpdatedAt), Nickname: optional(u.Nickname)}
+}
+
+func (p *Permission) wire() gen.Permission {
+	roles := slices.Clone(p.Roles)
+	if roles == nil {
+		roles = []string{}
+	}
+	return gen.Permission{UnderscoreId: p.ID, Roles: roles, UnderscoreUpdatedAt: ptr(p.Updated)}
+}
+
+// roomRoles lists the members of r that hold a room role, by username.
+func (s *State) roomRoles(r *Room) []gen.RoomRoles {
+	out := []gen.RoomRoles{}
+	for _, u := range s.members(r) {
+		sub := r.Subs[u.ID]
+		if len(sub.Roles) == 0 {
+			continue
+		}
+		roles := make([]gen.RoomRolesRoles, len(sub.Roles))
+		for i, role := range sub.Roles {
+			roles[i] = gen.RoomRolesRoles(role)
+		}
+		out = append(out, gen.RoomRoles{Rid: r.ID, Roles: roles,
+			U: gen.RoomRolesUser{UnderscoreId: u.ID, Username: u.Username, Name: ptr(u.Name)}})
+	}
+	return out
+}
+
+// Paging defaults of a stock server: API_Default_Count and
+// API_Upper_Count_Limit.
+const (
+	defaultCount = 50
+	maxCount     = 100
+)
+
+// page is one page of a listing, as the server computes it.
+type page struct{ count, offset int }
+
+func paging(count, offset *int) page {
+	p := page{count: defaultCount}
+	if count != nil {
+		p.count = min(*count, maxCount)
+	}
+	if offset != nil {
+		p.offset = *offset
+	}
+	return p
+}
+
+// cut returns the page's items and the total before paging. A count of 0
+// returns everything from offset on, as the server's infinite count does.
+func cut[T any](items []T, p page) ([]T, int) {
+	total := len(items)
+	lo := min(p.offset, total)
+	hi := total
+	if p.count > 0 {
+		hi = min(lo+p.count, total)
+	}
+	out := items[lo:hi]
+	if out == nil {
+		out = []T{}
+	}
+	return out, total
+}
+
+// sortSpec parses the sort param, a JSON object such as {"username":1},
+// against the fields a listing can be sorted by.
+func sortSpec(raw *string, allowed ...string) (field string, desc bool, err error) {
+	if raw == nil || *raw == "" {
+		return "", false, nil
+	}
+	var spec map[string]int
+	bad := fail("error-invalid-sort", fmt.Sprintf("Invalid sort parameter provided: %q", *raw))
+	if json.Unmarshal([]byte(*raw), &spec) != nil || len(spec) != 1 {
+		return "", false, bad
+	}
+	for f, dir := range spec {
+		if !slices.Contains(allowed, f) || (dir != 1 && dir != -1) {
+			return "", false, bad
+		}
+		field, desc = f, dir == -1
+	}
+	return field, desc, nil
+}
+
+// sortBy orders items by the text key chooses, reversed when desc.
+func sortBy[T any](items []T, desc bool, key func(T) string) {
+	slices.SortStableFunc(items, func(a, b T) int {
+		c := strings.Compare(strings.ToLower(key(a)), strings.ToLower(key(b)))
+		if desc {
+			return -c
+		}
+		return c
+	})
+}
+
+// userQuery parses users.list's query param: a JSON object of exact matches
+// on username, name, active, type or status, or of a role held.
+func userQuery(raw *string) (func(*User) bool, error) {
+	if raw == nil || *raw == "" {
+		return func(*User) bool { return true }, nil
+	}
+	var q map[string]any
+	bad := func(why string) error {
+		return fail("error-invalid-query", fmt.Sprintf("Invalid query parameter provided: %q: %s", *raw, why))
+	}
+	if err := json.Unmarshal([]byte(*raw), &q); err != nil {
+		return nil, bad("not a JSON object")
+	}
+	for k, v := range q {
+		switch k {
+		case "username", "name", "type", "status", "roles":
+			if _, ok := v.(string); !ok {
+				return nil, bad(k + " must be a string")
+			}
+		case "active":
+			if _, ok := v.(bool); !ok {
+				return nil, bad("active must be a boolean")
+			}
+		default:
+			return nil, bad("field " + k + " is not supported")
+		}
+	}
+	return func(u *User) bool {
+		for k, v := range q {
+			var ok bool
+			switch k {
+			case "username":
+				ok = u.Username == v
+			case "name":
+				ok = u.Name == v
+			case "type":
+				ok = u.Type == v
+			case "status":
+				ok = u.Status == v
+			case "roles":
+				ok = slices.Contains(u.Roles, v.(string))
+			case "active":
+				ok = u.Active == v
+			}
+			if !ok {
+				return false
+			}
+		}
+		return true
+	}, nil
+}

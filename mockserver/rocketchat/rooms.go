@@ -1,0 +1,256 @@
+package rocketchat
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	gen "github.com/standin/standin/gen/rocketchat"
+)
+
+// channels.* and groups.* share their behaviour; they differ in the room
+// type they accept and the key their response uses. The helpers here do
+// the work once for both; the methods below only pick the type and wrap
+// the result.
+
+// roomInfo returns the room ref names, of type t.
+func (s *Server) roomInfo(ctx context.Context, t string, ref RoomRef) (gen.Room, error) {
+	var out gen.Room
+	err := s.view(ctx, func(st *State, me *User) error {
+		r, err := st.findRoom(me, ref, t)
+		if err != nil {
+			return err
+		}
+		out = r.wire()
+		return nil
+	})
+	return out, err
+}
+
+// roomCreate creates a room of type t.
+func (s *Server) roomCreate(ctx context.Context, t string, b *gen.RoomCreateRequest) (gen.Room, error) {
+	if b == nil {
+		return gen.Room{}, errEmptyBody
+	}
+	in := RoomInput{Name: b.Name, ReadOnly: b.ReadOnly != nil && *b.ReadOnly, ExcludeSelf: b.ExcludeSelf != nil && *b.ExcludeSelf}
+	if b.Members != nil {
+		in.Members = *b.Members
+	}
+	if b.CustomFields != nil {
+		in.Custom = *b.CustomFields
+	}
+	if x := b.ExtraData; x != nil {
+		in.Broadcast = x.Broadcast != nil && *x.Broadcast
+		in.Encrypted = x.Encrypted != nil && *x.Encrypted
+	}
+	var out gen.Room
+	err := s.update(ctx, func(st *State, me *User, now time.Time) error {
+		r, err := st.createRoom(me, t, in, now)
+		if err != nil {
+			return err
+		}
+		out = r.wire()
+		return nil
+	})
+	return out, err
+}
+
+// roomInvite adds the users the body names to a room of type t.
+func (s *Server) roomInvite(ctx context.Context, t string, b *gen.RoomInviteRequest) (gen.Room, error) {
+	if b == nil {
+		return gen.Room{}, errEmptyBody
+	}
+	list := InviteList{UserID: deref(b.UserId), Username: deref(b.Username), User: deref(b.User)}
+	if b.UserIds != nil {
+		list.UserIDs = *b.UserIds
+	}
+	if b.Usernames != nil {
+		list.Usernames = *b.Usernames
+	}
+	var out gen.Room
+	err := s.update(ctx, func(st *State, me *User, now time.Time) error {
+		r, err := st.findRoom(me, roomRef(b.RoomId, b.RoomName), t)
+		if err != nil {
+			return err
+		}
+		users, err := st.resolveInvitees(list)
+		if err != nil {
+			return err
+		}
+		if _, err := st.invite(me, r, users, now); err != nil {
+			return err
+		}
+		out = r.wire()
+		return nil
+	})
+	return out, err
+}
+
+// roomUser runs op on a room of type t and the user the body names.
+func (s *Server) roomUser(ctx context.Context, t string, b *gen.RoomUserRequest,
+	op func(st *State, me *User, r *Room, target *User, now time.Time) error) (gen.Room, error) {
+	if b == nil {
+		return gen.Room{}, errEmptyBody
+	}
+	var out gen.Room
+	err := s.update(ctx, func(st *State, me *User, now time.Time) error {
+		r, err := st.findRoom(me, roomRef(b.RoomId, b.RoomName), t)
+		if err != nil {
+			return err
+		}
+		target, err := st.findUser(UserRef{ID: deref(b.UserId), Username: deref(b.Username)})
+		if err != nil {
+			return err
+		}
+		if err := op(st, me, r, target, now); err != nil {
+			return err
+		}
+		out = r.wire()
+		return nil
+	})
+	return out, err
+}
+
+// roomSelf runs op on a room of type t for the caller (join, leave, delete).
+func (s *Server) roomSelf(ctx context.Context, t string, ref RoomRef, body bool,
+	op func(st *State, me *User, r *Room, now time.Time) error) (gen.Room, error) {
+	if !body {
+		return gen.Room{}, errEmptyBody
+	}
+	var out gen.Room
+	err := s.update(ctx, func(st *State, me *User, now time.Time) error {
+		r, err := st.findRoom(me, ref, t)
+		if err != nil {
+			return err
+		}
+		if err := op(st, me, r, now); err != nil {
+			return err
+		}
+		out = r.wire()
+		return nil
+	})
+	return out, err
+}
+
+func changeRoleOp(c roleChange) func(*State, *User, *Room, *User, time.Time) error {
+	return func(st *State, me *User, r *Room, target *User, now time.Time) error {
+		return st.changeRole(me, r, target, c, now)
+	}
+}
+
+func kickOp(st *State, me *User, r *Room, target *User, now time.Time) error {
+	return st.kick(me, r, target, now)
+}
+
+func joinOp(st *State, me *User, r *Room, now time.Time) error  { return st.join(me, r, now) }
+func leaveOp(st *State, me *User, r *Room, now time.Time) error { return st.leave(me, r, now) }
+func deleteOp(st *State, me *User, r *Room, _ time.Time) error  { return st.deleteRoom(me, r) }
+
+// memberQuery is what channels.members and groups.members take.
+type memberQuery struct {
+	ref           RoomRef
+	filter        string
+	status        []string
+	count, offset *int
+	sort          *string
+}
+
+// roomMembers lists one page of a room's members.
+func (s *Server) roomMembers(ctx context.Context, t string, q memberQuery) ([]gen.Member, page, int, error) {
+	_, desc, err := sortSpec(q.sort, "username")
+	if err != nil {
+		return nil, page{}, 0, err
+	}
+	pg := paging(q.count, q.offset)
+	var out []gen.Member
+	var total int
+	err = s.view(ctx, func(st *State, me *User) error {
+		r, err := st.findRoom(me, q.ref, t)
+		if err != nil {
+			return err
+		}
+		if !st.canAccess(me, r) || (r.Broadcast && !st.can(me, "view-broadcast-member-list", r)) {
+			return errForbidden
+		}
+		filter := strings.ToLower(q.filter)
+		var users []*User
+		for _, u := range st.members(r) {
+			if len(q.status) > 0 && !slices.Contains(q.status, u.Status) {
+				continue
+			}
+			if filter != "" && !strings.Contains(strings.ToLower(u.Username), filter) && !strings.Contains(strings.ToLower(u.Name), filter) {
+				continue
+			}
+			users = append(users, u)
+		}
+		sortBy(users, desc, func(u *User) string { return u.Username })
+		var items []*User
+		items, total = cut(users, pg)
+		out = make([]gen.Member, len(items))
+		for i, u := range items {
+			out[i] = u.member()
+		}
+		return nil
+	})
+	return out, pg, total, err
+}
+
+// roomList lists one page of rooms of type t: every public channel the
+// caller may see, or only the rooms the caller is in when joined is set.
+func (s *Server) roomList(ctx context.Context, t string, joined bool, count, offset *int, sort *string) ([]gen.Room, page, int, error) {
+	field, desc, err := sortSpec(sort, "name", "ts", "_updatedAt", "usersCount")
+	if err != nil {
+		return nil, page{}, 0, err
+	}
+	pg := paging(count, offset)
+	var out []gen.Room
+	var total int
+	err = s.view(ctx, func(st *State, me *User) error {
+		if !joined && t == TypeChannel && !st.can(me, "view-c-room", nil) && !st.can(me, "view-joined-room", nil) {
+			return errForbidden
+		}
+		onlyJoined := joined || t == TypeGroup || !st.can(me, "view-c-room", nil)
+		rooms := st.sortedRooms(func(r *Room) bool {
+			_, member := r.Subs[me.ID]
+			return r.Type == t && (member || !onlyJoined)
+		})
+		switch field {
+		case "name":
+			sortBy(rooms, desc, func(r *Room) string { return r.Name })
+		case "ts":
+			sortBy(rooms, desc, func(r *Room) string { return r.Created.Format(time.RFC3339Nano) })
+		case "_updatedAt":
+			sortBy(rooms, desc, func(r *Room) string { return r.Updated.Format(time.RFC3339Nano) })
+		case "usersCount":
+			slices.SortStableFunc(rooms, func(a, b *Room) int {
+				if desc {
+					return b.usersCount() - a.usersCount()
+				}
+				return a.usersCount() - b.usersCount()
+			})
+		}
+		var items []*Room
+		items, total = cut(rooms, pg)
+		out = wireRooms(items)
+		return nil
+	})
+	return out, pg, total, err
+}
+
+// roomRolesOf lists who holds a room role in a room of type t.
+func (s *Server) roomRolesOf(ctx context.Context, t string, ref RoomRef) ([]gen.RoomRoles, error) {
+	var out []gen.RoomRoles
+	err := s.view(ctx, func(st *State, me *User) error {
+		r, err := st.findRoom(me, ref, t)
+		if err != nil {
+			return err
+		}
+		if !st.canAccess(me, r) {
+			return errForbidden
+		}
+		out = st.roomRoles(r)
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,438 @@
+package rocketchat
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// This file holds the business rules, written against State alone so that
+// they read like the reference (§5, §6) and can be tested without HTTP.
+// Every function makes all its checks before its first change to the state.
+
+// RoomRef names a room by id or name, as the roomId/roomName params do.
+type RoomRef struct{ ID, Name string }
+
+// UserRef names a user by id or username.
+type UserRef struct{ ID, Username string }
+
+var errRoomParam = fail("error-roomid-param-not-provided", "The parameter \"roomId\" or \"roomName\" is required")
+
+// kindName is how error messages name a room type.
+func kindName(t string) string {
+	if t == TypeGroup {
+		return "group"
+	}
+	return "channel"
+}
+
+// findRoom resolves ref to a room of type t that caller can access, with the
+// errors channels.* and groups.* give: a room of the other type is "not
+// found", which is why private rooms need groups.*.
+func (s *State) findRoom(caller *User, ref RoomRef, t string) (*Room, error) {
+	if ref.ID == "" && ref.Name == "" {
+		return nil, errRoomParam
+	}
+	var r *Room
+	if ref.ID != "" {
+		r = s.Rooms[ref.ID]
+	} else {
+		r = s.roomByName(ref.Name)
+	}
+	notFound := ErrRoomNotFound.with(fmt.Sprintf("The required \"roomId\" or \"roomName\" param provided does not match any %s", kindName(t)))
+	if r == nil || r.Type != t {
+		return nil, notFound
+	}
+	if t == TypeGroup && !s.canAccess(caller, r) {
+		return nil, notFound
+	}
+	return r, nil
+}
+
+// findAnyRoom resolves a room id for rooms.info: any type the caller can see.
+func (s *State) findAnyRoom(caller *User, id string) (*Room, error) {
+	if id == "" {
+		return nil, errRoomParam
+	}
+	r := s.Rooms[id]
+	if r == nil {
+		return nil, ErrRoomNotFound.with("The required \"roomId\" param provided does not match any room")
+	}
+	if !s.canAccess(caller, r) {
+		return nil, ErrNotAllowed.withMethod("rooms.info")
+	}
+	return r, nil
+}
+
+// findUser resolves a user reference, as getUserFromParams does.
+func (s *State) findUser(ref UserRef) (*User, error) {
+	var u *User
+	switch {
+	case ref.ID != "":
+		u = s.Users[ref.ID]
+	case ref.Username != "":
+		u = s.userByName(ref.Username)
+	default:
+		return nil, fail("error-user-param-not-provided", "The required \"userId\" or \"username\" param was not provided")
+	}
+	if u == nil {
+		return nil, fail("error-invalid-user", "The required \"userId\" or \"username\" param provided does not match any users")
+	}
+	return u, nil
+}
+
+// InviteList is every way channels.invite and groups.invite name users.
+type InviteList struct {
+	UserID    string
+	Username  string
+	User      string // legacy alias of Username
+	UserIDs   []string
+	Usernames []string
+}
+
+func (l InviteList) empty() bool {
+	return l.UserID == "" && l.Username == "" && l.User == "" && len(l.UserIDs) == 0 && len(l.Usernames) == 0
+}
+
+// resolveInvitees merges and de-duplicates the list. Unknown ids are dropped
+// silently; an unknown username is an error (reference §5).
+func (s *State) resolveInvitees(l InviteList) ([]*User, error) {
+	if l.empty() {
+		return nil, fail("error-users-params-not-provided", "Please provide \"userId\" or \"username\" or \"userIds\" or \"usernames\" as param")
+	}
+	seen := map[string]bool{}
+	var out []*User
+	add := func(u *User) {
+		if u != nil && !seen[u.ID] {
+			seen[u.ID] = true
+			out = append(out, u)
+		}
+	}
+	ids := slices.Clone(l.UserIDs)
+	if l.UserID != "" {
+		ids = append([]string{l.UserID}, ids...)
+	}
+	for _, id := range ids {
+		add(s.Users[id])
+	}
+	names := slices.Clone(l.Usernames)
+	for _, n := range []string{l.Username, l.User} {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	for _, n := range names {
+		u := s.userByName(n)
+		if u == nil {
+			return nil, ErrUserNotFound
+		}
+		add(u)
+	}
+	return out, nil
+}
+
+// invite adds users to room r for caller (addUsersToRoom): members are
+// skipped, so re-inviting is a no-op. It returns how many joined.
+func (s *State) invite(caller *User, r *Room, users []*User, now time.Time) (int, error) {
+	if len(users) == 0 {
+		if r.Type == TypeGroup {
+			return 0, fail("error-empty-invite-list", "Cannot invite if no valid users are provided")
+		}
+		// The server swaps the two arguments here; clients see them swapped.
+		return 0, &Error{Status: http.StatusBadRequest, Raw: "invalid-user-invite-list", Type: "Cannot invite if no users are provided"}
+	}
+	if r.Type == TypeDirect {
+		return 0, fail("error-cant-invite-for-direct-room", "Can't invite user to direct rooms")
+	}
+	_, member := r.Subs[caller.ID]
+	allowed := (member && s.can(caller, "add-user-to-joined-room", r)) ||
+		(r.Type == TypeChannel && s.can(caller, "add-user-to-any-c-room", nil)) ||
+		(r.Type == TypeGroup && s.can(caller, "add-user-to-any-p-room", nil))
+	if !allowed {
+		return 0, ErrNotAllowed.withMethod("addUsersToRoom")
+	}
+	if r.Archived {
+		return 0, fail("error-room-archived", fmt.Sprintf("The %s, %s, is archived", kindName(r.Type), r.Name))
+	}
+	added := 0
+	for _, u := range users {
+		if _, ok := r.Subs[u.ID]; ok {
+			continue
+		}
+		r.Subs[u.ID] = &Subscription{UserID: u.ID, Roles: []string{}, Joined: now}
+		added++
+	}
+	if added > 0 {
+		r.Updated = now
+	}
+	return added, nil
+}
+
+// kick removes target from r for caller (removeUserFromRoom, §6.3).
+func (s *State) kick(caller *User, r *Room, target *User, now time.Time) error {
+	const method = "removeUserFromRoom"
+	if !s.can(caller, "remove-user", r) {
+		return ErrNotAllowed.withMethod(method)
+	}
+	anyRoom := "kick-user-from-any-" + r.Type + "-room"
+	if !s.can(caller, anyRoom, nil) && !s.canAccess(caller, r) {
+		return ErrRoomNotFound.withMethod(method)
+	}
+	if _, ok := r.Subs[target.ID]; !ok {
+		return ErrUserNotInRoom.withMethod(method)
+	}
+	if r.hasRole(target.ID, RoleOwner) && len(r.owners()) == 1 {
+		return ErrYouAreLastOwner.withMethod(method)
+	}
+	delete(r.Subs, target.ID)
+	r.Updated = now
+	return nil
+}
+
+// join adds caller to the public channel r.
+func (s *State) join(caller *User, r *Room, now time.Time) error {
+	if r.Archived {
+		return fail("error-room-archived", fmt.Sprintf("The channel, %s, is archived", r.Name))
+	}
+	if _, ok := r.Subs[caller.ID]; ok {
+		return nil
+	}
+	if !s.can(caller, "view-c-room", nil) {
+		return ErrNotAllowed.withMethod("joinRoom")
+	}
+	r.Subs[caller.ID] = &Subscription{UserID: caller.ID, Roles: []string{}, Joined: now}
+	r.Updated = now
+	return nil
+}
+
+// leave removes caller from r; the last owner must hand over first.
+func (s *State) leave(caller *User, r *Room, now time.Time) error {
+	if _, ok := r.Subs[caller.ID]; !ok {
+		return ErrUserNotInRoom.with("You are not in this room").withMethod("leaveRoom")
+	}
+	if r.hasRole(caller.ID, RoleOwner) && len(r.owners()) == 1 {
+		return ErrYouAreLastOwner.withMethod("leaveRoom")
+	}
+	delete(r.Subs, caller.ID)
+	r.Updated = now
+	return nil
+}
+
+// deleteRoom removes r for caller (delete-c / delete-p).
+func (s *State) deleteRoom(caller *User, r *Room) error {
+	if !s.can(caller, "delete-"+r.Type, r) {
+		return ErrNotAllowed.withMethod("eraseRoom")
+	}
+	delete(s.Rooms, r.ID)
+	return nil
+}
+
+// roleChange describes addOwner, removeOwner, addModerator and
+// removeModerator: which permission they need and which errors they give.
+type roleChange struct {
+	role, permission, method string
+	add                      bool
+	notMember                *Error // target not in the room
+	already                  *Error // adding a role held / removing one not held
+	last                     *Error // removing the last holder, if that is refused
+}
+
+var (
+	addOwner = roleChange{role: RoleOwner, permission: "set-owner", method: "addRoomOwner", add: true,
+		notMember: ErrUserNotInRoom, already: ErrAlreadyOwner}
+	removeOwner = roleChange{role: RoleOwner, permission: "set-owner", method: "removeRoomOwner",
+		notMember: fail("error-invalid-room", "Invalid room"), already: ErrNotOwner, last: ErrLastOwner}
+	addModerator = roleChange{role: RoleModerator, permission: "set-moderator", method: "addRoomModerator", add: true,
+		notMember: ErrUserNotInRoom, already: ErrAlreadyModerator}
+	removeModerator = roleChange{role: RoleModerator, permission: "set-moderator", method: "removeRoomModerator",
+		notMember: ErrUserNotInRoom, already: ErrNotModerator}
+)
+
+// changeRole applies c to target in r for caller (§6.4).
+func (s *State) changeRole(caller *User, r *Room, target *User, c roleChange, now time.Time) error {
+	if !s.can(caller, c.permission, r) {
+		return ErrNotAllowed.withMethod(c.method)
+	}
+	sub, ok := r.Subs[target.ID]
+	if !ok {
+		return c.notMember.withMethod(c.method)
+	}
+	has := slices.Contains(sub.Roles, c.role)
+	if has == c.add {
+		return c.already.withMethod(c.method)
+	}
+	if !c.add && c.last != nil && len(r.owners()) == 1 {
+		return c.last.withMethod(c.method)
+	}
+	if c.add {
+		sub.Roles = append(sub.Roles, c.role)
+	} else {
+		sub.Roles = slices.DeleteFunc(slices.Clone(sub.Roles), func(x string) bool { return x == c.role })
+	}
+	r.Updated = now
+	return nil
+}
+
+// RoomInput is what channels.create and groups.create accept.
+type RoomInput struct {
+	Name        string
+	Members     []string // usernames
+	ReadOnly    bool
+	ExcludeSelf bool
+	Broadcast   bool
+	Encrypted   bool
+	Custom      map[string]any
+}
+
+// createRoom creates a room of type t owned by caller.
+func (s *State) createRoom(caller *User, t string, in RoomInput, now time.Time) (*Room, error) {
+	if !s.can(caller, "create-"+t, nil) {
+		return nil, errForbidden
+	}
+	if s.roomByName(in.Name) != nil {
+		return nil, ErrDuplicateName.with(fmt.Sprintf("A channel with name '%s' exists", in.Name)).withMethod("createRoom")
+	}
+	var members []*User
+	for _, name := range in.Members {
+		u := s.userByName(name)
+		if u == nil {
+			return nil, ErrUserNotFound.with(fmt.Sprintf("Invalid user %q", name)).withMethod("createRoom")
+		}
+		members = append(members, u)
+	}
+	r := &Room{ID: newID(), Type: t, Name: in.Name, Creator: Ref{caller.ID, caller.Username}, ReadOnly: in.ReadOnly,
+		Broadcast: in.Broadcast, Encrypted: in.Encrypted, Custom: in.Custom,
+		Created: now, Updated: now, Subs: map[string]*Subscription{}}
+	if !in.ExcludeSelf {
+		r.Subs[caller.ID] = &Subscription{UserID: caller.ID, Roles: []string{RoleOwner}, Joined: now}
+	}
+	for _, u := range members {
+		if _, ok := r.Subs[u.ID]; !ok {
+			r.Subs[u.ID] = &Subscription{UserID: u.ID, Roles: []string{}, Joined: now}
+		}
+	}
+	s.Rooms[r.ID] = r
+	return r, nil
+}
+
+// UserInput is what users.create accepts.
+type UserInput struct {
+	Username, Name, Email, Password, Nickname string
+	Roles                                     []string
+	Active                                    *bool
+	Verified                                  bool
+}
+
+// createUser adds an account for caller (create-user).
+func (s *State) createUser(caller *User, in UserInput, now time.Time) (*User, error) {
+	if !s.can(caller, "create-user", nil) {
+		return nil, fail("error-action-not-allowed", "Adding user is not allowed").withMethod("insertOrUpdateUser")
+	}
+	if s.userByName(in.Username) != nil {
+		return nil, ErrFieldUnavailable.with(fmt.Sprintf("%s is already in use :(", in.Username)).withMethod("insertOrUpdateUser")
+	}
+	if s.userByEmail(in.Email) != nil {
+		return nil, ErrFieldUnavailable.with(fmt.Sprintf("%s is already in use :(", in.Email)).withMethod("insertOrUpdateUser")
+	}
+	roles := in.Roles
+	if len(roles) == 0 {
+		roles = []string{"user"}
+	}
+	for _, role := range roles {
+		if !slices.Contains(KnownRoles, role) || role == RoleOwner || role == RoleModerator || role == RoleLeader {
+			return nil, fail("error-invalid-role", fmt.Sprintf("Invalid role %q", role)).withMethod("insertOrUpdateUser")
+		}
+	}
+	if slices.Contains(roles, "admin") && !s.can(caller, "assign-admin-role", nil) {
+		return nil, fail("error-action-not-allowed", "Assigning admin is not allowed").withMethod("insertOrUpdateUser")
+	}
+	active := in.Active == nil || *in.Active
+	u := &User{ID: newID(), Username: in.Username, Name: in.Name, Email: strings.ToLower(in.Email), Verified: in.Verified,
+		Password: hashSecret(in.Password), Roles: slices.Clone(roles), Active: active, Type: "user", Status: "offline",
+		Nickname: in.Nickname, CreatedAt: now, UpdatedAt: now}
+	s.Users[u.ID] = u
+	return u, nil
+}
+
+// deleteUser removes target and all its memberships and tokens. Rooms it
+// is the last owner of keep their other members; with relinquish, the
+// longest-standing member becomes owner, otherwise the delete is refused.
+func (s *State) deleteUser(caller, target *User, relinquish bool) error {
+	if !s.can(caller, "delete-user", nil) {
+		return errForbidden
+	}
+	var orphaned []*Room
+	for _, r := range s.sortedRooms(func(r *Room) bool { return r.hasRole(target.ID, RoleOwner) }) {
+		if len(r.owners()) == 1 && len(r.Subs) > 1 {
+			orphaned = append(orphaned, r)
+		}
+	}
+	if len(orphaned) > 0 && !relinquish {
+		names := make([]string, len(orphaned))
+		for i, r := range orphaned {
+			names[i] = r.Name
+		}
+		e := fail("user-last-owner", "The user is the last owner of rooms that have other members; pass confirmRelinquish to hand them over")
+		e.Details = map[string]any{"rooms": names}
+		return e
+	}
+	for _, r := range orphaned {
+		var heir *Subscription
+		for id, sub := range r.Subs {
+			if id == target.ID {
+				continue
+			}
+			if heir == nil || sub.Joined.Before(heir.Joined) || (sub.Joined.Equal(heir.Joined) && sub.UserID < heir.UserID) {
+				heir = sub
+			}
+		}
+		heir.Roles = append(heir.Roles, RoleOwner)
+	}
+	for _, r := range s.Rooms {
+		delete(r.Subs, target.ID)
+	}
+	for hash, id := range s.Tokens {
+		if id == target.ID {
+			delete(s.Tokens, hash)
+		}
+	}
+	delete(s.Users, target.ID)
+	return nil
+}
+
+// PermissionChange is one entry of permissions.update.
+type PermissionChange struct {
+	ID    string
+	Roles []string
+}
+
+// updatePermissions replaces the role lists of the named permissions.
+func (s *State) updatePermissions(caller *User, changes []PermissionChange, now time.Time) ([]*Permission, error) {
+	if !s.can(caller, "access-permissions", nil) {
+		return nil, errForbidden
+	}
+	if len(changes) == 0 {
+		return nil, fail("error-invalid-body-params", "Invalid body params")
+	}
+	for _, c := range changes {
+		if _, ok := s.Permissions[c.ID]; !ok {
+			return nil, &Error{Status: http.StatusBadRequest, Raw: "Invalid permission", Type: "error-invalid-permission"}
+		}
+		for _, role := range c.Roles {
+			if !slices.Contains(KnownRoles, role) {
+				return nil, &Error{Status: http.StatusBadRequest, Raw: "Invalid role", Type: "error-invalid-role"}
+			}
+		}
+	}
+	out := make([]*Permission, 0, len(changes))
+	for _, c := range changes {
+		p := s.Permissions[c.ID]
+		roles := slices.Clone(c.Roles)
+		slices.Sort(roles)
+		p.Roles, p.Updated = slices.Compact(roles), now
+		out = append(out, p)
+	}
+	return out, nil
+}

@@ -1,0 +1,279 @@
+package rocketchat
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	gen "github.com/standin/standin/gen/rocketchat"
+	"github.com/standin/standin/mockserver"
+)
+
+// Server implements the generated strict server interface on top of the
+// rules in rules.go. Each method resolves its inputs, runs one rule inside a
+// single store transaction and maps the result to the generated response.
+type Server struct {
+	store mockserver.Store
+	now   func() time.Time
+}
+
+var _ gen.StrictServerInterface = (*Server)(nil)
+
+// errEmptyBody is answered when an operation's JSON body is absent.
+var errEmptyBody = fail("error-invalid-body-params", "Request body is required")
+
+// update runs fn with the caller's user inside a write transaction.
+func (s *Server) update(ctx context.Context, fn func(st *State, me *User, now time.Time) error) error {
+	return mockserver.Update(ctx, s.store, Name, func(st *State) error {
+		me, ok := st.Users[callerID(ctx)]
+		if !ok || !me.Active {
+			return errUnauthorized
+		}
+		return fn(st, me, s.now().UTC())
+	})
+}
+
+// view runs fn with the caller's user inside a read transaction.
+func (s *Server) view(ctx context.Context, fn func(st *State, me *User) error) error {
+	return mockserver.View(ctx, s.store, Name, func(st *State) error {
+		me, ok := st.Users[callerID(ctx)]
+		if !ok || !me.Active {
+			return errUnauthorized
+		}
+		return fn(st, me)
+	})
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return strings.TrimSpace(*p)
+}
+
+func roomRef(id, name *string) RoomRef { return RoomRef{ID: deref(id), Name: deref(name)} }
+
+// --- authentication ---
+
+// Login implements POST /api/v1/login.
+func (s *Server) Login(ctx context.Context, req gen.LoginRequestObject) (gen.LoginResponseObject, error) {
+	if req.Body == nil {
+		return nil, errLoginFailed
+	}
+	b := req.Body
+	in := LoginInput{User: deref(b.User), Username: deref(b.Username), Email: deref(b.Email), Resume: deref(b.Resume)}
+	if b.Password != nil {
+		in.Password = *b.Password
+	}
+	var out gen.Login200JSONResponse
+	err := mockserver.Update(ctx, s.store, Name, func(st *State) error {
+		u, token, err := st.login(in)
+		if err != nil {
+			return err
+		}
+		out = gen.Login200JSONResponse{Status: "success", Data: gen.LoginData{
+			AuthToken: token, UserId: u.ID, Me: &gen.LoginMe{
+				UnderscoreId: u.ID, Username: u.Username, Name: ptr(u.Name), Active: ptr(u.Active),
+				Roles: ptr(append([]string{}, u.Roles...)), Status: ptr(u.Status),
+				Emails: &[]gen.UserEmail{{Address: u.Email, Verified: u.Verified}}, Settings: &map[string]any{"preferences": map[string]any{}},
+			},
+		}}
+		return nil
+	})
+	return out, err
+}
+
+// Logout implements POST /api/v1/logout: the token used stops working.
+func (s *Server) Logout(ctx context.Context, req gen.LogoutRequestObject) (gen.LogoutResponseObject, error) {
+	token := tokenFrom(ctx)
+	err := s.update(ctx, func(st *State, _ *User, _ time.Time) error {
+		st.logout(token)
+		return nil
+	})
+	return gen.Logout200JSONResponse{Status: "success", Data: gen.LogoutData{Message: "You've been logged out!"}}, err
+}
+
+// Me implements GET /api/v1/me.
+func (s *Server) Me(ctx context.Context, _ gen.MeRequestObject) (gen.MeResponseObject, error) {
+	var out gen.Me200JSONResponse
+	err := s.view(ctx, func(_ *State, me *User) error {
+		u := me.wire()
+		out = gen.Me200JSONResponse{UnderscoreId: u.UnderscoreId, Username: u.Username, Name: u.Name,
+			Emails: u.Emails, Status: u.Status, Active: ptr(u.Active), Roles: ptr(u.Roles),
+			UnderscoreUpdatedAt: u.UnderscoreUpdatedAt, Nickname: u.Nickname,
+			Settings: &map[string]any{"preferences": map[string]any{}}, Success: true}
+		return nil
+	})
+	return out, err
+}
+
+// --- users ---
+
+// UsersCreate implements POST /api/v1/users.create.
+func (s *Server) UsersCreate(ctx context.Context, req gen.UsersCreateRequestObject) (gen.UsersCreateResponseObject, error) {
+	if req.Body == nil {
+		return nil, errEmptyBody
+	}
+	b := req.Body
+	in := UserInput{Username: strings.TrimSpace(b.Username), Name: strings.TrimSpace(b.Name), Email: strings.TrimSpace(string(b.Email)),
+		Password: b.Password, Nickname: deref(b.Nickname), Active: b.Active, Verified: b.Verified != nil && *b.Verified}
+	if b.Roles != nil {
+		in.Roles = *b.Roles
+	}
+	var out gen.UsersCreate200JSONResponse
+	err := s.update(ctx, func(st *State, me *User, now time.Time) error {
+		u, err := st.createUser(me, in, now)
+		if err != nil {
+			return err
+		}
+		out = gen.UsersCreate200JSONResponse{User: u.wire(), Success: true}
+		return nil
+	})
+	return out, err
+}
+
+// UsersInfo implements GET /api/v1/users.info.
+func (s *Server) UsersInfo(ctx context.Context, req gen.UsersInfoRequestObject) (gen.UsersInfoResponseObject, error) {
+	var out gen.UsersInfo200JSONResponse
+	err := s.view(ctx, func(st *State, _ *User) error {
+		u, err := st.findUser(UserRef{ID: deref(req.Params.UserId), Username: deref(req.Params.Username)})
+		if err != nil {
+			return ErrUserNotFound.with("User not found.")
+		}
+		out = gen.UsersInfo200JSONResponse{User: u.wire(), Success: true}
+		return nil
+	})
+	return out, err
+}
+
+// UsersList implements GET /api/v1/users.list.
+func (s *Server) UsersList(ctx context.Context, req gen.UsersListRequestObject) (gen.UsersListResponseObject, error) {
+	p := req.Params
+	keep, err := userQuery(p.Query)
+	if err != nil {
+		return nil, err
+	}
+	field, desc, err := sortSpec(p.Sort, "username", "name", "createdAt")
+	if err != nil {
+		return nil, err
+	}
+	var out gen.UsersList200JSONResponse
+	err = s.view(ctx, func(st *State, me *User) error {
+		if !st.can(me, "view-d-room", nil) {
+			return errForbidden
+		}
+		var users []*User
+		for _, u := range st.Users {
+			if keep(u) {
+				users = append(users, u)
+			}
+		}
+		sortedUsers(users)
+		switch field {
+		case "name":
+			sortBy(users, desc, func(u *User) string { return u.Name })
+		case "createdAt":
+			sortBy(users, desc, func(u *User) string { return u.CreatedAt.Format(time.RFC3339Nano) })
+		case "username":
+			sortBy(users, desc, func(u *User) string { return u.Username })
+		}
+		pg := paging(p.Count, p.Offset)
+		items, total := cut(users, pg)
+		wire := make([]gen.User, len(items))
+		for i, u := range items {
+			wire[i] = u.wire()
+		}
+		out = gen.UsersList200JSONResponse{Users: wire, Count: len(wire), Offset: pg.offset, Total: total, Success: true}
+		return nil
+	})
+	return out, err
+}
+
+// UsersDelete implements POST /api/v1/users.delete.
+func (s *Server) UsersDelete(ctx context.Context, req gen.UsersDeleteRequestObject) (gen.UsersDeleteResponseObject, error) {
+	if req.Body == nil {
+		return nil, errEmptyBody
+	}
+	b := req.Body
+	err := s.update(ctx, func(st *State, me *User, _ time.Time) error {
+		if !st.can(me, "delete-user", nil) {
+			return errForbidden
+		}
+		target, err := st.findUser(UserRef{ID: deref(b.UserId), Username: deref(b.Username)})
+		if err != nil {
+			return err
+		}
+		return st.deleteUser(me, target, b.ConfirmRelinquish != nil && *b.ConfirmRelinquish)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return gen.UsersDelete200JSONResponse{Success: true}, nil
+}
+
+// --- permissions ---
+
+// PermissionsListAll implements GET /api/v1/permissions.listAll.
+func (s *Server) PermissionsListAll(ctx context.Context, req gen.PermissionsListAllRequestObject) (gen.PermissionsListAllResponseObject, error) {
+	var out gen.PermissionsListAll200JSONResponse
+	err := s.view(ctx, func(st *State, _ *User) error {
+		update := []gen.Permission{}
+		for _, p := range sortedPermissions(st) {
+			if req.Params.UpdatedSince == nil || p.Updated.After(*req.Params.UpdatedSince) {
+				update = append(update, p.wire())
+			}
+		}
+		out = gen.PermissionsListAll200JSONResponse{Update: update, Remove: []gen.Permission{}, Success: true}
+		return nil
+	})
+	return out, err
+}
+
+// PermissionsUpdate implements POST /api/v1/permissions.update.
+func (s *Server) PermissionsUpdate(ctx context.Context, req gen.PermissionsUpdateRequestObject) (gen.PermissionsUpdateResponseObject, error) {
+	if req.Body == nil {
+		return nil, errEmptyBody
+	}
+	changes := make([]PermissionChange, len(req.Body.Permissions))
+	for i, p := range req.Body.Permissions {
+		changes[i] = PermissionChange{ID: p.UnderscoreId, Roles: p.Roles}
+	}
+	var out gen.PermissionsUpdate200JSONResponse
+	err := s.update(ctx, func(st *State, me *User, now time.Time) error {
+		updated, err := st.updatePermissions(me, changes, now)
+		if err != nil {
+			return err
+		}
+		wire := make([]gen.Permission, len(updated))
+		for i, p := range updated {
+			wire[i] = p.wire()
+		}
+		out = gen.PermissionsUpdate200JSONResponse{Permissions: wire, Success: true}
+		return nil
+	})
+	return out, err
+}
+
+// --- rooms ---
+
+// RoomsInfo implements GET /api/v1/rooms.info for a room of any type.
+func (s *Server) RoomsInfo(ctx context.Context, req gen.RoomsInfoRequestObject) (gen.RoomsInfoResponseObject, error) {
+	var out gen.RoomsInfo200JSONResponse
+	err := s.view(ctx, func(st *State, me *User) error {
+		id := deref(req.Params.RoomId)
+		if id == "" {
+			if r := st.roomByName(deref(req.Params.RoomName)); r != nil {
+				id = r.ID
+			} else if deref(req.Params.RoomName) != "" {
+				return ErrRoomNotFound.with("The required \"roomId\" param provided does not match any room")
+			}
+		}
+		r, err := st.findAnyRoom(me, id)
+		if err != nil {
+			return err
+		}
+		out = gen.RoomsInfo200JSONResponse{Room: r.wire(), Success: true}
+		return nil
+	})
+	return out, err
+}
