@@ -10,6 +10,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/standin/standin/openapi"
 )
 
 // validationOptions checks parameters and bodies only: authentication is the
@@ -49,15 +51,18 @@ func requestProblem(err error) *Problem {
 	case re.RequestBody != nil:
 		p.Field = "body"
 	}
-	var se *openapi3.SchemaError
 	var pe *openapi3filter.ParseError
+	issues := openapi.SchemaIssues(err)
 	switch {
-	case errors.As(err, &se):
-		if ptr := se.JSONPointer(); len(ptr) > 0 {
-			p.Field += "." + strings.Join(ptr, ".")
+	case len(issues) > 0:
+		// The first issue is the one a client fixes first; the rest
+		// usually follow from the same mistake.
+		is := issues[0]
+		if len(is.Pointer) > 0 {
+			p.Field += "." + strings.Join(is.Pointer, ".")
 		}
-		p.Rule = se.SchemaField
-		p.Detail = se.Reason
+		p.Rule = is.Rule
+		p.Detail = is.Reason
 	case errors.Is(err, openapi3filter.ErrInvalidRequired):
 		p.Rule = "required"
 		p.Detail = "is required"

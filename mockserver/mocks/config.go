@@ -1,8 +1,8 @@
 package mocks
 
 import (
-	_ "embed"
 	"bytes"
+	_ "embed"
 	"errors"
 	"fmt"
 	"log/slog"

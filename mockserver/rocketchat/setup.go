@@ -7,8 +7,8 @@ import (
 	"slices"
 	"time"
 
-	gen "github.com/standin/standin/gen/rocketchat"
 	"github.com/standin/standin/fixtures"
+	gen "github.com/standin/standin/gen/rocketchat"
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/openapi"
 )

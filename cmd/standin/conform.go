@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/standin/standin/contracts"
+	rcscenarios "github.com/standin/standin/contracts/rocketchat"
+	"github.com/standin/standin/mockserver"
+)
+
+// suites maps an API name to its scenarios and the credentials they need,
+// with the defaults that match `standin serve`.
+var suites = map[string]struct {
+	scenarios   func() []contracts.Scenario
+	credentials map[string]string // key → default
+}{
+	"rocketchat": {rcscenarios.Scenarios, map[string]string{"username": "admin", "password": "admin"}},
+}
+
+const conformSynopsis = `Replays the API's scenarios against a target and reports every step.
+Every response is also checked against the API's spec. Exits 0 only if every
+step passed, 1 if any failed, 2 on a usage error.
+
+Credentials come from --cred KEY=VALUE, or STANDIN_<KEY> in the environment
+(e.g. STANDIN_USERNAME), or the defaults of "standin serve".
+  rocketchat: username, password of a server admin (default admin/admin)`
+
+func conform(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("conform", conformSynopsis, stderr)
+	target := fs.String("target", "", "base URL of the API, e.g. http://127.0.0.1:8080/rocketchat (required)")
+	api := fs.String("api", "", "API to test: "+strings.Join(suiteNames(), ", ")+" (required)")
+	junit := fs.String("junit", "", "also write a JUnit XML report to this file")
+	jsonOut := fs.String("json", "", "also write a JSON report to this file")
+	run := fs.String("run", "", "run only scenarios whose name matches this regular expression")
+	namespace := fs.String("namespace", "", "send "+mockserver.NamespaceHeader+" with this value (isolates runs on a standin mock)")
+	verbose := fs.Bool("v", false, "verbose: show every step's log lines")
+	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long")
+	creds := map[string]string{}
+	fs.Func("cred", "credential KEY=VALUE for the scenarios (repeatable)", func(v string) error {
+		k, val, ok := strings.Cut(v, "=")
+		if !ok || k == "" {
+			return fmt.Errorf("want KEY=VALUE, got %q", v)
+		}
+		creds[k] = val
+		return nil
+	})
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	suite, ok := suites[*api]
+	if !ok {
+		fmt.Fprintf(stderr, "--api must be one of %s, got %q\n", strings.Join(suiteNames(), ", "), *api)
+		return exitCode(2)
+	}
+	u, err := url.Parse(*target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		fmt.Fprintf(stderr, "--target must be an http(s) URL such as http://127.0.0.1:8080/%s, got %q\n", *api, *target)
+		return exitCode(2)
+	}
+	scenarios := suite.scenarios()
+	if *run != "" {
+		re, err := regexp.Compile(*run)
+		if err != nil {
+			fmt.Fprintf(stderr, "--run: %v\n", err)
+			return exitCode(2)
+		}
+		scenarios = slices.DeleteFunc(scenarios, func(sc contracts.Scenario) bool { return !re.MatchString(sc.Name) })
+		if len(scenarios) == 0 {
+			fmt.Fprintf(stderr, "--run %q matches no scenario\n", *run)
+			return exitCode(2)
+		}
+	}
+	for key, def := range suite.credentials {
+		if _, ok := creds[key]; ok {
+			continue
+		}
+		if v, ok := os.LookupEnv("STANDIN_" + strings.ToUpper(key)); ok {
+			creds[key] = v
+		} else {
+			creds[key] = def
+		}
+	}
+	t := contracts.Target{BaseURL: strings.TrimSuffix(*target, "/"), Credentials: creds}
+	if *namespace != "" {
+		t.Header = http.Header{mockserver.NamespaceHeader: {*namespace}}
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	report := contracts.Run(ctx, t, scenarios...)
+	if err := report.WriteText(stdout, *verbose); err != nil {
+		return err
+	}
+	if err := writeReport(*junit, report.WriteJUnit); err != nil {
+		return err
+	}
+	if err := writeReport(*jsonOut, report.WriteJSON); err != nil {
+		return err
+	}
+	if !report.Passed() {
+		return exitCode(1)
+	}
+	return nil
+}
+
+func writeReport(path string, write func(io.Writer) error) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func suiteNames() []string {
+	names := make([]string, 0, len(suites))
+	for n := range suites {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/mocks"
+)
+
+const serveSynopsis = `Serves every enabled mock on one address, each API under its own prefix
+(http://ADDR/rocketchat, ...), with the admin API under /__standin/.
+Without --config the documented defaults apply; --print-config shows them.
+Stops gracefully on Ctrl-C or SIGTERM.`
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", serveSynopsis, stderr)
+	addr := fs.String("addr", "", "listen address (env STANDIN_ADDR; default from config: 127.0.0.1:8080)")
+	configPath := fs.String("config", "", "YAML configuration file (keys it leaves out keep their defaults)")
+	dataSet := fs.String("data-set", "", "data set for every API: empty, default or large (overrides the config)")
+	seed := fs.Uint64("seed", 0, "seed of the data set (overrides the config; 0 keeps it)")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	quiet := fs.Bool("quiet", false, "log only warnings and errors, not every request")
+	printConfig := fs.Bool("print-config", false, "print the default configuration and exit")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *printConfig {
+		_, err := stdout.Write(mocks.DefaultYAML())
+		return err
+	}
+
+	cfg := mocks.Default()
+	if *configPath != "" {
+		var err error
+		if cfg, err = mocks.Load(*configPath); err != nil {
+			return err
+		}
+	}
+	if v := os.Getenv("STANDIN_ADDR"); v != "" {
+		cfg.Addr = v
+	}
+	if *addr != "" {
+		cfg.Addr = *addr
+	}
+	for name, api := range cfg.APIs {
+		if *dataSet != "" {
+			api.DataSet = *dataSet
+		}
+		if *seed != 0 {
+			api.Seed = *seed
+		}
+		cfg.APIs[name] = api
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+
+	level := slog.LevelInfo
+	if *quiet {
+		level = slog.LevelWarn
+	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
+	case "json":
+		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
+	default:
+		return fmt.Errorf("--log-format must be text or json, got %q", *logFormat)
+	}
+	logger := slog.New(handler)
+
+	srv, err := mocks.New(cfg, logger)
+	if err != nil {
+		return err
+	}
+	type listener struct {
+		ln      net.Listener
+		handler http.Handler
+		what    string
+	}
+	var listeners []listener
+	defer func() {
+		for _, l := range listeners {
+			_ = l.ln.Close()
+		}
+	}()
+	listen := func(addr string, h http.Handler, what string) error {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return err
+		}
+		listeners = append(listeners, listener{ln, h, what})
+		return nil
+	}
+	if err := listen(cfg.Addr, srv.Handler(), "all APIs"); err != nil {
+		return err
+	}
+	for _, name := range srv.APIs() {
+		if root := cfg.APIs[name].RootAddr; root != "" {
+			h, err := srv.RootHandler(name)
+			if err != nil {
+				return err
+			}
+			if err := listen(root, h, name+" at the root"); err != nil {
+				return err
+			}
+		}
+	}
+
+	base := "http://" + listeners[0].ln.Addr().String()
+	fmt.Fprintf(stdout, "standin serving on %s\n", base)
+	for _, name := range srv.APIs() {
+		api := cfg.APIs[name]
+		fmt.Fprintf(stdout, "  %-11s %s/%s  (data set %q, seed %d, admin %s)\n", name, base, name, api.DataSet, api.Seed, adminHint(api))
+	}
+	for _, l := range listeners[1:] {
+		fmt.Fprintf(stdout, "  %-11s http://%s\n", l.what, l.ln.Addr())
+	}
+	fmt.Fprintf(stdout, "  admin       %s%s/health\n", base, mockserver.AdminPrefix)
+
+	g, gctx := errgroup.WithContext(ctx)
+	for _, l := range listeners {
+		hs := &http.Server{Handler: l.handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(handler, slog.LevelWarn)}
+		g.Go(func() error { return mockserver.Serve(gctx, l.ln, hs, 5*time.Second) })
+	}
+	err = g.Wait()
+	listeners = nil
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	if err == nil {
+		fmt.Fprintln(stdout, "standin stopped")
+	}
+	return err
+}
+
+func adminHint(api mocks.APIConfig) string {
+	u, p := api.Admin.Username, api.Admin.Password
+	if u == "" {
+		u = "admin"
+	}
+	if p == "" {
+		p = "admin"
+	}
+	return strings.Join([]string{u, p}, "/")
+}

@@ -1,0 +1,204 @@
+package contracts
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Status is the outcome of a step.
+type Status string
+
+// The outcomes of a step.
+const (
+	Passed  Status = "passed"
+	Failed  Status = "failed"
+	Skipped Status = "skipped"
+)
+
+// Report is the outcome of one run of scenarios against a target.
+type Report struct {
+	Target   string        `json:"target"`
+	Started  time.Time     `json:"started"`
+	Duration time.Duration `json:"duration_ns"`
+	// Interrupted is why the run was cut short (its context's cause), or
+	// empty if it ran to the end.
+	Interrupted string           `json:"interrupted,omitempty"`
+	Scenarios   []ScenarioResult `json:"scenarios"`
+}
+
+// ScenarioResult is the outcome of one scenario.
+type ScenarioResult struct {
+	API      string        `json:"api"`
+	Name     string        `json:"name"`
+	Doc      string        `json:"doc,omitempty"`
+	Steps    []StepResult  `json:"steps"`
+	Logs     []string      `json:"logs,omitempty"` // logged outside steps
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// StepResult is the outcome of one step. Failures raised by a scenario
+// outside its steps are reported as a failed step named "(scenario)".
+type StepResult struct {
+	Name       string        `json:"name"`
+	Status     Status        `json:"status"`
+	SkipReason string        `json:"skip_reason,omitempty"`
+	Failures   []string      `json:"failures,omitempty"`   // failed assertions, panics, Fail calls
+	Violations []Violation   `json:"violations,omitempty"` // responses that broke the spec
+	Logs       []string      `json:"logs,omitempty"`
+	Requests   int           `json:"requests"`
+	Duration   time.Duration `json:"duration_ns"`
+}
+
+// problems lists the step's failures, then its violations, one message
+// each; violations are marked "contract:".
+func (r StepResult) problems() []string {
+	out := make([]string, 0, len(r.Failures)+len(r.Violations))
+	out = append(out, r.Failures...)
+	for _, v := range r.Violations {
+		out = append(out, "contract: "+v.String())
+	}
+	return out
+}
+
+// Counts returns how many steps passed, failed and were skipped.
+func (r *Report) Counts() (passed, failed, skipped int) {
+	for _, sc := range r.Scenarios {
+		for _, st := range sc.Steps {
+			switch st.Status {
+			case Passed:
+				passed++
+			case Failed:
+				failed++
+			case Skipped:
+				skipped++
+			}
+		}
+	}
+	return passed, failed, skipped
+}
+
+// Passed reports whether the run was complete and no step failed. Steps
+// skipped after a failure do not count, as that failure already does.
+func (r *Report) Passed() bool {
+	_, failed, _ := r.Counts()
+	return failed == 0 && r.Interrupted == ""
+}
+
+// Marks at the start of each step line of the text report.
+var statusMarks = map[Status]string{Passed: "✓", Failed: "✗", Skipped: "-"}
+
+// WriteText writes a report for people: each scenario with one line per
+// step, the problems of failed steps indented below it, and a last line
+// "N passed, N failed, N skipped". verbose adds scenario docs, logs,
+// request counts and durations.
+func (r *Report) WriteText(w io.Writer, verbose bool) error {
+	tw := &textWriter{w: w}
+	tw.printf("target: %s\n", r.Target)
+	for _, sc := range r.Scenarios {
+		tw.printf("\n%s/%s\n", sc.API, sc.Name)
+		if verbose && sc.Doc != "" {
+			tw.indent("    ", sc.Doc)
+		}
+		if verbose {
+			for _, l := range sc.Logs {
+				tw.indent("    log: ", l)
+			}
+		}
+		for _, st := range sc.Steps {
+			mark := statusMarks[st.Status]
+			if mark == "" {
+				mark = "?"
+			}
+			tw.printf("  %s %s", mark, st.Name)
+			switch {
+			case st.Status == Skipped && st.SkipReason != "":
+				tw.printf(" (skipped: %s)", st.SkipReason)
+			case verbose && st.Status != Skipped && st.Name != outsideSteps:
+				tw.printf(" (%s, %s)", plural(st.Requests, "request"), st.Duration.Round(time.Millisecond))
+			}
+			tw.printf("\n")
+			for _, p := range st.problems() {
+				tw.indent("      ", p)
+			}
+			if verbose {
+				for _, l := range st.Logs {
+					tw.indent("      log: ", l)
+				}
+			}
+		}
+	}
+	tw.printf("\n")
+	if verbose {
+		tw.printf("took %s\n", r.Duration.Round(time.Millisecond))
+	}
+	if r.Interrupted != "" {
+		tw.printf("interrupted: %s\n", r.Interrupted)
+	}
+	passed, failed, skipped := r.Counts()
+	tw.printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped)
+	if tw.err != nil {
+		return fmt.Errorf("contracts: write text report: %w", tw.err)
+	}
+	return nil
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// textWriter writes until the first error and keeps it.
+type textWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (t *textWriter) printf(format string, args ...any) {
+	if t.err == nil {
+		_, t.err = fmt.Fprintf(t.w, format, args...)
+	}
+}
+
+// indent writes text with the first line after lead and later lines
+// aligned under it.
+func (t *textWriter) indent(lead, text string) {
+	pad := strings.Repeat(" ", len([]rune(lead)))
+	for i, line := range strings.Split(text, "\n") {
+		if i == 0 {
+			t.printf("%s%s\n", lead, line)
+		} else {
+			t.printf("%s%s\n", pad, line)
+		}
+	}
+}
+
+// jsonSummary is added to the JSON report so that scripts need not count.
+type jsonSummary struct {
+	Passed  int  `json:"passed"`
+	Failed  int  `json:"failed"`
+	Skipped int  `json:"skipped"`
+	OK      bool `json:"ok"`
+}
+
+// WriteJSON writes the report as indented JSON, with a "summary" object
+// holding the counts and whether the run passed. Durations are in
+// nanoseconds.
+func (r *Report) WriteJSON(w io.Writer) error {
+	passed, failed, skipped := r.Counts()
+	out := struct {
+		*Report
+		Summary jsonSummary `json:"summary"`
+	}{r, jsonSummary{passed, failed, skipped, r.Passed()}}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("contracts: write JSON report: %w", err)
+	}
+	return nil
+}

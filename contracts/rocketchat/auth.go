@@ -1,0 +1,92 @@
+package rocketchat
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gavv/httpexpect/v2"
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/standin/standin/contracts"
+	"github.com/standin/standin/openapi"
+)
+
+// operation is one method and path of the spec.
+type operation struct{ method, path string }
+
+// protectedOperations lists every operation the spec secures, read from
+// the spec itself so that a new operation is covered the day it is added.
+func protectedOperations() ([]operation, error) {
+	doc, err := openapi.Load(API)
+	if err != nil {
+		return nil, err
+	}
+	var ops []operation
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			sec := doc.Security
+			if op.Security != nil {
+				sec = *op.Security
+			}
+			if len(sec) == 0 || slices.ContainsFunc(sec, func(r openapi3.SecurityRequirement) bool { return len(r) == 0 }) {
+				continue
+			}
+			ops = append(ops, operation{method, path})
+		}
+	}
+	slices.SortFunc(ops, func(a, b operation) int { return strings.Compare(a.path+a.method, b.path+b.method) })
+	return ops, nil
+}
+
+// request sends op with an empty JSON body where it takes one.
+func (op operation) request(e *httpexpect.Expect) *httpexpect.Response {
+	req := e.Request(op.method, op.path)
+	if op.method != http.MethodGet {
+		req = req.WithJSON(map[string]any{})
+	}
+	return req.Expect()
+}
+
+// Auth is the authentication scenario.
+func Auth(s *contracts.S) {
+	ops, err := protectedOperations()
+	if err != nil {
+		s.Fail("cannot list the spec's operations: %v", err)
+		return
+	}
+	var admin session
+
+	s.Step("a wrong password is refused with the login failure body", func(e *httpexpect.Expect) {
+		e.POST("/api/v1/login").WithJSON(map[string]string{"user": s.Credential("username"), "password": "not-" + s.Credential("password")}).
+			Expect().Status(http.StatusUnauthorized).
+			JSON().Object().HasValue("status", "error").Value("error").String().NotEmpty()
+	})
+	s.Step("the admin logs in and the token works", func(e *httpexpect.Expect) {
+		admin = loginAdmin(s, e)
+		admin.as(e).GET("/api/v1/me").Expect().Status(http.StatusOK).
+			JSON().Object().HasValue("_id", admin.userID).HasValue("success", true)
+	})
+	s.Step("every protected operation refuses missing credentials", func(e *httpexpect.Expect) {
+		for _, op := range ops {
+			refused(op.request(e), http.StatusUnauthorized, "")
+		}
+	})
+	s.Step("every protected operation refuses a wrong token", func(e *httpexpect.Expect) {
+		wrong := session{userID: admin.userID, token: "not-" + admin.token}
+		for _, op := range ops {
+			refused(op.request(wrong.as(e)), http.StatusUnauthorized, "")
+		}
+	})
+	s.Step("a token is refused with another user's id", func(e *httpexpect.Expect) {
+		other := session{userID: "NoSuchUserId12345", token: admin.token}
+		refused(other.as(e).GET("/api/v1/me").Expect(), http.StatusUnauthorized, "")
+	})
+	s.Step("logout revokes the token", func(e *httpexpect.Expect) {
+		spare := loginAdmin(s, e)
+		spare.as(e).POST("/api/v1/logout").Expect().Status(http.StatusOK).
+			JSON().Object().HasValue("status", "success")
+		refused(spare.as(e).GET("/api/v1/me").Expect(), http.StatusUnauthorized, "")
+		admin.as(e).GET("/api/v1/me").Expect().Status(http.StatusOK)
+	})
+}

@@ -1,0 +1,154 @@
+package rocketchat_test
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/standin/standin/contracts"
+	"github.com/standin/standin/contracts/rocketchat"
+	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/mocks"
+)
+
+// inProcess returns a target on a fresh mock with the default configuration,
+// in its own namespace, with the default admin credentials.
+func inProcess(t *testing.T, wrap func(http.Handler) http.Handler) contracts.Target {
+	t.Helper()
+	srv, err := mocks.New(mocks.Default(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	target := contracts.InProcess(h, "/"+rocketchat.API)
+	ns := fmt.Sprintf("t%x", fnv.New64a().Sum([]byte(t.Name())))
+	target.Header = http.Header{mockserver.NamespaceHeader: {ns[:min(len(ns), 64)]}}
+	target.Credentials = map[string]string{"username": "admin", "password": "admin"}
+	return target
+}
+
+func TestScenariosAgainstMock(t *testing.T) {
+	contracts.RunT(t, inProcess(t, nil), rocketchat.Scenarios()...)
+}
+
+// answer is how a broken mock answers one operation; it may defer to the
+// real mock.
+type answer func(w http.ResponseWriter, r *http.Request, next http.Handler)
+
+// brokenMock answers the operation at path the way a faulty server would.
+func brokenMock(path string, a answer) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, path) {
+				a(w, r, next)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+func jsonAnswer(status int, body string) answer {
+	return func(w http.ResponseWriter, _ *http.Request, _ http.Handler) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	}
+}
+
+// accepting turns the real mock's refusal with errorType into a success,
+// like a server that does not enforce that rule.
+func accepting(errorType string) answer {
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		if strings.Contains(rec.Body.String(), `"errorType":"`+errorType+`"`) {
+			jsonAnswer(http.StatusOK, `{"success":true}`)(w, r, next)
+			return
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}
+}
+
+// unlessAnonymous answers anonymous requests with a, others normally.
+func unlessAnonymous(a answer) answer {
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		if r.Header.Get("X-Auth-Token") == "" {
+			a(w, r, next)
+			return
+		}
+		next.ServeHTTP(w, r)
+	}
+}
+
+// TestScenariosCatchBrokenTargets runs the suite against mocks that break
+// one rule each and checks that the report names the step, the request and
+// the expectation.
+func TestScenariosCatchBrokenTargets(t *testing.T) {
+	for _, tc := range []struct {
+		name, scenario, path string
+		answer               answer
+		step, want           string
+	}{
+		{"last owner can be removed", "owner-revocation", "/api/v1/channels.removeOwner",
+			accepting("error-remove-last-owner"), "the last owner cannot be removed", "POST /api/v1/channels.removeOwner"},
+		{"bulk invite ignores the list", "bulk-invites", "/api/v1/channels.invite",
+			jsonAnswer(400, `{"success":false,"error":"bad [x]","errorType":"x"}`), "invite one user by userId", "POST /api/v1/channels.invite"},
+		{"members has an undeclared field type", "bulk-invites", "/api/v1/channels.members",
+			jsonAnswer(200, `{"members":[],"count":"0","offset":0,"total":0,"success":true}`), "members lists all four", "count"},
+		{"no auth on me", "auth", "/api/v1/me",
+			unlessAnonymous(jsonAnswer(200, `{"_id":"x","username":"admin","success":true}`)), "every protected operation refuses missing credentials", "GET /api/v1/me"},
+		{"plain text error", "invite-permissions", "/api/v1/channels.invite",
+			func(w http.ResponseWriter, _ *http.Request, _ http.Handler) {
+				w.WriteHeader(400)
+				_, _ = w.Write([]byte("nope"))
+			}, "admin creates a channel and invites mia", "POST /api/v1/channels.invite"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var scenarios []contracts.Scenario
+			for _, sc := range rocketchat.Scenarios() {
+				if sc.Name == tc.scenario {
+					scenarios = append(scenarios, sc)
+				}
+			}
+			report := contracts.Run(context.Background(), inProcess(t, brokenMock(tc.path, tc.answer)), scenarios...)
+			if report.Passed() {
+				t.Fatal("the suite passed against a broken target")
+			}
+			var failed *contracts.StepResult
+			for i, st := range report.Scenarios[0].Steps {
+				if st.Status == contracts.Failed {
+					failed = &report.Scenarios[0].Steps[i]
+					break
+				}
+			}
+			if failed == nil || !strings.Contains(failed.Name, tc.step) {
+				t.Fatalf("want the first failed step to be %q, report:\n%s", tc.step, text(report))
+			}
+			msgs := strings.Join(failed.Failures, "\n")
+			for _, v := range failed.Violations {
+				msgs += "\n" + v.String()
+			}
+			if !strings.Contains(msgs, tc.want) {
+				t.Errorf("the failure should mention %q:\n%s", tc.want, msgs)
+			}
+		})
+	}
+}
+
+func text(r *contracts.Report) string {
+	var b strings.Builder
+	_ = r.WriteText(&b, true)
+	return b.String()
+}

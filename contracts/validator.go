@@ -1,0 +1,310 @@
+package contracts
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/standin/standin/openapi"
+)
+
+// maxSchemaViolations caps the violations reported for one response body,
+// so that a list of a thousand malformed items yields a readable report.
+const maxSchemaViolations = 10
+
+// Violation is one way in which a response broke the spec. It is the single
+// record of contract failures that every report format is built from.
+type Violation struct {
+	// Step is the name of the step that sent the request; empty when the
+	// violation was reported outside a scenario run.
+	Step string `json:"step,omitempty"`
+	// Method and Path name the request; Path is relative to the API root.
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	// Status is the response's status code.
+	Status int `json:"status"`
+	// Operation is the operationId of the matched operation, if any.
+	Operation string `json:"operation,omitempty"`
+	// Message says what is wrong, briefly.
+	Message string `json:"message"`
+}
+
+// String formats v on one line: "GET /pets/1 -> 200 (getPet): message".
+func (v Violation) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s -> %d", v.Method, v.Path, v.Status)
+	if v.Operation != "" {
+		fmt.Fprintf(&b, " (%s)", v.Operation)
+	}
+	b.WriteString(": ")
+	b.WriteString(v.Message)
+	return b.String()
+}
+
+// SpecError reports a spec that cannot be used to check responses.
+type SpecError struct {
+	API string // the spec's name, or its info.title when it has none
+	Err error
+}
+
+func (e *SpecError) Error() string {
+	return fmt.Sprintf("contracts: spec %q: %v", e.API, e.Err)
+}
+
+func (e *SpecError) Unwrap() error { return e.Err }
+
+// Validator checks HTTP responses against an OpenAPI document. It is safe
+// for concurrent use.
+type Validator struct {
+	router routers.Router
+}
+
+// NewValidator builds a Validator for doc. The document's servers are
+// ignored: paths are matched relative to the prefix given to Transport.
+// doc is not modified.
+func NewValidator(doc *openapi3.T) (*Validator, error) {
+	if doc == nil {
+		return nil, &SpecError{Err: errors.New("no document")}
+	}
+	if len(doc.Servers) > 0 {
+		// Route on a shallow copy without servers, leaving the caller's
+		// (possibly shared) document alone.
+		cp := *doc
+		cp.Servers = nil
+		doc = &cp
+	}
+	r, err := legacy.NewRouter(doc)
+	if err != nil {
+		return nil, &SpecError{API: specTitle(doc), Err: err}
+	}
+	return &Validator{router: r}, nil
+}
+
+func specTitle(doc *openapi3.T) string {
+	if doc.Info != nil {
+		return doc.Info.Title
+	}
+	return ""
+}
+
+// validators caches one Validator per document: building the router
+// validates the whole document, which is too slow to repeat per scenario.
+var validators sync.Map // *openapi3.T -> *validatorOnce
+
+type validatorOnce struct {
+	once sync.Once
+	v    *Validator
+	err  error
+}
+
+func cachedValidator(doc *openapi3.T) (*Validator, error) {
+	e, _ := validators.LoadOrStore(doc, &validatorOnce{})
+	vo := e.(*validatorOnce)
+	vo.once.Do(func() { vo.v, vo.err = NewValidator(doc) })
+	return vo.v, vo.err
+}
+
+// Transport returns a RoundTripper that sends requests through next (nil
+// means http.DefaultTransport) and checks every response against the spec,
+// calling report once per violation before the response is returned.
+//
+// prefix is the path the API is mounted at (the path of the base URL, such
+// as "/rocketchat"); it is stripped before routing. Responses are checked
+// for a declared status, a declared content type and a body matching its
+// schema; the body is read in full and restored. Requests are not checked:
+// scenarios send malformed requests on purpose. A request for an operation
+// the spec does not declare is itself a violation. report may be called
+// from several goroutines at once if the transport is shared.
+func (v *Validator) Transport(next http.RoundTripper, prefix string, report func(Violation)) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	if report == nil {
+		report = func(Violation) {}
+	}
+	return &validatingTransport{v: v, next: next, prefix: strings.TrimSuffix(prefix, "/"), report: report}
+}
+
+type validatingTransport struct {
+	v      *Validator
+	next   http.RoundTripper
+	prefix string
+	report func(Violation)
+}
+
+func (t *validatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	body, err := readBody(resp)
+	if err != nil {
+		return nil, fmt.Errorf("contracts: read response to %s %s: %w", req.Method, req.URL.Path, err)
+	}
+	for _, v := range t.v.check(req, resp, body, t.prefix) {
+		t.report(v)
+	}
+	return resp, nil
+}
+
+// readBody reads resp.Body in full and replaces it with a fresh reader over
+// the same bytes.
+func readBody(resp *http.Response) ([]byte, error) {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return nil, nil
+	}
+	b, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return b, nil
+}
+
+// apiPath returns the path of u relative to prefix, and whether u lies
+// under prefix at all.
+func apiPath(u *url.URL, prefix string) (string, bool) {
+	p := u.Path
+	if prefix == "" {
+		return p, true
+	}
+	rest, ok := strings.CutPrefix(p, prefix)
+	if !ok || (rest != "" && rest[0] != '/') {
+		return p, false
+	}
+	if rest == "" {
+		rest = "/"
+	}
+	return rest, true
+}
+
+// check returns the violations of one exchange.
+func (v *Validator) check(req *http.Request, resp *http.Response, body []byte, prefix string) []Violation {
+	path, under := apiPath(req.URL, prefix)
+	base := Violation{Method: req.Method, Path: path, Status: resp.StatusCode}
+	if !under {
+		base.Message = fmt.Sprintf("operation not in spec: request is outside the API root %q", prefix)
+		return []Violation{base}
+	}
+
+	routed := req.Clone(req.Context())
+	u := *req.URL
+	u.Path, u.RawPath = path, ""
+	routed.URL = &u
+	route, params, err := v.router.FindRoute(routed)
+	if err != nil {
+		base.Message = v.routeMessage(routed, err)
+		return []Violation{base}
+	}
+	base.Operation = route.Operation.OperationID
+
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request:    routed,
+			PathParams: params,
+			Route:      route,
+		},
+		Status: resp.StatusCode,
+		Header: resp.Header,
+		Body:   io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus: true,
+			MultiError:            true,
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{
+				openapi3.DisableSchemaErrorDetails(),
+			},
+		},
+	}
+	err = openapi3filter.ValidateResponse(req.Context(), input)
+	if err == nil {
+		return nil
+	}
+	var out []Violation
+	for _, msg := range responseMessages(err) {
+		vi := base
+		vi.Message = msg
+		out = append(out, vi)
+	}
+	return out
+}
+
+// routeMessage explains why req matched no operation. The legacy router
+// tells a path without the method from an unknown path only for paths
+// without parameters, so other methods are tried to tell them apart.
+func (v *Validator) routeMessage(req *http.Request, err error) string {
+	var re *routers.RouteError
+	if !errors.As(err, &re) {
+		return "operation not in spec: " + err.Error()
+	}
+	for _, m := range []string{
+		http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodHead, http.MethodOptions, http.MethodTrace,
+	} {
+		if m == req.Method {
+			continue
+		}
+		other := req.Clone(req.Context())
+		other.Method = m
+		if _, _, err := v.router.FindRoute(other); err == nil {
+			return fmt.Sprintf("operation not in spec: the path declares no %s operation", req.Method)
+		}
+	}
+	return "operation not in spec: no path matches"
+}
+
+// responseMessages turns an error of openapi3filter.ValidateResponse into
+// short messages, one per schema error, each naming where in the response
+// the offending value is.
+func responseMessages(err error) []string {
+	var re *openapi3filter.ResponseError
+	if !errors.As(err, &re) {
+		return []string{clip(err.Error(), maxLineLen)}
+	}
+	switch {
+	case re.Reason == "status is not supported":
+		return []string{"status is not declared for this operation"}
+	case re.Err == nil:
+		return []string{clip(re.Reason, maxLineLen)}
+	}
+	where, _, found := strings.Cut(re.Reason, " doesn't match schema")
+	if !found {
+		// Decoding and reading errors: the reason and its cause, clipped.
+		return []string{clip(re.Reason+": "+firstLine(re.Err.Error()), maxLineLen)}
+	}
+	errs := openapi.SchemaIssues(re.Err)
+	if len(errs) == 0 {
+		return []string{clip(where+": "+firstLine(re.Err.Error()), maxLineLen)}
+	}
+	var msgs []string
+	for i, se := range errs {
+		if i == maxSchemaViolations {
+			msgs = append(msgs, fmt.Sprintf("%s: %d more schema errors not shown", where, len(errs)-i))
+			break
+		}
+		msgs = append(msgs, clip(schemaMessage(where, se), maxLineLen))
+	}
+	return msgs
+}
+
+// schemaMessage formats an issue as "where /json/pointer: reason".
+func schemaMessage(where string, is openapi.SchemaIssue) string {
+	reason := is.Reason
+	if reason == "" {
+		reason = fmt.Sprintf("doesn't match schema %q", is.Rule)
+	}
+	if p := is.Path(); p != "" {
+		return where + " " + p + ": " + reason
+	}
+	return where + ": " + reason
+}

@@ -1,0 +1,205 @@
+package mockserver_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/standin/standin/mockserver"
+)
+
+// wait bounds how long a test waits for something that should be quick; it
+// is generous so that slow machines never fail on it.
+const wait = 30 * time.Second
+
+func send(t *testing.T, c *http.Client, method, url, body string, hdr map[string]string) (int, string) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	r, err := http.NewRequestWithContext(t.Context(), method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range hdr {
+		r.Header.Set(k, v)
+	}
+	resp, err := c.Do(r)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+func TestPanicInHandler(t *testing.T) {
+	srv := newServer(t, mockserver.Options{})
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	c := &http.Client{Timeout: wait}
+	hdr := map[string]string{"X-Key": goodKey, mockserver.NamespaceHeader: "a"}
+
+	// The handler panics while it holds the namespace's state.
+	status, body := send(t, c, http.MethodPost, ts.URL+"/pets/pets", `{"name":"`+panicName+`"}`, hdr)
+	if status != http.StatusInternalServerError {
+		t.Fatalf("panicking handler: status %d, want 500; body %s", status, body)
+	}
+
+	// The server keeps serving, the same namespace included.
+	status, body = send(t, c, http.MethodPost, ts.URL+"/pets/pets", `{"name":"rex"}`, hdr)
+	if status != http.StatusCreated {
+		t.Fatalf("request after the panic: status %d, want 201; body %s", status, body)
+	}
+	status, body = send(t, c, http.MethodGet, ts.URL+"/pets/pets", "", hdr)
+	if status != http.StatusOK || !strings.Contains(body, `"rex"`) || strings.Contains(body, panicName) {
+		t.Errorf("GET after the panic: %d %s, want just rex", status, body)
+	}
+
+	entries := srv.Journal().Last(10, nil)
+	if len(entries) != 3 || entries[0].Status != http.StatusInternalServerError || entries[0].API != "pets" {
+		t.Errorf("journal = %+v, want the panic first as a 500 of pets", entries)
+	}
+}
+
+func TestServeShutsDownWhenCancelled(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newServer(t, mockserver.Options{})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- mockserver.Serve(ctx, ln, &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: wait}, wait)
+	}()
+
+	c := &http.Client{Timeout: wait}
+	url := "http://" + ln.Addr().String()
+	if status, body := send(t, c, http.MethodGet, url+"/__standin/health", "", nil); status != http.StatusOK {
+		t.Fatalf("health: %d %s", status, body)
+	}
+	if status, body := send(t, c, http.MethodPost, url+"/pets/pets", `{"name":"rex"}`, map[string]string{"X-Key": goodKey}); status != http.StatusCreated {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	c.CloseIdleConnections()
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Serve returned %v after cancel, want nil", err)
+		}
+	case <-time.After(wait):
+		t.Fatal("Serve did not return after its context was cancelled")
+	}
+	if _, err := net.DialTimeout("tcp", ln.Addr().String(), wait); err == nil {
+		t.Error("the listener still accepts connections after Serve returned")
+	}
+}
+
+func TestServeFinishesRequestsInFlight(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-release
+		_, _ = io.WriteString(w, "finished")
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- mockserver.Serve(ctx, ln, &http.Server{Handler: h, ReadHeaderTimeout: wait}, wait) }()
+
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	got := make(chan result, 1)
+	go func() {
+		resp, err := (&http.Client{Timeout: wait}).Get("http://" + ln.Addr().String() + "/")
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		got <- result{resp.StatusCode, string(b), err}
+	}()
+	select {
+	case <-started:
+	case <-time.After(wait):
+		t.Fatal("the request never reached the handler")
+	}
+
+	cancel()
+	// Shutdown has begun once the listener stops accepting.
+	deadline := time.Now().Add(wait)
+	for {
+		conn, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second)
+		if err != nil {
+			break
+		}
+		conn.Close()
+		if time.Now().After(deadline) {
+			close(release)
+			t.Fatal("the listener was not closed after cancel")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Serve returned %v while a request was in flight", err)
+	default:
+	}
+
+	close(release)
+	r := <-got
+	if r.err != nil || r.status != http.StatusOK || r.body != "finished" {
+		t.Errorf("request in flight: %d %q %v, want 200 finished", r.status, r.body, r.err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve returned %v, want nil", err)
+		}
+	case <-time.After(wait):
+		t.Fatal("Serve did not return after the last request finished")
+	}
+}
+
+func TestServeReportsListenerErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close()
+	done := make(chan error, 1)
+	go func() { done <- mockserver.Serve(t.Context(), ln, &http.Server{ReadHeaderTimeout: wait}, wait) }()
+	select {
+	case err := <-done:
+		if err == nil || errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("Serve on a closed listener returned %v, want its error", err)
+		}
+	case <-time.After(wait):
+		t.Fatal("Serve on a closed listener did not return")
+	}
+}
