@@ -56,6 +56,10 @@ func (s *Server) adminHandler() http.Handler {
 			adminError(w, http.StatusBadRequest, "snapshot is not valid JSON of the form {namespace: {api: state}}: %v", err)
 			return
 		}
+		if snap == nil {
+			adminError(w, http.StatusBadRequest, "snapshot must be a JSON object of the form {namespace: {api: state}}, got null")
+			return
+		}
 		if err := s.store.Import(r.Context(), snap); err != nil {
 			status := http.StatusBadRequest
 			var ie *ImportError

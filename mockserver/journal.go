@@ -81,6 +81,11 @@ func (j *Journal) Clear() {
 func clip(b []byte) string {
 	if len(b) > journalBodyLimit {
 		b = b[:journalBodyLimit]
+		// Step back to the start of a character, so that a cut never
+		// turns text into "binary".
+		for i := 0; i < utf8.UTFMax && len(b) > 0 && !utf8.Valid(b); i++ {
+			b = b[:len(b)-1]
+		}
 	}
 	if !utf8.Valid(b) {
 		return "(binary, " + strconv.Itoa(len(b)) + " bytes)"

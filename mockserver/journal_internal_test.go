@@ -147,10 +147,6 @@ func TestClip(t *testing.T) {
 		// "a" then two-byte runes: the limit falls in the middle of one.
 		in := "a" + strings.Repeat("é", journalBodyLimit)
 		got := clip([]byte(in))
-		if strings.HasPrefix(got, "(binary") {
-			t.Skip("BUG: journal.go clip cuts text at journalBodyLimit bytes without backing up to a rune " +
-				"boundary, so a long UTF-8 body is journaled as " + got)
-		}
 		if !strings.HasPrefix(in, got) || len(got) < journalBodyLimit-3 {
 			t.Errorf("clip = %.40q (%d bytes), want a prefix of the text of about %d bytes", got, len(got), journalBodyLimit)
 		}

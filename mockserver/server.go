@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
@@ -182,7 +183,7 @@ func (s *Server) common(h http.Handler, api string) http.Handler {
 		if ns == "" {
 			ns = DefaultNamespace
 		} else if !ValidNamespace(ns) {
-			s.refuse(rec, r, &Problem{Status: http.StatusBadRequest, Kind: KindBadNamespace, Field: "header." + NamespaceHeader,
+			s.refuse(rec, r, api, &Problem{Status: http.StatusBadRequest, Kind: KindBadNamespace, Field: "header." + NamespaceHeader,
 				Rule: "pattern", Detail: "must be 1 to 64 letters, digits, dots, dashes or underscores"})
 			return
 		}
@@ -190,13 +191,20 @@ func (s *Server) common(h http.Handler, api string) http.Handler {
 	})
 }
 
-// refuse writes p with the error writer of the API the request is for, or as
-// plain JSON when it is for none.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, p *Problem) {
-	for _, m := range s.apis {
-		if r.URL.Path == m.prefix || strings.HasPrefix(r.URL.Path, m.prefix+"/") {
-			m.api.WriteError(w, r, p)
-			return
+// refuse writes p with the error writer of the API the request is for (the
+// root API, or the one whose prefix the path has), or as plain JSON when it
+// is for none.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, root string, p *Problem) {
+	if !strings.HasPrefix(r.URL.Path, AdminPrefix+"/") {
+		for _, m := range s.apis {
+			if (root != "" && m.api.Name == root) ||
+				(root == "" && (r.URL.Path == m.prefix || strings.HasPrefix(r.URL.Path, m.prefix+"/"))) {
+				if rec, ok := w.(*recorder); ok {
+					rec.api = m.api.Name
+				}
+				m.api.WriteError(w, r, p)
+				return
+			}
 		}
 	}
 	writeJSON(w, p.Status, map[string]string{"error": p.Error()})
@@ -217,7 +225,7 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 		}
 		route, params, err := m.router.FindRoute(r)
 		if err != nil {
-			fail(routeProblem(r, err))
+			fail(routeProblem(m.router, r, err))
 			return
 		}
 		ctx := r.Context()
@@ -267,10 +275,23 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func routeProblem(r *http.Request, err error) *Problem {
-	if errors.Is(err, routers.ErrMethodNotAllowed) {
+// routeProblem explains why no operation matched: 405 when the path exists
+// with other methods, 404 otherwise.
+func routeProblem(router routers.Router, r *http.Request, err error) *Problem {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, _, err := router.FindRoute(probe); err == nil {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) > 0 {
 		return &Problem{Status: http.StatusMethodNotAllowed, Kind: KindMethodNotAllowed,
-			Detail: fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path), Err: err}
+			Detail: fmt.Sprintf("method %s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allowed, ", ")), Err: err}
 	}
 	return &Problem{Status: http.StatusNotFound, Kind: KindNotFound,
 		Detail: fmt.Sprintf("no operation at %s %s", r.Method, r.URL.Path), Err: err}
@@ -338,7 +359,7 @@ func (r *recorder) WriteHeader(code int) {
 
 func (r *recorder) Write(b []byte) (int, error) {
 	r.wrote = true
-	if room := journalBodyLimit - r.body.Len(); room > 0 {
+	if room := journalBodyLimit + utf8.UTFMax - r.body.Len(); room > 0 {
 		r.body.Write(b[:min(room, len(b))])
 	}
 	return r.ResponseWriter.Write(b)
