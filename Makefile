@@ -25,7 +25,7 @@ lint: check-generated
 	$(GO) mod tidy -diff
 
 check-generated: generate
-	@git diff --exit-code -- gen/ || { echo "gen/ is out of date: run make generate and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- gen/)" || { git status --short -- gen/; git diff --stat -- gen/; echo "gen/ is out of date: run make generate and commit"; exit 1; }
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
