@@ -3,7 +3,7 @@ GO        ?= go
 ADDR      ?= 127.0.0.1:8080
 PKGS      := ./...
 
-.PHONY: run test generate lint fuzz bench conform check-generated
+.PHONY: run test generate lint fuzz bench conform load npm-check check-generated
 
 ## run: serve every mock with its default data set on $(ADDR)
 run:
@@ -39,3 +39,11 @@ bench:
 ## conform: run the conformance suite against a running `make run`
 conform:
 	$(GO) run ./cmd/standin conform --target http://$(ADDR)/rocketchat --api rocketchat
+
+## load: the load test against a running `make run`
+load:
+	$(GO) run ./cmd/standin load --target http://$(ADDR)/rocketchat --api rocketchat
+
+## npm-check: the official @rocket.chat/api-client against a running `make run`
+npm-check:
+	cd contracts/npm/rocketchat && npm ci --no-audit --no-fund && STANDIN_URL=http://$(ADDR)/rocketchat node check.mjs

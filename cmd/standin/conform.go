@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/standin/standin/contracts"
+	"github.com/standin/standin/contracts/load"
 	rcscenarios "github.com/standin/standin/contracts/rocketchat"
 	"github.com/standin/standin/mockserver"
 )
@@ -21,9 +23,10 @@ import (
 // with the defaults that match `standin serve`.
 var suites = map[string]struct {
 	scenarios   func() []contracts.Scenario
+	workload    load.Workload
 	credentials map[string]string // key → default
 }{
-	"rocketchat": {rcscenarios.Scenarios, map[string]string{"username": "admin", "password": "admin"}},
+	"rocketchat": {rcscenarios.Scenarios, rcscenarios.Load{}, map[string]string{"username": "admin", "password": "admin"}},
 }
 
 const conformSynopsis = `Replays the API's scenarios against a target and reports every step.
@@ -44,28 +47,14 @@ func conform(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	namespace := fs.String("namespace", "", "send "+mockserver.NamespaceHeader+" with this value (isolates runs on a standin mock)")
 	verbose := fs.Bool("v", false, "verbose: show every step's log lines")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long")
-	creds := map[string]string{}
-	fs.Func("cred", "credential KEY=VALUE for the scenarios (repeatable)", func(v string) error {
-		k, val, ok := strings.Cut(v, "=")
-		if !ok || k == "" {
-			return fmt.Errorf("want KEY=VALUE, got %q", v)
-		}
-		creds[k] = val
-		return nil
-	})
+	creds := credFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	suite, ok := suites[*api]
-	if !ok {
-		fmt.Fprintf(stderr, "--api must be one of %s, got %q\n", strings.Join(suiteNames(), ", "), *api)
+	if !checkTarget(*api, *target, stderr) {
 		return exitCode(2)
 	}
-	u, err := url.Parse(*target)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		fmt.Fprintf(stderr, "--target must be an http(s) URL such as http://127.0.0.1:8080/%s, got %q\n", *api, *target)
-		return exitCode(2)
-	}
+	suite := suites[*api]
 	scenarios := suite.scenarios()
 	if *run != "" {
 		re, err := regexp.Compile(*run)
@@ -79,20 +68,7 @@ func conform(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return exitCode(2)
 		}
 	}
-	for key, def := range suite.credentials {
-		if _, ok := creds[key]; ok {
-			continue
-		}
-		if v, ok := os.LookupEnv("STANDIN_" + strings.ToUpper(key)); ok {
-			creds[key] = v
-		} else {
-			creds[key] = def
-		}
-	}
-	t := contracts.Target{BaseURL: strings.TrimSuffix(*target, "/"), Credentials: creds}
-	if *namespace != "" {
-		t.Header = http.Header{mockserver.NamespaceHeader: {*namespace}}
-	}
+	t := newTarget(*target, *namespace, creds, suite.credentials)
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
@@ -110,6 +86,54 @@ func conform(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return exitCode(1)
 	}
 	return nil
+}
+
+// newTarget builds a target from the flags: credentials from --cred, then
+// STANDIN_<KEY>, then the defaults.
+func newTarget(base, namespace string, creds, defaults map[string]string) contracts.Target {
+	for key, def := range defaults {
+		if _, ok := creds[key]; ok {
+			continue
+		}
+		if v, ok := os.LookupEnv("STANDIN_" + strings.ToUpper(key)); ok {
+			creds[key] = v
+		} else {
+			creds[key] = def
+		}
+	}
+	t := contracts.Target{BaseURL: strings.TrimSuffix(base, "/"), Credentials: creds}
+	if namespace != "" {
+		t.Header = http.Header{mockserver.NamespaceHeader: {namespace}}
+	}
+	return t
+}
+
+// credFlag registers the repeatable --cred flag.
+func credFlag(fs *flag.FlagSet) map[string]string {
+	creds := map[string]string{}
+	fs.Func("cred", "credential KEY=VALUE for the scenarios (repeatable)", func(v string) error {
+		k, val, ok := strings.Cut(v, "=")
+		if !ok || k == "" {
+			return fmt.Errorf("want KEY=VALUE, got %q", v)
+		}
+		creds[k] = val
+		return nil
+	})
+	return creds
+}
+
+// checkTarget checks --api and --target, printing what is wrong.
+func checkTarget(api, target string, stderr io.Writer) bool {
+	if _, ok := suites[api]; !ok {
+		fmt.Fprintf(stderr, "--api must be one of %s, got %q\n", strings.Join(suiteNames(), ", "), api)
+		return false
+	}
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		fmt.Fprintf(stderr, "--target must be an http(s) URL such as http://127.0.0.1:8080/%s, got %q\n", api, target)
+		return false
+	}
+	return true
 }
 
 func writeReport(path string, write func(io.Writer) error) error {

@@ -5,6 +5,7 @@
 //	standin conform   [flags]   run the conformance scenarios against a target
 //	standin validate  [flags]   check every spec and its examples
 //	standin fixtures  [flags]   print a seeded data set (users, passwords, rooms)
+//	standin load      [flags]   load-test a target, report latency per operation
 //
 // Run "standin COMMAND -h" for the flags of a command.
 package main
@@ -27,6 +28,7 @@ Usage:
   standin conform   [flags]   run the conformance scenarios against a target
   standin validate  [flags]   check every spec and every example in it
   standin fixtures  [flags]   print a seeded data set as JSON
+  standin load      [flags]   load-test a target and report latency per operation
 
 Run "standin COMMAND -h" for a command's flags.
 `
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return validate(ctx, rest, stdout, stderr)
 	case "fixtures":
 		return printFixtures(rest, stdout, stderr)
+	case "load":
+		return loadTest(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

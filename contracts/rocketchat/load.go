@@ -1,0 +1,144 @@
+package rocketchat
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/standin/standin/contracts"
+	"github.com/standin/standin/contracts/load"
+)
+
+// Load is the load-test workload: each virtual user logs in as the admin
+// and cycles through reads (channels.list, channels.info, channels.members,
+// users.list) and a write cycle (channels.create, a bulk channels.invite,
+// channels.members, channels.delete) on a channel of its own, so it leaves
+// nothing behind.
+type Load struct{}
+
+var _ load.Workload = Load{}
+
+// NewWorker implements load.Workload.
+func (Load) NewWorker(ctx context.Context, t contracts.Target) (load.Worker, error) {
+	w := &loadWorker{t: t, client: &http.Client{Transport: t.Transport}}
+	var login struct {
+		Data struct{ UserID, AuthToken string } `json:"data"`
+	}
+	if _, err := w.call(ctx, "POST", "/api/v1/login", map[string]string{
+		"user": t.Credentials["username"], "password": t.Credentials["password"]}, &login); err != nil {
+		return nil, err
+	}
+	if login.Data.AuthToken == "" {
+		return nil, fmt.Errorf("rocketchat: login as %q failed", t.Credentials["username"])
+	}
+	w.userID, w.token = login.Data.UserID, login.Data.AuthToken
+	var users struct {
+		Users []struct {
+			ID string `json:"_id"`
+		} `json:"users"`
+	}
+	if _, err := w.call(ctx, "GET", "/api/v1/users.list?count=20", nil, &users); err != nil {
+		return nil, err
+	}
+	for _, u := range users.Users {
+		w.invitees = append(w.invitees, u.ID)
+	}
+	return w, nil
+}
+
+type loadWorker struct {
+	t             contracts.Target
+	client        *http.Client
+	userID, token string
+	invitees      []string
+	step          int
+	room          string // the channel of the write cycle, once created
+}
+
+// Next implements load.Worker.
+func (w *loadWorker) Next(ctx context.Context) (string, int, error) {
+	defer func() { w.step = (w.step + 1) % 8 }()
+	switch w.step {
+	case 0:
+		return w.op(ctx, "channels.list", "GET", "/api/v1/channels.list?count=50", nil, nil)
+	case 1:
+		return w.op(ctx, "channels.info", "GET", "/api/v1/channels.info?roomName=general", nil, nil)
+	case 2:
+		return w.op(ctx, "channels.members", "GET", "/api/v1/channels.members?roomName=general&count=25", nil, nil)
+	case 3:
+		return w.op(ctx, "users.list", "GET", "/api/v1/users.list?count=20", nil, nil)
+	case 4:
+		var out struct {
+			Channel struct {
+				ID string `json:"_id"`
+			} `json:"channel"`
+		}
+		op, status, err := w.op(ctx, "channels.create", "POST", "/api/v1/channels.create", map[string]string{"name": "load-" + suffix()}, &out)
+		w.room = out.Channel.ID
+		return op, status, err
+	case 5:
+		return w.op(ctx, "channels.invite", "POST", "/api/v1/channels.invite", map[string]any{"roomId": w.room, "userIds": w.invitees}, nil)
+	case 6:
+		return w.op(ctx, "channels.members", "GET", "/api/v1/channels.members?roomId="+url.QueryEscape(w.room), nil, nil)
+	default:
+		return w.op(ctx, "channels.delete", "POST", "/api/v1/channels.delete", map[string]string{"roomId": w.room}, nil)
+	}
+}
+
+func (w *loadWorker) op(ctx context.Context, name, method, path string, body, out any) (string, int, error) {
+	status, err := w.call(ctx, method, path, body, out)
+	if err == nil && status != http.StatusOK {
+		err = fmt.Errorf("%s: status %d", name, status)
+	}
+	return name, status, err
+}
+
+// call sends one request and decodes a JSON answer into out (if not nil).
+func (w *loadWorker) call(ctx context.Context, method, path string, body, out any) (int, error) {
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return 0, err
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, w.t.BaseURL+path, rd)
+	if err != nil {
+		return 0, err
+	}
+	for k, vs := range w.t.Header {
+		req.Header[k] = vs
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if w.token != "" {
+		req.Header.Set("X-User-Id", w.userID)
+		req.Header.Set("X-Auth-Token", w.token)
+	}
+	res, err := w.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	if out != nil && res.StatusCode == http.StatusOK {
+		if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+			return res.StatusCode, err
+		}
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	return res.StatusCode, nil
+}
+
+func suffix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
