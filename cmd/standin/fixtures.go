@@ -7,18 +7,48 @@ import (
 	"text/tabwriter"
 
 	"github.com/standin/standin/fixtures"
+	"github.com/standin/standin/openapi"
 )
 
 const fixturesSynopsis = `Prints a seeded data set as JSON: the users (with their passwords) and
-rooms every namespace of "standin serve" starts from. --list shows the sets.`
+rooms every namespace of "standin serve" starts from. --list shows the sets.
+With --api and --schema it prints --count values generated from one of the
+spec's component schemas instead, e.g. sample payloads for a frontend:
+  standin fixtures --api rocketchat --schema Room --count 3`
 
 func printFixtures(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("fixtures", fixturesSynopsis, stderr)
 	name := fs.String("data-set", "default", "data set to print")
 	seed := fs.Uint64("seed", 1, "seed")
 	list := fs.Bool("list", false, "list the data sets")
+	api := fs.String("api", "", "with --schema: the API whose spec holds the schema")
+	schema := fs.String("schema", "", "generate values of this component schema instead of a data set")
+	count := fs.Int("count", 1, "with --schema: how many values")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if *schema != "" {
+		doc, err := openapi.Load(*api)
+		if err != nil {
+			return err
+		}
+		ref, ok := doc.Components.Schemas[*schema]
+		if !ok {
+			return fmt.Errorf("%s has no component schema %q", *api, *schema)
+		}
+		gen := fixtures.New(*seed)
+		for range max(*count, 1) {
+			v, err := gen.Value(ref)
+			if err != nil {
+				return err
+			}
+			if err := enc.Encode(v); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	if *list {
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
@@ -32,7 +62,5 @@ func printFixtures(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
 	return enc.Encode(t)
 }
