@@ -80,4 +80,3 @@ func queryValues(v any) []string {
 		return []string{fmt.Sprint(x)}
 	}
 }
-
