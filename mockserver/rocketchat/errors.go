@@ -41,12 +41,6 @@ func fail(typ, reason string) *Error {
 	return &Error{Status: http.StatusBadRequest, Reason: reason, Type: typ}
 }
 
-func failMethod(typ, reason, method string) *Error {
-	e := fail(typ, reason)
-	e.Details = map[string]any{"method": method}
-	return e
-}
-
 // Sentinels for the rules the fake enforces; match them with errors.Is.
 var (
 	ErrNotAllowed       = fail("error-not-allowed", "Not allowed")
