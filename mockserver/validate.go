@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/oapi-codegen/runtime/types"
 
 	"github.com/standin/standin/openapi"
 )
@@ -17,8 +19,21 @@ import (
 // validationOptions checks parameters and bodies only: authentication is the
 // API's own step, run before validation as the real servers do.
 var validationOptions = &openapi3filter.Options{
-	AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
-	SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
+	AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+	SchemaValidationOptions: []openapi3.SchemaValidationOption{
+		openapi3.DisableSchemaErrorDetails(),
+		// kin-openapi leaves "email" unchecked, while the generated
+		// handlers refuse what oapi-codegen's Email type refuses; check it
+		// here with that same type, so the refusal names the field.
+		openapi3.WithStringFormatValidator("email", openapi3.NewCallbackValidator(func(v string) error {
+			raw, _ := json.Marshal(v)
+			var e types.Email
+			if err := e.UnmarshalJSON(raw); err != nil {
+				return errors.New("must be an e-mail address")
+			}
+			return nil
+		})),
+	},
 }
 
 // validateRequest checks r against route and turns the first violation into a

@@ -60,6 +60,9 @@ var (
 	errUnauthorized = &Error{Status: http.StatusUnauthorized, Raw: "You must be logged in to do this."}
 	// errForbidden is the 8.x answer of routes guarded by a permission.
 	errForbidden = &Error{Status: http.StatusForbidden, Reason: "User does not have the permissions required for this action", Type: "error-forbidden"}
+	// errForbiddenHelper is what the server's generic forbidden() helper
+	// answers in 8.x, used by routes that check a permission in their body.
+	errForbiddenHelper = &Error{Status: http.StatusForbidden, Raw: "forbidden"}
 )
 
 // with returns a copy of e with a different reason, keeping its type, so

@@ -171,7 +171,7 @@ func (s *Server) roomMembers(ctx context.Context, t string, q memberQuery) ([]ge
 			return err
 		}
 		if !st.canAccess(me, r) || (r.Broadcast && !st.can(me, "view-broadcast-member-list", r)) {
-			return errForbidden
+			return errForbiddenHelper
 		}
 		filter := strings.ToLower(q.filter)
 		var users []*User
@@ -208,7 +208,7 @@ func (s *Server) roomList(ctx context.Context, t string, joined bool, count, off
 	var total int
 	err = s.view(ctx, func(st *State, me *User) error {
 		if !joined && t == TypeChannel && !st.can(me, "view-c-room", nil) && !st.can(me, "view-joined-room", nil) {
-			return errForbidden
+			return errForbiddenHelper
 		}
 		onlyJoined := joined || t == TypeGroup || !st.can(me, "view-c-room", nil)
 		rooms := st.sortedRooms(func(r *Room) bool {
@@ -247,7 +247,7 @@ func (s *Server) roomRolesOf(ctx context.Context, t string, ref RoomRef) ([]gen.
 			return err
 		}
 		if !st.canAccess(me, r) {
-			return errForbidden
+			return errForbiddenHelper
 		}
 		out = st.roomRoles(r)
 		return nil

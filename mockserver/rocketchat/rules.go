@@ -289,7 +289,7 @@ type RoomInput struct {
 // createRoom creates a room of type t owned by caller.
 func (s *State) createRoom(caller *User, t string, in RoomInput, now time.Time) (*Room, error) {
 	if !s.can(caller, "create-"+t, nil) {
-		return nil, errForbidden
+		return nil, errForbiddenHelper
 	}
 	if s.roomByName(in.Name) != nil {
 		return nil, ErrDuplicateName.with(fmt.Sprintf("A channel with name '%s' exists", in.Name)).withMethod("createRoom")
