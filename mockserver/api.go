@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 )
 
 // API is one mocked API as the core sees it.
@@ -18,12 +19,13 @@ type API struct {
 	// authenticated and validated against Spec, with paths relative to the
 	// API's root and the namespace in their context.
 	Handler http.Handler
-	// Authenticate checks the credentials of a request to an operation that
-	// the spec secures with the given requirements. It returns the context
-	// the handler will see (typically carrying the caller) or an error,
-	// which is written with WriteError; a *Problem keeps its status, any
-	// other error becomes 401. Nil means the API has no authentication.
-	Authenticate func(r *http.Request, security openapi3.SecurityRequirements) (context.Context, error)
+	// Authenticate checks the credentials of a request to an operation
+	// that the spec secures (route.Operation says which, and how). It
+	// returns the context the handler will see (typically carrying the
+	// caller) or an error, which is written with WriteError; a *Problem
+	// keeps its status, any other error becomes 401. Nil means the API has
+	// no authentication.
+	Authenticate func(r *http.Request, route *routers.Route) (context.Context, error)
 	// WriteError writes err in the API's own error envelope. It receives
 	// *Problem values from the core and whatever errors the API's handlers
 	// report; it must never panic.

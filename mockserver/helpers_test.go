@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/standin/standin/mockserver"
 )
@@ -146,7 +147,7 @@ func petsAPI(tb testing.TB, name string, st mockserver.Store) mockserver.API {
 		Name:    name,
 		Spec:    loadSpec(tb),
 		Handler: mux,
-		Authenticate: func(r *http.Request, _ openapi3.SecurityRequirements) (context.Context, error) {
+		Authenticate: func(r *http.Request, _ *routers.Route) (context.Context, error) {
 			switch key := r.Header.Get("X-Key"); key {
 			case goodKey:
 				return context.WithValue(r.Context(), callerKey{}, key), nil

@@ -229,8 +229,8 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 			return
 		}
 		ctx := r.Context()
-		if sec := security(m.api.Spec, route.Operation); len(sec) > 0 && m.api.Authenticate != nil {
-			authCtx, err := m.api.Authenticate(r, sec)
+		if len(security(m.api.Spec, route.Operation)) > 0 && m.api.Authenticate != nil {
+			authCtx, err := m.api.Authenticate(r, route)
 			if err != nil {
 				var p *Problem
 				if !errors.As(err, &p) {

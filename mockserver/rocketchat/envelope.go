@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/standin/standin/mockserver"
 )
@@ -99,8 +99,8 @@ func tokenFrom(ctx context.Context) string {
 
 // authenticator checks X-User-Id and X-Auth-Token against the tokens of
 // the request's namespace.
-func authenticator(store mockserver.Store) func(*http.Request, openapi3.SecurityRequirements) (context.Context, error) {
-	return func(r *http.Request, _ openapi3.SecurityRequirements) (context.Context, error) {
+func authenticator(store mockserver.Store) func(*http.Request, *routers.Route) (context.Context, error) {
+	return func(r *http.Request, _ *routers.Route) (context.Context, error) {
 		userID := strings.TrimSpace(r.Header.Get("X-User-Id"))
 		token := strings.TrimSpace(r.Header.Get("X-Auth-Token"))
 		ctx := r.Context()

@@ -1,0 +1,357 @@
+package ethora
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The business rules, written against State alone. Each makes its checks
+// before its first change, so a refused call leaves the state as it was.
+
+// scope checks that caller may act on app id: it is the caller's own app or
+// one of its children.
+func (s *State) scope(caller, id string) (*App, error) {
+	app := s.Apps[id]
+	if app == nil {
+		return nil, notFound("app %q not found", id)
+	}
+	if id != caller && app.ParentID != caller {
+		return nil, newError(ErrForbidden.Status, ErrForbidden.Code, "Forbidden: app %q is neither the token's app nor one of its children", id)
+	}
+	return app, nil
+}
+
+// UserInput is one entry of a user batch.
+type UserInput struct {
+	UUID, Email, FirstName, LastName, Password, ProfileImage string
+	Extra                                                    map[string]any
+}
+
+// checkUserInput applies the backend's own rules beyond the schema.
+func checkUserInput(i int, in UserInput) error {
+	switch {
+	case strings.TrimSpace(in.FirstName) == "":
+		return invalid("usersList[%d].firstName must not be empty", i)
+	case len([]rune(strings.TrimSpace(in.LastName))) < 2:
+		return invalid("usersList[%d].lastName must be at least 2 characters", i)
+	case !strings.Contains(in.Email, "@"):
+		return invalid("usersList[%d].email is not an e-mail address", i)
+	}
+	return nil
+}
+
+// batchUsers adds the users of a batch to app. Conflicts are per user
+// (status exists or uuid_exists), never a failure of the whole batch. The
+// users become visible at ready.
+func (s *State) batchUsers(appID string, in []UserInput, now, ready time.Time) ([]UserResult, error) {
+	if len(in) == 0 || len(in) > 100 {
+		return nil, invalid("usersList must hold 1 to 100 users, got %d", len(in))
+	}
+	for i, u := range in {
+		if err := checkUserInput(i, u); err != nil {
+			return nil, err
+		}
+	}
+	results := make([]UserResult, 0, len(in))
+	for _, u := range in {
+		uuid := localName(appID, u.UUID)
+		if uuid == "" {
+			uuid = objectID()
+		}
+		r := UserResult{UUID: uuid, XMPPUsername: appID + "_" + uuid, Status: "created"}
+		switch {
+		case s.Users[r.XMPPUsername] != nil:
+			r.Status, r.Error = "uuid_exists", fmt.Sprintf("user with uuid %q already exists", uuid)
+		case s.emailTaken(appID, u.Email):
+			r.Status, r.Error = "exists", fmt.Sprintf("user with email %q already exists", u.Email)
+		default:
+			s.Users[r.XMPPUsername] = &User{
+				ID: objectID(), AppID: appID, UUID: uuid, FirstName: strings.TrimSpace(u.FirstName),
+				LastName: strings.TrimSpace(u.LastName), Email: strings.ToLower(u.Email), ProfileImage: u.ProfileImage,
+				Username: appID + "_" + uuid, Password: hashSecret(u.Password), XMPPPassword: randomSecret()[:20],
+				Extra: u.Extra, VisibleAt: ready, CreatedAt: now, UpdatedAt: now,
+			}
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+func (s *State) emailTaken(appID, email string) bool {
+	for _, u := range s.Users {
+		if u.AppID == appID && strings.EqualFold(u.Email, email) {
+			return true
+		}
+	}
+	return false
+}
+
+// deleteUsers removes users of app by uuid, and their chat memberships.
+// Every uuid must name a visible user; otherwise nothing is deleted.
+func (s *State) deleteUsers(appID string, uuids []string, now time.Time, missing func(string) error) (int, error) {
+	if len(uuids) == 0 {
+		return 0, invalid("usersIdList must not be empty")
+	}
+	var gone []*User
+	for _, id := range uuids {
+		u := s.user(appID, id, now)
+		if u == nil {
+			return 0, missing(id)
+		}
+		if !slices.Contains(gone, u) {
+			gone = append(gone, u)
+		}
+	}
+	for _, u := range gone {
+		name := u.XMPPUsername()
+		for _, c := range s.appChats(appID) {
+			c.Members = slices.DeleteFunc(c.Members, func(m string) bool { return m == name })
+		}
+		delete(s.Users, name)
+	}
+	return len(gone), nil
+}
+
+// ChatInput is what chat creation accepts.
+type ChatInput struct {
+	UUID, Title, Type, Description, Picture string
+	Members                                 []string
+	Extra                                   map[string]any
+}
+
+// createChat adds a chat named {appId}_{uuid} to app. Members that name no
+// user of the app are left out.
+func (s *State) createChat(appID, createdBy string, in ChatInput, now time.Time) (*Chat, error) {
+	uuid := localName(appID, in.UUID)
+	if uuid == "" {
+		uuid = objectID()
+	}
+	name := appID + "_" + uuid
+	if s.Chats[name] != nil {
+		return nil, exists("Chat %q already exists", name)
+	}
+	c := &Chat{ID: objectID(), Name: name, AppID: appID, Title: cmp.Or(in.Title, "Chat Room "+uuid), Type: cmp.Or(in.Type, "group"),
+		Description: in.Description, Picture: in.Picture, CreatedBy: createdBy, Extra: in.Extra,
+		Members: []string{}, CreatedAt: now, UpdatedAt: now}
+	for _, m := range in.Members {
+		if u := s.user(appID, m, now); u != nil && !slices.Contains(c.Members, u.XMPPUsername()) {
+			c.Members = append(c.Members, u.XMPPUsername())
+		}
+	}
+	s.Chats[name] = c
+	return c, nil
+}
+
+// deleteChat removes a chat of app by name, uuid or JID.
+func (s *State) deleteChat(appID, ref string, missing func(string) error) error {
+	c := s.chat(appID, ref)
+	if c == nil {
+		return missing(qualified(appID, ref))
+	}
+	delete(s.Chats, c.Name)
+	return nil
+}
+
+// Access statuses, per member.
+const (
+	AccessGranted       = "granted"
+	AccessAlreadyMember = "already-member"
+	AccessRemoved       = "removed"
+	AccessNotMember     = "not-member"
+	AccessNotFound      = "not-found"
+)
+
+// AccessDetail is the outcome of a grant or removal for one member.
+type AccessDetail struct{ XMPPUsername, Status string }
+
+// access grants (or, with grant false, removes) members' access to a chat.
+// It is idempotent: members already in (or already out) are reported, not
+// refused.
+func (s *State) access(appID, chatRef string, members []string, grant bool, now time.Time) (*Chat, []AccessDetail, error) {
+	c := s.chat(appID, chatRef)
+	if c == nil {
+		return nil, nil, notFound("Chat %q not found", qualified(appID, chatRef))
+	}
+	if len(members) == 0 {
+		return nil, nil, invalid("members must not be empty")
+	}
+	details := make([]AccessDetail, 0, len(members))
+	for _, m := range members {
+		name := qualified(appID, m)
+		in := slices.Contains(c.Members, name)
+		d := AccessDetail{XMPPUsername: name}
+		switch {
+		case s.user(appID, m, now) == nil:
+			d.Status = AccessNotFound
+		case grant && in:
+			d.Status = AccessAlreadyMember
+		case grant:
+			d.Status = AccessGranted
+			c.Members = append(c.Members, name)
+		case in:
+			d.Status = AccessRemoved
+			c.Members = slices.DeleteFunc(c.Members, func(x string) bool { return x == name })
+		default:
+			d.Status = AccessNotMember
+		}
+		details = append(details, d)
+	}
+	for _, d := range details {
+		if d.Status == AccessGranted || d.Status == AccessRemoved {
+			c.UpdatedAt = now
+			break
+		}
+	}
+	return c, details, nil
+}
+
+// UserUpdate is one entry of PATCH .../chats/users.
+type UserUpdate struct {
+	XMPPUsername, UUID, FirstName, LastName, Username, ProfileImage string
+}
+
+// UpdateResult is the outcome of one UserUpdate.
+type UpdateResult struct {
+	Status       string // updated, not-found, skipped
+	XMPPUsername string
+	User         *User
+}
+
+// updateUsers changes names and pictures of users of app.
+func (s *State) updateUsers(appID string, updates []UserUpdate, now time.Time) ([]UpdateResult, error) {
+	if len(updates) == 0 || len(updates) > 100 {
+		return nil, invalid("users must hold 1 to 100 entries, got %d", len(updates))
+	}
+	for i, up := range updates {
+		if up.LastName != "" && len([]rune(up.LastName)) < 2 {
+			return nil, invalid("users[%d].lastName must be at least 2 characters", i)
+		}
+	}
+	out := make([]UpdateResult, 0, len(updates))
+	for _, up := range updates {
+		ref := cmp.Or(up.XMPPUsername, up.UUID)
+		r := UpdateResult{XMPPUsername: qualified(appID, ref)}
+		u := s.user(appID, ref, now)
+		switch {
+		case ref == "" || u == nil:
+			r.Status = "not-found"
+		case up.FirstName == "" && up.LastName == "" && up.Username == "" && up.ProfileImage == "":
+			r.Status, r.User = "skipped", u
+		default:
+			for _, f := range []struct {
+				dst *string
+				v   string
+			}{{&u.FirstName, up.FirstName}, {&u.LastName, up.LastName}, {&u.Username, up.Username}, {&u.ProfileImage, up.ProfileImage}} {
+				if f.v != "" {
+					*f.dst = f.v
+				}
+			}
+			u.UpdatedAt = now
+			r.Status, r.User = "updated", u
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// userChats lists the chats of app that the user uuid is a member of.
+func (s *State) userChats(appID, uuid string, now time.Time) ([]*Chat, error) {
+	u := s.user(appID, uuid, now)
+	if u == nil {
+		return nil, notFound("user %q not found in app %q", uuid, appID)
+	}
+	var out []*Chat
+	for _, c := range s.appChats(appID) {
+		if slices.Contains(c.Members, u.XMPPUsername()) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// deleteApp removes app, its children and everything they hold.
+func (s *State) deleteApp(id string) {
+	for _, child := range s.Apps {
+		if child.ParentID == id {
+			s.deleteApp(child.ID)
+		}
+	}
+	for k, u := range s.Users {
+		if u.AppID == id {
+			delete(s.Users, k)
+		}
+	}
+	for k, c := range s.Chats {
+		if c.AppID == id {
+			delete(s.Chats, k)
+		}
+	}
+	for k, j := range s.UserJobs {
+		if j.AppID == id {
+			delete(s.UserJobs, k)
+		}
+	}
+	for k, b := range s.Broadcasts {
+		if b.AppID == id {
+			delete(s.Broadcasts, k)
+		}
+	}
+	delete(s.Apps, id)
+}
+
+// BroadcastInput selects the chats of a broadcast: exactly one of the three.
+type BroadcastInput struct {
+	Text      string
+	AllRooms  bool
+	ChatNames []string
+	ChatIDs   []string
+	DryRun    bool
+}
+
+// broadcast resolves a broadcast's targets into per-chat results.
+func (s *State) broadcast(appID string, in BroadcastInput) ([]BroadcastResult, error) {
+	selectors := 0
+	for _, set := range []bool{in.AllRooms, len(in.ChatNames) > 0, len(in.ChatIDs) > 0} {
+		if set {
+			selectors++
+		}
+	}
+	if selectors != 1 {
+		return nil, newError(ErrBadTarget.Status, ErrBadTarget.Code, "give exactly one of allRooms, chatNames and chatIds")
+	}
+	status := "sent"
+	if in.DryRun {
+		status = "skipped"
+	}
+	var out []BroadcastResult
+	switch {
+	case in.AllRooms:
+		for _, c := range s.appChats(appID) {
+			out = append(out, BroadcastResult{ChatName: c.Name, Status: status})
+		}
+	case len(in.ChatNames) > 0:
+		for _, n := range in.ChatNames {
+			r := BroadcastResult{ChatName: qualified(appID, n), Status: status}
+			if s.chat(appID, n) == nil {
+				r.Status = "not-found"
+			}
+			out = append(out, r)
+		}
+	default:
+		byID := map[string]*Chat{}
+		for _, c := range s.appChats(appID) {
+			byID[c.ID] = c
+		}
+		for _, id := range in.ChatIDs {
+			r := BroadcastResult{ChatName: id, Status: "not-found"}
+			if c := byID[id]; c != nil {
+				r.ChatName, r.Status = c.Name, status
+			}
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
