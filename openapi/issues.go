@@ -30,8 +30,8 @@ func (i SchemaIssue) Path() string {
 
 // SchemaIssues returns the innermost schema errors within err. Errors of
 // allOf, anyOf and oneOf only say that a composition failed; their causes
-// say which value broke which rule, so those are reported instead, with
-// pointers joined to the composition's own.
+// say which value broke which rule, so those are reported instead
+// (kin-openapi already gives the causes the full path).
 func SchemaIssues(err error) []SchemaIssue {
 	return collect(nil, nil, err)
 }
@@ -43,7 +43,7 @@ func collect(dst []SchemaIssue, prefix []string, err error) []SchemaIssue {
 	case *openapi3.SchemaError:
 		ptr := append(append([]string(nil), prefix...), e.JSONPointer()...)
 		if e.Origin != nil {
-			if inner := collect(nil, ptr, e.Origin); len(inner) > 0 {
+			if inner := collect(nil, prefix, e.Origin); len(inner) > 0 {
 				return append(dst, inner...)
 			}
 		}

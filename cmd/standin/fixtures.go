@@ -30,6 +30,10 @@ func printFixtures(args []string, stdout, stderr io.Writer) error {
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	if *schema != "" {
+		if *api == "" || *count < 1 {
+			fmt.Fprintln(stderr, "--schema needs --api, and --count must be at least 1")
+			return exitCode(2)
+		}
 		doc, err := openapi.Load(*api)
 		if err != nil {
 			return err
@@ -39,7 +43,7 @@ func printFixtures(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%s has no component schema %q", *api, *schema)
 		}
 		gen := fixtures.New(*seed)
-		for range max(*count, 1) {
+		for range *count {
 			v, err := gen.Value(ref)
 			if err != nil {
 				return err

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"slices"
@@ -64,11 +65,61 @@ func Parse(data []byte) (Config, error) {
 	return c, c.Validate()
 }
 
+// decode reads data over c. The apis section is decoded entry by entry
+// over each API's current settings, so a file that sets one key of an API
+// keeps the others.
 func decode(data []byte, c *Config) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
 		return fmt.Errorf("mocks: config: %w", err)
+	}
+	if len(root.Content) == 0 {
+		return nil // empty, or only comments
+	}
+	doc := root.Content[0]
+	var apis *yaml.Node
+	if doc.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(doc.Content); i += 2 {
+			if doc.Content[i].Value == "apis" {
+				apis = doc.Content[i+1]
+				doc.Content = append(doc.Content[:i:i], doc.Content[i+2:]...)
+				break
+			}
+		}
+	}
+	if err := strictDecode(doc, c); err != nil {
+		return fmt.Errorf("mocks: config: %w", err)
+	}
+	if apis == nil || apis.Kind == 0 || apis.Tag == "!!null" {
+		return nil
+	}
+	if apis.Kind != yaml.MappingNode {
+		return fmt.Errorf("mocks: config: line %d: apis must be a mapping of API names", apis.Line)
+	}
+	if c.APIs == nil {
+		c.APIs = map[string]APIConfig{}
+	}
+	for i := 0; i+1 < len(apis.Content); i += 2 {
+		name := apis.Content[i].Value
+		api := c.APIs[name]
+		if err := strictDecode(apis.Content[i+1], &api); err != nil {
+			return fmt.Errorf("mocks: config: apis.%s: %w", name, err)
+		}
+		c.APIs[name] = api
+	}
+	return nil
+}
+
+// strictDecode decodes node into v, refusing keys v has no field for.
+func strictDecode(node *yaml.Node, v any) error {
+	raw, err := yaml.Marshal(node)
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return err
 	}
 	return nil
 }

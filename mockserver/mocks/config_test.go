@@ -112,37 +112,29 @@ func yamlKeys(typ reflect.Type) []string {
 	return keys
 }
 
-const (
-	partialAPIBug = "mockserver/mocks/config.go:60 Parse decodes the file over the defaults, but yaml.v3 decodes each apis.NAME value into a fresh zero APIConfig, " +
-		"so a partial API section (e.g. only `seed: 7` or `enabled: false`) loses enabled, dataSet and admin instead of keeping their defaults"
-	commentsOnlyBug = "mockserver/mocks/config.go:70 decode: a YAML file of only comments (default.yaml with every key commented out) " +
-		"fails with `mocks: config: EOF` because yaml.Decoder.Decode returns io.EOF for a stream without documents"
-)
-
 func TestParseOverDefaults(t *testing.T) {
 	tests := []struct {
 		name  string
 		yaml  string
 		check func(t *testing.T, c mocks.Config)
-		bug   string
 	}{
 		{"empty", "", func(t *testing.T, c mocks.Config) {
 			if !reflect.DeepEqual(c, mocks.Default()) {
 				t.Errorf("got %+v, want the defaults", c)
 			}
-		}, ""},
+		}},
 		{"blank", " \n\t\n", func(t *testing.T, c mocks.Config) {
 			if !reflect.DeepEqual(c, mocks.Default()) {
 				t.Errorf("got %+v, want the defaults", c)
 			}
-		}, ""},
+		}},
 		{"only addr", "addr: 127.0.0.1:9999\n", func(t *testing.T, c mocks.Config) {
 			want := mocks.Default()
 			want.Addr = "127.0.0.1:9999"
 			if !reflect.DeepEqual(c, want) {
 				t.Errorf("got %+v, want %+v", c, want)
 			}
-		}, ""},
+		}},
 		{"cors off and small body limit", "cors: false\nbodyLimit: 10\n", func(t *testing.T, c mocks.Config) {
 			if c.CORS || c.BodyLimit != 10 {
 				t.Errorf("cors %v bodyLimit %d, want false 10", c.CORS, c.BodyLimit)
@@ -150,13 +142,13 @@ func TestParseOverDefaults(t *testing.T) {
 			if c.Addr != "127.0.0.1:8080" || !c.APIs["rocketchat"].Enabled {
 				t.Errorf("other keys lost their defaults: %+v", c)
 			}
-		}, ""},
+		}},
 		{"full API section", "apis:\n  rocketchat:\n    enabled: true\n    dataSet: empty\n    seed: 9\n", func(t *testing.T, c mocks.Config) {
 			rc := c.APIs["rocketchat"]
 			if !rc.Enabled || rc.DataSet != "empty" || rc.Seed != 9 {
 				t.Errorf("rocketchat = %+v", rc)
 			}
-		}, ""},
+		}},
 		{"only the seed of an API", "apis:\n  rocketchat:\n    seed: 7\n", func(t *testing.T, c mocks.Config) {
 			rc := c.APIs["rocketchat"]
 			want := mocks.Default().APIs["rocketchat"]
@@ -164,30 +156,27 @@ func TestParseOverDefaults(t *testing.T) {
 			if rc != want {
 				t.Errorf("rocketchat = %+v, want the defaults with seed 7: %+v", rc, want)
 			}
-		}, partialAPIBug},
+		}},
 		{"disable an API", "apis:\n  rocketchat:\n    enabled: false\n", func(t *testing.T, c mocks.Config) {
 			rc := c.APIs["rocketchat"]
 			if rc.Enabled || rc.DataSet != "default" {
 				t.Errorf("rocketchat = %+v, want disabled with the default data set", rc)
 			}
-		}, partialAPIBug},
+		}},
 		{"only the admin password", "apis:\n  rocketchat:\n    admin:\n      password: s3cret\n", func(t *testing.T, c mocks.Config) {
 			rc := c.APIs["rocketchat"]
 			if !rc.Enabled || rc.Admin.Username != "admin" || rc.Admin.Password != "s3cret" {
 				t.Errorf("rocketchat = %+v, want enabled, admin/s3cret", rc)
 			}
-		}, partialAPIBug},
+		}},
 		{"only comments", "# addr: 127.0.0.1:1\n# cors: false\n", func(t *testing.T, c mocks.Config) {
 			if !reflect.DeepEqual(c, mocks.Default()) {
 				t.Errorf("got %+v, want the defaults", c)
 			}
-		}, commentsOnlyBug},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.bug != "" {
-				t.Skip("BUG: " + tt.bug)
-			}
 			c, err := mocks.Parse([]byte(tt.yaml))
 			if err != nil {
 				t.Fatalf("Parse(%q) = %v", tt.yaml, err)
@@ -315,7 +304,6 @@ func TestLoad(t *testing.T) {
 }
 
 func TestLoadCommentsOnly(t *testing.T) {
-	t.Skip("BUG: " + commentsOnlyBug)
 	c, err := mocks.Load(filepath.Join("testdata", "comments-only.yaml"))
 	if err != nil {
 		t.Fatal(err)
