@@ -15,9 +15,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/standin/standin/openapi"
 )
 
 // DefaultBodyLimit is the largest request body accepted unless Options say
@@ -229,7 +230,7 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 			return
 		}
 		ctx := r.Context()
-		if len(security(m.api.Spec, route.Operation)) > 0 && m.api.Authenticate != nil {
+		if m.api.Authenticate != nil && (openapi.Operation{Op: route.Operation}).Secured(m.api.Spec) {
 			authCtx, err := m.api.Authenticate(r, route)
 			if err != nil {
 				var p *Problem
@@ -295,22 +296,6 @@ func routeProblem(router routers.Router, r *http.Request, err error) *Problem {
 	}
 	return &Problem{Status: http.StatusNotFound, Kind: KindNotFound,
 		Detail: fmt.Sprintf("no operation at %s %s", r.Method, r.URL.Path), Err: err}
-}
-
-// security returns the requirements that apply to op: its own, or the
-// document's when it declares none. An empty result means unsecured; so does
-// a list containing an empty requirement (security is optional).
-func security(doc *openapi3.T, op *openapi3.Operation) openapi3.SecurityRequirements {
-	sec := doc.Security
-	if op.Security != nil {
-		sec = *op.Security
-	}
-	for _, req := range sec {
-		if len(req) == 0 {
-			return nil
-		}
-	}
-	return sec
 }
 
 // finish logs the request and adds it to the journal.

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -94,4 +95,43 @@ func Validate(ctx context.Context, api string) error {
 		return fmt.Errorf("openapi: %s.yaml: %w", api, err)
 	}
 	return nil
+}
+
+// Operation is one method and path of a spec.
+type Operation struct {
+	Method, Path string
+	Op           *openapi3.Operation
+}
+
+// Operations lists every operation of doc, sorted by path then method.
+func Operations(doc *openapi3.T) []Operation {
+	var ops []Operation
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			ops = append(ops, Operation{Method: method, Path: path, Op: op})
+		}
+	}
+	slices.SortFunc(ops, func(a, b Operation) int {
+		return cmp.Or(strings.Compare(a.Path, b.Path), strings.Compare(a.Method, b.Method))
+	})
+	return ops
+}
+
+// Secured reports whether o requires credentials under doc: its own
+// security requirements, or the document's, with no empty (optional)
+// alternative.
+func (o Operation) Secured(doc *openapi3.T) bool {
+	sec := doc.Security
+	if o.Op.Security != nil {
+		sec = *o.Op.Security
+	}
+	if len(sec) == 0 {
+		return false
+	}
+	for _, req := range sec {
+		if len(req) == 0 {
+			return false
+		}
+	}
+	return true
 }

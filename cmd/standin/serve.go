@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,12 +10,12 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/mockserver/mocks"
 )
 
@@ -123,7 +124,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "standin serving on %s\n", base)
 	for _, name := range srv.APIs() {
 		api := cfg.APIs[name]
-		fmt.Fprintf(stdout, "  %-11s %s/%s  (data set %q, seed %d, admin %s)\n", name, base, name, api.DataSet, api.Seed, adminHint(api))
+		fmt.Fprintf(stdout, "  %-11s %s/%s  (data set %q, seed %d, %s)\n", name, base, name, api.DataSet, api.Seed, credentialsHint(name, api))
 	}
 	for _, l := range listeners[1:] {
 		fmt.Fprintf(stdout, "  %-11s http://%s\n", l.what, l.ln.Addr())
@@ -146,13 +147,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-func adminHint(api mocks.APIConfig) string {
-	u, p := api.Admin.Username, api.Admin.Password
-	if u == "" {
-		u = "admin"
+// credentialsHint says how to authenticate to an API as configured.
+func credentialsHint(name string, api mocks.APIConfig) string {
+	switch name {
+	case ethora.Name:
+		return fmt.Sprintf("app %s, secret %s", cmp.Or(api.App.ID, ethora.DefaultAppID), cmp.Or(api.App.Secret, ethora.DefaultAppSecret))
+	default:
+		return fmt.Sprintf("admin %s/%s", cmp.Or(api.Admin.Username, "admin"), cmp.Or(api.Admin.Password, "admin"))
 	}
-	if p == "" {
-		p = "admin"
-	}
-	return strings.Join([]string{u, p}, "/")
 }

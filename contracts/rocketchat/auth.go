@@ -3,46 +3,27 @@ package rocketchat
 import (
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/gavv/httpexpect/v2"
-	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/standin/standin/contracts"
 	"github.com/standin/standin/openapi"
 )
 
-// operation is one method and path of the spec.
-type operation struct{ method, path string }
-
 // protectedOperations lists every operation the spec secures, read from
 // the spec itself so that a new operation is covered the day it is added.
-func protectedOperations() ([]operation, error) {
+func protectedOperations() ([]openapi.Operation, error) {
 	doc, err := openapi.Load(API)
 	if err != nil {
 		return nil, err
 	}
-	var ops []operation
-	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			sec := doc.Security
-			if op.Security != nil {
-				sec = *op.Security
-			}
-			if len(sec) == 0 || slices.ContainsFunc(sec, func(r openapi3.SecurityRequirement) bool { return len(r) == 0 }) {
-				continue
-			}
-			ops = append(ops, operation{method, path})
-		}
-	}
-	slices.SortFunc(ops, func(a, b operation) int { return strings.Compare(a.path+a.method, b.path+b.method) })
-	return ops, nil
+	return slices.DeleteFunc(openapi.Operations(doc), func(op openapi.Operation) bool { return !op.Secured(doc) }), nil
 }
 
-// request sends op with an empty JSON body where it takes one.
-func (op operation) request(e *httpexpect.Expect) *httpexpect.Response {
-	req := e.Request(op.method, op.path)
-	if op.method != http.MethodGet {
+// send sends op with an empty JSON body where it takes one.
+func send(e *httpexpect.Expect, op openapi.Operation) *httpexpect.Response {
+	req := e.Request(op.Method, op.Path)
+	if op.Method != http.MethodGet {
 		req = req.WithJSON(map[string]any{})
 	}
 	return req.Expect()
@@ -69,13 +50,13 @@ func Auth(s *contracts.S) {
 	})
 	s.Step("every protected operation refuses missing credentials", func(e *httpexpect.Expect) {
 		for _, op := range ops {
-			refused(op.request(e), http.StatusUnauthorized, "")
+			refused(send(e, op), http.StatusUnauthorized, "")
 		}
 	})
 	s.Step("every protected operation refuses a wrong token", func(e *httpexpect.Expect) {
 		wrong := session{userID: admin.userID, token: "not-" + admin.token}
 		for _, op := range ops {
-			refused(op.request(wrong.as(e)), http.StatusUnauthorized, "")
+			refused(send(wrong.as(e), op), http.StatusUnauthorized, "")
 		}
 	})
 	s.Step("a token is refused with another user's id", func(e *httpexpect.Expect) {

@@ -332,23 +332,13 @@ func (s *State) broadcast(appID string, in BroadcastInput) ([]BroadcastResult, e
 		for _, c := range s.appChats(appID) {
 			out = append(out, BroadcastResult{ChatName: c.Name, Status: status})
 		}
-	case len(in.ChatNames) > 0:
-		for _, n := range in.ChatNames {
+	default:
+		// chatIds are the uuids given at creation: they name chats as
+		// chatNames do.
+		for _, n := range append(slices.Clone(in.ChatNames), in.ChatIDs...) {
 			r := BroadcastResult{ChatName: qualified(appID, n), Status: status}
 			if s.chat(appID, n) == nil {
 				r.Status = "not-found"
-			}
-			out = append(out, r)
-		}
-	default:
-		byID := map[string]*Chat{}
-		for _, c := range s.appChats(appID) {
-			byID[c.ID] = c
-		}
-		for _, id := range in.ChatIDs {
-			r := BroadcastResult{ChatName: id, Status: "not-found"}
-			if c := byID[id]; c != nil {
-				r.ChatName, r.Status = c.Name, status
 			}
 			out = append(out, r)
 		}

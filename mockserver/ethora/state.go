@@ -43,12 +43,12 @@ type App struct {
 }
 
 // AppToken is a server token issued by the API instead of minted with the
-// app secret. Its value is a JWT signed with Secret; rotating replaces the
-// secret, so the old value stops verifying.
+// app secret: an opaque value, kept only as a hash. Rotating issues a new
+// value under the same id, so the old one stops working.
 type AppToken struct {
 	ID         string     `json:"tokenId"`
 	Label      string     `json:"label,omitempty"`
-	Secret     string     `json:"secret"`
+	Hash       string     `json:"hash"`
 	Revoked    bool       `json:"revoked,omitempty"`
 	CreatedAt  time.Time  `json:"createdAt"`
 	RotatedAt  *time.Time `json:"rotatedAt,omitempty"`
@@ -105,6 +105,7 @@ type Chat struct {
 	Type        string         `json:"type"`
 	Picture     string         `json:"picture,omitempty"`
 	CreatedBy   string         `json:"createdBy,omitempty"`
+	AppChat     bool           `json:"isAppChat,omitempty"` // created by provisioning
 	Extra       map[string]any `json:"extra,omitempty"`
 	Members     []string       `json:"members"`
 	CreatedAt   time.Time      `json:"createdAt"`

@@ -48,10 +48,9 @@ func (e *TokenError) Unwrap() error { return e.Err }
 // Claims is what standin reads from an Ethora token.
 type Claims struct {
 	Data struct {
-		AppID   string `json:"appId"`
-		Type    string `json:"type"`
-		UserID  string `json:"userId,omitempty"`
-		TokenID string `json:"tokenId,omitempty"`
+		AppID  string `json:"appId"`
+		Type   string `json:"type"`
+		UserID string `json:"userId,omitempty"`
 	} `json:"data"`
 	IssuedAt json.Number `json:"iat,omitempty"`
 }
@@ -126,23 +125,36 @@ func (t *jwt) verifies(key []byte) bool {
 	return hmac.Equal(mac.Sum(nil), t.sig)
 }
 
-// Keys finds the secrets a token may be signed with: an app's secret by app
-// id, or an app token's own secret by app and token id.
+// Keys finds what a token may be checked against: an app's secret by app
+// id, and the app an opaque app token (issued by the tokens API) belongs to.
 type Keys interface {
 	AppSecret(appID string) (string, bool)
-	AppTokenSecret(appID, tokenID string) (string, bool)
+	AppToken(value string) (appID string, ok bool)
 }
 
 // Verify checks raw as a token for purpose, the way the Ethora backend and
 // SDK do: the purpose must match data.type; the signature must verify with
 // the key derived from the app's secret for that purpose or, failing that,
-// with the raw secret (tokens of SDK 26.2.x). A token with data.tokenId is
-// an app token and verifies with that token's own secret. No exp is needed.
+// with the raw secret (tokens of SDK 26.2.x). No exp is needed. A value
+// that is not a JWT may be an app token, which acts as a server token of
+// its app until it is rotated or revoked.
 func Verify(raw, purpose string, keys Keys) (*Claims, error) {
 	if raw == "" {
 		return nil, &TokenError{Err: ErrNoToken}
 	}
 	t, err := parseJWT(raw)
+	if errors.Is(err, ErrMalformed) && strings.HasPrefix(raw, AppTokenPrefix) {
+		app, ok := keys.AppToken(raw)
+		if !ok {
+			return nil, &TokenError{Err: ErrRevoked}
+		}
+		if purpose != PurposeServer {
+			return nil, &TokenError{AppID: app, Err: fmt.Errorf("%w: an app token is a server token", ErrWrongPurpose)}
+		}
+		c := &Claims{}
+		c.Data.AppID, c.Data.Type = app, PurposeServer
+		return c, nil
+	}
 	if err != nil {
 		return nil, &TokenError{Err: err}
 	}
@@ -150,16 +162,6 @@ func Verify(raw, purpose string, keys Keys) (*Claims, error) {
 	app := c.Data.AppID
 	if c.Data.Type != purpose {
 		return nil, &TokenError{AppID: app, Err: fmt.Errorf("%w: data.type is %q, want %q", ErrWrongPurpose, c.Data.Type, purpose)}
-	}
-	if c.Data.TokenID != "" {
-		secret, ok := keys.AppTokenSecret(app, c.Data.TokenID)
-		if !ok {
-			return nil, &TokenError{AppID: app, Err: ErrRevoked}
-		}
-		if !t.verifies([]byte(secret)) {
-			return nil, &TokenError{AppID: app, Err: ErrSignature}
-		}
-		return c, nil
 	}
 	secret, ok := keys.AppSecret(app)
 	if !ok {
@@ -171,9 +173,11 @@ func Verify(raw, purpose string, keys Keys) (*Claims, error) {
 	return c, nil
 }
 
-// Sign makes an HS256 JWT of claims with key, serialising data in the
-// SDK's key order. The mock uses it for app tokens and tests use it to act
-// as the SDK.
+// AppTokenPrefix starts every app token the mock issues.
+const AppTokenPrefix = "eat_"
+
+// Sign makes an HS256 JWT of claims with key. Tests use it to act as the
+// SDK.
 func Sign(claims Claims, key []byte) string {
 	enc := base64.RawURLEncoding
 	header := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))

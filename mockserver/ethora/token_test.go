@@ -11,8 +11,8 @@ import (
 type keyring map[string]string
 
 func (k keyring) AppSecret(app string) (string, bool) { s, ok := k[app]; return s, ok }
-func (k keyring) AppTokenSecret(app, tok string) (string, bool) {
-	s, ok := k[app+"/"+tok]
+func (k keyring) AppToken(value string) (string, bool) {
+	s, ok := k["token:"+value]
 	return s, ok
 }
 
@@ -36,12 +36,7 @@ func TestDerivedKeyVectors(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
-	keys := keyring{"app123": "secret123", "other": "other-secret", "app123/tok1": "per-token-secret"}
-	appToken := func(tokenID, secret string) string {
-		var c Claims
-		c.Data.AppID, c.Data.Type, c.Data.TokenID = "app123", PurposeServer, tokenID
-		return Sign(c, []byte(secret))
-	}
+	keys := keyring{"app123": "secret123", "other": "other-secret", "token:eat_live": "app123"}
 	for _, tc := range []struct {
 		name, token, purpose string
 		err                  error
@@ -62,9 +57,10 @@ func TestVerify(t *testing.T) {
 		{"unknown app", Sign(claims("nope", PurposeServer), DerivedKey("secret123", PurposeServer)), PurposeServer, ErrUnknownApp, ""},
 		{"another app's secret", Sign(claims("app123", PurposeServer), DerivedKey("other-secret", PurposeServer)), PurposeServer, ErrSignature, ""},
 		{"no claims", Sign(Claims{}, []byte("secret123")), PurposeServer, ErrClaims, ""},
-		{"app token", appToken("tok1", "per-token-secret"), PurposeServer, nil, ""},
-		{"revoked app token", appToken("tok2", "per-token-secret"), PurposeServer, ErrRevoked, ""},
-		{"app token with a wrong secret", appToken("tok1", "secret123"), PurposeServer, ErrSignature, ""},
+		{"app token", "eat_live", PurposeServer, nil, ""},
+		{"revoked or unknown app token", "eat_gone", PurposeServer, ErrRevoked, ""},
+		{"app token on the client route", "eat_live", PurposeClient, ErrWrongPurpose, ""},
+		{"opaque garbage", "not-a-token", PurposeServer, ErrMalformed, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Verify(tc.token, tc.purpose, keys)

@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/standin/standin/fixtures"
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/mockserver/rocketchat"
 )
 
@@ -32,12 +34,15 @@ type Config struct {
 	APIs        map[string]APIConfig `yaml:"apis"`
 }
 
-// APIConfig configures one fake.
+// APIConfig configures one fake. Admin applies to Rocket.Chat; App and
+// JobDelay to Ethora.
 type APIConfig struct {
 	Enabled  bool                 `yaml:"enabled"`
 	DataSet  string               `yaml:"dataSet"`
 	Seed     uint64               `yaml:"seed"`
-	Admin    fixtures.Credentials `yaml:"admin"`
+	Admin    fixtures.Credentials `yaml:"admin,omitempty"`
+	App      ethora.AppConfig     `yaml:"app,omitempty"`
+	JobDelay time.Duration        `yaml:"jobDelay,omitempty"`
 	RootAddr string               `yaml:"rootAddr"`
 }
 
@@ -138,7 +143,7 @@ func Load(path string) (Config, error) {
 }
 
 // known lists the APIs this build can serve.
-var known = []string{rocketchat.Name}
+var known = []string{rocketchat.Name, ethora.Name}
 
 // Validate checks names, data sets and limits.
 func (c Config) Validate() error {
@@ -150,6 +155,15 @@ func (c Config) Validate() error {
 		}
 		if _, err := fixtures.Lookup(api.DataSet); err != nil {
 			errs = append(errs, fmt.Errorf("apis.%s.dataSet: %w", name, err))
+		}
+		if name != rocketchat.Name && api.Admin != (fixtures.Credentials{}) {
+			errs = append(errs, fmt.Errorf("apis.%s.admin: only rocketchat has an admin account", name))
+		}
+		if name != ethora.Name && (api.App != (ethora.AppConfig{}) || api.JobDelay != 0) {
+			errs = append(errs, fmt.Errorf("apis.%s: app and jobDelay are ethora settings", name))
+		}
+		if api.JobDelay < 0 {
+			errs = append(errs, fmt.Errorf("apis.%s.jobDelay must not be negative", name))
 		}
 	}
 	if c.BodyLimit <= 0 {
@@ -174,6 +188,8 @@ func New(c Config, logger *slog.Logger) (*mockserver.Server, error) {
 		switch name {
 		case rocketchat.Name:
 			m, err = rocketchat.New(store, rocketchat.Options{DataSet: api.DataSet, Seed: api.Seed, Admin: api.Admin})
+		case ethora.Name:
+			m, err = ethora.New(store, ethora.Options{App: api.App, DataSet: api.DataSet, Seed: api.Seed, JobDelay: api.JobDelay})
 		}
 		if err != nil {
 			return nil, err

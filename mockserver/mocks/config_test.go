@@ -92,10 +92,25 @@ func TestDefaultYAML(t *testing.T) {
 			t.Errorf("DefaultYAML() does not document %q", k)
 		}
 	}
-	api, _ := keys["apis"].(map[string]any)["rocketchat"].(map[string]any)
+	// Every API documents the keys it uses: the common ones, and its own.
+	own := map[string][]string{"rocketchat": {"admin"}, "ethora": {"app", "jobDelay"}}
+	for name, extra := range own {
+		api, _ := keys["apis"].(map[string]any)[name].(map[string]any)
+		for _, k := range append([]string{"enabled", "dataSet", "seed", "rootAddr"}, extra...) {
+			if _, ok := api[k]; !ok {
+				t.Errorf("DefaultYAML() does not document apis.%s.%s", name, k)
+			}
+		}
+	}
 	for _, k := range yamlKeys(reflect.TypeFor[mocks.APIConfig]()) {
-		if _, ok := api[k]; !ok {
-			t.Errorf("DefaultYAML() does not document apis.rocketchat.%s", k)
+		found := false
+		for name := range own {
+			api, _ := keys["apis"].(map[string]any)[name].(map[string]any)
+			_, ok := api[k]
+			found = found || ok
+		}
+		if !found {
+			t.Errorf("DefaultYAML() documents apis.*.%s for no API", k)
 		}
 	}
 }
@@ -296,7 +311,7 @@ func TestLoad(t *testing.T) {
 		APIs: map[string]mocks.APIConfig{"rocketchat": {
 			Enabled: true, DataSet: "empty", Seed: 42, RootAddr: "127.0.0.1:7001",
 			Admin: fixtures.Credentials{Username: "boss", Password: "s3cret", Email: "boss@example.test", Name: "The Boss"},
-		}},
+		}, "ethora": mocks.Default().APIs["ethora"]},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load(full.yaml) = %+v, want %+v", c, want)

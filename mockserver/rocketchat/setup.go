@@ -52,7 +52,7 @@ func New(store mockserver.Store, opts Options) (mockserver.API, error) {
 		RequestErrorHandlerFunc:  badRequest,
 		ResponseErrorHandlerFunc: writeError,
 	})
-	handler := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{ErrorHandlerFunc: badRequest})
+	handler := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(), ErrorHandlerFunc: badRequest})
 	return mockserver.API{
 		Name:         Name,
 		Spec:         doc,

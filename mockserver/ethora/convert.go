@@ -1,0 +1,157 @@
+package ethora
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	gen "github.com/standin/standin/gen/ethora"
+)
+
+// Conversions from state to the generated wire types.
+
+func ptr[T any](v T) *T { return &v }
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func trimmed(p *string) string { return strings.TrimSpace(deref(p)) }
+
+// wire renders a user; xmppPassword only where the spec shows it
+// (creation results and the client-token exchange).
+func (u *User) wire(withXMPPPassword bool) gen.User {
+	out := gen.User{ID: u.ID, AppId: u.AppID, Uuid: u.UUID, XmppUsername: u.XMPPUsername(),
+		FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Username: optional(u.Username),
+		ProfileImage: optional(u.ProfileImage), Roles: &[]string{"user"}, Tags: &[]string{},
+		CreatedAt: ptr(u.CreatedAt), UpdatedAt: ptr(u.UpdatedAt), AdditionalProperties: u.Extra}
+	if withXMPPPassword {
+		out.XmppPassword = ptr(u.XMPPPassword)
+	}
+	return out
+}
+
+func (u *User) member() gen.ChatMember {
+	return gen.ChatMember{XmppUsername: u.XMPPUsername(), Uuid: ptr(u.UUID), FirstName: ptr(u.FirstName),
+		LastName: ptr(u.LastName), ProfileImage: optional(u.ProfileImage)}
+}
+
+// wireChat renders a chat, with its members' public records if asked.
+func (s *State) wireChat(c *Chat, withMembers bool, now time.Time) gen.Chat {
+	out := gen.Chat{ID: c.ID, Name: c.Name, AppId: c.AppID, Title: c.Title, Type: gen.ChatType(c.Type),
+		Description: optional(c.Description), Picture: optional(c.Picture), CreatedBy: optional(c.CreatedBy),
+		MembersCount: ptr(len(c.Members)), IsAppChat: ptr(c.AppChat), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		AdditionalProperties: c.Extra}
+	if withMembers {
+		members := make([]gen.ChatMember, 0, len(c.Members))
+		for _, m := range c.Members {
+			if u := s.Users[m]; u != nil && u.visible(now) {
+				members = append(members, u.member())
+			}
+		}
+		out.Members = &members
+	}
+	return out
+}
+
+func (s *State) wireChats(chats []*Chat, withMembers bool, now time.Time) []gen.Chat {
+	out := make([]gen.Chat, len(chats))
+	for i, c := range chats {
+		out[i] = s.wireChat(c, withMembers, now)
+	}
+	return out
+}
+
+func (s *State) wireApp(a *App, now time.Time) gen.App {
+	out := gen.App{ID: a.ID, DisplayName: a.DisplayName, DomainName: optional(a.DomainName), AppTagline: optional(a.AppTagline),
+		LogoImage: optional(a.LogoImage), SublogoImage: optional(a.SublogoImage), PrimaryColor: optional(a.PrimaryColor),
+		BundleId: optional(a.BundleID), ParentAppId: optional(a.ParentID), CreatorId: optional(a.ParentID),
+		IsBaseApp: ptr(a.ParentID == ""), CreatedAt: a.CreatedAt, UpdatedAt: ptr(a.UpdatedAt),
+		Stats:                &gen.AppStats{Users: ptr(len(s.appUsers(a.ID, now))), Chats: ptr(len(s.appChats(a.ID)))},
+		AdditionalProperties: a.Extra}
+	return out
+}
+
+func (t *AppToken) wire() gen.AppToken {
+	status := gen.AppTokenStatus("active")
+	if t.Revoked {
+		status = "revoked"
+	}
+	return gen.AppToken{TokenId: t.ID, Label: optional(t.Label), Status: status, CreatedAt: t.CreatedAt,
+		RotatedAt: t.RotatedAt, RevokedAt: t.RevokedAt, LastUsedAt: t.LastUsedAt}
+}
+
+func (b Bot) wire() gen.Bot {
+	return gen.Bot{Status: gen.BotStatus(cmp.Or(b.Status, "off")), Trigger: optional(b.Trigger), Prompt: optional(b.Prompt),
+		GreetingMessage: optional(b.GreetingMessage), ChatId: optional(b.ChatID), IsRAG: ptr(b.IsRAG),
+		BotFirstName: optional(b.BotFirstName), BotLastName: optional(b.BotLastName), UpdatedAt: b.UpdatedAt}
+}
+
+// wireJob renders a user batch job as its state is now; per-user records
+// appear once the job has completed.
+func (s *State) wireJob(j *UserJob, now time.Time) gen.UsersBatchJob {
+	state := jobState(j.CreatedAt, j.ReadyAt, now)
+	out := gen.UsersBatchJob{JobId: j.ID, AppId: j.AppID, State: gen.JobState(state), Total: len(j.Results),
+		CreatedAt: j.CreatedAt, UpdatedAt: ptr(earlier(now, j.ReadyAt))}
+	if state != JobCompleted {
+		return out
+	}
+	items := make([]gen.UsersBatchJobItem, len(j.Results))
+	for i, r := range j.Results {
+		items[i] = gen.UsersBatchJobItem{Uuid: ptr(r.UUID), XmppUsername: ptr(r.XMPPUsername),
+			Status: gen.UserBatchStatus(r.Status), Error: optional(r.Error)}
+		if u := s.Users[r.XMPPUsername]; u != nil && r.Status == "created" {
+			items[i].User = ptr(u.wire(true))
+		}
+	}
+	out.Result = &gen.UsersBatchJobResult{Results: items}
+	return out
+}
+
+func (b *Broadcast) wire(now time.Time) gen.BroadcastJob {
+	state := jobState(b.CreatedAt, b.ReadyAt, now)
+	out := gen.BroadcastJob{JobId: b.ID, AppId: b.AppID, State: gen.JobState(state), DryRun: ptr(b.DryRun),
+		Text: ptr(b.Text), CreatedAt: b.CreatedAt, UpdatedAt: ptr(earlier(now, b.ReadyAt))}
+	if state != JobCompleted {
+		return out
+	}
+	res := gen.BroadcastJobResult{Targets: len(b.Results), Results: make([]gen.BroadcastJobItem, len(b.Results))}
+	for i, r := range b.Results {
+		res.Results[i] = gen.BroadcastJobItem{ChatName: r.ChatName, Status: gen.BroadcastTargetStatus(r.Status)}
+		if r.Status == "sent" {
+			res.Sent++
+		}
+	}
+	out.Result = &res
+	return out
+}
+
+// page cuts items to one page.
+func page[T any](items []T, limit, offset int) []T {
+	lo := min(max(offset, 0), len(items))
+	hi := min(lo+limit, len(items))
+	out := items[lo:hi]
+	if out == nil {
+		out = []T{}
+	}
+	return slices.Clip(out)
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,288 @@
+package ethora
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	gen "github.com/standin/standin/gen/ethora"
+	"github.com/standin/standin/mockserver"
+)
+
+// Server implements the generated strict server interface. Each method
+// resolves the app it acts on (the token's app for the implicit routes,
+// the path's app for /v2/apps/{appId}/..., which must be the token's app
+// or one of its children), runs one rule inside a single store
+// transaction, and maps the result to the generated response. When a
+// method returns an error, the error is written and the response ignored.
+type Server struct {
+	store    mockserver.Store
+	now      func() time.Time
+	jobDelay time.Duration
+}
+
+var _ gen.StrictServerInterface = (*Server)(nil)
+
+var errEmptyBody = invalid("request body is required")
+
+// update runs fn on app appID ("" for the caller's own app) in a write
+// transaction.
+func (s *Server) update(ctx context.Context, appID string, fn func(st *State, app *App, now time.Time) error) error {
+	return mockserver.Update(ctx, s.store, Name, s.scoped(ctx, appID, fn))
+}
+
+// view runs fn on app appID ("" for the caller's own app) in a read
+// transaction.
+func (s *Server) view(ctx context.Context, appID string, fn func(st *State, app *App, now time.Time) error) error {
+	return mockserver.View(ctx, s.store, Name, s.scoped(ctx, appID, fn))
+}
+
+func (s *Server) scoped(ctx context.Context, appID string, fn func(*State, *App, time.Time) error) func(*State) error {
+	return func(st *State) error {
+		caller := callerFrom(ctx).AppID
+		if st.Apps[caller] == nil {
+			return newError(http.StatusUnauthorized, "UNAUTHORIZED", "Unauthorized: the token's app %q no longer exists", caller)
+		}
+		app, err := st.scope(caller, cmp.Or(appID, caller))
+		if err != nil {
+			return err
+		}
+		return fn(st, app, s.now().UTC())
+	}
+}
+
+// --- users ---
+
+func userInputs(list []gen.UserInput) []UserInput {
+	out := make([]UserInput, len(list))
+	for i, u := range list {
+		out[i] = UserInput{UUID: trimmed(u.Uuid), Email: strings.TrimSpace(string(u.Email)), FirstName: u.FirstName,
+			LastName: u.LastName, Password: deref(u.Password), ProfileImage: trimmed(u.ProfileImage), Extra: u.AdditionalProperties}
+	}
+	return out
+}
+
+// createUserJob starts an asynchronous batch in app appID.
+func (s *Server) createUserJob(ctx context.Context, appID, statusPath string, body *gen.UsersBatchRequest) (gen.BatchJobAccepted, error) {
+	var out gen.BatchJobAccepted
+	if body == nil {
+		return out, errEmptyBody
+	}
+	err := s.update(ctx, appID, func(st *State, app *App, now time.Time) error {
+		ready := now.Add(s.jobDelay)
+		results, err := st.batchUsers(app.ID, userInputs(body.UsersList), now, ready)
+		if err != nil {
+			return err
+		}
+		job := &UserJob{ID: objectID(), AppID: app.ID, CreatedAt: now, ReadyAt: ready, Results: results}
+		st.UserJobs[job.ID] = job
+		out = gen.BatchJobAccepted{JobId: job.ID, StatusUrl: fmt.Sprintf(statusPath, app.ID, job.ID)}
+		return nil
+	})
+	return out, err
+}
+
+// userJob reads a batch job of app appID.
+func (s *Server) userJob(ctx context.Context, appID, jobID string) (gen.UsersBatchJob, error) {
+	var out gen.UsersBatchJob
+	err := s.view(ctx, appID, func(st *State, app *App, now time.Time) error {
+		j := st.UserJobs[jobID]
+		if j == nil || j.AppID != app.ID {
+			return notFound("job %q not found", jobID)
+		}
+		out = st.wireJob(j, now)
+		return nil
+	})
+	return out, err
+}
+
+// CreateUsers implements POST /v2/users/batch.
+func (s *Server) CreateUsers(ctx context.Context, req gen.CreateUsersRequestObject) (gen.CreateUsersResponseObject, error) {
+	out, err := s.createUserJob(ctx, "", "/v2/users/batch/%[2]s", req.Body)
+	return gen.CreateUsers202JSONResponse(out), err
+}
+
+// CreateUsersInApp implements POST /v2/apps/{appId}/users/batch.
+func (s *Server) CreateUsersInApp(ctx context.Context, req gen.CreateUsersInAppRequestObject) (gen.CreateUsersInAppResponseObject, error) {
+	out, err := s.createUserJob(ctx, req.AppId, "/v2/apps/%[1]s/users/batch/%[2]s", req.Body)
+	return gen.CreateUsersInApp202JSONResponse(out), err
+}
+
+// GetUsersBatchJob implements GET /v2/users/batch/{jobId}.
+func (s *Server) GetUsersBatchJob(ctx context.Context, req gen.GetUsersBatchJobRequestObject) (gen.GetUsersBatchJobResponseObject, error) {
+	out, err := s.userJob(ctx, "", req.JobId)
+	return gen.GetUsersBatchJob200JSONResponse(out), err
+}
+
+// GetUsersBatchJobInApp implements GET /v2/apps/{appId}/users/batch/{jobId}.
+func (s *Server) GetUsersBatchJobInApp(ctx context.Context, req gen.GetUsersBatchJobInAppRequestObject) (gen.GetUsersBatchJobInAppResponseObject, error) {
+	out, err := s.userJob(ctx, req.AppId, req.JobId)
+	return gen.GetUsersBatchJobInApp200JSONResponse(out), err
+}
+
+// CreateUsersV1 implements POST /v1/users/batch: synchronous, and refused
+// whole on any duplicate.
+func (s *Server) CreateUsersV1(ctx context.Context, req gen.CreateUsersV1RequestObject) (gen.CreateUsersV1ResponseObject, error) {
+	if req.Body == nil {
+		return nil, errEmptyBody
+	}
+	var out gen.CreateUsersV1200JSONResponse
+	err := s.update(ctx, "", func(st *State, app *App, now time.Time) error {
+		probe := *st // a shallow copy to find conflicts before any change
+		probe.Users = maps.Clone(st.Users)
+		results, err := probe.batchUsers(app.ID, userInputs(req.Body.UsersList), now, now)
+		if err != nil {
+			return err
+		}
+		for _, r := range results {
+			if r.Status != "created" {
+				return exists("%s", r.Error)
+			}
+		}
+		st.Users = probe.Users
+		out = gen.CreateUsersV1200JSONResponse{Ok: true, Results: make([]gen.User, len(results))}
+		for i, r := range results {
+			out.Results[i] = st.Users[r.XMPPUsername].wire(true)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// deleteUsers removes users of app appID; missing says how an unknown
+// uuid is refused.
+func (s *Server) deleteUsers(ctx context.Context, appID string, body *gen.DeleteUsersRequest, missing func(string) error) (gen.DeleteUsersResult, error) {
+	var out gen.DeleteUsersResult
+	if body == nil {
+		return out, errEmptyBody
+	}
+	err := s.update(ctx, appID, func(st *State, app *App, now time.Time) error {
+		n, err := st.deleteUsers(app.ID, body.UsersIdList, now, missing)
+		out = gen.DeleteUsersResult{Ok: true, Deleted: n}
+		return err
+	})
+	return out, err
+}
+
+// DeleteUsers implements DELETE /v1/users/batch; unknown users get the
+// plain-text 422 the SDK treats as "already gone".
+func (s *Server) DeleteUsers(ctx context.Context, req gen.DeleteUsersRequestObject) (gen.DeleteUsersResponseObject, error) {
+	out, err := s.deleteUsers(ctx, "", req.Body, func(id string) error { return plainNotFound("User not found: %s", id) })
+	return gen.DeleteUsers200JSONResponse(out), err
+}
+
+// DeleteUsersInApp implements DELETE /v2/apps/{appId}/users/batch.
+func (s *Server) DeleteUsersInApp(ctx context.Context, req gen.DeleteUsersInAppRequestObject) (gen.DeleteUsersInAppResponseObject, error) {
+	out, err := s.deleteUsers(ctx, req.AppId, req.Body, func(id string) error { return notFound("user %q not found", id) })
+	return gen.DeleteUsersInApp200JSONResponse(out), err
+}
+
+// GetChatUsers implements GET /v2/chats/users.
+func (s *Server) GetChatUsers(ctx context.Context, req gen.GetChatUsersRequestObject) (gen.GetChatUsersResponseObject, error) {
+	p := req.Params
+	limit, offset := cmp.Or(deref(p.Limit), 100), deref(p.Offset)
+	var out gen.GetChatUsers200JSONResponse
+	err := s.view(ctx, "", func(st *State, app *App, now time.Time) error {
+		users := st.appUsers(app.ID, now)
+		if name := trimmed(p.ChatName); name != "" {
+			c := st.chat(app.ID, name)
+			if c == nil {
+				return notFound("Chat %q not found", qualified(app.ID, name))
+			}
+			users = slices.DeleteFunc(users, func(u *User) bool { return !slices.Contains(c.Members, u.XMPPUsername()) })
+		}
+		if x := trimmed(p.XmppUsername); x != "" {
+			users = slices.DeleteFunc(users, func(u *User) bool { return u.XMPPUsername() != qualified(app.ID, x) })
+		}
+		if id := trimmed(p.UserId); id != "" {
+			users = slices.DeleteFunc(users, func(u *User) bool { return u.ID != id })
+		}
+		items := page(users, limit, offset)
+		out = gen.GetChatUsers200JSONResponse{Total: len(users), Limit: limit, Offset: offset, Results: make([]gen.User, len(items))}
+		for i, u := range items {
+			out.Results[i] = u.wire(false)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// updateUsers changes users of app appID.
+func (s *Server) updateUsers(ctx context.Context, appID string, body *gen.UpdateUsersRequest) (gen.UpdateUsersResult, error) {
+	var out gen.UpdateUsersResult
+	if body == nil {
+		return out, errEmptyBody
+	}
+	updates := make([]UserUpdate, len(body.Users))
+	for i, u := range body.Users {
+		updates[i] = UserUpdate{XMPPUsername: trimmed(u.XmppUsername), UUID: trimmed(u.Uuid), FirstName: trimmed(u.FirstName),
+			LastName: trimmed(u.LastName), Username: trimmed(u.Username), ProfileImage: trimmed(u.ProfileImage)}
+	}
+	err := s.update(ctx, appID, func(st *State, app *App, now time.Time) error {
+		results, err := st.updateUsers(app.ID, updates, now)
+		if err != nil {
+			return err
+		}
+		out.Results = make([]gen.UserUpdateOutcome, len(results))
+		for i, r := range results {
+			o := gen.UserUpdateOutcome{Status: gen.UserUpdateStatus(r.Status)}
+			if r.XMPPUsername != "" {
+				o.XmppUsername = ptr(r.XMPPUsername)
+			}
+			if r.User != nil {
+				o.User = ptr(r.User.wire(false))
+			}
+			out.Results[i] = o
+		}
+		return nil
+	})
+	return out, err
+}
+
+// UpdateUsers implements PATCH /v2/chats/users.
+func (s *Server) UpdateUsers(ctx context.Context, req gen.UpdateUsersRequestObject) (gen.UpdateUsersResponseObject, error) {
+	out, err := s.updateUsers(ctx, "", req.Body)
+	return gen.UpdateUsers200JSONResponse(out), err
+}
+
+// UpdateUsersInApp implements PATCH /v2/apps/{appId}/chats/users.
+func (s *Server) UpdateUsersInApp(ctx context.Context, req gen.UpdateUsersInAppRequestObject) (gen.UpdateUsersInAppResponseObject, error) {
+	out, err := s.updateUsers(ctx, req.AppId, req.Body)
+	return gen.UpdateUsersInApp200JSONResponse(out), err
+}
+
+// GetAppUserByXmppUsername implements GET /v1/apps/users/{xmppUsername}.
+func (s *Server) GetAppUserByXmppUsername(ctx context.Context, req gen.GetAppUserByXmppUsernameRequestObject) (gen.GetAppUserByXmppUsernameResponseObject, error) {
+	var out gen.GetAppUserByXmppUsername200JSONResponse
+	err := s.view(ctx, "", func(st *State, app *App, now time.Time) error {
+		u := st.Users[req.XmppUsername]
+		if u == nil || u.AppID != app.ID || !u.visible(now) {
+			return notFound("user %q not found", req.XmppUsername)
+		}
+		out.User = u.wire(false)
+		return nil
+	})
+	return out, err
+}
+
+// ExchangeClientToken implements POST /v1/users/client: a client token of a
+// user created in the app yields that user's chat credentials.
+func (s *Server) ExchangeClientToken(ctx context.Context, _ gen.ExchangeClientTokenRequestObject) (gen.ExchangeClientTokenResponseObject, error) {
+	c := callerFrom(ctx)
+	var out gen.ExchangeClientToken200JSONResponse
+	err := s.view(ctx, "", func(st *State, app *App, now time.Time) error {
+		u := st.user(app.ID, c.UserID, now)
+		if c.UserID == "" || u == nil {
+			return newError(ErrUserNotFound.Status, ErrUserNotFound.Code, "user %q not found in app %q", c.UserID, app.ID)
+		}
+		out = gen.ExchangeClientToken200JSONResponse{Success: true, User: u.wire(true),
+			Token: "JWT " + randomSecret(), RefreshToken: "JWT " + randomSecret()}
+		return nil
+	})
+	return out, err
+}
