@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"github.com/standin/standin/contracts"
+	ethscenarios "github.com/standin/standin/contracts/ethora"
 	"github.com/standin/standin/contracts/load"
 	rcscenarios "github.com/standin/standin/contracts/rocketchat"
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/ethora"
 )
 
 // suites maps an API name to its scenarios and the credentials they need,
@@ -27,6 +29,7 @@ var suites = map[string]struct {
 	credentials map[string]string // key → default
 }{
 	"rocketchat": {rcscenarios.Scenarios, rcscenarios.Load{}, map[string]string{"username": "admin", "password": "admin"}},
+	"ethora":     {ethscenarios.Scenarios, nil, map[string]string{"appId": ethora.DefaultAppID, "appSecret": ethora.DefaultAppSecret}},
 }
 
 const conformSynopsis = `Replays the API's scenarios against a target and reports every step.
@@ -34,8 +37,9 @@ Every response is also checked against the API's spec. Exits 0 only if every
 step passed, 1 if any failed, 2 on a usage error.
 
 Credentials come from --cred KEY=VALUE, or STANDIN_<KEY> in the environment
-(e.g. STANDIN_USERNAME), or the defaults of "standin serve".
-  rocketchat: username, password of a server admin (default admin/admin)`
+(e.g. STANDIN_USERNAME, STANDIN_APPSECRET), or the defaults of "standin serve".
+  rocketchat: username, password of a server admin (default admin/admin)
+  ethora:     appId, appSecret of the app to act as (default standin-app/standin-secret)`
 
 func conform(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("conform", conformSynopsis, stderr)

@@ -44,6 +44,10 @@ func loadTest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return exitCode(2)
 	}
 	suite := suites[*api]
+	if suite.workload == nil {
+		fmt.Fprintf(stderr, "--api %s has no load workload yet; load-test rocketchat\n", *api)
+		return exitCode(2)
+	}
 	t := newTarget(*target, *namespace, creds, suite.credentials)
 	t.Transport = &http.Transport{MaxIdleConnsPerHost: *workers, MaxConnsPerHost: *workers}
 	rep, err := load.Run(ctx, t, suite.workload, load.Options{Workers: *workers, Requests: *requests, Duration: *duration})

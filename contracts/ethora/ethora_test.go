@@ -1,0 +1,135 @@
+package ethora_test
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/standin/standin/contracts"
+	"github.com/standin/standin/contracts/ethora"
+	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/mocks"
+)
+
+func inProcess(t *testing.T, wrap func(http.Handler) http.Handler) contracts.Target {
+	t.Helper()
+	srv, err := mocks.New(mocks.Default(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	target := contracts.InProcess(h, "/"+ethora.API)
+	ns := fmt.Sprintf("t%x", fnv.New64a().Sum([]byte(t.Name())))
+	target.Header = http.Header{mockserver.NamespaceHeader: {ns[:min(len(ns), 64)]}}
+	target.Credentials = map[string]string{"appId": "standin-app", "appSecret": "standin-secret"}
+	return target
+}
+
+func TestScenariosAgainstMock(t *testing.T) {
+	contracts.RunT(t, inProcess(t, nil), ethora.Scenarios()...)
+}
+
+// rewrite passes a request to the mock and lets edit change the answer,
+// like a server that breaks one rule.
+func rewrite(match string, edit func(rec *httptest.ResponseRecorder, w http.ResponseWriter) bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.Contains(r.Method+" "+r.URL.Path, match) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			if edit(rec, w) {
+				return
+			}
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+		})
+	}
+}
+
+// TestScenariosCatchBrokenTargets runs scenarios against mocks that break
+// one rule each: the report must name the step, the request and what was
+// expected.
+func TestScenariosCatchBrokenTargets(t *testing.T) {
+	doublePrefix := rewrite("/chats", func(rec *httptest.ResponseRecorder, w http.ResponseWriter) bool {
+		body := strings.ReplaceAll(rec.Body.String(), `"xmppUsername":"`, `"xmppUsername":"X_`)
+		if body == rec.Body.String() {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write([]byte(body))
+		return true
+	})
+	jsonNotFound := rewrite("DELETE /ethora/v1/chats", func(rec *httptest.ResponseRecorder, w http.ResponseWriter) bool {
+		if rec.Code != http.StatusUnprocessableEntity {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write([]byte(`{"error":"Chat not found"}`))
+		return true
+	})
+	crossTenant := rewrite("/chats", func(rec *httptest.ResponseRecorder, w http.ResponseWriter) bool {
+		if rec.Code != http.StatusForbidden {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"chats":[],"total":0,"limit":100,"offset":0}`))
+		return true
+	})
+	for _, tc := range []struct {
+		name, scenario string
+		wrap           func(http.Handler) http.Handler
+		step, want     string
+	}{
+		{"double-prefixed members", "tenant-setup", doublePrefix, "the user's chats list the chat with both members", "never double-prefixed"},
+		{"JSON body on the second delete", "default-app-lifecycle", jsonNotFound, "delete the chat, then again", "DELETE /v1/chats"},
+		{"no tenant isolation", "tenant-isolation", crossTenant, "a child's token is refused on a sibling's chats", "403"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var scenarios []contracts.Scenario
+			for _, sc := range ethora.Scenarios() {
+				if sc.Name == tc.scenario {
+					scenarios = append(scenarios, sc)
+				}
+			}
+			report := contracts.Run(context.Background(), inProcess(t, tc.wrap), scenarios...)
+			if report.Passed() {
+				t.Fatal("the suite passed against a broken target")
+			}
+			var failed *contracts.StepResult
+			for i, st := range report.Scenarios[0].Steps {
+				if st.Status == contracts.Failed {
+					failed = &report.Scenarios[0].Steps[i]
+					break
+				}
+			}
+			var text strings.Builder
+			_ = report.WriteText(&text, true)
+			if failed == nil || failed.Name != tc.step {
+				t.Fatalf("want the first failed step to be %q, report:\n%s", tc.step, text.String())
+			}
+			msgs := strings.Join(failed.Failures, "\n")
+			for _, v := range failed.Violations {
+				msgs += "\n" + v.String()
+			}
+			if !strings.Contains(msgs, tc.want) {
+				t.Errorf("the failure should mention %q:\n%s", tc.want, msgs)
+			}
+		})
+	}
+}
