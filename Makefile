@@ -3,7 +3,7 @@ GO        ?= go
 ADDR      ?= 127.0.0.1:8080
 PKGS      := ./...
 
-.PHONY: run test generate lint fuzz bench conform load npm-check check-generated
+.PHONY: run test generate lint fuzz bench conform load npm-check npm-check-rocketchat npm-check-ethora check-generated
 
 ## run: serve every mock with its default data set on $(ADDR)
 run:
@@ -31,19 +31,27 @@ check-generated: generate
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./mockserver/rocketchat -run '^$$' -fuzz FuzzRequest -fuzztime $(FUZZTIME)
+	$(GO) test ./mockserver/ethora -run '^$$' -fuzz FuzzRequest -fuzztime $(FUZZTIME)
+	$(GO) test ./mockserver/ethora -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME)
 
 ## bench: Go benchmarks of the hot paths
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./mockserver/...
 
-## conform: run the conformance suite against a running `make run`
+## conform: run the conformance suites against a running `make run`
 conform:
 	$(GO) run ./cmd/standin conform --target http://$(ADDR)/rocketchat --api rocketchat
+	$(GO) run ./cmd/standin conform --target http://$(ADDR)/ethora --api ethora
 
 ## load: the load test against a running `make run`
 load:
 	$(GO) run ./cmd/standin load --target http://$(ADDR)/rocketchat --api rocketchat
 
-## npm-check: the official @rocket.chat/api-client against a running `make run`
-npm-check:
+## npm-check: the official npm clients against a running `make run`
+npm-check: npm-check-rocketchat npm-check-ethora
+
+npm-check-rocketchat:
 	cd contracts/npm/rocketchat && npm ci --no-audit --no-fund && STANDIN_URL=http://$(ADDR)/rocketchat node check.mjs
+
+npm-check-ethora:
+	cd contracts/npm/ethora && npm ci --no-audit --no-fund && ETHORA_CHAT_API_URL=http://$(ADDR)/ethora node check.mjs
