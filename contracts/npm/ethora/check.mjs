@@ -74,7 +74,8 @@ function describe(err) {
 		const method = (err.config && err.config.method ? err.config.method : '?').toUpperCase();
 		return `SDK threw: HTTP ${err.status} from ${method} ${err.url} (content-type ${ctype}): ${bodyText(r.data)}`;
 	}
-	if (err && err.status !== undefined) return `SDK threw with status ${err.status} and no response: ${String(err.message).split('\n')[0]}`;
+	// Connection refused / timeout: the SDK wraps the AxiosError without its code.
+	if (err && err.status !== undefined) return `SDK threw without an HTTP answer (connection failed or timed out; is the server at ${API_URL}?): ${String(err.message).split('\n')[0]}`;
 	return err && err.stack ? err.stack.split('\n').slice(0, 3).join(' | ') : String(err);
 }
 
@@ -364,11 +365,14 @@ await step('listChatsInApp lists the room', async () => {
 
 // App tokens (on the child app).
 let tokenId;
+let tokenSecret;
 await step('createAppToken', async () => {
 	const res = await sdk.createAppToken(childAppId, { label: `npmcheck-${suffix}` });
-	tokenId = res.tokenId || (res.token && res.token.tokenId) || (res.result && res.result.tokenId);
+	tokenId = res.tokenId;
+	tokenSecret = res.token;
 	assert(tokenId, `no tokenId in ${body(res)}`);
 	created.tokens.add(tokenId);
+	assert(typeof tokenSecret === 'string' && tokenSecret, `no one-time token value in ${body(res)}`);
 	return `tokenId ${tokenId}, keys ${j(Object.keys(res).filter((k) => k !== 'url'))}`;
 });
 
@@ -382,19 +386,30 @@ await step('listAppTokens lists it', async () => {
 
 await step('rotateAppToken', async () => {
 	const res = await sdk.rotateAppToken(childAppId, tokenId, { label: `npmcheck-rotated-${suffix}` });
-	const newId = res.tokenId || (res.token && res.token.tokenId) || (res.result && res.result.tokenId);
+	const newId = res.tokenId;
 	assert(newId, `no tokenId in ${body(res)}`);
-	if (newId !== tokenId) {
+	assert(typeof res.token === 'string' && res.token && res.token !== tokenSecret, `token value not renewed: ${body(res)}`);
+	const same = newId === tokenId;
+	if (!same) {
 		created.tokens.add(newId);
 		tokenId = newId;
 	}
-	return `tokenId ${newId}`;
+	return `tokenId ${newId} (${same ? 'same id' : 'new id'}), new token value`;
 });
 
 await step('revokeAppToken', async () => {
 	const res = await sdk.revokeAppToken(childAppId, tokenId);
 	created.tokens.delete(tokenId);
 	return body(res);
+});
+
+await step('listAppTokens no longer shows it active', async () => {
+	const res = await sdk.listAppTokens(childAppId);
+	const tokens = arrayIn(res, 'tokens', 'items', 'results');
+	assert(tokens, `no tokens array in ${body(res)}`);
+	const t = tokens.find((x) => x.tokenId === tokenId);
+	assert(!t || t.status !== 'active', `still active: ${j(t)}`);
+	return t ? `status ${j(t.status)}` : 'gone from the list';
 });
 
 // Bot.
