@@ -61,7 +61,7 @@ func refused(r *httpexpect.Response, status int, code string) {
 // plainNotFound checks the answer the SDK's graceful delete needs: 422,
 // plain text, "not found" in the body.
 func plainNotFound(s *contracts.S, r *httpexpect.Response) {
-	r.Status(http.StatusUnprocessableEntity).ContentType("text/plain")
+	r.Status(http.StatusUnprocessableEntity).HasContentType("text/plain")
 	if body := r.Body().Raw(); !strings.Contains(strings.ToLower(body), "not found") {
 		s.Fail("the body must contain \"not found\" as plain text for the SDK to treat the delete as done; got %q", body)
 	}

@@ -19,7 +19,7 @@ func Scenarios() []contracts.Scenario {
 		{API: API, Name: "tenant-setup", Run: TenantSetup,
 			Doc: "A parent app creates a child app, batch-creates its users and waits for the job, creates a chat, grants access, reads the user's chats with members, removes access, and deletes chat, users and app."},
 		{API: API, Name: "default-app-lifecycle", Run: DefaultAppLifecycle,
-			Doc: "On the token's own app: create user and chat, grant, getUsers by chat name, updateUsers, update the chat, remove; deleting twice ends in the plain-text 422 \"not found\" the SDK treats as done."},
+			Doc: "On the token's own app: create users (whose client tokens then exchange for chat credentials) and a chat, grant, getUsers by chat name, updateUsers, update the chat, remove; deleting twice ends in the plain-text 422 \"not found\" the SDK treats as done."},
 		{API: API, Name: "tenant-isolation", Run: TenantIsolation,
 			Doc: "A child app's token reaches its own chats but is refused on a sibling's and on its parent's; the parent reaches both children."},
 		{API: API, Name: "token-lifecycle", Run: TokenLifecycle,
@@ -122,6 +122,14 @@ func DefaultAppLifecycle(s *contracts.S) {
 
 	s.Step("create two users", func(e *httpexpect.Expect) {
 		createUsers(s, e, a, "/v2/users/batch", a.id, u1, u2)
+	})
+	s.Step("a user's client token exchanges for chat credentials", func(e *httpexpect.Expect) {
+		obj := e.POST("/v1/users/client").WithHeader("x-custom-token", a.clientToken(u1)).
+			Expect().Status(http.StatusOK).JSON().Object()
+		obj.Value("token").String().NotEmpty()
+		obj.Value("user").Object().HasValue("xmppUsername", a.id+"_"+u1)
+		refused(e.POST("/v1/users/client").WithHeader("x-custom-token", a.clientToken(s.Unique("ghost"))).Expect(),
+			http.StatusUnauthorized, "USER_NOT_FOUND")
 	})
 	s.Step("create a chat named {appId}_{uuid}", func(e *httpexpect.Expect) {
 		chatName = a.id + "_" + room

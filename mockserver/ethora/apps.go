@@ -185,7 +185,11 @@ func (s *Server) ProvisionApp(ctx context.Context, req gen.ProvisionAppRequestOb
 	err := s.update(ctx, req.AppId, func(st *State, app *App, now time.Time) error {
 		out = gen.ProvisionApp200JSONResponse{Ok: true, Rooms: make([]gen.Chat, 0, len(rooms))}
 		for i, r := range rooms {
-			c, err := st.createChat(app.ID, callerFrom(ctx).AppID, ChatInput{Title: cmp.Or(trimmed(r.Title), "Room "+strconv.Itoa(i+1)), Type: "public"}, now)
+			in := ChatInput{Title: cmp.Or(trimmed(r.Title), "Room "+strconv.Itoa(i+1)), Type: "public"}
+			if r.Pinned != nil {
+				in.Extra = map[string]any{"pinned": *r.Pinned}
+			}
+			c, err := st.createChat(app.ID, callerFrom(ctx).AppID, in, now)
 			if err != nil {
 				return err
 			}

@@ -125,7 +125,7 @@ type ChatInput struct {
 // createChat adds a chat named {appId}_{uuid} to app. Members that name no
 // user of the app are left out.
 func (s *State) createChat(appID, createdBy string, in ChatInput, now time.Time) (*Chat, error) {
-	uuid := localName(appID, in.UUID)
+	uuid := localName(appID, jidLocal(in.UUID)) // a chat may be given as its full JID
 	if uuid == "" {
 		uuid = objectID()
 	}
@@ -180,11 +180,15 @@ func (s *State) access(appID, chatRef string, members []string, grant bool, now 
 	}
 	details := make([]AccessDetail, 0, len(members))
 	for _, m := range members {
+		u := s.user(appID, m, now)
 		name := qualified(appID, m)
+		if u != nil {
+			name = u.XMPPUsername()
+		}
 		in := slices.Contains(c.Members, name)
 		d := AccessDetail{XMPPUsername: name}
 		switch {
-		case s.user(appID, m, now) == nil:
+		case u == nil:
 			d.Status = AccessNotFound
 		case grant && in:
 			d.Status = AccessAlreadyMember
@@ -233,10 +237,17 @@ func (s *State) updateUsers(appID string, updates []UserUpdate, now time.Time) (
 	out := make([]UpdateResult, 0, len(updates))
 	for _, up := range updates {
 		ref := cmp.Or(up.XMPPUsername, up.UUID)
+		if ref == "" {
+			out = append(out, UpdateResult{Status: "skipped"})
+			continue
+		}
 		r := UpdateResult{XMPPUsername: qualified(appID, ref)}
 		u := s.user(appID, ref, now)
+		if u != nil {
+			r.XMPPUsername = u.XMPPUsername()
+		}
 		switch {
-		case ref == "" || u == nil:
+		case u == nil:
 			r.Status = "not-found"
 		case up.FirstName == "" && up.LastName == "" && up.Username == "" && up.ProfileImage == "":
 			r.Status, r.User = "skipped", u

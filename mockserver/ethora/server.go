@@ -260,8 +260,8 @@ func (s *Server) UpdateUsersInApp(ctx context.Context, req gen.UpdateUsersInAppR
 func (s *Server) GetAppUserByXmppUsername(ctx context.Context, req gen.GetAppUserByXmppUsernameRequestObject) (gen.GetAppUserByXmppUsernameResponseObject, error) {
 	var out gen.GetAppUserByXmppUsername200JSONResponse
 	err := s.view(ctx, "", func(st *State, app *App, now time.Time) error {
-		u := st.Users[req.XmppUsername]
-		if u == nil || u.AppID != app.ID || !u.visible(now) {
+		u := st.user(app.ID, req.XmppUsername, now)
+		if u == nil {
 			return notFound("user %q not found", req.XmppUsername)
 		}
 		out.User = u.wire(false)

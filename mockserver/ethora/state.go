@@ -188,14 +188,11 @@ func randomSecret() string {
 	return hex.EncodeToString(b[:])
 }
 
-// localName reduces a chat or member reference to the name within app:
-// it strips a JID's "@domain" and every leading "{appId}_", so prefixed,
-// unprefixed, double-prefixed and full-JID forms all name the same thing.
+// localName reduces a chat or member reference to the name within app: it
+// drops every leading "{appId}_", so prefixed, unprefixed and
+// double-prefixed forms name the same thing.
 func localName(appID, ref string) string {
 	ref = strings.TrimSpace(ref)
-	if at := strings.IndexByte(ref, '@'); at >= 0 {
-		ref = ref[:at]
-	}
 	prefix := appID + "_"
 	for strings.HasPrefix(ref, prefix) && len(ref) > len(prefix) {
 		ref = ref[len(prefix):]
@@ -203,8 +200,26 @@ func localName(appID, ref string) string {
 	return ref
 }
 
-// qualified returns ref as {appId}_{local}, never double-prefixed.
-func qualified(appID, ref string) string { return appID + "_" + localName(appID, ref) }
+// jidLocal is ref without the "@domain" of a full JID.
+func jidLocal(ref string) string {
+	if at := strings.IndexByte(ref, '@'); at >= 0 {
+		return ref[:at]
+	}
+	return ref
+}
+
+// qualified returns ref as {appId}_{local}, never double-prefixed and
+// without a JID's domain.
+func qualified(appID, ref string) string { return appID + "_" + localName(appID, jidLocal(ref)) }
+
+// lookup finds a record of app by a reference in any form: the name as
+// given (a uuid may itself hold an "@"), then as a full JID.
+func lookup[T any](m map[string]*T, appID, ref string) *T {
+	if v := m[appID+"_"+localName(appID, ref)]; v != nil {
+		return v
+	}
+	return m[qualified(appID, ref)]
+}
 
 // appUsers returns the visible users of app, ordered by creation.
 func (s *State) appUsers(appID string, now time.Time) []*User {
@@ -236,7 +251,7 @@ func (s *State) appChats(appID string) []*Chat {
 
 // user finds a visible user of app by uuid, xmppUsername or JID.
 func (s *State) user(appID, ref string, now time.Time) *User {
-	u := s.Users[qualified(appID, ref)]
+	u := lookup(s.Users, appID, ref)
 	if u == nil || !u.visible(now) {
 		return nil
 	}
@@ -245,7 +260,7 @@ func (s *State) user(appID, ref string, now time.Time) *User {
 
 // chat finds a chat of app by name, uuid or JID.
 func (s *State) chat(appID, ref string) *Chat {
-	return s.Chats[qualified(appID, ref)]
+	return lookup(s.Chats, appID, ref)
 }
 
 // hashSecret hashes a password for storage.

@@ -1,0 +1,123 @@
+package ethora_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/ethora"
+)
+
+// FuzzRequest throws arbitrary methods, paths and bodies at the mock with a
+// valid server token (in x-custom-token or as Bearer) and holds it to the
+// standards every request must meet: never a 5xx, every error either
+// Ethora's JSON envelope with a string error or the plain-text 422 of the
+// v1 deletes, and a refused request leaves the state as it was.
+func FuzzRequest(f *testing.F) {
+	seeds := []struct {
+		method, path, body string
+		bearer             bool
+	}{
+		{"POST", "/v2/users/batch", `{"usersList":[{"uuid":"f1","email":"f1@x.co","firstName":"F","lastName":"One"}]}`, false},
+		{"POST", "/v2/users/batch", `{"usersList":[{"uuid":"f1","email":"bad","firstName":"","lastName":"O"}]}`, true},
+		{"POST", "/v1/users/batch", `{"usersList":[{"uuid":"admin","email":"a@x.co","firstName":"A","lastName":"Bc"}]}`, false},
+		{"GET", "/v2/users/batch/nope", ``, false},
+		{"DELETE", "/v1/users/batch", `{"usersIdList":["ghost"]}`, false},
+		{"DELETE", "/v1/users/batch", `{"usersIdList":[]}`, false},
+		{"DELETE", "/v1/chats", `{"name":"standin-app_nope"}`, false},
+		{"DELETE", "/v1/chats", `{"name":5}`, true},
+		{"POST", "/v2/chats", `{"uuid":"f-room","members":["admin","standin-app_standin-app_admin@conference.x"]}`, false},
+		{"POST", "/v2/chats", `{"uuid":"general"}`, false},
+		{"POST", "/v2/chats", `{"uuid":`, false},
+		{"POST", "/v2/chats/users-access", `{"chatName":"general","members":["admin",null]}`, false},
+		{"DELETE", "/v2/chats/users-access", `{"chatName":"nope","members":["admin"]}`, false},
+		{"GET", "/v2/chats/users?chatName=general&limit=1&offset=99", ``, false},
+		{"GET", "/v2/chats/users?limit=-1&xmppUsername=%00", ``, false},
+		{"PATCH", "/v2/chats/users", `{"users":[{"firstName":"X"},{"xmppUsername":"ghost","lastName":"Y"}]}`, false},
+		{"GET", "/v2/apps?order=desc&orderBy=displayName", ``, true},
+		{"POST", "/v2/apps", `{"displayName":"F"}`, false},
+		{"DELETE", "/v2/apps/standin-app", ``, false},
+		{"GET", "/v2/apps/nope", ``, false},
+		{"POST", "/v2/apps/standin-app/tokens", ``, false},
+		{"POST", "/v2/apps/standin-app/tokens/nope/rotate", `{"label":1}`, false},
+		{"PUT", "/v2/apps/standin-app/bot", `{"status":"on","isRAG":"x"}`, false},
+		{"POST", "/v2/apps/standin-app/provision", `{"rooms":[{"title":"R","pinned":true},{}]}`, false},
+		{"POST", "/v2/apps/standin-app/chats/broadcast", `{"text":"hi","allRooms":true,"chatIds":["x"]}`, false},
+		{"POST", "/v2/apps/standin-app/chats/broadcast", `{"text":"hi","chatNames":["general"],"dryRun":true}`, false},
+		{"PATCH", "/v2/apps/standin-app/chats/standin-app_general@conference.x", `{"title":""}`, false},
+		{"PATCH", "/v2/apps/standin-app/chats/users", `{"users":[]}`, false},
+		{"GET", "/v2/apps/standin-app/users/batch/chats", ``, false},
+		{"GET", "/v2/apps/standin-app/users/admin/chats?includeMembers=1", ``, false},
+		{"GET", "/v1/apps/users/standin-app_admin", ``, false},
+		{"POST", "/v1/users/client", ``, false},
+		{"GET", "/v2/../../etc/passwd", ``, false},
+		{"OPTIONS", "/v2/chats", ``, false},
+		{"DELETE", "/v2/apps/standin-app/users/batch", `{"usersIdList":["admin","ghost"]}`, false},
+	}
+	for _, s := range seeds {
+		f.Add(s.method, s.path, s.body, s.bearer)
+	}
+	h := newHarness(f, ethora.Options{})
+	h.ns = "fuzz"
+	h.touch()
+	token := serverToken(appID, appSecret)
+	f.Fuzz(func(t *testing.T, method, path, body string, bearer bool) {
+		if !validMethod(method) || !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \r\n#") {
+			return
+		}
+		if _, err := url.ParseRequestURI(path); err != nil {
+			return // net/http refuses such a request line before any handler runs
+		}
+		req := httptest.NewRequest(method, "/ethora"+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(mockserver.NamespaceHeader, h.ns)
+		if bearer {
+			req.Header.Set("Authorization", "Bearer "+token)
+		} else {
+			req.Header.Set("x-custom-token", token)
+		}
+		h.t = t
+		before := h.snapshot()
+		rec := httptest.NewRecorder()
+		h.handler.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s %s %q: %d %s", method, path, body, rec.Code, rec.Body)
+		}
+		if rec.Code < 400 {
+			return
+		}
+		ct := rec.Header().Get("Content-Type")
+		switch {
+		case strings.HasPrefix(ct, "text/plain"):
+			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(strings.ToLower(rec.Body.String()), "not found") {
+				t.Fatalf("%s %s: plain-text error other than the 422 not-found: %d %q", method, path, rec.Code, rec.Body)
+			}
+		default:
+			var env map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil {
+				t.Fatalf("%s %s: error body is not JSON: %q", method, path, rec.Body)
+			}
+			if _, ok := env["error"].(string); !ok || env["success"] != false {
+				t.Fatalf("%s %s: error body is not Ethora's envelope: %s", method, path, rec.Body)
+			}
+			if code, _ := env["code"].(string); code == "" {
+				t.Fatalf("%s %s: error body has no code: %s", method, path, rec.Body)
+			}
+		}
+		if after := h.snapshot(); after != before {
+			t.Fatalf("%s %s %q: refused with %d but changed the state", method, path, body, rec.Code)
+		}
+	})
+}
+
+func validMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	return false
+}

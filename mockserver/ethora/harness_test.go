@@ -1,0 +1,380 @@
+package ethora_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/ethora"
+)
+
+// The app every namespace starts with, and the names the default data set
+// seeds into it.
+const (
+	appID     = ethora.DefaultAppID
+	appSecret = ethora.DefaultAppSecret
+	jidDomain = "@conference.xmpp.chat.ethora.com"
+)
+
+// clock is a controllable time source for Options.Now.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock { return &clock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// harness is an Ethora mock served in process, with helpers that speak HTTP
+// to it the way the SDK does.
+type harness struct {
+	t       testing.TB
+	handler http.Handler
+	store   mockserver.Store
+	clock   *clock
+	ns      string
+}
+
+// newHarness serves the mock with opts; Now defaults to a fake clock the
+// test can move.
+func newHarness(t testing.TB, opts ethora.Options) *harness {
+	t.Helper()
+	store := mockserver.NewMemoryStore()
+	h := &harness{t: t, store: store, clock: newClock(), ns: mockserver.DefaultNamespace}
+	if opts.Now == nil {
+		opts.Now = h.clock.Now
+	}
+	api, err := ethora.New(store, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := mockserver.New(mockserver.Options{Store: store, JournalSize: -1})
+	if err := srv.Mount(api); err != nil {
+		t.Fatal(err)
+	}
+	h.handler = srv.Handler()
+	h.touch()
+	return h
+}
+
+// touch creates the namespace's state, which the store otherwise builds on
+// first use, so that snapshots taken before a first request compare.
+func (h *harness) touch() {
+	h.t.Helper()
+	err := h.store.View(context.Background(), h.ns, ethora.Name, func(any) error { return nil })
+	if err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// reply is a decoded response.
+type reply struct {
+	status      int
+	contentType string
+	body        any
+	raw         string
+}
+
+// get returns the value at a dotted path of the body; numeric segments
+// index arrays. nil if absent.
+func (r reply) get(path string) any {
+	cur := r.body
+	if path == "" {
+		return cur
+	}
+	for _, k := range strings.Split(path, ".") {
+		switch v := cur.(type) {
+		case map[string]any:
+			cur = v[k]
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(v) {
+				return nil
+			}
+			cur = v[i]
+		default:
+			return nil
+		}
+	}
+	return cur
+}
+
+// str returns the string at path, "" if absent.
+func (r reply) str(path string) string {
+	v, _ := r.get(path).(string)
+	return v
+}
+
+// num returns the number at path, -1 if absent.
+func (r reply) num(path string) int {
+	v, ok := r.get(path).(float64)
+	if !ok {
+		return -1
+	}
+	return int(v)
+}
+
+// list returns the array at path, nil if absent.
+func (r reply) list(path string) []any {
+	v, _ := r.get(path).([]any)
+	return v
+}
+
+// strs returns the values of field in each element of the array at path.
+func (r reply) strs(path, field string) []string {
+	var out []string
+	for _, e := range r.list(path) {
+		m, _ := e.(map[string]any)
+		s, _ := m[field].(string)
+		out = append(out, s)
+	}
+	return out
+}
+
+// client is a caller with a token, sent in x-custom-token, as Bearer, or
+// both (as SDK 26.8 does).
+type client struct {
+	h      *harness
+	token  string
+	header string // "custom" (default), "bearer", "both", "none"
+	extra  map[string]string
+}
+
+// serverToken mints the server JWT an SDK configured with app and secret
+// sends (26.3.1+: key derived for the purpose).
+func serverToken(app, secret string) string {
+	var c ethora.Claims
+	c.Data.AppID, c.Data.Type = app, ethora.PurposeServer
+	c.IssuedAt = "1772445600"
+	return ethora.Sign(c, ethora.DerivedKey(secret, ethora.PurposeServer))
+}
+
+// clientToken mints the client JWT of user in app.
+func clientToken(app, secret, user string) string {
+	var c ethora.Claims
+	c.Data.AppID, c.Data.Type, c.Data.UserID = app, ethora.PurposeClient, user
+	return ethora.Sign(c, ethora.DerivedKey(secret, ethora.PurposeClient))
+}
+
+// as returns a client sending token in x-custom-token.
+func (h *harness) as(token string) client { return client{h: h, token: token, header: "custom"} }
+
+// app is the default app's server client.
+func (h *harness) app() client { return h.as(serverToken(appID, appSecret)) }
+
+func (c client) bearer() client { c.header = "bearer"; return c }
+
+func (c client) both() client { c.header = "both"; return c }
+
+// do sends a request under /ethora; body is JSON-encoded unless it is a
+// string, which is sent as is.
+func (c client) do(method, path string, body any) reply {
+	c.h.t.Helper()
+	req := c.request(method, path, body)
+	rec := httptest.NewRecorder()
+	c.h.handler.ServeHTTP(rec, req)
+	out := reply{status: rec.Code, contentType: rec.Header().Get("Content-Type"), raw: rec.Body.String()}
+	_ = json.Unmarshal(rec.Body.Bytes(), &out.body)
+	return out
+}
+
+func (c client) request(method, path string, body any) *http.Request {
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			c.h.t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req := httptest.NewRequest(method, "/ethora"+path, rd)
+	req.Header.Set("Content-Type", "application/json") // as the SDK, on every request
+	req.Header.Set(mockserver.NamespaceHeader, c.h.ns)
+	switch c.header {
+	case "bearer":
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	case "both":
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		req.Header.Set("x-custom-token", c.token)
+	case "none":
+	default:
+		if c.token != "" {
+			req.Header.Set("x-custom-token", c.token)
+		}
+	}
+	for k, v := range c.extra {
+		req.Header.Set(k, v)
+	}
+	return req
+}
+
+// must sends a request that must answer status and returns the reply.
+func (c client) must(status int, method, path string, body any) reply {
+	c.h.t.Helper()
+	r := c.do(method, path, body)
+	if r.status != status {
+		c.h.t.Fatalf("%s %s: want %d, got %d %s", method, path, status, r.status, r.raw)
+	}
+	return r
+}
+
+// ok sends a request that must answer 200.
+func (c client) ok(method, path string, body any) reply {
+	c.h.t.Helper()
+	return c.must(http.StatusOK, method, path, body)
+}
+
+// snapshot exports the whole store, to compare state before and after.
+func (h *harness) snapshot() string {
+	h.t.Helper()
+	snap, err := h.store.Export(context.Background())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	raw, err := json.Marshal(snap)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return string(raw)
+}
+
+// state decodes the default namespace's Ethora state.
+func (h *harness) state() *ethora.State {
+	h.t.Helper()
+	snap, err := h.store.Export(context.Background())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	raw := snap[h.ns][ethora.Name]
+	st := ethora.NewState()
+	if raw != nil {
+		if err := json.Unmarshal(raw, st); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	return st
+}
+
+// wantError checks that r is the JSON error envelope with status and code.
+func wantError(t testing.TB, r reply, status int, code string) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status: want %d, got %d: %s", status, r.status, r.raw)
+	}
+	if !strings.HasPrefix(r.contentType, "application/json") {
+		t.Errorf("content type: want JSON, got %q", r.contentType)
+	}
+	if r.get("success") != false {
+		t.Errorf("an error must say success:false: %s", r.raw)
+	}
+	if r.str("error") == "" {
+		t.Errorf("an error must carry an error text: %s", r.raw)
+	}
+	if code != "" && r.str("code") != code {
+		t.Errorf("code: want %q, got %q (%s)", code, r.str("code"), r.raw)
+	}
+}
+
+// refused sends a request that must be refused with status and code and
+// must leave the state unchanged.
+func (c client) refused(status int, code, method, path string, body any) reply {
+	c.h.t.Helper()
+	before := c.h.snapshot()
+	r := c.do(method, path, body)
+	wantError(c.h.t, r, status, code)
+	if c.h.snapshot() != before {
+		c.h.t.Errorf("%s %s: a refused request changed the state", method, path)
+	}
+	return r
+}
+
+// user is the body entry of one user of a batch.
+func user(uuid, email string) map[string]any {
+	return map[string]any{"uuid": uuid, "email": email, "firstName": "First", "lastName": "Last", "password": "pw-" + uuid}
+}
+
+// batch is a users batch body.
+func batch(users ...map[string]any) map[string]any {
+	list := make([]any, len(users))
+	for i, u := range users {
+		list[i] = u
+	}
+	return map[string]any{"bypassEmailConfirmation": true, "usersList": list}
+}
+
+// createUsers creates users synchronously through POST /v1/users/batch.
+func (c client) createUsers(uuids ...string) {
+	c.h.t.Helper()
+	users := make([]map[string]any, len(uuids))
+	for i, u := range uuids {
+		users[i] = user(u, u+"@example.test")
+	}
+	c.ok("POST", "/v1/users/batch", batch(users...))
+}
+
+// createChat creates chat uuid in the token's app and returns its name.
+func (c client) createChat(uuid string, members ...string) string {
+	c.h.t.Helper()
+	body := map[string]any{"uuid": uuid, "title": "Room " + uuid}
+	if members != nil {
+		body["members"] = members
+	}
+	return c.ok("POST", "/v2/chats", body).str("result.name")
+}
+
+// members returns the xmppUsernames of chat's members, as
+// GET /v2/chats/users?chatName= lists them.
+func (c client) members(chat string) []string {
+	c.h.t.Helper()
+	return c.ok("GET", "/v2/chats/users?limit=1000&chatName="+chat, nil).strs("results", "xmppUsername")
+}
+
+// childApp creates a child app of c's app and returns its id and secret.
+func (c client) childApp(name string) (id, secret string) {
+	c.h.t.Helper()
+	r := c.ok("POST", "/v2/apps", map[string]any{"displayName": name})
+	return r.str("app._id"), r.str("appSecret")
+}
+
+func xmpp(uuid string) string { return appID + "_" + uuid }
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := map[string]int{}
+	for _, x := range a {
+		seen[x]++
+	}
+	for _, x := range b {
+		seen[x]--
+		if seen[x] < 0 {
+			return false
+		}
+	}
+	return true
+}
