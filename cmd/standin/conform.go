@@ -29,7 +29,7 @@ var suites = map[string]struct {
 	credentials map[string]string // key → default
 }{
 	"rocketchat": {rcscenarios.Scenarios, rcscenarios.Load{}, map[string]string{"username": "admin", "password": "admin"}},
-	"ethora":     {ethscenarios.Scenarios, nil, map[string]string{"appId": ethora.DefaultAppID, "appSecret": ethora.DefaultAppSecret}},
+	"ethora":     {ethscenarios.Scenarios, ethscenarios.Load{}, map[string]string{"appId": ethora.DefaultAppID, "appSecret": ethora.DefaultAppSecret}},
 }
 
 const conformSynopsis = `Replays the API's scenarios against a target and reports every step.

@@ -20,7 +20,7 @@ not own.`
 
 func loadTest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("load", loadSynopsis, stderr)
-	target := fs.String("target", "http://127.0.0.1:8080/rocketchat", "base URL of the API")
+	target := fs.String("target", "", "base URL of the API (default http://127.0.0.1:8080/<api>)")
 	api := fs.String("api", "rocketchat", "API of the target")
 	workers := fs.Int("workers", 8, "concurrent virtual users")
 	requests := fs.Int("requests", 20000, "stop after this many requests (0: no count limit)")
@@ -31,6 +31,9 @@ func loadTest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	creds := credFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *target == "" {
+		*target = "http://127.0.0.1:8080/" + *api
 	}
 	if !checkTarget(*api, *target, stderr) {
 		return exitCode(2)
@@ -44,10 +47,6 @@ func loadTest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return exitCode(2)
 	}
 	suite := suites[*api]
-	if suite.workload == nil {
-		fmt.Fprintf(stderr, "--api %s has no load workload yet; load-test rocketchat\n", *api)
-		return exitCode(2)
-	}
 	t := newTarget(*target, *namespace, creds, suite.credentials)
 	t.Transport = &http.Transport{MaxIdleConnsPerHost: *workers, MaxConnsPerHost: *workers}
 	rep, err := load.Run(ctx, t, suite.workload, load.Options{Workers: *workers, Requests: *requests, Duration: *duration})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/standin/standin/contracts"
 	"github.com/standin/standin/contracts/ethora"
+	"github.com/standin/standin/contracts/load"
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/mocks"
 )
@@ -131,5 +132,24 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 				t.Errorf("the failure should mention %q:\n%s", tc.want, msgs)
 			}
 		})
+	}
+}
+
+// TestLoadWorkload runs a short, count-bounded load against the in-process
+// mock: every request of every operation must succeed.
+func TestLoadWorkload(t *testing.T) {
+	rep, err := load.Run(context.Background(), inProcess(t, nil), ethora.Load{}, load.Options{Workers: 4, Requests: 350})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Requests != 350 || rep.Errors != 0 {
+		t.Fatalf("want 350 requests and no error, got %d and %d: %+v", rep.Requests, rep.Errors, rep.Operations)
+	}
+	for _, o := range rep.Operations {
+		for status, n := range o.Statuses {
+			if status/100 != 2 {
+				t.Errorf("%s: %d answers with status %d", o.Name, n, status)
+			}
+		}
 	}
 }

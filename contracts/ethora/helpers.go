@@ -1,6 +1,8 @@
 package ethora
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -115,3 +117,10 @@ func memberNames(chat *httpexpect.Object) []string {
 	return out
 }
 func jsonNumber(n int64) json.Number { return json.Number(strconv.FormatInt(n, 10)) }
+
+// randomSuffix returns a short random lower-case suffix for names.
+func randomSuffix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,13 +1,10 @@
 package rocketchat
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 
@@ -26,7 +23,7 @@ var _ load.Workload = Load{}
 
 // NewWorker implements load.Workload.
 func (Load) NewWorker(ctx context.Context, t contracts.Target) (load.Worker, error) {
-	w := &loadWorker{t: t, client: &http.Client{Transport: t.Transport}}
+	w := &loadWorker{client: load.NewClient(t)}
 	var login struct {
 		Data struct{ UserID, AuthToken string } `json:"data"`
 	}
@@ -37,7 +34,10 @@ func (Load) NewWorker(ctx context.Context, t contracts.Target) (load.Worker, err
 	if login.Data.AuthToken == "" {
 		return nil, fmt.Errorf("rocketchat: login as %q failed", t.Credentials["username"])
 	}
-	w.userID, w.token = login.Data.UserID, login.Data.AuthToken
+	w.client.Auth = func(h http.Header) {
+		h.Set("X-User-Id", login.Data.UserID)
+		h.Set("X-Auth-Token", login.Data.AuthToken)
+	}
 	var users struct {
 		Users []struct {
 			ID string `json:"_id"`
@@ -53,12 +53,10 @@ func (Load) NewWorker(ctx context.Context, t contracts.Target) (load.Worker, err
 }
 
 type loadWorker struct {
-	t             contracts.Target
-	client        *http.Client
-	userID, token string
-	invitees      []string
-	step          int
-	room          string // the channel of the write cycle, once created
+	client   *load.Client
+	invitees []string
+	step     int
+	room     string // the channel of the write cycle, once created
 }
 
 // Next implements load.Worker.
@@ -99,42 +97,8 @@ func (w *loadWorker) op(ctx context.Context, name, method, path string, body, ou
 	return name, status, err
 }
 
-// call sends one request and decodes a JSON answer into out (if not nil).
 func (w *loadWorker) call(ctx context.Context, method, path string, body, out any) (int, error) {
-	var rd io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			return 0, err
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, w.t.BaseURL+path, rd)
-	if err != nil {
-		return 0, err
-	}
-	for k, vs := range w.t.Header {
-		req.Header[k] = vs
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if w.token != "" {
-		req.Header.Set("X-User-Id", w.userID)
-		req.Header.Set("X-Auth-Token", w.token)
-	}
-	res, err := w.client.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer res.Body.Close()
-	if out != nil && res.StatusCode == http.StatusOK {
-		if err := json.NewDecoder(res.Body).Decode(out); err != nil {
-			return res.StatusCode, err
-		}
-	}
-	_, _ = io.Copy(io.Discard, res.Body)
-	return res.StatusCode, nil
+	return w.client.Do(ctx, method, path, body, out)
 }
 
 func suffix() string {
