@@ -43,3 +43,14 @@ func AsProblem(err error) *Problem {
 	}
 	return &Problem{Status: http.StatusInternalServerError, Kind: KindInternal, Detail: "internal error", Err: err}
 }
+
+// InvalidRequest adapts an API's WriteError for the error hooks of
+// oapi-codegen's generated handlers (parameter binding, body decoding):
+// their errors are refusals of the request, written as KindInvalid
+// problems in the API's envelope. The core's validation catches such
+// requests first; this keeps the envelope if one slips through.
+func InvalidRequest(write func(http.ResponseWriter, *http.Request, error)) func(http.ResponseWriter, *http.Request, error) {
+	return func(w http.ResponseWriter, r *http.Request, err error) {
+		write(w, r, &Problem{Status: http.StatusBadRequest, Kind: KindInvalid, Detail: err.Error(), Err: err})
+	}
+}

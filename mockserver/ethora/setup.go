@@ -3,7 +3,6 @@ package ethora
 import (
 	"cmp"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/standin/standin/fixtures"
@@ -57,10 +56,10 @@ func New(store mockserver.Store, opts Options) (mockserver.API, error) {
 	kind := mockserver.NewStateKind(Name, func() *State { return Seed(opts.App, tenant) })
 	srv := &Server{store: store, now: opts.Now, jobDelay: opts.JobDelay}
 	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc:  badRequest,
+		RequestErrorHandlerFunc:  mockserver.InvalidRequest(writeError),
 		ResponseErrorHandlerFunc: writeError,
 	})
-	handler := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(), ErrorHandlerFunc: badRequest})
+	handler := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(), ErrorHandlerFunc: mockserver.InvalidRequest(writeError)})
 	return mockserver.API{
 		Name:         Name,
 		Spec:         doc,
@@ -69,10 +68,4 @@ func New(store mockserver.Store, opts Options) (mockserver.API, error) {
 		WriteError:   writeError,
 		State:        &kind,
 	}, nil
-}
-
-// badRequest answers the generated code's own decoding errors, which the
-// core's validation should already have caught, in Ethora's envelope.
-func badRequest(w http.ResponseWriter, r *http.Request, err error) {
-	writeError(w, r, &mockserver.Problem{Status: http.StatusUnprocessableEntity, Kind: mockserver.KindInvalid, Detail: err.Error(), Err: err})
 }

@@ -3,7 +3,6 @@ package rocketchat
 import (
 	"cmp"
 	"fmt"
-	"net/http"
 	"slices"
 	"time"
 
@@ -49,10 +48,10 @@ func New(store mockserver.Store, opts Options) (mockserver.API, error) {
 
 	srv := &Server{store: store, now: opts.Now}
 	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc:  badRequest,
+		RequestErrorHandlerFunc:  mockserver.InvalidRequest(writeError),
 		ResponseErrorHandlerFunc: writeError,
 	})
-	handler := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(), ErrorHandlerFunc: badRequest})
+	handler := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(), ErrorHandlerFunc: mockserver.InvalidRequest(writeError)})
 	return mockserver.API{
 		Name:         Name,
 		Spec:         doc,
@@ -61,12 +60,6 @@ func New(store mockserver.Store, opts Options) (mockserver.API, error) {
 		WriteError:   writeError,
 		State:        &kind,
 	}, nil
-}
-
-// badRequest answers the generated code's own decoding errors, which the
-// core's validation should already have caught, in Rocket.Chat's envelope.
-func badRequest(w http.ResponseWriter, r *http.Request, err error) {
-	writeError(w, r, &mockserver.Problem{Status: http.StatusBadRequest, Kind: mockserver.KindInvalid, Detail: err.Error(), Err: err})
 }
 
 func sortedPermissions(st *State) []*Permission {
