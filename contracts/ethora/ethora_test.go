@@ -2,35 +2,21 @@ package ethora_test
 
 import (
 	"context"
-	"fmt"
-	"hash/fnv"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/standin/standin/contracts"
+	"github.com/standin/standin/contracts/contractstest"
 	"github.com/standin/standin/contracts/ethora"
 	"github.com/standin/standin/contracts/load"
-	"github.com/standin/standin/mockserver"
-	"github.com/standin/standin/mockserver/mocks"
 )
 
+// inProcess returns a target on a fresh in-process mock acting as the
+// default app, optionally wrapped.
 func inProcess(t *testing.T, wrap func(http.Handler) http.Handler) contracts.Target {
-	t.Helper()
-	srv, err := mocks.New(mocks.Default(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := srv.Handler()
-	if wrap != nil {
-		h = wrap(h)
-	}
-	target := contracts.InProcess(h, "/"+ethora.API)
-	ns := fmt.Sprintf("t%x", fnv.New64a().Sum([]byte(t.Name())))
-	target.Header = http.Header{mockserver.NamespaceHeader: {ns[:min(len(ns), 64)]}}
-	target.Credentials = map[string]string{"appId": "standin-app", "appSecret": "standin-secret"}
-	return target
+	return contractstest.InProcess(t, ethora.API, map[string]string{"appId": "standin-app", "appSecret": "standin-secret"}, wrap)
 }
 
 func TestScenariosAgainstMock(t *testing.T) {
@@ -112,23 +98,11 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 			if report.Passed() {
 				t.Fatal("the suite passed against a broken target")
 			}
-			var failed *contracts.StepResult
-			for i, st := range report.Scenarios[0].Steps {
-				if st.Status == contracts.Failed {
-					failed = &report.Scenarios[0].Steps[i]
-					break
-				}
-			}
-			var text strings.Builder
-			_ = report.WriteText(&text, true)
+			failed := contractstest.FirstFailure(report)
 			if failed == nil || failed.Name != tc.step {
-				t.Fatalf("want the first failed step to be %q, report:\n%s", tc.step, text.String())
+				t.Fatalf("want the first failed step to be %q, report:\n%s", tc.step, contractstest.Text(report))
 			}
-			msgs := strings.Join(failed.Failures, "\n")
-			for _, v := range failed.Violations {
-				msgs += "\n" + v.String()
-			}
-			if !strings.Contains(msgs, tc.want) {
+			if msgs := contractstest.Messages(failed); !strings.Contains(msgs, tc.want) {
 				t.Errorf("the failure should mention %q:\n%s", tc.want, msgs)
 			}
 		})

@@ -2,36 +2,20 @@ package rocketchat_test
 
 import (
 	"context"
-	"fmt"
-	"hash/fnv"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/standin/standin/contracts"
+	"github.com/standin/standin/contracts/contractstest"
 	"github.com/standin/standin/contracts/rocketchat"
-	"github.com/standin/standin/mockserver"
-	"github.com/standin/standin/mockserver/mocks"
 )
 
-// inProcess returns a target on a fresh mock with the default configuration,
-// in its own namespace, with the default admin credentials.
+// inProcess returns a target on a fresh in-process mock with the default
+// admin, optionally wrapped.
 func inProcess(t *testing.T, wrap func(http.Handler) http.Handler) contracts.Target {
-	t.Helper()
-	srv, err := mocks.New(mocks.Default(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := srv.Handler()
-	if wrap != nil {
-		h = wrap(h)
-	}
-	target := contracts.InProcess(h, "/"+rocketchat.API)
-	ns := fmt.Sprintf("t%x", fnv.New64a().Sum([]byte(t.Name())))
-	target.Header = http.Header{mockserver.NamespaceHeader: {ns[:min(len(ns), 64)]}}
-	target.Credentials = map[string]string{"username": "admin", "password": "admin"}
-	return target
+	return contractstest.InProcess(t, rocketchat.API, map[string]string{"username": "admin", "password": "admin"}, wrap)
 }
 
 func TestScenariosAgainstMock(t *testing.T) {
@@ -126,29 +110,13 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 			if report.Passed() {
 				t.Fatal("the suite passed against a broken target")
 			}
-			var failed *contracts.StepResult
-			for i, st := range report.Scenarios[0].Steps {
-				if st.Status == contracts.Failed {
-					failed = &report.Scenarios[0].Steps[i]
-					break
-				}
-			}
+			failed := contractstest.FirstFailure(report)
 			if failed == nil || !strings.Contains(failed.Name, tc.step) {
-				t.Fatalf("want the first failed step to be %q, report:\n%s", tc.step, text(report))
+				t.Fatalf("want the first failed step to be %q, report:\n%s", tc.step, contractstest.Text(report))
 			}
-			msgs := strings.Join(failed.Failures, "\n")
-			for _, v := range failed.Violations {
-				msgs += "\n" + v.String()
-			}
-			if !strings.Contains(msgs, tc.want) {
+			if msgs := contractstest.Messages(failed); !strings.Contains(msgs, tc.want) {
 				t.Errorf("the failure should mention %q:\n%s", tc.want, msgs)
 			}
 		})
 	}
-}
-
-func text(r *contracts.Report) string {
-	var b strings.Builder
-	_ = r.WriteText(&b, true)
-	return b.String()
 }
