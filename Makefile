@@ -1,6 +1,6 @@
 # standin: the Makefile is the CI contract.
 GO        ?= go
-ADDR      ?= 127.0.0.1:8080
+ADDR      ?= $(or $(STANDIN_ADDR),127.0.0.1:8080)
 PKGS      := ./...
 
 .PHONY: run test generate lint fuzz bench conform load npm-check npm-check-rocketchat npm-check-ethora check-generated
