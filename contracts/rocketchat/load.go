@@ -27,7 +27,7 @@ func (Load) NewWorker(ctx context.Context, t contracts.Target) (load.Worker, err
 	var login struct {
 		Data struct{ UserID, AuthToken string } `json:"data"`
 	}
-	if _, err := w.call(ctx, "POST", "/api/v1/login", map[string]string{
+	if _, err := w.client.Do(ctx, "POST", "/api/v1/login", map[string]string{
 		"user": t.Credentials["username"], "password": t.Credentials["password"]}, &login); err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (Load) NewWorker(ctx context.Context, t contracts.Target) (load.Worker, err
 			ID string `json:"_id"`
 		} `json:"users"`
 	}
-	if _, err := w.call(ctx, "GET", "/api/v1/users.list?count=20", nil, &users); err != nil {
+	if _, err := w.client.Do(ctx, "GET", "/api/v1/users.list?count=20", nil, &users); err != nil {
 		return nil, err
 	}
 	for _, u := range users.Users {
@@ -90,15 +90,11 @@ func (w *loadWorker) Next(ctx context.Context) (string, int, error) {
 }
 
 func (w *loadWorker) op(ctx context.Context, name, method, path string, body, out any) (string, int, error) {
-	status, err := w.call(ctx, method, path, body, out)
+	status, err := w.client.Do(ctx, method, path, body, out)
 	if err == nil && status != http.StatusOK {
 		err = fmt.Errorf("%s: status %d", name, status)
 	}
 	return name, status, err
-}
-
-func (w *loadWorker) call(ctx context.Context, method, path string, body, out any) (int, error) {
-	return w.client.Do(ctx, method, path, body, out)
 }
 
 func suffix() string {

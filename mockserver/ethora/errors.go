@@ -25,8 +25,11 @@ func (e *Error) Is(target error) bool {
 	return ok && t.Code == e.Code
 }
 
-func newError(status int, code, format string, args ...any) *Error {
-	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+// withf returns a copy of e, keeping its status and code, with a message.
+func (e *Error) withf(format string, args ...any) *Error {
+	c := *e
+	c.Message = fmt.Sprintf(format, args...)
+	return &c
 }
 
 // Sentinels, for errors.Is.
@@ -40,22 +43,14 @@ var (
 	ErrBadTarget     = &Error{Status: http.StatusBadRequest, Code: "BAD_REQUEST"}
 )
 
-func notFound(format string, args ...any) *Error {
-	return newError(http.StatusNotFound, "NOT_FOUND", format, args...)
-}
-
-func invalid(format string, args ...any) *Error {
-	return newError(http.StatusUnprocessableEntity, "VALIDATION_ERROR", format, args...)
-}
-
-func exists(format string, args ...any) *Error {
-	return newError(http.StatusUnprocessableEntity, "ALREADY_EXISTS", format, args...)
-}
+func notFound(format string, args ...any) *Error { return ErrNotFound.withf(format, args...) }
+func invalid(format string, args ...any) *Error  { return ErrInvalid.withf(format, args...) }
+func exists(format string, args ...any) *Error   { return ErrAlreadyExists.withf(format, args...) }
 
 // plainNotFound is the 422 text answer of DELETE /v1/chats and
 // DELETE /v1/users/batch for names that do not exist.
 func plainNotFound(format string, args ...any) *Error {
-	e := newError(http.StatusUnprocessableEntity, "NOT_FOUND", format, args...)
-	e.PlainText = true
+	e := ErrNotFound.withf(format, args...)
+	e.Status, e.PlainText = http.StatusUnprocessableEntity, true
 	return e
 }

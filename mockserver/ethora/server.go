@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -46,7 +45,7 @@ func (s *Server) scoped(ctx context.Context, appID string, fn func(*State, *App,
 	return func(st *State) error {
 		caller := callerFrom(ctx).AppID
 		if st.Apps[caller] == nil {
-			return newError(http.StatusUnauthorized, "UNAUTHORIZED", "Unauthorized: the token's app %q no longer exists", caller)
+			return ErrUnauthorized.withf("Unauthorized: the token's app %q no longer exists", caller)
 		}
 		app, err := st.scope(caller, cmp.Or(appID, caller))
 		if err != nil {
@@ -278,7 +277,7 @@ func (s *Server) ExchangeClientToken(ctx context.Context, _ gen.ExchangeClientTo
 	err := s.view(ctx, "", func(st *State, app *App, now time.Time) error {
 		u := st.user(app.ID, c.UserID, now)
 		if c.UserID == "" || u == nil {
-			return newError(ErrUserNotFound.Status, ErrUserNotFound.Code, "user %q not found in app %q", c.UserID, app.ID)
+			return ErrUserNotFound.withf("user %q not found in app %q", c.UserID, app.ID)
 		}
 		out = gen.ExchangeClientToken200JSONResponse{Success: true, User: u.wire(true),
 			Token: "JWT " + randomSecret(), RefreshToken: "JWT " + randomSecret()}
