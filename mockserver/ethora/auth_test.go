@@ -65,8 +65,8 @@ func TestValidTokensAreAccepted(t *testing.T) {
 			for _, o := range serverOps {
 				h := newHarness(t, ethora.Options{})
 				r := tc.c(h).do(o.method, o.path, o.body)
-				if r.status >= 400 {
-					t.Errorf("%s %s %s: want success, got %d %s", o.tag, o.method, o.path, r.status, r.raw)
+				if r.Status >= 400 {
+					t.Errorf("%s %s %s: want success, got %d %s", o.tag, o.method, o.path, r.Status, r.Raw)
 				}
 			}
 		})
@@ -115,8 +115,8 @@ func TestBadTokensAreRefused(t *testing.T) {
 			for _, o := range ops {
 				before := h.snapshot()
 				r := tc.c(h).do(o.method, o.path, o.body)
-				if r.status != http.StatusUnauthorized || r.str("code") != "UNAUTHORIZED" {
-					t.Errorf("%s %s %s: want 401 UNAUTHORIZED, got %d %s", o.tag, o.method, o.path, r.status, r.raw)
+				if r.Status != http.StatusUnauthorized || r.Str("code") != "UNAUTHORIZED" {
+					t.Errorf("%s %s %s: want 401 UNAUTHORIZED, got %d %s", o.tag, o.method, o.path, r.Status, r.Raw)
 					continue
 				}
 				wantError(t, r, http.StatusUnauthorized, "UNAUTHORIZED")
@@ -134,7 +134,7 @@ func TestTokenOfDeletedAppIsRefused(t *testing.T) {
 	child, secret := parent.childApp("Doomed")
 	c := h.as(serverToken(child, secret))
 	c.ok("GET", "/v2/chats/users", nil)
-	issued := parent.ok("POST", "/v2/apps/"+child+"/tokens", map[string]any{"label": "x"}).str("token")
+	issued := parent.ok("POST", "/v2/apps/"+child+"/tokens", map[string]any{"label": "x"}).Str("token")
 	h.as(issued).ok("GET", "/v2/chats/users", nil)
 
 	parent.ok("DELETE", "/v2/apps/"+child, nil)

@@ -56,11 +56,11 @@ func TestBadInputGetsEthoraErrors(t *testing.T) {
 				c = client{h: h, header: "none"}
 			}
 			r := c.refused(tc.status, tc.code, tc.method, tc.path, tc.body)
-			if !strings.HasPrefix(r.str("error"), tc.prefix) {
-				t.Errorf("error should start with %q: %q", tc.prefix, r.str("error"))
+			if !strings.HasPrefix(r.Str("error"), tc.prefix) {
+				t.Errorf("error should start with %q: %q", tc.prefix, r.Str("error"))
 			}
-			if tc.field != "" && r.str("details.field") != tc.field {
-				t.Errorf("details.field: want %q, got %s", tc.field, r.raw)
+			if tc.field != "" && r.Str("details.field") != tc.field {
+				t.Errorf("details.field: want %q, got %s", tc.field, r.Raw)
 			}
 		})
 	}
@@ -72,15 +72,15 @@ func TestOddButValidPaths(t *testing.T) {
 	c := h.app()
 	c.createUsers("a.b-c_d")
 	c.createChat("x.y-z", "a.b-c_d")
-	if r := c.ok("GET", "/v2/apps/"+appID+"/users/a.b-c_d/chats", nil); r.num("total") != 1 {
-		t.Errorf("user chats: %s", r.raw)
+	if r := c.ok("GET", "/v2/apps/"+appID+"/users/a.b-c_d/chats", nil); r.Num("total") != 1 {
+		t.Errorf("user chats: %s", r.Raw)
 	}
 	c.ok("PATCH", "/v2/apps/"+appID+"/chats/"+xmpp("x.y-z")+jidDomain, map[string]any{"title": "T"})
 	// The job route wins over a user called "batch".
 	c.refused(http.StatusNotFound, "NOT_FOUND", "GET", "/v2/apps/"+appID+"/users/batch/chats", nil)
 	// PATCH .../chats/users is updateUsersInApp, not a chat called "users".
 	r := c.ok("PATCH", "/v2/apps/"+appID+"/chats/users", map[string]any{"users": []any{map[string]any{"uuid": "a.b-c_d", "firstName": "Dotty"}}})
-	if r.str("results.0.status") != "updated" {
-		t.Errorf("updateUsersInApp: %s", r.raw)
+	if r.Str("results.0.status") != "updated" {
+		t.Errorf("updateUsersInApp: %s", r.Raw)
 	}
 }

@@ -41,13 +41,13 @@ func TestChatAccessIsIdempotent(t *testing.T) {
 					map[string]int{"not-member": 2}, []string{"u3"}},
 			} {
 				r := c.ok(s.method, path, map[string]any{"chatName": xmpp("room"), "members": s.members})
-				if got := r.strs("details", "status"); !slices.Equal(got, s.statuses) {
+				if got := r.Strs("details", "status"); !slices.Equal(got, s.statuses) {
 					t.Errorf("step %d: statuses: want %v, got %v", i, s.statuses, got)
 				}
-				if r.get("ok") != s.ok || r.num("summary.requested") != len(s.members) {
-					t.Errorf("step %d: ok/requested: %s", i, r.raw)
+				if r.Get("ok") != s.ok || r.Num("summary.requested") != len(s.members) {
+					t.Errorf("step %d: ok/requested: %s", i, r.Raw)
 				}
-				by, _ := r.get("summary.byStatus").(map[string]any)
+				by, _ := r.Get("summary.byStatus").(map[string]any)
 				if len(by) != len(s.byStatus) {
 					t.Errorf("step %d: byStatus: want %v, got %v", i, s.byStatus, by)
 				}
@@ -97,42 +97,42 @@ func TestUserChats(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := c.ok("GET", base+"u1/chats"+tc.query, nil)
-			if got := r.strs("chats", "name"); !slices.Equal(got, []string{xmpp("a"), xmpp("c")}) || r.num("total") != 2 {
-				t.Errorf("u1's chats: %s", r.raw)
+			if got := r.Strs("chats", "name"); !slices.Equal(got, []string{xmpp("a"), xmpp("c")}) || r.Num("total") != 2 {
+				t.Errorf("u1's chats: %s", r.Raw)
 			}
-			for i, ch := range r.list("chats") {
+			for i, ch := range r.List("chats") {
 				m := ch.(map[string]any)
 				if _, has := m["members"]; has != tc.members {
-					t.Errorf("chat %d: members present %v, want %v (%s)", i, has, tc.members, r.raw)
+					t.Errorf("chat %d: members present %v, want %v (%s)", i, has, tc.members, r.Raw)
 				}
 				if m["membersCount"] != float64(2) {
-					t.Errorf("chat %d: membersCount: %s", i, r.raw)
+					t.Errorf("chat %d: membersCount: %s", i, r.Raw)
 				}
 			}
 			if tc.members {
-				if got := r.strs("chats.0.members", "xmppUsername"); !slices.Equal(got, []string{xmpp("u1"), xmpp("u2")}) {
+				if got := r.Strs("chats.0.members", "xmppUsername"); !slices.Equal(got, []string{xmpp("u1"), xmpp("u2")}) {
 					t.Errorf("members of a: %v", got)
 				}
-				if r.str("chats.0.members.0.uuid") != "u1" || r.str("chats.0.members.0.firstName") != "First" {
-					t.Errorf("member records: %s", r.raw)
+				if r.Str("chats.0.members.0.uuid") != "u1" || r.Str("chats.0.members.0.firstName") != "First" {
+					t.Errorf("member records: %s", r.Raw)
 				}
 			}
 		})
 	}
-	if r := c.ok("GET", base+"u2/chats?limit=1&offset=1", nil); r.num("total") != 3 || !slices.Equal(r.strs("chats", "name"), []string{xmpp("b")}) || r.num("limit") != 1 || r.num("offset") != 1 {
-		t.Errorf("page: %s", r.raw)
+	if r := c.ok("GET", base+"u2/chats?limit=1&offset=1", nil); r.Num("total") != 3 || !slices.Equal(r.Strs("chats", "name"), []string{xmpp("b")}) || r.Num("limit") != 1 || r.Num("offset") != 1 {
+		t.Errorf("page: %s", r.Raw)
 	}
-	if r := c.ok("GET", base+"u3/chats", nil); r.num("total") != 0 || r.list("chats") == nil {
-		t.Errorf("no chats is an empty array: %s", r.raw)
+	if r := c.ok("GET", base+"u3/chats", nil); r.Num("total") != 0 || r.List("chats") == nil {
+		t.Errorf("no chats is an empty array: %s", r.Raw)
 	}
 	c.refused(http.StatusNotFound, "NOT_FOUND", "GET", base+"ghost/chats", nil)
 	c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "GET", base+"u1/chats?includeMembers=yes", nil)
 	// listChatsInApp shares the shape.
 	l := c.ok("GET", "/v2/apps/"+appID+"/chats?includeMembers=true", nil)
-	if got := l.strs("chats", "name"); !slices.Equal(got, []string{xmpp("a"), xmpp("b"), xmpp("c")}) || l.num("total") != 3 || l.num("limit") != 100 {
-		t.Errorf("listChatsInApp: %s", l.raw)
+	if got := l.Strs("chats", "name"); !slices.Equal(got, []string{xmpp("a"), xmpp("b"), xmpp("c")}) || l.Num("total") != 3 || l.Num("limit") != 100 {
+		t.Errorf("listChatsInApp: %s", l.Raw)
 	}
-	if got := l.strs("chats.1.members", "xmppUsername"); !slices.Equal(got, []string{xmpp("u2")}) {
+	if got := l.Strs("chats.1.members", "xmppUsername"); !slices.Equal(got, []string{xmpp("u2")}) {
 		t.Errorf("members of b: %v", got)
 	}
 }
@@ -144,18 +144,18 @@ func TestUpdateChatInApp(t *testing.T) {
 	path := "/v2/apps/" + appID + "/chats/" + xmpp("room")
 	h.clock.Advance(time.Minute)
 	r := c.ok("PATCH", path, map[string]any{"title": "Room 1 (renamed)", "description": "Now with a description"})
-	if r.str("result.title") != "Room 1 (renamed)" || r.str("result.description") != "Now with a description" || r.str("result.name") != xmpp("room") {
-		t.Errorf("update: %s", r.raw)
+	if r.Str("result.title") != "Room 1 (renamed)" || r.Str("result.description") != "Now with a description" || r.Str("result.name") != xmpp("room") {
+		t.Errorf("update: %s", r.Raw)
 	}
-	if r.str("result.updatedAt") == r.str("result.createdAt") {
-		t.Errorf("updatedAt must move: %s", r.raw)
+	if r.Str("result.updatedAt") == r.Str("result.createdAt") {
+		t.Errorf("updatedAt must move: %s", r.Raw)
 	}
 	// Partial: the description stays.
 	c.ok("PATCH", path, map[string]any{"title": "Third"})
 	l := c.ok("GET", "/v2/apps/"+appID+"/chats", nil)
-	i := slices.Index(l.strs("chats", "name"), xmpp("room"))
-	if i < 0 || l.strs("chats", "title")[i] != "Third" || l.strs("chats", "description")[i] != "Now with a description" {
-		t.Errorf("later list: %s", l.raw)
+	i := slices.Index(l.Strs("chats", "name"), xmpp("room"))
+	if i < 0 || l.Strs("chats", "title")[i] != "Third" || l.Strs("chats", "description")[i] != "Now with a description" {
+		t.Errorf("later list: %s", l.Raw)
 	}
 	// By plain uuid, too.
 	c.ok("PATCH", "/v2/apps/"+appID+"/chats/room", map[string]any{"picture": "https://img.example/r.png"})
@@ -181,17 +181,17 @@ func TestV1DeletesAnswerPlainTextNotFound(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := h.snapshot()
 			r := c.do("DELETE", tc.path, tc.body)
-			if r.status != http.StatusUnprocessableEntity {
-				t.Fatalf("want 422, got %d %s", r.status, r.raw)
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("want 422, got %d %s", r.Status, r.Raw)
 			}
-			if !strings.HasPrefix(r.contentType, "text/plain") {
-				t.Errorf("content type: want text/plain, got %q", r.contentType)
+			if !strings.HasPrefix(r.ContentType, "text/plain") {
+				t.Errorf("content type: want text/plain, got %q", r.ContentType)
 			}
-			if !strings.Contains(strings.ToLower(r.raw), "not found") {
-				t.Errorf("body must contain 'not found': %q", r.raw)
+			if !strings.Contains(strings.ToLower(r.Raw), "not found") {
+				t.Errorf("body must contain 'not found': %q", r.Raw)
 			}
-			if _, isObject := r.body.(map[string]any); isObject {
-				t.Errorf("the SDK throws on a JSON object here: %q", r.raw)
+			if _, isObject := r.Body.(map[string]any); isObject {
+				t.Errorf("the SDK throws on a JSON object here: %q", r.Raw)
 			}
 			if h.snapshot() != before {
 				t.Errorf("a not-found delete changed the state")
@@ -224,8 +224,8 @@ func TestDeletes(t *testing.T) {
 			c.createChat("b", "u2", "u3")
 
 			r := c.ok("DELETE", tc.users, map[string]any{"usersIdList": []string{"u2", "u3", "u3"}})
-			if r.get("ok") != true || r.num("deleted") != 2 {
-				t.Errorf("delete users: %s", r.raw)
+			if r.Get("ok") != true || r.Num("deleted") != 2 {
+				t.Errorf("delete users: %s", r.Raw)
 			}
 			if got := c.members("a"); !slices.Equal(got, []string{xmpp("u1")}) {
 				t.Errorf("a deleted user stays a member: %v", got)
@@ -233,18 +233,18 @@ func TestDeletes(t *testing.T) {
 			if got := c.members("b"); len(got) != 0 {
 				t.Errorf("a deleted user stays a member: %v", got)
 			}
-			if n := c.ok("GET", "/v2/apps/"+appID+"/chats", nil).list("chats"); len(n) < 2 {
+			if n := c.ok("GET", "/v2/apps/"+appID+"/chats", nil).List("chats"); len(n) < 2 {
 				t.Errorf("chats went with their members")
 			}
 			c.refused(http.StatusNotFound, "NOT_FOUND", "GET", "/v1/apps/users/"+xmpp("u2"), nil)
 			// The uuid is free again.
 			c.createUsers("u2")
 
-			if r := c.ok("DELETE", tc.chats, map[string]any{"name": xmpp("a")}); r.get("ok") != true {
-				t.Errorf("delete chat: %s", r.raw)
+			if r := c.ok("DELETE", tc.chats, map[string]any{"name": xmpp("a")}); r.Get("ok") != true {
+				t.Errorf("delete chat: %s", r.Raw)
 			}
 			c.refused(http.StatusNotFound, "NOT_FOUND", "GET", "/v2/chats/users?chatName=a", nil)
-			if got := c.ok("GET", "/v2/apps/"+appID+"/users/u1/chats", nil).num("total"); got != 0 {
+			if got := c.ok("GET", "/v2/apps/"+appID+"/users/u1/chats", nil).Num("total"); got != 0 {
 				t.Errorf("u1 still in %d chats", got)
 			}
 			// The chat uuid is free again.
@@ -306,29 +306,29 @@ func TestBroadcast(t *testing.T) {
 				}
 			}
 			r := c.must(http.StatusAccepted, "POST", path, body)
-			job := r.str("jobId")
-			if job == "" || r.str("statusUrl") != path+"/"+job {
-				t.Fatalf("202: %s", r.raw)
+			job := r.Str("jobId")
+			if job == "" || r.Str("statusUrl") != path+"/"+job {
+				t.Fatalf("202: %s", r.Raw)
 			}
-			if j := c.ok("GET", path+"/"+job, nil); j.str("state") != "pending" || j.get("result") != nil {
-				t.Errorf("before the delay: %s", j.raw)
+			if j := c.ok("GET", path+"/"+job, nil); j.Str("state") != "pending" || j.Get("result") != nil {
+				t.Errorf("before the delay: %s", j.Raw)
 			}
 			h.clock.Advance(3 * time.Second)
 			j := c.ok("GET", path+"/"+job, nil)
-			if j.str("state") != "completed" || j.str("text") != "Maintenance tonight" || j.str("appId") != appID {
-				t.Fatalf("after the delay: %s", j.raw)
+			if j.Str("state") != "completed" || j.Str("text") != "Maintenance tonight" || j.Str("appId") != appID {
+				t.Fatalf("after the delay: %s", j.Raw)
 			}
-			if j.get("dryRun") != (tc.body["dryRun"] == true) {
-				t.Errorf("dryRun: %s", j.raw)
+			if j.Get("dryRun") != (tc.body["dryRun"] == true) {
+				t.Errorf("dryRun: %s", j.Raw)
 			}
-			if got := j.strs("result.results", "chatName"); !sameSet(got, tc.names) {
+			if got := j.Strs("result.results", "chatName"); !sameSet(got, tc.names) {
 				t.Errorf("targets: want %v, got %v", tc.names, got)
 			}
-			if got := j.strs("result.results", "status"); !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(tc.statuses))) {
+			if got := j.Strs("result.results", "status"); !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(tc.statuses))) {
 				t.Errorf("statuses: want %v, got %v", tc.statuses, got)
 			}
-			if j.num("result.targets") != len(tc.names) || j.num("result.sent") != tc.sent {
-				t.Errorf("counts: %s", j.raw)
+			if j.Num("result.targets") != len(tc.names) || j.Num("result.sent") != tc.sent {
+				t.Errorf("counts: %s", j.Raw)
 			}
 			// A broadcast touches no chat.
 			after := h.state()
@@ -343,15 +343,15 @@ func TestBroadcast(t *testing.T) {
 		h := newHarness(t, ethora.Options{})
 		c := h.app()
 		child, secret := c.childApp("Child")
-		job := c.must(http.StatusAccepted, "POST", path, map[string]any{"text": "hi", "allRooms": true}).str("jobId")
+		job := c.must(http.StatusAccepted, "POST", path, map[string]any{"text": "hi", "allRooms": true}).Str("jobId")
 		c.refused(http.StatusNotFound, "NOT_FOUND", "GET", path+"/no-such-job", nil)
 		c.refused(http.StatusNotFound, "NOT_FOUND", "GET", "/v2/apps/"+child+"/chats/broadcast/"+job, nil)
 		h.as(serverToken(child, secret)).refused(http.StatusForbidden, "FORBIDDEN", "GET", path+"/"+job, nil)
 		// A child without chats: an empty, completed broadcast.
-		cj := c.must(http.StatusAccepted, "POST", "/v2/apps/"+child+"/chats/broadcast", map[string]any{"text": "hi", "allRooms": true}).str("jobId")
+		cj := c.must(http.StatusAccepted, "POST", "/v2/apps/"+child+"/chats/broadcast", map[string]any{"text": "hi", "allRooms": true}).Str("jobId")
 		r := c.ok("GET", "/v2/apps/"+child+"/chats/broadcast/"+cj, nil)
-		if r.num("result.targets") != 0 || r.list("result.results") == nil {
-			t.Errorf("empty broadcast: %s", r.raw)
+		if r.Num("result.targets") != 0 || r.List("result.results") == nil {
+			t.Errorf("empty broadcast: %s", r.Raw)
 		}
 	})
 }
@@ -360,29 +360,29 @@ func TestBot(t *testing.T) {
 	h := newHarness(t, ethora.Options{})
 	c := h.app()
 	path := "/v2/apps/" + appID + "/bot"
-	if r := c.ok("GET", path, nil); r.str("bot.status") != "off" || r.str("bot.greetingMessage") != "" {
-		t.Errorf("a new bot: %s", r.raw)
+	if r := c.ok("GET", path, nil); r.Str("bot.status") != "off" || r.Str("bot.greetingMessage") != "" {
+		t.Errorf("a new bot: %s", r.Raw)
 	}
 	r := c.ok("PUT", path, map[string]any{"status": "on", "greetingMessage": "Hi! How can I help?", "isRAG": true})
-	if r.str("bot.status") != "on" || r.str("bot.greetingMessage") != "Hi! How can I help?" || r.get("bot.isRAG") != true || r.str("bot.updatedAt") == "" {
-		t.Errorf("first update: %s", r.raw)
+	if r.Str("bot.status") != "on" || r.Str("bot.greetingMessage") != "Hi! How can I help?" || r.Get("bot.isRAG") != true || r.Str("bot.updatedAt") == "" {
+		t.Errorf("first update: %s", r.Raw)
 	}
 	r = c.ok("PUT", path, map[string]any{"trigger": "/bot", "botFirstName": "Acme"})
-	if r.str("bot.status") != "on" || r.str("bot.greetingMessage") != "Hi! How can I help?" || r.get("bot.isRAG") != true ||
-		r.str("bot.trigger") != "/bot" || r.str("bot.botFirstName") != "Acme" {
-		t.Errorf("a partial update keeps the rest: %s", r.raw)
+	if r.Str("bot.status") != "on" || r.Str("bot.greetingMessage") != "Hi! How can I help?" || r.Get("bot.isRAG") != true ||
+		r.Str("bot.trigger") != "/bot" || r.Str("bot.botFirstName") != "Acme" {
+		t.Errorf("a partial update keeps the rest: %s", r.Raw)
 	}
 	c.ok("PUT", path, map[string]any{"status": "off", "isRAG": false})
 	g := c.ok("GET", path, nil)
-	if g.str("bot.status") != "off" || g.get("bot.isRAG") != false || g.str("bot.trigger") != "/bot" || g.str("bot.greetingMessage") != "Hi! How can I help?" {
-		t.Errorf("later read: %s", g.raw)
+	if g.Str("bot.status") != "off" || g.Get("bot.isRAG") != false || g.Str("bot.trigger") != "/bot" || g.Str("bot.greetingMessage") != "Hi! How can I help?" {
+		t.Errorf("later read: %s", g.Raw)
 	}
 	c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "PUT", path, map[string]any{"status": "maybe"})
 	c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "PUT", path, map[string]any{"isRAG": "yes"})
 	// Each app has its own bot.
 	child, _ := c.childApp("Child")
-	if r := c.ok("GET", "/v2/apps/"+child+"/bot", nil); r.str("bot.status") != "off" || r.get("bot.trigger") != nil {
-		t.Errorf("the child's bot: %s", r.raw)
+	if r := c.ok("GET", "/v2/apps/"+child+"/bot", nil); r.Str("bot.status") != "off" || r.Get("bot.trigger") != nil {
+		t.Errorf("the child's bot: %s", r.Raw)
 	}
 }
 
@@ -392,10 +392,10 @@ func TestProvisionApp(t *testing.T) {
 	child, _ := c.childApp("Child")
 	path := "/v2/apps/" + child + "/provision"
 	r := c.ok("POST", path, map[string]any{"rooms": []any{map[string]any{"title": "General", "pinned": true}, map[string]any{}}})
-	if r.get("ok") != true || len(r.list("rooms")) != 2 {
-		t.Fatalf("provision: %s", r.raw)
+	if r.Get("ok") != true || len(r.List("rooms")) != 2 {
+		t.Fatalf("provision: %s", r.Raw)
 	}
-	for i, room := range r.list("rooms") {
+	for i, room := range r.List("rooms") {
 		m := room.(map[string]any)
 		name, _ := m["name"].(string)
 		if m["type"] != "public" || m["isAppChat"] != true || m["appId"] != child || !strings.HasPrefix(name, child+"_") {
@@ -405,20 +405,20 @@ func TestProvisionApp(t *testing.T) {
 			t.Errorf("room %d has no title", i)
 		}
 	}
-	if r.str("rooms.0.title") != "General" {
-		t.Errorf("title kept: %s", r.raw)
+	if r.Str("rooms.0.title") != "General" {
+		t.Errorf("title kept: %s", r.Raw)
 	}
 	l := c.ok("GET", "/v2/apps/"+child+"/chats", nil)
-	if l.num("total") != 2 || !sameSet(l.strs("chats", "name"), r.strs("rooms", "name")) {
-		t.Errorf("provisioned rooms are the app's chats: %s", l.raw)
+	if l.Num("total") != 2 || !sameSet(l.Strs("chats", "name"), r.Strs("rooms", "name")) {
+		t.Errorf("provisioned rooms are the app's chats: %s", l.Raw)
 	}
 	// Without rooms nothing is created.
 	for _, body := range []any{nil, map[string]any{}, map[string]any{"rooms": []any{}}} {
-		if e := c.ok("POST", path, body); e.get("ok") != true || e.list("rooms") == nil || len(e.list("rooms")) != 0 {
-			t.Errorf("no rooms: %s", e.raw)
+		if e := c.ok("POST", path, body); e.Get("ok") != true || e.List("rooms") == nil || len(e.List("rooms")) != 0 {
+			t.Errorf("no rooms: %s", e.Raw)
 		}
 	}
-	if got := c.ok("GET", "/v2/apps/"+child+"/chats", nil).num("total"); got != 2 {
+	if got := c.ok("GET", "/v2/apps/"+child+"/chats", nil).Num("total"); got != 2 {
 		t.Errorf("chats after empty provisions: %d", got)
 	}
 }
@@ -427,7 +427,7 @@ func TestProvisionKeepsPinned(t *testing.T) {
 	h := newHarness(t, ethora.Options{})
 	c := h.app()
 	r := c.ok("POST", "/v2/apps/"+appID+"/provision", map[string]any{"rooms": []any{map[string]any{"title": "General", "pinned": true}}})
-	if r.get("rooms.0.pinned") != true {
-		t.Errorf("pinned: %s", r.raw)
+	if r.Get("rooms.0.pinned") != true {
+		t.Errorf("pinned: %s", r.Raw)
 	}
 }

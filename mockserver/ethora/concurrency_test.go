@@ -35,13 +35,13 @@ func TestConcurrentAccessGrants(t *testing.T) {
 				// Each caller names two members, in different forms.
 				members := []string{uuids[i], xmpp(uuids[(i+1)%n]) + jidDomain}
 				r := c.do(method, "/v2/chats/users-access", map[string]any{"chatName": xmpp("busy"), "members": members})
-				if r.status != http.StatusOK {
-					t.Errorf("%s: %d %s", method, r.status, r.raw)
+				if r.Status != http.StatusOK {
+					t.Errorf("%s: %d %s", method, r.Status, r.Raw)
 					return
 				}
 				mu.Lock()
 				defer mu.Unlock()
-				for _, s := range r.strs("details", "status") {
+				for _, s := range r.Strs("details", "status") {
 					counts[s]++
 				}
 			})
@@ -64,7 +64,7 @@ func TestConcurrentAccessGrants(t *testing.T) {
 	if got := c.members("busy"); !sameSet(got, want) {
 		t.Errorf("listed members: %v", got)
 	}
-	if got := c.ok("GET", "/v2/apps/"+appID+"/chats", nil).num("chats.0.membersCount"); got != n {
+	if got := c.ok("GET", "/v2/apps/"+appID+"/chats", nil).Num("chats.0.membersCount"); got != n {
 		t.Errorf("membersCount: %d", got)
 	}
 
@@ -93,9 +93,9 @@ func TestConcurrentBatchesClaimAUUIDOnce(t *testing.T) {
 			v2 := c.do("POST", "/v2/users/batch", batch(user("race2", fmt.Sprintf("race2-%d@example.test", i))))
 			mu.Lock()
 			defer mu.Unlock()
-			statuses = append(statuses, v1.status)
-			if v2.status == http.StatusAccepted {
-				jobs = append(jobs, v2.str("jobId"))
+			statuses = append(statuses, v1.Status)
+			if v2.Status == http.StatusAccepted {
+				jobs = append(jobs, v2.Str("jobId"))
 			}
 		})
 	}
@@ -109,7 +109,7 @@ func TestConcurrentBatchesClaimAUUIDOnce(t *testing.T) {
 	}
 	created := 0
 	for _, j := range jobs {
-		if c.ok("GET", "/v2/users/batch/"+j, nil).str("result.results.0.status") == "created" {
+		if c.ok("GET", "/v2/users/batch/"+j, nil).Str("result.results.0.status") == "created" {
 			created++
 		}
 	}

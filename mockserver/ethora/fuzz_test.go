@@ -1,15 +1,13 @@
 package ethora_test
 
 import (
-	"encoding/json"
+	"errors"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/ethora"
+	"github.com/standin/standin/mockserver/mockservertest"
 )
 
 // FuzzRequest throws arbitrary methods, paths and bodies at the mock with a
@@ -66,58 +64,31 @@ func FuzzRequest(f *testing.F) {
 	h.touch()
 	token := serverToken(appID, appSecret)
 	f.Fuzz(func(t *testing.T, method, path, body string, bearer bool) {
-		if !validMethod(method) || !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \r\n#") {
+		if !mockservertest.Sendable(method, path) {
 			return
-		}
-		if _, err := url.ParseRequestURI(path); err != nil {
-			return // net/http refuses such a request line before any handler runs
-		}
-		req := httptest.NewRequest(method, "/ethora"+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(mockserver.NamespaceHeader, h.ns)
-		if bearer {
-			req.Header.Set("Authorization", "Bearer "+token)
-		} else {
-			req.Header.Set("x-custom-token", token)
 		}
 		h.t = t
-		before := h.snapshot()
-		rec := httptest.NewRecorder()
-		h.handler.ServeHTTP(rec, req)
-		if rec.Code >= 500 {
-			t.Fatalf("%s %s %q: %d %s", method, path, body, rec.Code, rec.Body)
+		c := h.as(token)
+		if bearer {
+			c = c.bearer()
 		}
-		if rec.Code < 400 {
-			return
-		}
-		ct := rec.Header().Get("Content-Type")
-		switch {
-		case strings.HasPrefix(ct, "text/plain"):
-			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(strings.ToLower(rec.Body.String()), "not found") {
-				t.Fatalf("%s %s: plain-text error other than the 422 not-found: %d %q", method, path, rec.Code, rec.Body)
-			}
-		default:
-			var env map[string]any
-			if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil {
-				t.Fatalf("%s %s: error body is not JSON: %q", method, path, rec.Body)
-			}
-			if _, ok := env["error"].(string); !ok || env["success"] != false {
-				t.Fatalf("%s %s: error body is not Ethora's envelope: %s", method, path, rec.Body)
-			}
-			if code, _ := env["code"].(string); code == "" {
-				t.Fatalf("%s %s: error body has no code: %s", method, path, rec.Body)
-			}
-		}
-		if after := h.snapshot(); after != before {
-			t.Fatalf("%s %s %q: refused with %d but changed the state", method, path, body, rec.Code)
+		if _, err := mockservertest.CheckRequest(h.handler, h.store, c.request(method, path, body), envelope); err != nil {
+			t.Fatal(err)
 		}
 	})
 }
 
-func validMethod(m string) bool {
-	switch m {
-	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodHead, http.MethodOptions:
-		return true
+// envelope accepts Ethora's error bodies: {success:false, error, code}, or
+// the plain-text 422 "not found" of the two v1 deletes.
+func envelope(r mockservertest.Reply) error {
+	if strings.HasPrefix(r.ContentType, "text/plain") {
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(strings.ToLower(r.Raw), "not found") {
+			return errors.New("a plain-text error other than the 422 not-found")
+		}
+		return nil
 	}
-	return false
+	if r.Str("error") == "" || r.Get("success") != false || r.Str("code") == "" {
+		return errors.New("the body is not Ethora's envelope {success:false, error, code}")
+	}
+	return nil
 }

@@ -1,13 +1,9 @@
 package ethora_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +11,7 @@ import (
 
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/ethora"
+	"github.com/standin/standin/mockserver/mockservertest"
 )
 
 // The app every namespace starts with, and the names the default data set
@@ -88,68 +85,7 @@ func (h *harness) touch() {
 }
 
 // reply is a decoded response.
-type reply struct {
-	status      int
-	contentType string
-	body        any
-	raw         string
-}
-
-// get returns the value at a dotted path of the body; numeric segments
-// index arrays. nil if absent.
-func (r reply) get(path string) any {
-	cur := r.body
-	if path == "" {
-		return cur
-	}
-	for _, k := range strings.Split(path, ".") {
-		switch v := cur.(type) {
-		case map[string]any:
-			cur = v[k]
-		case []any:
-			i, err := strconv.Atoi(k)
-			if err != nil || i < 0 || i >= len(v) {
-				return nil
-			}
-			cur = v[i]
-		default:
-			return nil
-		}
-	}
-	return cur
-}
-
-// str returns the string at path, "" if absent.
-func (r reply) str(path string) string {
-	v, _ := r.get(path).(string)
-	return v
-}
-
-// num returns the number at path, -1 if absent.
-func (r reply) num(path string) int {
-	v, ok := r.get(path).(float64)
-	if !ok {
-		return -1
-	}
-	return int(v)
-}
-
-// list returns the array at path, nil if absent.
-func (r reply) list(path string) []any {
-	v, _ := r.get(path).([]any)
-	return v
-}
-
-// strs returns the values of field in each element of the array at path.
-func (r reply) strs(path, field string) []string {
-	var out []string
-	for _, e := range r.list(path) {
-		m, _ := e.(map[string]any)
-		s, _ := m[field].(string)
-		out = append(out, s)
-	}
-	return out
-}
+type reply = mockservertest.Reply
 
 // client is a caller with a token, sent in x-custom-token, as Bearer, or
 // both (as SDK 26.8 does).
@@ -190,30 +126,12 @@ func (c client) both() client { c.header = "both"; return c }
 // string, which is sent as is.
 func (c client) do(method, path string, body any) reply {
 	c.h.t.Helper()
-	req := c.request(method, path, body)
-	rec := httptest.NewRecorder()
-	c.h.handler.ServeHTTP(rec, req)
-	out := reply{status: rec.Code, contentType: rec.Header().Get("Content-Type"), raw: rec.Body.String()}
-	_ = json.Unmarshal(rec.Body.Bytes(), &out.body)
-	return out
+	return mockservertest.Record(c.h.handler, c.request(method, path, body))
 }
 
 func (c client) request(method, path string, body any) *http.Request {
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			c.h.t.Fatal(err)
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req := httptest.NewRequest(method, "/ethora"+path, rd)
+	req := mockservertest.NewRequest(c.h.t, method, "/ethora"+path, body, c.h.ns)
 	req.Header.Set("Content-Type", "application/json") // as the SDK, on every request
-	req.Header.Set(mockserver.NamespaceHeader, c.h.ns)
 	switch c.header {
 	case "bearer":
 		req.Header.Set("Authorization", "Bearer "+c.token)
@@ -236,8 +154,8 @@ func (c client) request(method, path string, body any) *http.Request {
 func (c client) must(status int, method, path string, body any) reply {
 	c.h.t.Helper()
 	r := c.do(method, path, body)
-	if r.status != status {
-		c.h.t.Fatalf("%s %s: want %d, got %d %s", method, path, status, r.status, r.raw)
+	if r.Status != status {
+		c.h.t.Fatalf("%s %s: want %d, got %d %s", method, path, status, r.Status, r.Raw)
 	}
 	return r
 }
@@ -251,15 +169,7 @@ func (c client) ok(method, path string, body any) reply {
 // snapshot exports the whole store, to compare state before and after.
 func (h *harness) snapshot() string {
 	h.t.Helper()
-	snap, err := h.store.Export(context.Background())
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	raw, err := json.Marshal(snap)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return string(raw)
+	return mockservertest.Snapshot(h.t, h.store)
 }
 
 // state decodes the default namespace's Ethora state.
@@ -282,20 +192,20 @@ func (h *harness) state() *ethora.State {
 // wantError checks that r is the JSON error envelope with status and code.
 func wantError(t testing.TB, r reply, status int, code string) {
 	t.Helper()
-	if r.status != status {
-		t.Fatalf("status: want %d, got %d: %s", status, r.status, r.raw)
+	if r.Status != status {
+		t.Fatalf("status: want %d, got %d: %s", status, r.Status, r.Raw)
 	}
-	if !strings.HasPrefix(r.contentType, "application/json") {
-		t.Errorf("content type: want JSON, got %q", r.contentType)
+	if !strings.HasPrefix(r.ContentType, "application/json") {
+		t.Errorf("content type: want JSON, got %q", r.ContentType)
 	}
-	if r.get("success") != false {
-		t.Errorf("an error must say success:false: %s", r.raw)
+	if r.Get("success") != false {
+		t.Errorf("an error must say success:false: %s", r.Raw)
 	}
-	if r.str("error") == "" {
-		t.Errorf("an error must carry an error text: %s", r.raw)
+	if r.Str("error") == "" {
+		t.Errorf("an error must carry an error text: %s", r.Raw)
 	}
-	if code != "" && r.str("code") != code {
-		t.Errorf("code: want %q, got %q (%s)", code, r.str("code"), r.raw)
+	if code != "" && r.Str("code") != code {
+		t.Errorf("code: want %q, got %q (%s)", code, r.Str("code"), r.Raw)
 	}
 }
 
@@ -343,21 +253,21 @@ func (c client) createChat(uuid string, members ...string) string {
 	if members != nil {
 		body["members"] = members
 	}
-	return c.ok("POST", "/v2/chats", body).str("result.name")
+	return c.ok("POST", "/v2/chats", body).Str("result.name")
 }
 
 // members returns the xmppUsernames of chat's members, as
 // GET /v2/chats/users?chatName= lists them.
 func (c client) members(chat string) []string {
 	c.h.t.Helper()
-	return c.ok("GET", "/v2/chats/users?limit=1000&chatName="+chat, nil).strs("results", "xmppUsername")
+	return c.ok("GET", "/v2/chats/users?limit=1000&chatName="+chat, nil).Strs("results", "xmppUsername")
 }
 
 // childApp creates a child app of c's app and returns its id and secret.
 func (c client) childApp(name string) (id, secret string) {
 	c.h.t.Helper()
 	r := c.ok("POST", "/v2/apps", map[string]any{"displayName": name})
-	return r.str("app._id"), r.str("appSecret")
+	return r.Str("app._id"), r.Str("appSecret")
 }
 
 func xmpp(uuid string) string { return appID + "_" + uuid }

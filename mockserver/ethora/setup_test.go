@@ -25,10 +25,10 @@ func TestOptions(t *testing.T) {
 		h := newHarness(t, ethora.Options{App: ethora.AppConfig{ID: id, Secret: secret, DisplayName: "Acme"}})
 		c := h.as(serverToken(id, secret))
 		r := c.ok("GET", "/v2/chats/users?xmppUsername=admin", nil)
-		if r.str("results.0.xmppUsername") != id+"_admin" {
-			t.Errorf("seeded users live in the configured app: %s", r.raw)
+		if r.Str("results.0.xmppUsername") != id+"_admin" {
+			t.Errorf("seeded users live in the configured app: %s", r.Raw)
 		}
-		if got := c.ok("GET", "/v2/apps/"+id, nil).str("app.displayName"); got != "Acme" {
+		if got := c.ok("GET", "/v2/apps/"+id, nil).Str("app.displayName"); got != "Acme" {
 			t.Errorf("displayName: %q", got)
 		}
 		c.ok("GET", "/v2/chats/users?chatName="+id+"_general", nil)
@@ -38,21 +38,21 @@ func TestOptions(t *testing.T) {
 	t.Run("empty data set", func(t *testing.T) {
 		h := newHarness(t, ethora.Options{DataSet: "empty"})
 		c := h.app()
-		if r := c.ok("GET", "/v2/chats/users", nil); r.num("total") != 1 || r.str("results.0.uuid") != "admin" {
-			t.Errorf("users: %s", r.raw)
+		if r := c.ok("GET", "/v2/chats/users", nil); r.Num("total") != 1 || r.Str("results.0.uuid") != "admin" {
+			t.Errorf("users: %s", r.Raw)
 		}
-		if r := c.ok("GET", "/v2/apps/"+appID+"/chats", nil); r.num("total") != 0 {
-			t.Errorf("chats: %s", r.raw)
+		if r := c.ok("GET", "/v2/apps/"+appID+"/chats", nil); r.Num("total") != 0 {
+			t.Errorf("chats: %s", r.Raw)
 		}
 	})
 	t.Run("seeded chats", func(t *testing.T) {
 		h := newHarness(t, ethora.Options{})
 		c := h.app()
 		r := c.ok("GET", "/v2/apps/"+appID+"/users/admin/chats?includeMembers=true", nil)
-		if r.str("chats.0.name") != xmpp("general") || r.str("chats.0.type") != "public" {
-			t.Errorf("the admin is in general: %s", r.raw)
+		if r.Str("chats.0.name") != xmpp("general") || r.Str("chats.0.type") != "public" {
+			t.Errorf("the admin is in general: %s", r.Raw)
 		}
-		for _, m := range r.strs("chats.0.members", "xmppUsername") {
+		for _, m := range r.Strs("chats.0.members", "xmppUsername") {
 			if !c.visible(m) {
 				t.Errorf("seeded member %s is not a user", m)
 			}

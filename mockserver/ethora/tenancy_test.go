@@ -13,29 +13,29 @@ func TestCreateAppMakesAChild(t *testing.T) {
 	h := newHarness(t, ethora.Options{})
 	parent := h.app()
 	r := parent.ok("POST", "/v2/apps", map[string]any{"displayName": "  Acme Support ", "domainName": "acme", "primaryColor": "#003E9C", "customSetting": 7})
-	id, secret := r.str("app._id"), r.str("appSecret")
+	id, secret := r.Str("app._id"), r.Str("appSecret")
 	if id == "" || secret == "" {
-		t.Fatalf("createApp must answer app._id and appSecret: %s", r.raw)
+		t.Fatalf("createApp must answer app._id and appSecret: %s", r.Raw)
 	}
-	if r.str("app.parentAppId") != appID || r.str("app.creatorId") != appID || r.get("app.isBaseApp") != false {
-		t.Errorf("the child must name its parent: %s", r.raw)
+	if r.Str("app.parentAppId") != appID || r.Str("app.creatorId") != appID || r.Get("app.isBaseApp") != false {
+		t.Errorf("the child must name its parent: %s", r.Raw)
 	}
-	if r.str("app.displayName") != "Acme Support" || r.str("app.domainName") != "acme" || r.num("app.customSetting") != 7 {
-		t.Errorf("fields not kept: %s", r.raw)
+	if r.Str("app.displayName") != "Acme Support" || r.Str("app.domainName") != "acme" || r.Num("app.customSetting") != 7 {
+		t.Errorf("fields not kept: %s", r.Raw)
 	}
 	got := parent.ok("GET", "/v2/apps/"+id, nil)
-	if got.str("app._id") != id || got.str("app.parentAppId") != appID {
-		t.Errorf("getApp of the child: %s", got.raw)
+	if got.Str("app._id") != id || got.Str("app.parentAppId") != appID {
+		t.Errorf("getApp of the child: %s", got.Raw)
 	}
-	if strings.Contains(got.raw, secret) {
-		t.Errorf("getApp must not show the secret: %s", got.raw)
+	if strings.Contains(got.Raw, secret) {
+		t.Errorf("getApp must not show the secret: %s", got.Raw)
 	}
 	own := parent.ok("GET", "/v2/apps/"+appID, nil)
-	if own.get("app.isBaseApp") != true || own.get("app.parentAppId") != nil {
-		t.Errorf("the configured app is a base app: %s", own.raw)
+	if own.Get("app.isBaseApp") != true || own.Get("app.parentAppId") != nil {
+		t.Errorf("the configured app is a base app: %s", own.Raw)
 	}
-	if own.num("app.stats.users") != 7 || own.num("app.stats.chats") != 4 {
-		t.Errorf("stats of the seeded app: %s", own.raw)
+	if own.Num("app.stats.users") != 7 || own.Num("app.stats.chats") != 4 {
+		t.Errorf("stats of the seeded app: %s", own.Raw)
 	}
 	parent.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "POST", "/v2/apps", map[string]any{"displayName": "   "})
 	parent.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "POST", "/v2/apps", map[string]any{"domainName": "x"})
@@ -48,26 +48,26 @@ func TestChildAppSecretWorks(t *testing.T) {
 	c := h.as(serverToken(child, secret))
 
 	// Its own app under /v2/apps/{child}/... and the implicit routes.
-	name := c.ok("POST", "/v2/apps/"+child+"/chats", map[string]any{"uuid": "lobby"}).str("result.name")
+	name := c.ok("POST", "/v2/apps/"+child+"/chats", map[string]any{"uuid": "lobby"}).Str("result.name")
 	if name != child+"_lobby" {
 		t.Errorf("chat of the child: want %s_lobby, got %q", child, name)
 	}
 	c.ok("POST", "/v1/users/batch", batch(user("kid", "kid@example.test")))
-	if r := c.ok("GET", "/v2/chats/users", nil); r.num("total") != 1 || r.str("results.0.xmppUsername") != child+"_kid" {
-		t.Errorf("users of the child: %s", r.raw)
+	if r := c.ok("GET", "/v2/chats/users", nil); r.Num("total") != 1 || r.Str("results.0.xmppUsername") != child+"_kid" {
+		t.Errorf("users of the child: %s", r.Raw)
 	}
 	c.ok("GET", "/v2/apps/"+child+"/tokens", nil)
 	c.ok("GET", "/v2/apps/"+child, nil)
 
 	// The parent's token acts on the child.
 	parent.ok("POST", "/v2/apps/"+child+"/chats/users-access", map[string]any{"chatName": "lobby", "members": []string{"kid"}})
-	if r := parent.ok("GET", "/v2/apps/"+child+"/chats?includeMembers=true", nil); r.num("total") != 1 || r.str("chats.0.members.0.xmppUsername") != child+"_kid" {
-		t.Errorf("the parent's view of the child's chats: %s", r.raw)
+	if r := parent.ok("GET", "/v2/apps/"+child+"/chats?includeMembers=true", nil); r.Num("total") != 1 || r.Str("chats.0.members.0.xmppUsername") != child+"_kid" {
+		t.Errorf("the parent's view of the child's chats: %s", r.Raw)
 	}
 	parent.must(http.StatusAccepted, "POST", "/v2/apps/"+child+"/users/batch", batch(user("kid2", "kid2@example.test")))
 	// The parent's own implicit routes still act on the parent.
-	if r := parent.ok("GET", "/v2/chats/users?xmppUsername="+child+"_kid", nil); r.num("total") != 0 {
-		t.Errorf("the child's user leaked into the parent's list: %s", r.raw)
+	if r := parent.ok("GET", "/v2/chats/users?xmppUsername="+child+"_kid", nil); r.Num("total") != 0 {
+		t.Errorf("the child's user leaked into the parent's list: %s", r.Raw)
 	}
 }
 
@@ -77,7 +77,7 @@ func TestTenancyIsolation(t *testing.T) {
 	a, aSecret := parent.childApp("A")
 	b, _ := parent.childApp("B")
 	parent.ok("POST", "/v2/apps/"+b+"/chats", map[string]any{"uuid": "room"})
-	tok := parent.ok("POST", "/v2/apps/"+b+"/tokens", map[string]any{}).str("tokenId")
+	tok := parent.ok("POST", "/v2/apps/"+b+"/tokens", map[string]any{}).Str("tokenId")
 	childA := h.as(serverToken(a, aSecret))
 
 	calls := []op{
@@ -127,8 +127,8 @@ func TestGrandchildrenAreOutOfReach(t *testing.T) {
 	child, secret := parent.childApp("Child")
 	c := h.as(serverToken(child, secret))
 	grandchild, gSecret := c.childApp("Grandchild")
-	if r := c.ok("GET", "/v2/apps/"+grandchild, nil); r.str("app.parentAppId") != child {
-		t.Errorf("grandchild's parent: %s", r.raw)
+	if r := c.ok("GET", "/v2/apps/"+grandchild, nil); r.Str("app.parentAppId") != child {
+		t.Errorf("grandchild's parent: %s", r.Raw)
 	}
 	parent.refused(http.StatusForbidden, "FORBIDDEN", "GET", "/v2/apps/"+grandchild, nil)
 	parent.refused(http.StatusForbidden, "FORBIDDEN", "GET", "/v2/apps/"+grandchild+"/chats", nil)
@@ -144,8 +144,8 @@ func TestGrandchildrenAreOutOfReach(t *testing.T) {
 func TestListAppsShowsOnlyChildren(t *testing.T) {
 	h := newHarness(t, ethora.Options{})
 	parent := h.app()
-	if r := parent.ok("GET", "/v2/apps", nil); r.num("total") != 0 || len(r.list("apps")) != 0 || r.num("limit") != 20 || r.num("offset") != 0 {
-		t.Errorf("no children yet: %s", r.raw)
+	if r := parent.ok("GET", "/v2/apps", nil); r.Num("total") != 0 || len(r.List("apps")) != 0 || r.Num("limit") != 20 || r.Num("offset") != 0 {
+		t.Errorf("no children yet: %s", r.Raw)
 	}
 	var ids []string
 	for _, name := range []string{"Charlie", "alpha", "Bravo"} {
@@ -157,23 +157,23 @@ func TestListAppsShowsOnlyChildren(t *testing.T) {
 	c.childApp("Grandchild")
 
 	r := parent.ok("GET", "/v2/apps", nil)
-	if got := r.strs("apps", "_id"); !slices.Equal(got, ids) || r.num("total") != 3 {
-		t.Errorf("children by creation: want %v, got %v (%s)", ids, got, r.raw)
+	if got := r.Strs("apps", "_id"); !slices.Equal(got, ids) || r.Num("total") != 3 {
+		t.Errorf("children by creation: want %v, got %v (%s)", ids, got, r.Raw)
 	}
-	if got := r.strs("apps", "displayName"); slices.Contains(got, "standin") || slices.Contains(got, "Grandchild") {
+	if got := r.Strs("apps", "displayName"); slices.Contains(got, "standin") || slices.Contains(got, "Grandchild") {
 		t.Errorf("listApps must show the children only: %v", got)
 	}
-	if got := parent.ok("GET", "/v2/apps?orderBy=displayName", nil).strs("apps", "displayName"); !slices.Equal(got, []string{"alpha", "Bravo", "Charlie"}) {
+	if got := parent.ok("GET", "/v2/apps?orderBy=displayName", nil).Strs("apps", "displayName"); !slices.Equal(got, []string{"alpha", "Bravo", "Charlie"}) {
 		t.Errorf("by displayName: %v", got)
 	}
-	if got := parent.ok("GET", "/v2/apps?order=desc", nil).strs("apps", "_id"); !slices.Equal(got, []string{ids[2], ids[1], ids[0]}) {
+	if got := parent.ok("GET", "/v2/apps?order=desc", nil).Strs("apps", "_id"); !slices.Equal(got, []string{ids[2], ids[1], ids[0]}) {
 		t.Errorf("desc: %v", got)
 	}
 	p := parent.ok("GET", "/v2/apps?limit=1&offset=1", nil)
-	if got := p.strs("apps", "_id"); !slices.Equal(got, []string{ids[1]}) || p.num("total") != 3 || p.num("limit") != 1 || p.num("offset") != 1 {
-		t.Errorf("page: %s", p.raw)
+	if got := p.Strs("apps", "_id"); !slices.Equal(got, []string{ids[1]}) || p.Num("total") != 3 || p.Num("limit") != 1 || p.Num("offset") != 1 {
+		t.Errorf("page: %s", p.Raw)
 	}
-	if got := c.ok("GET", "/v2/apps", nil).strs("apps", "displayName"); !slices.Equal(got, []string{"Grandchild"}) {
+	if got := c.ok("GET", "/v2/apps", nil).Strs("apps", "displayName"); !slices.Equal(got, []string{"Grandchild"}) {
 		t.Errorf("the child lists its own children: %v", got)
 	}
 }
@@ -193,8 +193,8 @@ func TestDeleteApp(t *testing.T) {
 		parent.refused(http.StatusForbidden, "FORBIDDEN", "DELETE", "/v2/apps/"+appID, nil)
 	})
 
-	if r := parent.ok("DELETE", "/v2/apps/"+child, nil); r.get("ok") != true {
-		t.Errorf("deleteApp answers {ok:true}: %s", r.raw)
+	if r := parent.ok("DELETE", "/v2/apps/"+child, nil); r.Get("ok") != true {
+		t.Errorf("deleteApp answers {ok:true}: %s", r.Raw)
 	}
 	parent.refused(http.StatusNotFound, "NOT_FOUND", "GET", "/v2/apps/"+child, nil)
 	parent.refused(http.StatusNotFound, "NOT_FOUND", "DELETE", "/v2/apps/"+child, nil)
@@ -215,11 +215,11 @@ func TestDeleteApp(t *testing.T) {
 			t.Errorf("a broadcast of the deleted app survived")
 		}
 	}
-	if got := parent.ok("GET", "/v2/apps", nil).num("total"); got != 0 {
+	if got := parent.ok("GET", "/v2/apps", nil).Num("total"); got != 0 {
 		t.Errorf("listApps after the delete: %d children", got)
 	}
 	// The parent's own data is untouched.
-	if got := parent.ok("GET", "/v2/chats/users", nil).num("total"); got != 7 {
+	if got := parent.ok("GET", "/v2/chats/users", nil).Num("total"); got != 7 {
 		t.Errorf("the parent lost users: %d", got)
 	}
 }

@@ -14,7 +14,7 @@ import (
 // visible reports whether uuid is listed by GET /v2/chats/users.
 func (c client) visible(uuid string) bool {
 	c.h.t.Helper()
-	return c.ok("GET", "/v2/chats/users?xmppUsername="+uuid, nil).num("total") == 1
+	return c.ok("GET", "/v2/chats/users?xmppUsername="+uuid, nil).Num("total") == 1
 }
 
 func TestUserBatchJobLifecycle(t *testing.T) {
@@ -27,9 +27,9 @@ func TestUserBatchJobLifecycle(t *testing.T) {
 			c := h.app()
 			c.createChat("room")
 			r := c.must(http.StatusAccepted, "POST", route.post, batch(user("new1", "new1@example.test"), user("new2", "new2@example.test")))
-			job := r.str("jobId")
-			if job == "" || r.str("statusUrl") != route.poll+job {
-				t.Fatalf("202 body: want jobId and statusUrl %s<jobId>, got %s", route.poll, r.raw)
+			job := r.Str("jobId")
+			if job == "" || r.Str("statusUrl") != route.poll+job {
+				t.Fatalf("202 body: want jobId and statusUrl %s<jobId>, got %s", route.poll, r.Raw)
 			}
 
 			steps := []struct {
@@ -39,43 +39,43 @@ func TestUserBatchJobLifecycle(t *testing.T) {
 			for _, s := range steps {
 				h.clock.Advance(s.after)
 				j := c.ok("GET", route.poll+job, nil)
-				if j.str("state") != s.state {
-					t.Fatalf("at +%v: want state %s, got %s", s.after, s.state, j.raw)
+				if j.Str("state") != s.state {
+					t.Fatalf("at +%v: want state %s, got %s", s.after, s.state, j.Raw)
 				}
-				if j.str("jobId") != job || j.str("appId") != appID || j.num("total") != 2 {
-					t.Errorf("job fields: %s", j.raw)
+				if j.Str("jobId") != job || j.Str("appId") != appID || j.Num("total") != 2 {
+					t.Errorf("job fields: %s", j.Raw)
 				}
 				if s.state != "completed" {
-					if j.get("result") != nil {
-						t.Errorf("a %s job has no result yet: %s", s.state, j.raw)
+					if j.Get("result") != nil {
+						t.Errorf("a %s job has no result yet: %s", s.state, j.Raw)
 					}
 					// Not there yet: not listed, not grantable, no chats, no session.
 					if c.visible("new1") {
 						t.Errorf("%s: new1 is listed before the job completed", s.state)
 					}
 					g := c.ok("POST", "/v2/chats/users-access", map[string]any{"chatName": "room", "members": []string{"new1"}})
-					if g.str("details.0.status") != "not-found" || g.get("ok") != false {
-						t.Errorf("%s: grant before completion: %s", s.state, g.raw)
+					if g.Str("details.0.status") != "not-found" || g.Get("ok") != false {
+						t.Errorf("%s: grant before completion: %s", s.state, g.Raw)
 					}
 					c.refused(http.StatusNotFound, "NOT_FOUND", "GET", "/v2/apps/"+appID+"/users/new1/chats", nil)
 					h.as(clientToken(appID, appSecret, "new1")).refused(http.StatusUnauthorized, "USER_NOT_FOUND", "POST", "/v1/users/client", nil)
 					continue
 				}
-				if got := j.strs("result.results", "status"); !slices.Equal(got, []string{"created", "created"}) {
+				if got := j.Strs("result.results", "status"); !slices.Equal(got, []string{"created", "created"}) {
 					t.Errorf("statuses: %v", got)
 				}
-				if got := j.strs("result.results", "xmppUsername"); !slices.Equal(got, []string{xmpp("new1"), xmpp("new2")}) {
+				if got := j.Strs("result.results", "xmppUsername"); !slices.Equal(got, []string{xmpp("new1"), xmpp("new2")}) {
 					t.Errorf("xmppUsernames: %v", got)
 				}
-				if j.str("result.results.0.user.xmppPassword") == "" || j.str("result.results.0.user.email") != "new1@example.test" {
-					t.Errorf("a created result carries the user with its xmppPassword: %s", j.raw)
+				if j.Str("result.results.0.user.xmppPassword") == "" || j.Str("result.results.0.user.email") != "new1@example.test" {
+					t.Errorf("a created result carries the user with its xmppPassword: %s", j.Raw)
 				}
 			}
 			if !c.visible("new1") || !c.visible("new2") {
 				t.Errorf("the users are listed once the job completed")
 			}
-			if g := c.ok("POST", "/v2/chats/users-access", map[string]any{"chatName": "room", "members": []string{"new1"}}); g.str("details.0.status") != "granted" {
-				t.Errorf("grant after completion: %s", g.raw)
+			if g := c.ok("POST", "/v2/chats/users-access", map[string]any{"chatName": "room", "members": []string{"new1"}}); g.Str("details.0.status") != "granted" {
+				t.Errorf("grant after completion: %s", g.Raw)
 			}
 			h.as(clientToken(appID, appSecret, "new1")).ok("POST", "/v1/users/client", nil)
 		})
@@ -85,7 +85,7 @@ func TestUserBatchJobLifecycle(t *testing.T) {
 func TestUserBatchConflicts(t *testing.T) {
 	h := newHarness(t, ethora.Options{JobDelay: 3 * time.Second})
 	c := h.app()
-	first := c.must(http.StatusAccepted, "POST", "/v2/users/batch", batch(user("dup", "dup@example.test"))).str("jobId")
+	first := c.must(http.StatusAccepted, "POST", "/v2/users/batch", batch(user("dup", "dup@example.test"))).Str("jobId")
 	// Still pending, the uuid and the e-mail are already taken.
 	second := c.must(http.StatusAccepted, "POST", "/v2/users/batch", batch(
 		user("dup", "other@example.test"),
@@ -95,17 +95,17 @@ func TestUserBatchConflicts(t *testing.T) {
 		user("pair", "pair2@example.test"),
 		user("twin1", "twin@example.test"),
 		user("twin2", "twin@example.test"),
-	)).str("jobId")
+	)).Str("jobId")
 	h.clock.Advance(3 * time.Second)
-	if got := c.ok("GET", "/v2/users/batch/"+first, nil).strs("result.results", "status"); !slices.Equal(got, []string{"created"}) {
+	if got := c.ok("GET", "/v2/users/batch/"+first, nil).Strs("result.results", "status"); !slices.Equal(got, []string{"created"}) {
 		t.Errorf("first job: %v", got)
 	}
 	j := c.ok("GET", "/v2/users/batch/"+second, nil)
 	want := []string{"uuid_exists", "exists", "uuid_exists", "created", "uuid_exists", "created", "exists"}
-	if got := j.strs("result.results", "status"); !slices.Equal(got, want) {
-		t.Errorf("statuses: want %v, got %v (%s)", want, got, j.raw)
+	if got := j.Strs("result.results", "status"); !slices.Equal(got, want) {
+		t.Errorf("statuses: want %v, got %v (%s)", want, got, j.Raw)
 	}
-	for i, e := range j.list("result.results") {
+	for i, e := range j.List("result.results") {
 		m := e.(map[string]any)
 		if m["status"] != "created" && (m["error"] == nil || m["user"] != nil) {
 			t.Errorf("result %d: a conflict carries an error and no user: %v", i, m)
@@ -120,10 +120,10 @@ func TestUserBatchConflicts(t *testing.T) {
 		t.Errorf("a conflict changed the existing user")
 	}
 	// A generated uuid when none is given.
-	g := c.must(http.StatusAccepted, "POST", "/v2/users/batch", batch(map[string]any{"email": "anon@example.test", "firstName": "A", "lastName": "Nonymous"})).str("jobId")
+	g := c.must(http.StatusAccepted, "POST", "/v2/users/batch", batch(map[string]any{"email": "anon@example.test", "firstName": "A", "lastName": "Nonymous"})).Str("jobId")
 	h.clock.Advance(3 * time.Second)
-	if r := c.ok("GET", "/v2/users/batch/"+g, nil); r.str("result.results.0.status") != "created" || len(r.str("result.results.0.uuid")) != 24 {
-		t.Errorf("generated uuid: %s", r.raw)
+	if r := c.ok("GET", "/v2/users/batch/"+g, nil); r.Str("result.results.0.status") != "created" || len(r.Str("result.results.0.uuid")) != 24 {
+		t.Errorf("generated uuid: %s", r.Raw)
 	}
 }
 
@@ -170,27 +170,27 @@ func TestUserBatchValidation(t *testing.T) {
 func TestUserBatchWithoutDelayCompletesAtOnce(t *testing.T) {
 	h := newHarness(t, ethora.Options{})
 	c := h.app()
-	job := c.must(http.StatusAccepted, "POST", "/v2/users/batch", batch(user("now", "now@example.test"))).str("jobId")
-	if r := c.ok("GET", "/v2/users/batch/"+job, nil); r.str("state") != "completed" || r.str("result.results.0.status") != "created" {
-		t.Errorf("job: %s", r.raw)
+	job := c.must(http.StatusAccepted, "POST", "/v2/users/batch", batch(user("now", "now@example.test"))).Str("jobId")
+	if r := c.ok("GET", "/v2/users/batch/"+job, nil); r.Str("state") != "completed" || r.Str("result.results.0.status") != "created" {
+		t.Errorf("job: %s", r.Raw)
 	}
 	// The SDK grants right after createUser, without polling.
 	c.createChat("room")
-	if g := c.ok("POST", "/v2/chats/users-access", map[string]any{"chatName": "room", "members": []string{"now"}}); g.str("details.0.status") != "granted" {
-		t.Errorf("grant right after the 202: %s", g.raw)
+	if g := c.ok("POST", "/v2/chats/users-access", map[string]any{"chatName": "room", "members": []string{"now"}}); g.Str("details.0.status") != "granted" {
+		t.Errorf("grant right after the 202: %s", g.Raw)
 	}
 }
 
 func TestUserBatchJobScope(t *testing.T) {
 	h := newHarness(t, ethora.Options{})
 	c := h.app()
-	job := c.must(http.StatusAccepted, "POST", "/v2/users/batch", batch(user("a1", "a1@example.test"))).str("jobId")
+	job := c.must(http.StatusAccepted, "POST", "/v2/users/batch", batch(user("a1", "a1@example.test"))).Str("jobId")
 	// The implicit job is also the app's job.
 	c.ok("GET", "/v2/apps/"+appID+"/users/batch/"+job, nil)
 	c.refused(http.StatusNotFound, "NOT_FOUND", "GET", "/v2/users/batch/no-such-job", nil)
 
 	child, secret := c.childApp("Child")
-	childJob := c.must(http.StatusAccepted, "POST", "/v2/apps/"+child+"/users/batch", batch(user("k1", "k1@example.test"))).str("jobId")
+	childJob := c.must(http.StatusAccepted, "POST", "/v2/apps/"+child+"/users/batch", batch(user("k1", "k1@example.test"))).Str("jobId")
 	c.ok("GET", "/v2/apps/"+child+"/users/batch/"+childJob, nil)
 	h.as(serverToken(child, secret)).ok("GET", "/v2/users/batch/"+childJob, nil)
 	// A job is found only in its own app.
@@ -203,14 +203,14 @@ func TestCreateUsersV1(t *testing.T) {
 	h := newHarness(t, ethora.Options{JobDelay: 3 * time.Second})
 	c := h.app()
 	r := c.ok("POST", "/v1/users/batch", batch(user("s1", "s1@example.test"), user("s2", "s2@example.test")))
-	if r.get("ok") != true || len(r.list("results")) != 2 {
-		t.Fatalf("v1 batch: %s", r.raw)
+	if r.Get("ok") != true || len(r.List("results")) != 2 {
+		t.Fatalf("v1 batch: %s", r.Raw)
 	}
-	if got := r.strs("results", "xmppUsername"); !slices.Equal(got, []string{xmpp("s1"), xmpp("s2")}) {
+	if got := r.Strs("results", "xmppUsername"); !slices.Equal(got, []string{xmpp("s1"), xmpp("s2")}) {
 		t.Errorf("results in request order: %v", got)
 	}
-	if r.str("results.0.xmppPassword") == "" || r.str("results.0.uuid") != "s1" || r.str("results.0.appId") != appID {
-		t.Errorf("a v1 result is the user with its xmppPassword: %s", r.raw)
+	if r.Str("results.0.xmppPassword") == "" || r.Str("results.0.uuid") != "s1" || r.Str("results.0.appId") != appID {
+		t.Errorf("a v1 result is the user with its xmppPassword: %s", r.Raw)
 	}
 	// Synchronous: visible at once, whatever the job delay.
 	if !c.visible("s1") || !c.visible("s2") {
@@ -228,8 +228,8 @@ func TestCreateUsersV1(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := c.refused(http.StatusUnprocessableEntity, "ALREADY_EXISTS", "POST", "/v1/users/batch", batch(tc.users...))
-			if !strings.HasSuffix(e.str("error"), "already exists") {
-				t.Errorf("error should end in 'already exists': %q", e.str("error"))
+			if !strings.HasSuffix(e.Str("error"), "already exists") {
+				t.Errorf("error should end in 'already exists': %q", e.Str("error"))
 			}
 			if c.visible("s3") || c.visible("s4") {
 				t.Errorf("a refused batch created users")
@@ -251,24 +251,24 @@ func TestUpdateUsers(t *testing.T) {
 				map[string]any{"xmppUsername": xmpp("u3")},
 			}})
 			want := []string{"updated", "not-found", "updated", "skipped"}
-			if got := r.strs("results", "status"); !slices.Equal(got, want) {
-				t.Fatalf("statuses: want %v, got %v (%s)", want, got, r.raw)
+			if got := r.Strs("results", "status"); !slices.Equal(got, want) {
+				t.Fatalf("statuses: want %v, got %v (%s)", want, got, r.Raw)
 			}
-			if got := r.strs("results", "xmppUsername"); !slices.Equal(got, []string{xmpp("u1"), xmpp("ghost"), xmpp("u2"), xmpp("u3")}) {
+			if got := r.Strs("results", "xmppUsername"); !slices.Equal(got, []string{xmpp("u1"), xmpp("ghost"), xmpp("u2"), xmpp("u3")}) {
 				t.Errorf("xmppUsernames: %v", got)
 			}
-			if r.str("results.0.user.firstName") != "Alicia" || r.str("results.0.user.lastName") != "Last" || r.get("results.1.user") != nil {
-				t.Errorf("updated entries carry the new record: %s", r.raw)
+			if r.Str("results.0.user.firstName") != "Alicia" || r.Str("results.0.user.lastName") != "Last" || r.Get("results.1.user") != nil {
+				t.Errorf("updated entries carry the new record: %s", r.Raw)
 			}
-			if r.get("results.0.user.xmppPassword") != nil {
-				t.Errorf("updates must not show xmppPassword: %s", r.raw)
+			if r.Get("results.0.user.xmppPassword") != nil {
+				t.Errorf("updates must not show xmppPassword: %s", r.Raw)
 			}
 			// Visible in later reads.
 			u := c.ok("GET", "/v2/chats/users?xmppUsername=u1", nil)
-			if u.str("results.0.firstName") != "Alicia" || u.str("results.0.profileImage") != "https://img.example/a.png" {
-				t.Errorf("after update: %s", u.raw)
+			if u.Str("results.0.firstName") != "Alicia" || u.Str("results.0.profileImage") != "https://img.example/a.png" {
+				t.Errorf("after update: %s", u.Raw)
 			}
-			if got := c.ok("GET", "/v2/chats/users?xmppUsername=u2", nil).str("results.0.lastName"); got != "Kelly" {
+			if got := c.ok("GET", "/v2/chats/users?xmppUsername=u2", nil).Str("results.0.lastName"); got != "Kelly" {
 				t.Errorf("u2 lastName: %q", got)
 			}
 		})
@@ -278,8 +278,8 @@ func TestUpdateUsers(t *testing.T) {
 func TestUpdateUsersEntryWithoutIdentifierIsSkipped(t *testing.T) {
 	h := newHarness(t, ethora.Options{})
 	r := h.app().ok("PATCH", "/v2/chats/users", map[string]any{"users": []any{map[string]any{"firstName": "Nobody"}}})
-	if got := r.str("results.0.status"); got != "skipped" {
-		t.Errorf("status: want skipped, got %s", r.raw)
+	if got := r.Str("results.0.status"); got != "skipped" {
+		t.Errorf("status: want skipped, got %s", r.Raw)
 	}
 }
 
@@ -313,13 +313,13 @@ func TestGetChatUsers(t *testing.T) {
 	c.createChat("room", "u1", "u3")
 
 	full := c.ok("GET", "/v2/chats/users", nil)
-	if got := full.strs("results", "xmppUsername"); !slices.Equal(got, all) || full.num("total") != 7 || full.num("limit") != 100 || full.num("offset") != 0 {
-		t.Errorf("every user, by creation: want %v, got %s", all, full.raw)
+	if got := full.Strs("results", "xmppUsername"); !slices.Equal(got, all) || full.Num("total") != 7 || full.Num("limit") != 100 || full.Num("offset") != 0 {
+		t.Errorf("every user, by creation: want %v, got %s", all, full.Raw)
 	}
-	if strings.Contains(full.raw, "xmppPassword") {
+	if strings.Contains(full.Raw, "xmppPassword") {
 		t.Errorf("lists never show xmppPassword")
 	}
-	id := full.str("results.2._id")
+	id := full.Str("results.2._id")
 	for _, tc := range []struct {
 		query string
 		want  []string
@@ -341,11 +341,11 @@ func TestGetChatUsers(t *testing.T) {
 		{"chatName=room&limit=1&offset=1", []string{xmpp("u3")}, 2},
 	} {
 		r := c.ok("GET", "/v2/chats/users?"+tc.query, nil)
-		if got := r.strs("results", "xmppUsername"); !slices.Equal(got, tc.want) || r.num("total") != tc.total {
-			t.Errorf("?%s: want %v (total %d), got %s", tc.query, tc.want, tc.total, r.raw)
+		if got := r.Strs("results", "xmppUsername"); !slices.Equal(got, tc.want) || r.Num("total") != tc.total {
+			t.Errorf("?%s: want %v (total %d), got %s", tc.query, tc.want, tc.total, r.Raw)
 		}
-		if r.list("results") == nil {
-			t.Errorf("?%s: results must be an array: %s", tc.query, r.raw)
+		if r.List("results") == nil {
+			t.Errorf("?%s: results must be an array: %s", tc.query, r.Raw)
 		}
 	}
 	c.refused(http.StatusNotFound, "NOT_FOUND", "GET", "/v2/chats/users?chatName=nope", nil)
@@ -359,14 +359,14 @@ func TestExchangeClientToken(t *testing.T) {
 	c := h.app()
 	created := c.ok("POST", "/v1/users/batch", batch(user("end", "end@example.test")))
 	r := h.as(clientToken(appID, appSecret, "end")).ok("POST", "/v1/users/client", nil)
-	if r.get("success") != true || r.str("user.uuid") != "end" || r.str("user.xmppUsername") != xmpp("end") {
-		t.Errorf("session: %s", r.raw)
+	if r.Get("success") != true || r.Str("user.uuid") != "end" || r.Str("user.xmppUsername") != xmpp("end") {
+		t.Errorf("session: %s", r.Raw)
 	}
-	if pw := r.str("user.xmppPassword"); pw == "" || pw != created.str("results.0.xmppPassword") {
-		t.Errorf("xmppPassword: want the one given at creation %q, got %q", created.str("results.0.xmppPassword"), pw)
+	if pw := r.Str("user.xmppPassword"); pw == "" || pw != created.Str("results.0.xmppPassword") {
+		t.Errorf("xmppPassword: want the one given at creation %q, got %q", created.Str("results.0.xmppPassword"), pw)
 	}
-	if r.str("token") == "" || r.str("refreshToken") == "" {
-		t.Errorf("session tokens: %s", r.raw)
+	if r.Str("token") == "" || r.Str("refreshToken") == "" {
+		t.Errorf("session tokens: %s", r.Raw)
 	}
 	// A seeded user, and a 26.2.x client token signed with the raw secret.
 	var legacy ethora.Claims
@@ -391,7 +391,7 @@ func TestExchangeClientToken(t *testing.T) {
 		})
 	}
 	// An app token is a server token.
-	tok := c.ok("POST", "/v2/apps/"+appID+"/tokens", nil).str("token")
+	tok := c.ok("POST", "/v2/apps/"+appID+"/tokens", nil).Str("token")
 	h.as(tok).refused(http.StatusUnauthorized, "UNAUTHORIZED", "POST", "/v1/users/client", nil)
 	// Users of a child app exchange with the child's secret only.
 	child, secret := c.childApp("Child")

@@ -42,17 +42,17 @@ func TestBadInputGetsRocketChatErrors(t *testing.T) {
 			}
 			before := h.snapshot()
 			r := c.do(tc.method, tc.path, tc.body)
-			if r.status != tc.status {
-				t.Fatalf("want %d, got %d: %.300s", tc.status, r.status, r.raw)
+			if r.Status != tc.status {
+				t.Fatalf("want %d, got %d: %.300s", tc.status, r.Status, r.Raw)
 			}
-			if r.get("success") != false || r.str("error") == "" {
-				t.Errorf("not Rocket.Chat's envelope: %.300s", r.raw)
+			if r.Get("success") != false || r.Str("error") == "" {
+				t.Errorf("not Rocket.Chat's envelope: %.300s", r.Raw)
 			}
-			if r.str("errorType") != tc.errorType {
-				t.Errorf("errorType: want %q, got %q", tc.errorType, r.str("errorType"))
+			if r.Str("errorType") != tc.errorType {
+				t.Errorf("errorType: want %q, got %q", tc.errorType, r.Str("errorType"))
 			}
-			if !strings.Contains(r.str("error"), tc.mentions) {
-				t.Errorf("the error should mention %q: %q", tc.mentions, r.str("error"))
+			if !strings.Contains(r.Str("error"), tc.mentions) {
+				t.Errorf("the error should mention %q: %q", tc.mentions, r.Str("error"))
 			}
 			if h.snapshot() != before {
 				t.Errorf("a refused request changed the state")

@@ -1,16 +1,11 @@
 package rocketchat_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/mockservertest"
 	"github.com/standin/standin/mockserver/rocketchat"
 )
 
@@ -38,38 +33,7 @@ func newHarness(t testing.TB) *harness {
 }
 
 // reply is a decoded response.
-type reply struct {
-	status int
-	body   map[string]any
-	raw    string
-}
-
-// str returns the string at a dotted path of the body, "" if absent.
-func (r reply) str(path string) string {
-	v, _ := r.get(path).(string)
-	return v
-}
-
-// num returns the number at a dotted path of the body, -1 if absent.
-func (r reply) num(path string) int {
-	v, ok := r.get(path).(float64)
-	if !ok {
-		return -1
-	}
-	return int(v)
-}
-
-func (r reply) get(path string) any {
-	var cur any = r.body
-	for _, k := range strings.Split(path, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[k]
-	}
-	return cur
-}
+type reply = mockservertest.Reply
 
 // client is a caller: anonymous, or logged in.
 type client struct {
@@ -83,10 +47,10 @@ func (h *harness) anon() client { return client{h: h} }
 func (h *harness) login(user, password string) client {
 	h.t.Helper()
 	r := h.anon().do("POST", "/api/v1/login", map[string]any{"user": user, "password": password})
-	if r.status != http.StatusOK {
-		h.t.Fatalf("login %s: %d %s", user, r.status, r.raw)
+	if r.Status != http.StatusOK {
+		h.t.Fatalf("login %s: %d %s", user, r.Status, r.Raw)
 	}
-	return client{h: h, userID: r.str("data.userId"), token: r.str("data.authToken")}
+	return client{h: h, userID: r.Str("data.userId"), token: r.Str("data.authToken")}
 }
 
 func (h *harness) admin() client { return h.login("admin", "admin") }
@@ -95,40 +59,24 @@ func (h *harness) admin() client { return h.login("admin", "admin") }
 // sent as is.
 func (c client) do(method, path string, body any) reply {
 	c.h.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			c.h.t.Fatal(err)
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req := httptest.NewRequest(method, "/rocketchat"+path, rd)
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set(mockserver.NamespaceHeader, c.h.ns)
+	return mockservertest.Record(c.h.handler, c.request(method, path, body))
+}
+
+func (c client) request(method, path string, body any) *http.Request {
+	req := mockservertest.NewRequest(c.h.t, method, "/rocketchat"+path, body, c.h.ns)
 	if c.userID != "" {
 		req.Header.Set("X-User-Id", c.userID)
 		req.Header.Set("X-Auth-Token", c.token)
 	}
-	rec := httptest.NewRecorder()
-	c.h.handler.ServeHTTP(rec, req)
-	out := reply{status: rec.Code, raw: rec.Body.String()}
-	_ = json.Unmarshal(rec.Body.Bytes(), &out.body)
-	return out
+	return req
 }
 
 // must sends a request that must answer 200 and returns the reply.
 func (c client) must(method, path string, body any) reply {
 	c.h.t.Helper()
 	r := c.do(method, path, body)
-	if r.status != http.StatusOK {
-		c.h.t.Fatalf("%s %s: want 200, got %d %s", method, path, r.status, r.raw)
+	if r.Status != http.StatusOK {
+		c.h.t.Fatalf("%s %s: want 200, got %d %s", method, path, r.Status, r.Raw)
 	}
 	return r
 }
@@ -138,19 +86,11 @@ func (c client) createUser(username string) string {
 	c.h.t.Helper()
 	return c.must("POST", "/api/v1/users.create", map[string]any{
 		"username": username, "name": "User " + username, "email": username + "@example.test", "password": "pw-" + username,
-	}).str("user._id")
+	}).Str("user._id")
 }
 
 // snapshot exports the whole store, to compare state before and after.
 func (h *harness) snapshot() string {
 	h.t.Helper()
-	snap, err := h.store.Export(context.Background())
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	raw, err := json.Marshal(snap)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return string(raw)
+	return mockservertest.Snapshot(h.t, h.store)
 }

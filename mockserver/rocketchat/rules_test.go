@@ -26,9 +26,9 @@ func newWorld(t *testing.T) *world {
 	for _, name := range []string{"ann", "mod", "bob", "cid"} {
 		w.ids[name] = w.admin.createUser(name)
 	}
-	w.ids["team"] = w.admin.must("POST", "/api/v1/channels.create", map[string]any{"name": "team", "members": []string{"ann", "mod"}}).str("channel._id")
+	w.ids["team"] = w.admin.must("POST", "/api/v1/channels.create", map[string]any{"name": "team", "members": []string{"ann", "mod"}}).Str("channel._id")
 	w.admin.must("POST", "/api/v1/channels.addModerator", map[string]any{"roomId": w.ids["team"], "username": "mod"})
-	w.ids["secret"] = w.admin.must("POST", "/api/v1/groups.create", map[string]any{"name": "secret", "members": []string{"ann"}}).str("group._id")
+	w.ids["secret"] = w.admin.must("POST", "/api/v1/groups.create", map[string]any{"name": "secret", "members": []string{"ann"}}).Str("group._id")
 	w.ann, w.mod, w.bob = h.login("ann", "pw-ann"), h.login("mod", "pw-mod"), h.login("bob", "pw-bob")
 	return w
 }
@@ -37,7 +37,7 @@ func newWorld(t *testing.T) *world {
 func (w *world) count(kind, room string) int {
 	w.t.Helper()
 	key := map[string]string{"channels": "channel", "groups": "group"}[kind]
-	return w.admin.must("GET", "/api/v1/"+kind+".info?roomId="+w.ids[room], nil).num(key + ".usersCount")
+	return w.admin.must("GET", "/api/v1/"+kind+".info?roomId="+w.ids[room], nil).Num(key + ".usersCount")
 }
 
 // ruleCase is one call and what Rocket.Chat answers to it.
@@ -59,18 +59,18 @@ func runRuleCases(t *testing.T, cases []ruleCase) {
 			w := newWorld(t)
 			before := w.snapshot()
 			r := tc.as(w).do("POST", tc.path, tc.body(w))
-			if r.status != tc.status {
-				t.Fatalf("status: want %d, got %d: %s", tc.status, r.status, r.raw)
+			if r.Status != tc.status {
+				t.Fatalf("status: want %d, got %d: %s", tc.status, r.Status, r.Raw)
 			}
 			if tc.status != http.StatusOK {
-				if r.get("success") != false {
-					t.Errorf("a refusal must say success:false: %s", r.raw)
+				if r.Get("success") != false {
+					t.Errorf("a refusal must say success:false: %s", r.Raw)
 				}
-				if tc.errType != "" && r.str("errorType") != tc.errType {
-					t.Errorf("errorType: want %q, got %q (%s)", tc.errType, r.str("errorType"), r.raw)
+				if tc.errType != "" && r.Str("errorType") != tc.errType {
+					t.Errorf("errorType: want %q, got %q (%s)", tc.errType, r.Str("errorType"), r.Raw)
 				}
-				if tc.errText != "" && r.str("error") != tc.errText {
-					t.Errorf("error: want %q, got %q", tc.errText, r.str("error"))
+				if tc.errText != "" && r.Str("error") != tc.errText {
+					t.Errorf("error: want %q, got %q", tc.errText, r.Str("error"))
 				}
 				if after := w.snapshot(); after != before {
 					t.Errorf("a refused request changed the state")
@@ -142,8 +142,8 @@ func TestInviteRules(t *testing.T) {
 		{name: "plain member cannot invite", as: as("ann"), path: "/api/v1/channels.invite", body: body("roomId", "team", "userId", "bob"),
 			status: 400, errType: "error-not-allowed", errText: "Not allowed [error-not-allowed]",
 			check: func(t *testing.T, w *world, r reply) {
-				if r.str("details.method") != "addUsersToRoom" {
-					t.Errorf("details.method: want addUsersToRoom, got %s", r.raw)
+				if r.Str("details.method") != "addUsersToRoom" {
+					t.Errorf("details.method: want addUsersToRoom, got %s", r.Raw)
 				}
 			}},
 		{name: "moderator can invite", as: as("mod"), path: "/api/v1/channels.invite", body: body("roomId", "team", "userId", "bob"),
@@ -187,8 +187,8 @@ func TestOwnerAndKickRules(t *testing.T) {
 		{name: "add owner", as: as("admin"), path: "/api/v1/channels.addOwner", body: body("roomId", "team", "userId", "ann"), status: 200,
 			check: func(t *testing.T, w *world, _ reply) {
 				roles := w.admin.must("GET", "/api/v1/channels.roles?roomId="+w.ids["team"], nil)
-				if got := fmt.Sprint(roles.get("roles")); !strings.Contains(got, "ann") {
-					t.Errorf("roles should list ann: %s", roles.raw)
+				if got := fmt.Sprint(roles.Get("roles")); !strings.Contains(got, "ann") {
+					t.Errorf("roles should list ann: %s", roles.Raw)
 				}
 			}},
 		{name: "add owner twice", as: as("admin"), path: "/api/v1/channels.addOwner", body: body("roomId", "team", "userId", "admin"),
@@ -228,8 +228,8 @@ func TestOwnerAndKickRules(t *testing.T) {
 			status: 400, errType: "error-not-allowed"},
 		{name: "the owner deletes the room", as: as("admin"), path: "/api/v1/channels.delete", body: body("roomId", "team"), status: 200,
 			check: func(t *testing.T, w *world, _ reply) {
-				if r := w.admin.do("GET", "/api/v1/channels.info?roomId="+w.ids["team"], nil); r.status != 400 || r.str("errorType") != "error-room-not-found" {
-					t.Errorf("a deleted room must be gone: %d %s", r.status, r.raw)
+				if r := w.admin.do("GET", "/api/v1/channels.info?roomId="+w.ids["team"], nil); r.Status != 400 || r.Str("errorType") != "error-room-not-found" {
+					t.Errorf("a deleted room must be gone: %d %s", r.Status, r.Raw)
 				}
 			}},
 		{name: "group owner rules apply to groups", as: as("admin"), path: "/api/v1/groups.removeOwner", body: body("roomId", "secret", "userId", "admin"),
@@ -242,35 +242,35 @@ func TestKickRemovesRoomRoles(t *testing.T) {
 	w.admin.must("POST", "/api/v1/channels.kick", map[string]any{"roomId": w.ids["team"], "username": "mod"})
 	w.admin.must("POST", "/api/v1/channels.invite", map[string]any{"roomId": w.ids["team"], "username": "mod"})
 	roles := w.admin.must("GET", "/api/v1/channels.roles?roomId="+w.ids["team"], nil)
-	if strings.Contains(roles.raw, w.ids["mod"]) {
-		t.Errorf("a kicked moderator who rejoins must have no room role: %s", roles.raw)
+	if strings.Contains(roles.Raw, w.ids["mod"]) {
+		t.Errorf("a kicked moderator who rejoins must have no room role: %s", roles.Raw)
 	}
 }
 
 func TestPermissionsUpdateChangesLaterCalls(t *testing.T) {
 	w := newWorld(t)
 	invite := map[string]any{"roomId": w.ids["team"], "userId": w.ids["bob"]}
-	if r := w.ann.do("POST", "/api/v1/channels.invite", invite); r.status != 400 {
-		t.Fatalf("before the change a plain member cannot invite: %d %s", r.status, r.raw)
+	if r := w.ann.do("POST", "/api/v1/channels.invite", invite); r.Status != 400 {
+		t.Fatalf("before the change a plain member cannot invite: %d %s", r.Status, r.Raw)
 	}
 	grant := map[string]any{"permissions": []map[string]any{{"_id": "add-user-to-joined-room", "roles": []string{"admin", "owner", "moderator", "user"}}}}
-	if r := w.ann.do("POST", "/api/v1/permissions.update", grant); r.status != http.StatusForbidden {
-		t.Fatalf("a plain user cannot change permissions: want 403, got %d %s", r.status, r.raw)
+	if r := w.ann.do("POST", "/api/v1/permissions.update", grant); r.Status != http.StatusForbidden {
+		t.Fatalf("a plain user cannot change permissions: want 403, got %d %s", r.Status, r.Raw)
 	}
 	up := w.admin.must("POST", "/api/v1/permissions.update", grant)
-	if got, _ := up.get("permissions").([]any); len(got) != 1 {
-		t.Fatalf("permissions.update must echo the changed permissions: %s", up.raw)
+	if got, _ := up.Get("permissions").([]any); len(got) != 1 {
+		t.Fatalf("permissions.update must echo the changed permissions: %s", up.Raw)
 	}
 	w.ann.must("POST", "/api/v1/channels.invite", invite)
 
 	revoke := map[string]any{"permissions": []map[string]any{{"_id": "create-c", "roles": []string{"admin"}}}}
 	w.admin.must("POST", "/api/v1/permissions.update", revoke)
-	if r := w.ann.do("POST", "/api/v1/channels.create", map[string]any{"name": "anns"}); r.status != http.StatusForbidden {
-		t.Errorf("without create-c a user cannot create channels: want 403, got %d %s", r.status, r.raw)
+	if r := w.ann.do("POST", "/api/v1/channels.create", map[string]any{"name": "anns"}); r.Status != http.StatusForbidden {
+		t.Errorf("without create-c a user cannot create channels: want 403, got %d %s", r.Status, r.Raw)
 	}
 	list := w.admin.must("GET", "/api/v1/permissions.listAll", nil)
 	found := false
-	for _, p := range list.get("update").([]any) {
+	for _, p := range list.Get("update").([]any) {
 		m := p.(map[string]any)
 		if m["_id"] == "create-c" {
 			found = fmt.Sprint(m["roles"]) == "[admin]"
@@ -296,8 +296,8 @@ func TestPermissionsUpdateRefusals(t *testing.T) {
 			admin := h.admin()
 			before := h.snapshot()
 			r := admin.do("POST", "/api/v1/permissions.update", map[string]any{"permissions": tc.perms})
-			if r.status != 400 || r.str("errorType") != tc.errType {
-				t.Fatalf("want 400 %s, got %d %s", tc.errType, r.status, r.raw)
+			if r.Status != 400 || r.Str("errorType") != tc.errType {
+				t.Fatalf("want 400 %s, got %d %s", tc.errType, r.Status, r.Raw)
 			}
 			if h.snapshot() != before {
 				t.Errorf("a refused update changed the state")
@@ -309,7 +309,7 @@ func TestPermissionsUpdateRefusals(t *testing.T) {
 func TestConcurrentInvitesKeepCountsTrue(t *testing.T) {
 	h := newHarness(t)
 	admin := h.admin()
-	room := admin.must("POST", "/api/v1/channels.create", map[string]any{"name": "busy"}).str("channel._id")
+	room := admin.must("POST", "/api/v1/channels.create", map[string]any{"name": "busy"}).Str("channel._id")
 	var ids []string
 	for i := range 20 {
 		ids = append(ids, admin.createUser(fmt.Sprintf("u%02d", i)))
@@ -323,8 +323,8 @@ func TestConcurrentInvitesKeepCountsTrue(t *testing.T) {
 	wg.Wait()
 	info := admin.must("GET", "/api/v1/channels.info?roomId="+room, nil)
 	members := admin.must("GET", "/api/v1/channels.members?count=0&roomId="+room, nil)
-	if info.num("channel.usersCount") != 21 || members.num("total") != 21 || members.num("count") != 21 {
+	if info.Num("channel.usersCount") != 21 || members.Num("total") != 21 || members.Num("count") != 21 {
 		t.Errorf("want 21 members everywhere, got usersCount %d, total %d, count %d",
-			info.num("channel.usersCount"), members.num("total"), members.num("count"))
+			info.Num("channel.usersCount"), members.Num("total"), members.Num("count"))
 	}
 }

@@ -57,8 +57,8 @@ func TestSchemaValidRequestsAreNeverRefusedAsInvalid(t *testing.T) {
 						target += "?" + q.Encode()
 					}
 					r := admin.do(method, target, body)
-					if r.status >= 500 || r.str("errorType") == "invalid-params" {
-						t.Errorf("seed %d: %s %s %v: %d %s", seed, method, target, body, r.status, r.raw)
+					if r.Status >= 500 || r.Str("errorType") == "invalid-params" {
+						t.Errorf("seed %d: %s %s %v: %d %s", seed, method, target, body, r.Status, r.Raw)
 					}
 				}
 			})
