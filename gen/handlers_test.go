@@ -31,11 +31,11 @@ func TestHandlersRouteEverySpecOperation(t *testing.T) {
 	}{
 		{"rocketchat", func() http.Handler {
 			return rocketchat.HandlerWithOptions(nil, rocketchat.StdHTTPServerOptions{
-				BaseRouter: mockserver.NewMux(), Middlewares: []rocketchat.MiddlewareFunc{reached}})
+				BaseRouter: mockserver.NewMux(mockserver.Envelope{}), Middlewares: []rocketchat.MiddlewareFunc{reached}})
 		}, reflect.TypeFor[rocketchat.StrictServerInterface]().NumMethod()},
 		{"ethora", func() http.Handler {
 			return ethora.HandlerWithOptions(nil, ethora.StdHTTPServerOptions{
-				BaseRouter: mockserver.NewMux(), Middlewares: []ethora.MiddlewareFunc{reached}})
+				BaseRouter: mockserver.NewMux(mockserver.Envelope{}), Middlewares: []ethora.MiddlewareFunc{reached}})
 		}, reflect.TypeFor[ethora.StrictServerInterface]().NumMethod()},
 	} {
 		t.Run(tc.api, func(t *testing.T) {

@@ -1,107 +1,161 @@
 package mockserver
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // AdminPrefix is where the admin API lives. It is never part of an API's
 // own paths.
 const AdminPrefix = "/__standin"
 
-// adminHandler serves:
+// serveAdmin serves the admin API:
 //
-//	GET    /__standin/health            liveness and the mounted APIs
-//	POST   /__standin/reset             reset all namespaces, or ?namespace=NS
-//	GET    /__standin/snapshot          export all state as JSON
-//	PUT    /__standin/snapshot          replace all state with a snapshot
-//	GET    /__standin/journal           recent requests (?limit=N&api=&namespace=)
-//	DELETE /__standin/journal           forget them
-func (s *Server) adminHandler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+AdminPrefix+"/health", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "apis": s.APIs()})
-	})
-	mux.HandleFunc("POST "+AdminPrefix+"/reset", func(w http.ResponseWriter, r *http.Request) {
-		ns := r.URL.Query().Get("namespace")
-		if ns != "" && !ValidNamespace(ns) {
-			adminError(w, http.StatusBadRequest, "invalid namespace %q", ns)
+//	GET    /__standin/health                     liveness and the mounted APIs
+//	POST   /__standin/reset[?namespace=NS]       reset all namespaces, or one
+//	GET    /__standin/snapshot[?namespace=NS]    export all state, or one namespace's
+//	PUT    /__standin/snapshot[?namespace=NS]    replace all state, or one namespace's
+//	GET    /__standin/journal                    recent requests (?limit=N&api=&namespace=)
+//	DELETE /__standin/journal                    forget them
+//
+// Paths are matched exactly, never cleaned or redirected.
+func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	type route struct{ method, path string }
+	routes := map[route]http.HandlerFunc{
+		{http.MethodGet, "/health"}:     s.adminHealth,
+		{http.MethodPost, "/reset"}:     s.adminReset,
+		{http.MethodGet, "/snapshot"}:   s.adminExport,
+		{http.MethodPut, "/snapshot"}:   s.adminImport,
+		{http.MethodGet, "/journal"}:    s.adminJournal,
+		{http.MethodDelete, "/journal"}: s.adminClearJournal,
+	}
+	path := strings.TrimPrefix(r.URL.Path, AdminPrefix)
+	if h, ok := routes[route{r.Method, path}]; ok {
+		h(w, r)
+		return
+	}
+	var allowed []string
+	for rt := range routes {
+		if rt.path == path {
+			allowed = append(allowed, rt.method)
+		}
+	}
+	if len(allowed) > 0 {
+		slices.Sort(allowed)
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		adminError(w, http.StatusMethodNotAllowed, "method %s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allowed, ", "))
+		return
+	}
+	adminError(w, http.StatusNotFound, "no admin operation at %s %s", r.Method, r.URL.Path)
+}
+
+func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "apis": s.APIs()})
+}
+
+// adminNamespace reads the optional ?namespace=NS of an admin request.
+func adminNamespace(w http.ResponseWriter, r *http.Request) (string, bool) {
+	ns := r.URL.Query().Get("namespace")
+	if ns != "" && !ValidNamespace(ns) {
+		adminError(w, http.StatusBadRequest, "invalid namespace %q: must be 1 to 64 letters, digits, dots, dashes or underscores", ns)
+		return "", false
+	}
+	return ns, true
+}
+
+func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) {
+	ns, ok := adminNamespace(w, r)
+	if !ok {
+		return
+	}
+	if err := s.store.Reset(r.Context(), ns); err != nil {
+		adminError(w, http.StatusInternalServerError, "reset: %v", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"reset": cmp.Or(ns, "*")})
+}
+
+func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) {
+	ns, ok := adminNamespace(w, r)
+	if !ok {
+		return
+	}
+	snap, err := s.store.Export(r.Context(), ns)
+	if err != nil {
+		adminError(w, http.StatusInternalServerError, "export: %v", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, snap)
+}
+
+// snapshotLimit is the largest snapshot PUT /__standin/snapshot accepts.
+const snapshotLimit = 256 << 20
+
+func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
+	ns, ok := adminNamespace(w, r)
+	if !ok {
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, snapshotLimit))
+	if err != nil {
+		adminError(w, http.StatusRequestEntityTooLarge, "snapshot: %v", err)
+		return
+	}
+	var snap Snapshot
+	if err := decodeStrict(body, &snap); err != nil {
+		adminError(w, http.StatusBadRequest, "snapshot is not valid JSON of the form {namespace: {api: state}}: %v", err)
+		return
+	}
+	if snap == nil {
+		adminError(w, http.StatusBadRequest, "snapshot must be a JSON object of the form {namespace: {api: state}}, got null")
+		return
+	}
+	if err := s.store.Import(r.Context(), ns, snap); err != nil {
+		status := http.StatusBadRequest
+		var ie *ImportError
+		if !errors.As(err, &ie) {
+			status = http.StatusInternalServerError
+		}
+		adminError(w, status, "import: %v", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"namespaces": len(snap)})
+}
+
+func (s *Server) adminJournal(w http.ResponseWriter, r *http.Request) {
+	if s.journal == nil {
+		adminError(w, http.StatusNotFound, "the journal is disabled")
+		return
+	}
+	q := r.URL.Query()
+	limit := 100
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			adminError(w, http.StatusBadRequest, "limit must be a positive integer, got %q", v)
 			return
 		}
-		if err := s.store.Reset(r.Context(), ns); err != nil {
-			adminError(w, http.StatusInternalServerError, "reset: %v", err)
-			return
-		}
-		scope := ns
-		if scope == "" {
-			scope = "*"
-		}
-		writeJSON(w, http.StatusOK, map[string]string{"reset": scope})
+		limit = n
+	}
+	api, ns := q.Get("api"), q.Get("namespace")
+	entries := s.journal.Last(limit, func(e Entry) bool {
+		return (api == "" || e.API == api) && (ns == "" || e.Namespace == ns)
 	})
-	mux.HandleFunc("GET "+AdminPrefix+"/snapshot", func(w http.ResponseWriter, r *http.Request) {
-		snap, err := s.store.Export(r.Context())
-		if err != nil {
-			adminError(w, http.StatusInternalServerError, "export: %v", err)
-			return
-		}
-		writeJSON(w, http.StatusOK, snap)
-	})
-	mux.HandleFunc("PUT "+AdminPrefix+"/snapshot", func(w http.ResponseWriter, r *http.Request) {
-		var snap Snapshot
-		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 256<<20))
-		if err := dec.Decode(&snap); err != nil {
-			adminError(w, http.StatusBadRequest, "snapshot is not valid JSON of the form {namespace: {api: state}}: %v", err)
-			return
-		}
-		if snap == nil {
-			adminError(w, http.StatusBadRequest, "snapshot must be a JSON object of the form {namespace: {api: state}}, got null")
-			return
-		}
-		if err := s.store.Import(r.Context(), snap); err != nil {
-			status := http.StatusBadRequest
-			var ie *ImportError
-			if !errors.As(err, &ie) {
-				status = http.StatusInternalServerError
-			}
-			adminError(w, status, "import: %v", err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]int{"namespaces": len(snap)})
-	})
-	mux.HandleFunc("GET "+AdminPrefix+"/journal", func(w http.ResponseWriter, r *http.Request) {
-		if s.journal == nil {
-			adminError(w, http.StatusNotFound, "the journal is disabled")
-			return
-		}
-		q := r.URL.Query()
-		limit := 100
-		if v := q.Get("limit"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				adminError(w, http.StatusBadRequest, "limit must be a positive integer, got %q", v)
-				return
-			}
-			limit = n
-		}
-		api, ns := q.Get("api"), q.Get("namespace")
-		entries := s.journal.Last(limit, func(e Entry) bool {
-			return (api == "" || e.API == api) && (ns == "" || e.Namespace == ns)
-		})
-		writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
-	})
-	mux.HandleFunc("DELETE "+AdminPrefix+"/journal", func(w http.ResponseWriter, r *http.Request) {
-		if s.journal != nil {
-			s.journal.Clear()
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
-	mux.HandleFunc(AdminPrefix+"/", func(w http.ResponseWriter, r *http.Request) {
-		adminError(w, http.StatusNotFound, "no admin operation at %s %s", r.Method, r.URL.Path)
-	})
-	return mux
+	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+}
+
+func (s *Server) adminClearJournal(w http.ResponseWriter, _ *http.Request) {
+	if s.journal != nil {
+		s.journal.Clear()
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func adminError(w http.ResponseWriter, status int, format string, args ...any) {

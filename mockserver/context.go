@@ -32,3 +32,17 @@ func Namespace(ctx context.Context) string {
 	}
 	return DefaultNamespace
 }
+
+type callerKey struct{}
+
+// WithCaller returns a context that carries the authenticated caller c, as
+// an API's Authenticate finds it (a user id and token, an app id, ...).
+func WithCaller[C any](ctx context.Context, c C) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+// CallerFrom returns the caller of type C that ctx carries, if any.
+func CallerFrom[C any](ctx context.Context) (C, bool) {
+	c, ok := ctx.Value(callerKey{}).(C)
+	return c, ok
+}

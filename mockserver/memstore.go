@@ -3,7 +3,10 @@ package mockserver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
+	"strings"
 	"sync"
 )
 
@@ -100,12 +103,15 @@ func (m *MemoryStore) Reset(_ context.Context, ns string) error {
 	return nil
 }
 
-// Export implements Store.
-func (m *MemoryStore) Export(ctx context.Context) (Snapshot, error) {
+// Export implements Store. Each namespace's state is encoded under its
+// own lock, so an export never stalls requests to other namespaces.
+func (m *MemoryStore) Export(ctx context.Context, ns string) (Snapshot, error) {
 	m.mu.RLock()
 	keys := make(map[entryKey]*entry, len(m.entries))
 	for k, e := range m.entries {
-		keys[k] = e
+		if ns == "" || k.ns == ns {
+			keys[k] = e
+		}
 	}
 	m.mu.RUnlock()
 
@@ -128,39 +134,80 @@ func (m *MemoryStore) Export(ctx context.Context) (Snapshot, error) {
 	return snap, nil
 }
 
-// ImportError reports which part of a snapshot could not be imported.
+// ImportError reports which part of a snapshot could not be imported: the
+// namespace, the API and, for a state that breaks an invariant, the JSON
+// pointer of the first problem within that API's state.
 type ImportError struct {
-	Namespace, API string
-	Err            error
+	Namespace, API, Path string
+	Err                  error
 }
 
 func (e *ImportError) Error() string {
-	return fmt.Sprintf("snapshot %q/%q: %v", e.Namespace, e.API, e.Err)
+	var b strings.Builder
+	fmt.Fprintf(&b, "snapshot: namespace %q", e.Namespace)
+	if e.API != "" {
+		fmt.Fprintf(&b, ", API %q", e.API)
+	}
+	if e.Path != "" {
+		fmt.Fprintf(&b, ", at %s", e.Path)
+		var se *StateError
+		if errors.As(e.Err, &se) {
+			fmt.Fprintf(&b, ": %s", se.Reason)
+			return b.String()
+		}
+	}
+	fmt.Fprintf(&b, ": %v", e.Err)
+	return b.String()
 }
 
 func (e *ImportError) Unwrap() error { return e.Err }
 
 // Import implements Store.
-func (m *MemoryStore) Import(_ context.Context, snap Snapshot) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	entries := map[entryKey]*entry{}
-	for ns, apis := range snap {
-		if !ValidNamespace(ns) {
-			return &ImportError{ns, "", fmt.Errorf("invalid namespace name")}
+func (m *MemoryStore) Import(_ context.Context, ns string, snap Snapshot) error {
+	if ns != "" && !ValidNamespace(ns) {
+		return &ImportError{Namespace: ns, Err: errors.New("invalid namespace name")}
+	}
+	m.mu.RLock()
+	kinds := maps.Clone(m.kinds)
+	m.mu.RUnlock()
+	decoded := map[entryKey]*entry{}
+	for name, apis := range snap {
+		switch {
+		case !ValidNamespace(name):
+			return &ImportError{Namespace: name, Err: errors.New("invalid namespace name")}
+		case ns != "" && name != ns:
+			return &ImportError{Namespace: name, Err: fmt.Errorf("the import is for namespace %q only", ns)}
+		case apis == nil:
+			return &ImportError{Namespace: name, Err: errors.New("must be an object of API states, not null")}
 		}
 		for api, raw := range apis {
-			kind, ok := m.kinds[api]
+			kind, ok := kinds[api]
 			if !ok {
-				return &ImportError{ns, api, ErrUnknownState}
+				return &ImportError{Namespace: name, API: api, Err: ErrUnknownState}
 			}
 			state, err := kind.Decode(raw)
 			if err != nil {
-				return &ImportError{ns, api, err}
+				ie := &ImportError{Namespace: name, API: api, Err: err}
+				var se *StateError
+				if errors.As(err, &se) {
+					ie.Path = se.Path
+				}
+				return ie
 			}
-			entries[entryKey{ns, api}] = &entry{state: state}
+			decoded[entryKey{name, api}] = &entry{state: state}
 		}
 	}
-	m.entries = entries
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if ns == "" {
+		m.entries = decoded
+		return nil
+	}
+	for k := range m.entries {
+		if k.ns == ns {
+			delete(m.entries, k)
+		}
+	}
+	maps.Copy(m.entries, decoded)
 	return nil
 }

@@ -1,7 +1,10 @@
 package mockserver
 
 import (
+	"fmt"
 	"net/http"
+	"path"
+	"slices"
 	"sync"
 )
 
@@ -12,18 +15,25 @@ import (
 // registered goes to a further ServeMux; a request is served by the first
 // ServeMux with a matching pattern, so earlier registrations win. Pass it as
 // the BaseRouter of oapi-codegen's std-http handlers.
+//
+// Unlike ServeMux, Mux never redirects: a request it has no pattern for,
+// or whose path is not in canonical form, is refused in the API's envelope
+// as not found.
 type Mux struct {
-	mu    sync.RWMutex
-	muxes []*http.ServeMux
+	mu       sync.RWMutex
+	muxes    []*http.ServeMux
+	patterns []string
+	envelope Envelope
 }
 
-// NewMux returns an empty Mux.
-func NewMux() *Mux { return &Mux{} }
+// NewMux returns an empty Mux that refuses what it cannot route in env.
+func NewMux(env Envelope) *Mux { return &Mux{envelope: env} }
 
 // HandleFunc registers handler for pattern, as ServeMux.HandleFunc does.
 func (m *Mux) HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request)) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.patterns = append(m.patterns, pattern)
 	for _, mux := range m.muxes {
 		if tryHandle(mux, pattern, handler) {
 			return
@@ -47,21 +57,46 @@ func tryHandle(mux *http.ServeMux, pattern string, handler func(http.ResponseWri
 	return true
 }
 
-// ServeHTTP serves r with the first ServeMux that has a pattern for it, or
-// answers as the first one does (404 or 405) when none has.
+// ServeHTTP serves r with the first ServeMux that has a pattern for it.
 func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if mux := m.find(r); mux != nil {
+		mux.ServeHTTP(w, r)
+		return
+	}
+	m.envelope.Write(w, r, &Error{Status: http.StatusNotFound, Kind: KindNotFound,
+		Message: fmt.Sprintf("no operation at %s %s", r.Method, r.URL.Path)})
+}
+
+// Pattern returns the pattern that serves r, or "" if none does.
+func (m *Mux) Pattern(r *http.Request) string {
+	mux := m.find(r)
+	if mux == nil {
+		return ""
+	}
+	_, pattern := mux.Handler(r)
+	return pattern
+}
+
+// Patterns lists the registered patterns in registration order.
+func (m *Mux) Patterns() []string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return slices.Clone(m.patterns)
+}
+
+// find returns the first ServeMux with a pattern for r, or nil, also for a
+// path that is not in canonical form (ServeMux would redirect it).
+func (m *Mux) find(r *http.Request) *http.ServeMux {
+	if p := r.URL.Path; p == "" || p[0] != '/' || (path.Clean(p) != p && path.Clean(p)+"/" != p) {
+		return nil
+	}
 	m.mu.RLock()
 	muxes := m.muxes
 	m.mu.RUnlock()
 	for _, mux := range muxes {
 		if _, pattern := mux.Handler(r); pattern != "" {
-			mux.ServeHTTP(w, r)
-			return
+			return mux
 		}
 	}
-	if len(muxes) > 0 {
-		muxes[0].ServeHTTP(w, r)
-		return
-	}
-	http.NotFound(w, r)
+	return nil
 }

@@ -96,8 +96,8 @@ func (s *Server) Mount(api API) error {
 	if api.Name == "" || strings.ContainsAny(api.Name, "/ ") || api.Name == "__standin" {
 		return fmt.Errorf("mockserver: invalid API name %q", api.Name)
 	}
-	if api.Spec == nil || api.Handler == nil || api.WriteError == nil {
-		return fmt.Errorf("mockserver: API %q needs Spec, Handler and WriteError", api.Name)
+	if api.Spec == nil || api.Handler == nil || api.Envelope.Render == nil {
+		return fmt.Errorf("mockserver: API %q needs Spec, Handler and Envelope.Render", api.Name)
 	}
 	if slices.ContainsFunc(s.apis, func(m *mounted) bool { return m.api.Name == api.Name }) {
 		return fmt.Errorf("mockserver: API %q mounted twice", api.Name)
@@ -105,9 +105,6 @@ func (s *Server) Mount(api API) error {
 	router, err := legacy.NewRouter(api.Spec)
 	if err != nil {
 		return fmt.Errorf("mockserver: route %q: %w", api.Name, err)
-	}
-	if api.State != nil {
-		s.store.Register(*api.State)
 	}
 	s.apis = append(s.apis, &mounted{api: api, prefix: "/" + api.Name, router: router})
 	return nil
@@ -124,14 +121,41 @@ func (s *Server) APIs() []string {
 
 // Handler returns the handler that serves every mounted API under its
 // prefix ("/rocketchat/api/v1/login") and the admin API under /__standin/.
+// Paths are matched as sent, never cleaned or redirected: a request is
+// answered by the API whose prefix its path starts with, in that API's
+// envelope, or by the core's JSON when no API owns the path.
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle(AdminPrefix+"/", s.adminHandler())
-	for _, m := range s.apis {
-		mux.Handle(m.prefix+"/", http.StripPrefix(m.prefix, s.apiHandler(m)))
+	return s.common(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path := r.URL.Path
+		switch {
+		case under(path, AdminPrefix):
+			s.serveAdmin(w, r)
+			return
+		case path == "/":
+			s.serveIndex(w, r)
+			return
+		}
+		for _, m := range s.apis {
+			if under(path, m.prefix) {
+				http.StripPrefix(m.prefix, s.apiHandler(m)).ServeHTTP(w, r)
+				return
+			}
+		}
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no API at %s (APIs: %s; admin: %s/)", path, strings.Join(s.prefixes(), ", "), AdminPrefix)})
+	}), "")
+}
+
+// under reports whether path is prefix or below it.
+func under(path, prefix string) bool {
+	return path == prefix || strings.HasPrefix(path, prefix+"/")
+}
+
+func (s *Server) prefixes() []string {
+	out := make([]string, len(s.apis))
+	for i, m := range s.apis {
+		out[i] = m.prefix
 	}
-	mux.HandleFunc("/{$}", s.serveIndex)
-	return s.common(mux, "")
+	return out
 }
 
 // RootHandler returns the handler that serves the API called name at the
@@ -142,15 +166,23 @@ func (s *Server) RootHandler(name string) (http.Handler, error) {
 	if i < 0 {
 		return nil, fmt.Errorf("mockserver: API %q is not mounted", name)
 	}
-	mux := http.NewServeMux()
-	mux.Handle(AdminPrefix+"/", s.adminHandler())
-	mux.Handle("/", s.apiHandler(s.apis[i]))
-	return s.common(mux, name), nil
+	api := s.apiHandler(s.apis[i])
+	return s.common(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if under(r.URL.Path, AdminPrefix) {
+			s.serveAdmin(w, r)
+			return
+		}
+		api.ServeHTTP(w, r)
+	}), name), nil
 }
 
 // serveIndex lists the mounted APIs, so that opening the server in a browser
 // shows where things are.
 func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": fmt.Sprintf("method %s is not allowed on / (allowed: GET)", r.Method)})
+		return
+	}
 	type entry struct {
 		Name string `json:"name"`
 		Path string `json:"path"`
@@ -162,20 +194,40 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"service": "standin", "apis": list, "admin": AdminPrefix})
 }
 
+// owner returns the mounted API that answers a request to path on a
+// handler whose root API is root ("" for the prefixed handler), or nil.
+func (s *Server) owner(path, root string) *mounted {
+	if under(path, AdminPrefix) {
+		return nil
+	}
+	for _, m := range s.apis {
+		if (root != "" && m.api.Name == root) || (root == "" && under(path, m.prefix)) {
+			return m
+		}
+	}
+	return nil
+}
+
 // common wraps h with what every request gets: panic recovery, logging and
 // the journal, CORS, and the namespace.
-func (s *Server) common(h http.Handler, api string) http.Handler {
+func (s *Server) common(h http.Handler, root string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
-			if v := recover(); v != nil {
+			v := recover()
+			if v == http.ErrAbortHandler {
+				s.finish(r, rec, root, start)
+				panic(v)
+			}
+			if v != nil {
 				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
 				if !rec.wrote {
-					writeJSON(rec, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+					s.refuse(rec, r, root, &Error{Status: http.StatusInternalServerError, Kind: KindInternal,
+						Message: "internal error", Err: fmt.Errorf("panic: %v", v)})
 				}
 			}
-			s.finish(r, rec, api, start)
+			s.finish(r, rec, root, start)
 		}()
 		if s.cors && cors(rec, r) {
 			return
@@ -184,31 +236,27 @@ func (s *Server) common(h http.Handler, api string) http.Handler {
 		if ns == "" {
 			ns = DefaultNamespace
 		} else if !ValidNamespace(ns) {
-			s.refuse(rec, r, api, &Problem{Status: http.StatusBadRequest, Kind: KindBadNamespace, Field: "header." + NamespaceHeader,
-				Rule: "pattern", Detail: "must be 1 to 64 letters, digits, dots, dashes or underscores"})
+			s.refuse(rec, r, root, &Error{Status: http.StatusBadRequest, Kind: KindBadNamespace, Field: "header." + NamespaceHeader,
+				Rule: "pattern", Message: "must be 1 to 64 letters, digits, dots, dashes or underscores"})
 			return
 		}
 		h.ServeHTTP(rec, r.WithContext(WithNamespace(r.Context(), ns)))
 	})
 }
 
-// refuse writes p with the error writer of the API the request is for (the
-// root API, or the one whose prefix the path has), or as plain JSON when it
-// is for none.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, root string, p *Problem) {
-	if !strings.HasPrefix(r.URL.Path, AdminPrefix+"/") {
-		for _, m := range s.apis {
-			if (root != "" && m.api.Name == root) ||
-				(root == "" && (r.URL.Path == m.prefix || strings.HasPrefix(r.URL.Path, m.prefix+"/"))) {
-				if rec, ok := w.(*recorder); ok {
-					rec.api = m.api.Name
-				}
-				m.api.WriteError(w, r, p)
-				return
-			}
+// refuse writes err in the envelope of the API the request is for (the
+// root API, or the one whose prefix the path has), or as the core's JSON
+// when it is for none.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, root string, err error) {
+	if m := s.owner(r.URL.Path, root); m != nil {
+		if rec, ok := w.(*recorder); ok {
+			rec.api = m.api.Name
 		}
+		m.api.Envelope.Write(w, r, err)
+		return
 	}
-	writeJSON(w, p.Status, map[string]string{"error": p.Error()})
+	e := AsError(err)
+	writeJSON(w, e.Status, map[string]string{"error": e.Error()})
 }
 
 // apiHandler runs the pipeline of one API: body limit, route, authenticate,
@@ -218,7 +266,7 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 		if rec, ok := w.(*recorder); ok {
 			rec.api = m.api.Name
 		}
-		fail := func(err error) { m.api.WriteError(w, r, err) }
+		fail := func(err error) { m.api.Envelope.Write(w, r, err) }
 
 		if err := s.readBody(w, r); err != nil {
 			fail(err)
@@ -226,24 +274,25 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 		}
 		route, params, err := m.router.FindRoute(r)
 		if err != nil {
-			fail(routeProblem(m.router, r, err))
+			fail(routeError(m.router, r, err))
 			return
 		}
 		ctx := r.Context()
-		if m.api.Authenticate != nil && (openapi.Operation{Op: route.Operation}).Secured(m.api.Spec) {
-			authCtx, err := m.api.Authenticate(r, route)
+		op := openapi.Operation{Method: route.Method, Path: route.Path, Op: route.Operation}
+		if m.api.Authenticate != nil && op.Secured(m.api.Spec) {
+			authCtx, err := m.api.Authenticate(r, op)
 			if err != nil {
-				var p *Problem
-				if !errors.As(err, &p) {
-					p = &Problem{Status: http.StatusUnauthorized, Kind: KindUnauthorized, Detail: err.Error(), Err: err}
+				var e *Error
+				if !errors.As(err, &e) {
+					e = &Error{Status: http.StatusUnauthorized, Kind: KindUnauthorized, Message: err.Error(), Err: err}
 				}
-				fail(p)
+				fail(e)
 				return
 			}
 			ctx = authCtx
 		}
-		if p := validateRequest(ctx, r, route, params); p != nil {
-			fail(p)
+		if e := validateRequest(ctx, r, route, params); e != nil {
+			fail(e)
 			return
 		}
 		m.api.Handler.ServeHTTP(w, r.WithContext(ctx))
@@ -262,10 +311,10 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return &Problem{Status: http.StatusRequestEntityTooLarge, Kind: KindTooLarge, Field: "body", Rule: "maxLength",
-				Detail: fmt.Sprintf("request body is larger than %d bytes", s.bodyLimit), Err: err}
+			return &Error{Status: http.StatusRequestEntityTooLarge, Kind: KindTooLarge, Field: "body", Rule: "maxLength",
+				Message: fmt.Sprintf("request body is larger than %d bytes", s.bodyLimit), Err: err}
 		}
-		return &Problem{Status: http.StatusBadRequest, Kind: KindInvalid, Field: "body", Detail: "request body could not be read", Err: err}
+		return &Error{Status: http.StatusBadRequest, Kind: KindInvalid, Field: "body", Message: "request body could not be read", Err: err}
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
@@ -276,9 +325,9 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// routeProblem explains why no operation matched: 405 when the path exists
+// routeError explains why no operation matched: 405 when the path exists
 // with other methods, 404 otherwise.
-func routeProblem(router routers.Router, r *http.Request, err error) *Problem {
+func routeError(router routers.Router, r *http.Request, err error) *Error {
 	var allowed []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		if m == r.Method {
@@ -291,11 +340,11 @@ func routeProblem(router routers.Router, r *http.Request, err error) *Problem {
 		}
 	}
 	if len(allowed) > 0 {
-		return &Problem{Status: http.StatusMethodNotAllowed, Kind: KindMethodNotAllowed,
-			Detail: fmt.Sprintf("method %s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allowed, ", ")), Err: err}
+		return &Error{Status: http.StatusMethodNotAllowed, Kind: KindMethodNotAllowed,
+			Message: fmt.Sprintf("method %s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allowed, ", ")), Err: err}
 	}
-	return &Problem{Status: http.StatusNotFound, Kind: KindNotFound,
-		Detail: fmt.Sprintf("no operation at %s %s", r.Method, r.URL.Path), Err: err}
+	return &Error{Status: http.StatusNotFound, Kind: KindNotFound,
+		Message: fmt.Sprintf("no operation at %s %s", r.Method, r.URL.Path), Err: err}
 }
 
 // finish logs the request and adds it to the journal.

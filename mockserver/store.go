@@ -1,53 +1,108 @@
 package mockserver
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrUnknownState is returned when a snapshot holds state for an API that no
 // StateKind was registered for.
 var ErrUnknownState = errors.New("no state kind registered")
 
-// StateKind tells a Store how to create and decode one API's state. Build it
-// with NewStateKind.
+// StateKind tells a Store how to create, decode and check one API's state.
+// Build it with [NewStateKind], or let [NewState] do it.
 type StateKind struct {
 	// API names the state in snapshots, e.g. "rocketchat".
 	API string
 	// Initial returns the state a new or reset namespace starts with.
 	Initial func() any
-	// Decode turns a snapshot's JSON back into a state value.
+	// Decode turns a snapshot's JSON back into a state value, checked and
+	// normalised: a state it returns without error is one every operation
+	// of the API can work on.
 	Decode func([]byte) (any, error)
 }
 
 // NewStateKind describes a state of type *S. initial builds the state of a
-// fresh namespace; snapshots are decoded with encoding/json into a new S.
-func NewStateKind[S any](api string, initial func() *S) StateKind {
+// fresh namespace. Snapshots are decoded strictly into a new S (one JSON
+// value, nothing after it), then given to check, which fills what may be
+// left out (empty maps) and refuses what would break the API's operations
+// (nulls, keys that differ from ids, dangling references, cycles) with a
+// [*StateError] naming the first problem. A nil check accepts any S.
+func NewStateKind[S any](api string, initial func() *S, check func(*S) error) StateKind {
 	return StateKind{
 		API:     api,
 		Initial: func() any { return initial() },
 		Decode: func(raw []byte) (any, error) {
+			if string(bytes.TrimSpace(raw)) == "null" {
+				return nil, Invalid("", "the state must be an object, not null")
+			}
 			s := new(S)
-			if err := json.Unmarshal(raw, s); err != nil {
+			if err := decodeStrict(raw, s); err != nil {
 				return nil, err
+			}
+			if check != nil {
+				if err := check(s); err != nil {
+					return nil, err
+				}
 			}
 			return s, nil
 		},
 	}
 }
 
-// Snapshot is the exported state of every namespace: namespace → API → the
+// decodeStrict decodes exactly one JSON value into v.
+func decodeStrict(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("unexpected data after the JSON value")
+	}
+	var extra json.RawMessage
+	if err := dec.Decode(&extra); err == nil {
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+// StateError is a state that breaks one of its API's invariants. Path is a
+// JSON pointer into the API's state, e.g. "/apps/Y/parentAppId".
+type StateError struct {
+	Path   string
+	Reason string
+}
+
+func (e *StateError) Error() string { return fmt.Sprintf("%s: %s", e.Path, e.Reason) }
+
+// Invalid returns a *StateError for the state at path.
+func Invalid(path, format string, args ...any) *StateError {
+	return &StateError{Path: path, Reason: fmt.Sprintf(format, args...)}
+}
+
+// Snapshot is the exported state of namespaces: namespace → API → the
 // API's state as JSON.
 type Snapshot map[string]map[string]json.RawMessage
 
 // Store holds the state of every API in every namespace.
 //
-// Functions passed to Update may change the state they are given. They must
-// make all their checks before their first change: a function that returns an
-// error must leave the state as it found it, so that nothing half-written
-// stays behind a refused request.
+// The contract for transaction functions (the fn of View and Update), which
+// every implementation may rely on, today's in-memory one as much as a
+// shared store (Redis, several replicas) to come:
+//
+//   - A function may run more than once (a shared store retries it when
+//     another replica changed the state first), so it must have no effect
+//     outside the state it is given other than setting its own results.
+//   - It must not keep pointers into the state after it returns: the next
+//     call may see another copy. Copy what the answer needs.
+//   - It makes all its checks before its first change: a function that
+//     returns an error leaves the state as it found it, so that nothing
+//     half-written stays behind a refused request.
+//   - View functions never change the state.
 type Store interface {
 	// Register makes kind known, so that namespaces can be created and
 	// snapshots decoded for it. Registering an API twice replaces the kind.
@@ -59,23 +114,40 @@ type Store interface {
 	// Reset drops namespace ns so that it starts over from the initial
 	// state; an empty ns resets every namespace.
 	Reset(ctx context.Context, ns string) error
-	// Export returns every namespace's state that has been touched.
-	Export(ctx context.Context) (Snapshot, error)
-	// Import replaces all state with snap. It checks the whole snapshot
-	// before it changes anything.
-	Import(ctx context.Context, snap Snapshot) error
+	// Export returns the state of namespace ns, or of every namespace that
+	// has been touched when ns is empty.
+	Export(ctx context.Context, ns string) (Snapshot, error)
+	// Import replaces the state of namespace ns with snap, which may hold
+	// only ns; with an empty ns it replaces every namespace. It decodes and
+	// checks the whole snapshot before it changes anything.
+	Import(ctx context.Context, ns string, snap Snapshot) error
 }
 
-// View runs fn with read access to the *S state of kind's API in the
-// namespace carried by ctx. fn must not change the state.
-func View[S any](ctx context.Context, st Store, api string, fn func(*S) error) error {
-	return st.View(ctx, Namespace(ctx), api, typed(api, fn))
+// State is typed access to one API's state in a Store, bound when the API
+// is built. The namespace comes from each call's context.
+type State[S any] struct {
+	store Store
+	api   string
 }
 
-// Update runs fn with exclusive access to the *S state of api in the
-// namespace carried by ctx. See Store for the rule on refused changes.
-func Update[S any](ctx context.Context, st Store, api string, fn func(*S) error) error {
-	return st.Update(ctx, Namespace(ctx), api, typed(api, fn))
+// NewState registers the kind of state *S for api in store (see
+// [NewStateKind]) and returns the handle through which the API reads and
+// changes it.
+func NewState[S any](store Store, api string, initial func() *S, check func(*S) error) *State[S] {
+	store.Register(NewStateKind(api, initial, check))
+	return &State[S]{store: store, api: api}
+}
+
+// View runs fn with read access to the state of the namespace carried by
+// ctx. fn must not change the state.
+func (h *State[S]) View(ctx context.Context, fn func(*S) error) error {
+	return h.store.View(ctx, Namespace(ctx), h.api, typed(h.api, fn))
+}
+
+// Update runs fn with exclusive access to the state of the namespace carried
+// by ctx, under the Store's contract for transaction functions.
+func (h *State[S]) Update(ctx context.Context, fn func(*S) error) error {
+	return h.store.Update(ctx, Namespace(ctx), h.api, typed(h.api, fn))
 }
 
 func typed[S any](api string, fn func(*S) error) func(any) error {
@@ -85,5 +157,55 @@ func typed[S any](api string, fn func(*S) error) func(any) error {
 			return fmt.Errorf("mockserver: state of %q is %T, not %T", api, state, s)
 		}
 		return fn(s)
+	}
+}
+
+// Session runs an API's rules as the request's caller: each call resolves
+// the caller against the state and runs the rule in the same transaction,
+// so that a caller deleted or deactivated a moment ago is refused.
+type Session[S, C any] struct {
+	State *State[S]
+	// Resolve finds the caller of ctx in st (typically from what the API's
+	// Authenticate put in ctx with WithCaller), or refuses.
+	Resolve func(ctx context.Context, st *S) (C, error)
+}
+
+// View resolves the caller and runs fn with read access.
+func (s Session[S, C]) View(ctx context.Context, fn func(st *S, caller C) error) error {
+	return s.State.View(ctx, func(st *S) error {
+		c, err := s.Resolve(ctx, st)
+		if err != nil {
+			return err
+		}
+		return fn(st, c)
+	})
+}
+
+// Update resolves the caller and runs fn with exclusive access.
+func (s Session[S, C]) Update(ctx context.Context, fn func(st *S, caller C) error) error {
+	return s.State.Update(ctx, func(st *S) error {
+		c, err := s.Resolve(ctx, st)
+		if err != nil {
+			return err
+		}
+		return fn(st, c)
+	})
+}
+
+// Pointer joins segments into a JSON pointer ("/users/a~1b"), for
+// StateError paths.
+func Pointer(segments ...string) string {
+	var b strings.Builder
+	for _, s := range segments {
+		b.WriteByte('/')
+		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(s))
+	}
+	return b.String()
+}
+
+// FillMap makes *m an empty map when a snapshot left it out (nil).
+func FillMap[M ~map[K]V, K comparable, V any](m *M) {
+	if *m == nil {
+		*m = M{}
 	}
 }

@@ -37,8 +37,8 @@ var validationOptions = &openapi3filter.Options{
 }
 
 // validateRequest checks r against route and turns the first violation into a
-// *Problem that names the field and the rule.
-func validateRequest(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string) *Problem {
+// *Error that names the field and the rule.
+func validateRequest(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string) *Error {
 	in := &openapi3filter.RequestValidationInput{
 		Request:    r,
 		PathParams: params,
@@ -53,11 +53,11 @@ func validateRequest(ctx context.Context, r *http.Request, route *routers.Route,
 }
 
 // requestProblem describes a kin-openapi request error as a Problem.
-func requestProblem(err error) *Problem {
-	p := &Problem{Status: http.StatusBadRequest, Kind: KindInvalid, Err: err}
+func requestProblem(err error) *Error {
+	p := &Error{Status: http.StatusBadRequest, Kind: KindInvalid, Err: err}
 	var re *openapi3filter.RequestError
 	if !errors.As(err, &re) {
-		p.Detail = err.Error()
+		p.Message = err.Error()
 		return p
 	}
 	switch {
@@ -77,24 +77,24 @@ func requestProblem(err error) *Problem {
 			p.Field += "." + strings.Join(is.Pointer, ".")
 		}
 		p.Rule = is.Rule
-		p.Detail = is.Reason
+		p.Message = is.Reason
 	case errors.Is(err, openapi3filter.ErrInvalidRequired):
 		p.Rule = "required"
-		p.Detail = "is required"
+		p.Message = "is required"
 	case errors.Is(err, openapi3filter.ErrInvalidEmptyValue):
 		p.Rule = "allowEmptyValue"
-		p.Detail = "must not be empty"
+		p.Message = "must not be empty"
 	case errors.As(err, &pe):
 		p.Rule = "syntax"
-		p.Detail = parseDetail(pe)
+		p.Message = parseDetail(pe)
 	default:
-		p.Detail = re.Reason
-		if p.Detail == "" && re.Err != nil {
-			p.Detail = re.Err.Error()
+		p.Message = re.Reason
+		if p.Message == "" && re.Err != nil {
+			p.Message = re.Err.Error()
 		}
 	}
 	if p.Rule == "required" {
-		p.Detail = "is required"
+		p.Message = "is required"
 	}
 	return p
 }

@@ -14,35 +14,30 @@ import (
 	"time"
 
 	"github.com/standin/standin/contracts"
-	ethscenarios "github.com/standin/standin/contracts/ethora"
-	"github.com/standin/standin/contracts/load"
-	rcscenarios "github.com/standin/standin/contracts/rocketchat"
 	"github.com/standin/standin/mockserver"
-	"github.com/standin/standin/mockserver/ethora"
 )
-
-// suites maps an API name to its scenarios and the credentials they need,
-// with the defaults that match `standin serve`.
-var suites = map[string]struct {
-	scenarios   func() []contracts.Scenario
-	workload    load.Workload
-	credentials map[string]string // key → default
-}{
-	"rocketchat": {rcscenarios.Scenarios, rcscenarios.Load{}, map[string]string{"username": "admin", "password": "admin"}},
-	"ethora":     {ethscenarios.Scenarios, ethscenarios.Load{}, map[string]string{"appId": ethora.DefaultAppID, "appSecret": ethora.DefaultAppSecret}},
-}
 
 const conformSynopsis = `Replays the API's scenarios against a target and reports every step.
 Every response is also checked against the API's spec. Exits 0 only if every
 step passed, 1 if any failed, 2 on a usage error.
 
 Credentials come from --cred KEY=VALUE, or STANDIN_<KEY> in the environment
-(e.g. STANDIN_USERNAME, STANDIN_APPSECRET), or the defaults of "standin serve".
-  rocketchat: username, password of a server admin (default admin/admin)
-  ethora:     appId, appSecret of the app to act as (default standin-app/standin-secret)`
+(e.g. STANDIN_USERNAME), or the defaults of "standin serve":`
+
+// credentialsHelp lists each API's credentials with their defaults, for
+// the synopsis.
+func credentialsHelp() string {
+	var b strings.Builder
+	for _, a := range apis {
+		for _, c := range a.mock.Credentials(a.mock.DefaultOptions()) {
+			fmt.Fprintf(&b, "\n  %-11s %-10s %s (default %q)", a.mock.Name, c.Key, c.Hint, c.Value)
+		}
+	}
+	return b.String()
+}
 
 func conform(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("conform", conformSynopsis, stderr)
+	fs := newFlags("conform", conformSynopsis+credentialsHelp(), stderr)
 	target := fs.String("target", "", "base URL of the API, e.g. http://127.0.0.1:8080/rocketchat (required)")
 	api := fs.String("api", "", "API to test: "+strings.Join(suiteNames(), ", ")+" (required)")
 	junit := fs.String("junit", "", "also write a JUnit XML report to this file")
@@ -58,7 +53,7 @@ func conform(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !checkTarget(*api, *target, stderr) {
 		return exitCode(2)
 	}
-	suite := suites[*api]
+	suite, _ := lookup(*api)
 	scenarios := suite.scenarios()
 	if *run != "" {
 		re, err := regexp.Compile(*run)
@@ -72,7 +67,7 @@ func conform(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return exitCode(2)
 		}
 	}
-	t := newTarget(*target, *namespace, creds, suite.credentials)
+	t := newTarget(*target, *namespace, creds, suite.defaultCredentials())
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
@@ -128,7 +123,7 @@ func credFlag(fs *flag.FlagSet) map[string]string {
 
 // checkTarget checks --api and --target, printing what is wrong.
 func checkTarget(api, target string, stderr io.Writer) bool {
-	if _, ok := suites[api]; !ok {
+	if _, ok := lookup(api); !ok {
 		fmt.Fprintf(stderr, "--api must be one of %s, got %q\n", strings.Join(suiteNames(), ", "), api)
 		return false
 	}
@@ -155,11 +150,4 @@ func writeReport(path string, write func(io.Writer) error) error {
 	return f.Close()
 }
 
-func suiteNames() []string {
-	names := make([]string, 0, len(suites))
-	for n := range suites {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
+func suiteNames() []string { return catalog().Names() }

@@ -46,8 +46,8 @@ func loadTest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "set --requests or --duration: a load run must be bounded")
 		return exitCode(2)
 	}
-	suite := suites[*api]
-	t := newTarget(*target, *namespace, creds, suite.credentials)
+	suite, _ := lookup(*api)
+	t := newTarget(*target, *namespace, creds, suite.defaultCredentials())
 	t.Transport = &http.Transport{MaxIdleConnsPerHost: *workers, MaxConnsPerHost: *workers}
 	rep, err := load.Run(ctx, t, suite.workload, load.Options{Workers: *workers, Requests: *requests, Duration: *duration})
 	if err != nil {

@@ -6,6 +6,7 @@
 //	standin validate  [flags]   check every spec and its examples
 //	standin fixtures  [flags]   print a seeded data set (users, passwords, rooms)
 //	standin load      [flags]   load-test a target, report latency per operation
+//	standin apis                list the APIs this build serves, one name a line
 //
 // Run "standin COMMAND -h" for the flags of a command.
 package main
@@ -29,6 +30,7 @@ Usage:
   standin validate  [flags]   check every spec and every example in it
   standin fixtures  [flags]   print a seeded data set as JSON
   standin load      [flags]   load-test a target and report latency per operation
+  standin apis                list the APIs this build serves, one name a line
 
 Run "standin COMMAND -h" for a command's flags.
 `
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return printFixtures(rest, stdout, stderr)
 	case "load":
 		return loadTest(ctx, rest, stdout, stderr)
+	case "apis":
+		return listAPIs(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,12 +9,12 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/standin/standin/mockserver"
-	"github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/mockserver/mocks"
 )
 
@@ -36,15 +35,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	cat := catalog()
 	if *printConfig {
-		_, err := stdout.Write(mocks.DefaultYAML())
+		_, err := stdout.Write(cat.DefaultYAML())
 		return err
 	}
 
-	cfg := mocks.Default()
+	cfg := cat.Default()
 	if *configPath != "" {
 		var err error
-		if cfg, err = mocks.Load(*configPath); err != nil {
+		if cfg, err = cat.Load(*configPath); err != nil {
 			return err
 		}
 	}
@@ -63,7 +63,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		cfg.APIs[name] = api
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := cat.Validate(cfg); err != nil {
 		return err
 	}
 
@@ -82,7 +82,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(handler)
 
-	srv, err := mocks.New(cfg, logger)
+	srv, err := cat.New(cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "standin serving on %s\n", base)
 	for _, name := range srv.APIs() {
 		api := cfg.APIs[name]
-		fmt.Fprintf(stdout, "  %-11s %s/%s  (data set %q, seed %d, %s)\n", name, base, name, api.DataSet, api.Seed, credentialsHint(name, api))
+		mock, _ := cat.Lookup(name)
+		fmt.Fprintf(stdout, "  %-11s %s/%s  (data set %q, seed %d%s)\n", name, base, name, api.DataSet, api.Seed, credentialsHint(mock, api))
 	}
 	for _, l := range listeners[1:] {
 		fmt.Fprintf(stdout, "  %-11s http://%s\n", l.what, l.ln.Addr())
@@ -148,11 +149,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 // credentialsHint says how to authenticate to an API as configured.
-func credentialsHint(name string, api mocks.APIConfig) string {
-	switch name {
-	case ethora.Name:
-		return fmt.Sprintf("app %s, secret %s", cmp.Or(api.App.ID, ethora.DefaultAppID), cmp.Or(api.App.Secret, ethora.DefaultAppSecret))
-	default:
-		return fmt.Sprintf("admin %s/%s", cmp.Or(api.Admin.Username, "admin"), cmp.Or(api.Admin.Password, "admin"))
+func credentialsHint(mock *mockserver.Mock, api mocks.APIConfig) string {
+	var b strings.Builder
+	for _, c := range mock.Credentials(api.Options) {
+		fmt.Fprintf(&b, ", %s %s", c.Key, c.Value)
 	}
+	return b.String()
 }

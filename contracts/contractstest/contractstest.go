@@ -16,15 +16,22 @@ import (
 	"github.com/standin/standin/mockserver/mocks"
 )
 
-// InProcess returns a target on a fresh mock server with the default
-// configuration, serving api in a namespace of its own, with creds as the
-// scenario credentials. wrap, if not nil, stands between the target and
-// the mock, e.g. to make it break a rule.
-func InProcess(t testing.TB, api string, creds map[string]string, wrap func(http.Handler) http.Handler) contracts.Target {
+// InProcess returns a target on a fresh mock server that serves mock
+// alone with its default configuration, in a namespace of its own, with
+// the mock's default credentials as the scenario credentials. wrap, if not
+// nil, stands between the target and the mock, e.g. to make it break a
+// rule.
+func InProcess(t testing.TB, mock *mockserver.Mock, wrap func(http.Handler) http.Handler) contracts.Target {
 	t.Helper()
-	srv, err := mocks.New(mocks.Default(), nil)
+	catalog := mocks.Catalog{mock}
+	srv, err := catalog.New(catalog.Default(), nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	api := mock.Name
+	creds := map[string]string{}
+	for _, c := range mock.Credentials(mock.DefaultOptions()) {
+		creds[c.Key] = c.Value
 	}
 	h := srv.Handler()
 	if wrap != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/standin/standin/contracts"
 	"github.com/standin/standin/contracts/contractstest"
+	mock "github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/contracts/ethora"
 	"github.com/standin/standin/contracts/load"
 )
@@ -16,7 +17,7 @@ import (
 // inProcess returns a target on a fresh in-process mock acting as the
 // default app, optionally wrapped.
 func inProcess(t *testing.T, wrap func(http.Handler) http.Handler) contracts.Target {
-	return contractstest.InProcess(t, ethora.API, map[string]string{"appId": "standin-app", "appSecret": "standin-secret"}, wrap)
+	return contractstest.InProcess(t, mock.Mock, wrap)
 }
 
 func TestScenariosAgainstMock(t *testing.T) {

@@ -9,13 +9,14 @@ import (
 
 	"github.com/standin/standin/contracts"
 	"github.com/standin/standin/contracts/contractstest"
+	mock "github.com/standin/standin/mockserver/rocketchat"
 	"github.com/standin/standin/contracts/rocketchat"
 )
 
 // inProcess returns a target on a fresh in-process mock with the default
 // admin, optionally wrapped.
 func inProcess(t *testing.T, wrap func(http.Handler) http.Handler) contracts.Target {
-	return contractstest.InProcess(t, rocketchat.API, map[string]string{"username": "admin", "password": "admin"}, wrap)
+	return contractstest.InProcess(t, mock.Mock, wrap)
 }
 
 func TestScenariosAgainstMock(t *testing.T) {

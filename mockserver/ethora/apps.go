@@ -81,7 +81,7 @@ func (s *Server) GetApp(ctx context.Context, req gen.GetAppRequestObject) (gen.G
 func (s *Server) DeleteApp(ctx context.Context, req gen.DeleteAppRequestObject) (gen.DeleteAppResponseObject, error) {
 	err := s.update(ctx, req.AppId, func(st *State, app *App, _ time.Time) error {
 		if app.ID == callerFrom(ctx).AppID {
-			return ErrForbidden.withf("Forbidden: an app cannot delete itself; its parent can")
+			return ErrForbidden.Withf("Forbidden: an app cannot delete itself; its parent can")
 		}
 		st.deleteApp(app.ID)
 		return nil

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 
-	"github.com/getkin/kin-openapi/routers"
-
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/openapi"
 )
 
 // errorBody is Ethora's error envelope (the backend's ErrorResponse).
@@ -19,49 +19,38 @@ type errorBody struct {
 	Details map[string]any `json:"details,omitempty"`
 }
 
-// writeError renders err as the Ethora backend does. Spec violations are
-// 422 VALIDATION_ERROR naming the field and the rule; the two v1 deletes'
-// "not found" is plain text.
-func writeError(w http.ResponseWriter, _ *http.Request, err error) {
-	var e *Error
-	if errors.As(err, &e) {
-		if e.PlainText {
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			w.WriteHeader(e.Status)
-			_, _ = w.Write([]byte(e.Message))
-			return
-		}
-		writeJSON(w, e.Status, errorBody{Error: e.Message, Code: e.Code, Details: e.Details})
+// envelope answers refusals as the Ethora backend does. Spec violations
+// are 422 VALIDATION_ERROR naming the field and the rule; the two v1
+// deletes' "not found" is plain text.
+var envelope = mockserver.Envelope{
+	Codes: map[mockserver.Kind]mockserver.Code{
+		mockserver.KindUnauthorized:     {Code: "UNAUTHORIZED"},
+		mockserver.KindForbidden:        {Code: "FORBIDDEN"},
+		mockserver.KindNotFound:         {Code: "NOT_FOUND"},
+		mockserver.KindMethodNotAllowed: {Code: "METHOD_NOT_ALLOWED"},
+		mockserver.KindTooLarge:         {Code: "PAYLOAD_TOO_LARGE"},
+		mockserver.KindInternal:         {Code: "INTERNAL_ERROR"},
+		mockserver.KindInvalid:          {Status: http.StatusUnprocessableEntity, Code: "VALIDATION_ERROR"},
+		mockserver.KindBadNamespace:     {Status: http.StatusUnprocessableEntity, Code: "VALIDATION_ERROR"},
+	},
+	Render: render,
+}
+
+func render(w http.ResponseWriter, _ *http.Request, e *mockserver.Error) {
+	if e.Form == formText {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(e.Status)
+		_, _ = w.Write([]byte(e.Message))
 		return
 	}
-	var te *TokenError
-	if errors.As(err, &te) {
-		writeJSON(w, http.StatusUnauthorized, errorBody{Error: "Unauthorized: " + te.Error(), Code: "UNAUTHORIZED"})
-		return
-	}
-	p := mockserver.AsProblem(err)
-	body := errorBody{Error: p.Error()}
-	status := p.Status
-	switch p.Kind {
-	case mockserver.KindUnauthorized:
-		body.Code = "UNAUTHORIZED"
-	case mockserver.KindForbidden:
-		body.Code = "FORBIDDEN"
-	case mockserver.KindNotFound:
-		body.Code = "NOT_FOUND"
-	case mockserver.KindMethodNotAllowed:
-		body.Code = "METHOD_NOT_ALLOWED"
-	case mockserver.KindTooLarge:
-		body.Code = "PAYLOAD_TOO_LARGE"
-	case mockserver.KindInternal:
-		body.Code, body.Error = "INTERNAL_ERROR", "internal error"
-	default:
-		status, body.Code = http.StatusUnprocessableEntity, "VALIDATION_ERROR"
-		if p.Field != "" || p.Rule != "" {
-			body.Details = map[string]any{"field": p.Field, "rule": p.Rule}
+	body := errorBody{Error: e.Error(), Code: e.Code, Details: maps.Clone(e.Details)}
+	if e.Field != "" || e.Rule != "" {
+		if body.Details == nil {
+			body.Details = map[string]any{}
 		}
+		body.Details["field"], body.Details["rule"] = e.Field, e.Rule
 	}
-	writeJSON(w, status, body)
+	writeJSON(w, e.Status, body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -70,8 +59,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-type callerKey struct{}
-
 // caller is who a request authenticated as.
 type caller struct {
 	AppID  string // the token's app
@@ -79,7 +66,7 @@ type caller struct {
 }
 
 func callerFrom(ctx context.Context) caller {
-	c, _ := ctx.Value(callerKey{}).(caller)
+	c, _ := mockserver.CallerFrom[caller](ctx)
 	return c
 }
 
@@ -111,10 +98,10 @@ func (k keys) AppToken(value string) (string, bool) {
 
 // authenticator verifies the request's token against the apps of its
 // namespace: a server token everywhere but the client-token exchange.
-func authenticator(store mockserver.Store) func(*http.Request, *routers.Route) (context.Context, error) {
-	return func(r *http.Request, route *routers.Route) (context.Context, error) {
+func authenticator(state *mockserver.State[State]) func(*http.Request, openapi.Operation) (context.Context, error) {
+	return func(r *http.Request, op openapi.Operation) (context.Context, error) {
 		purpose := PurposeServer
-		if route.Operation != nil && route.Operation.OperationID == clientTokenOperation {
+		if op.Op != nil && op.Op.OperationID == clientTokenOperation {
 			purpose = PurposeClient
 		}
 		raw := TokenFrom(r)
@@ -122,14 +109,18 @@ func authenticator(store mockserver.Store) func(*http.Request, *routers.Route) (
 			raw = r.Header.Get("x-custom-token")
 		}
 		var claims *Claims
-		err := mockserver.View(r.Context(), store, Name, func(s *State) error {
+		err := state.View(r.Context(), func(s *State) error {
 			var err error
 			claims, err = Verify(raw, purpose, keys{s: s})
 			return err
 		})
+		var te *TokenError
+		if errors.As(err, &te) {
+			return nil, ErrUnauthorized.With("Unauthorized: " + te.Error()).Wrap(te)
+		}
 		if err != nil {
 			return nil, err
 		}
-		return context.WithValue(r.Context(), callerKey{}, caller{AppID: claims.Data.AppID, UserID: claims.Data.UserID}), nil
+		return mockserver.WithCaller(r.Context(), caller{AppID: claims.Data.AppID, UserID: claims.Data.UserID}), nil
 	}
 }

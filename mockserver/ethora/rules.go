@@ -19,7 +19,7 @@ func (s *State) scope(caller, id string) (*App, error) {
 		return nil, notFound("app %q not found", id)
 	}
 	if id != caller && app.ParentID != caller {
-		return nil, ErrForbidden.withf("Forbidden: app %q is neither the token's app nor one of its children", id)
+		return nil, ErrForbidden.Withf("Forbidden: app %q is neither the token's app nor one of its children", id)
 	}
 	return app, nil
 }
@@ -331,7 +331,7 @@ func (s *State) broadcast(appID string, in BroadcastInput) ([]BroadcastResult, e
 		}
 	}
 	if selectors != 1 {
-		return nil, ErrBadTarget.withf("give exactly one of allRooms, chatNames and chatIds")
+		return nil, ErrBadTarget.Withf("give exactly one of allRooms, chatNames and chatIds")
 	}
 	status := "sent"
 	if in.DryRun {

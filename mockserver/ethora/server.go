@@ -20,7 +20,7 @@ import (
 // transaction, and maps the result to the generated response. When a
 // method returns an error, the error is written and the response ignored.
 type Server struct {
-	store    mockserver.Store
+	session  mockserver.Session[State, *App] // resolves the token's app
 	now      func() time.Time
 	jobDelay time.Duration
 }
@@ -32,27 +32,36 @@ var errEmptyBody = invalid("request body is required")
 // update runs fn on app appID ("" for the caller's own app) in a write
 // transaction.
 func (s *Server) update(ctx context.Context, appID string, fn func(st *State, app *App, now time.Time) error) error {
-	return mockserver.Update(ctx, s.store, Name, s.scoped(ctx, appID, fn))
+	return s.session.Update(ctx, s.scoped(appID, fn))
 }
 
 // view runs fn on app appID ("" for the caller's own app) in a read
 // transaction.
 func (s *Server) view(ctx context.Context, appID string, fn func(st *State, app *App, now time.Time) error) error {
-	return mockserver.View(ctx, s.store, Name, s.scoped(ctx, appID, fn))
+	return s.session.View(ctx, s.scoped(appID, fn))
 }
 
-func (s *Server) scoped(ctx context.Context, appID string, fn func(*State, *App, time.Time) error) func(*State) error {
-	return func(st *State) error {
-		caller := callerFrom(ctx).AppID
-		if st.Apps[caller] == nil {
-			return ErrUnauthorized.withf("Unauthorized: the token's app %q no longer exists", caller)
-		}
-		app, err := st.scope(caller, cmp.Or(appID, caller))
+// scoped resolves app appID as the caller's own app or one the caller may
+// manage, then runs fn on it.
+func (s *Server) scoped(appID string, fn func(*State, *App, time.Time) error) func(*State, *App) error {
+	return func(st *State, caller *App) error {
+		app, err := st.scope(caller.ID, cmp.Or(appID, caller.ID))
 		if err != nil {
 			return err
 		}
 		return fn(st, app, s.now().UTC())
 	}
+}
+
+// callerApp resolves the request's token to its app, inside a transaction:
+// an app deleted since the token was checked is refused.
+func callerApp(ctx context.Context, st *State) (*App, error) {
+	id := callerFrom(ctx).AppID
+	app := st.Apps[id]
+	if app == nil {
+		return nil, ErrUnauthorized.Withf("Unauthorized: the token's app %q no longer exists", id)
+	}
+	return app, nil
 }
 
 // --- users ---
@@ -277,7 +286,7 @@ func (s *Server) ExchangeClientToken(ctx context.Context, _ gen.ExchangeClientTo
 	err := s.view(ctx, "", func(st *State, app *App, now time.Time) error {
 		u := st.user(app.ID, c.UserID, now)
 		if c.UserID == "" || u == nil {
-			return ErrUserNotFound.withf("user %q not found in app %q", c.UserID, app.ID)
+			return ErrUserNotFound.Withf("user %q not found in app %q", c.UserID, app.ID)
 		}
 		out = gen.ExchangeClientToken200JSONResponse{Success: true, User: u.wire(true),
 			Token: "JWT " + randomSecret(), RefreshToken: "JWT " + randomSecret()}

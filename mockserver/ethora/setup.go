@@ -2,6 +2,7 @@ package ethora
 
 import (
 	"cmp"
+	_ "embed"
 	"fmt"
 	"time"
 
@@ -20,32 +21,44 @@ const (
 	DefaultAppSecret = "standin-secret"
 )
 
-// Options configure the fake. The zero value serves the app standin-app
-// (secret standin-secret) with the "default" data set, seed 1, and user
-// batches that complete at once.
+// Options are the fake's own settings, the apis.ethora.options section of
+// the configuration (see options.yaml for the defaults).
 type Options struct {
-	App      AppConfig        // the app an SDK is configured with
-	DataSet  string           // fixtures data set of the app's users and chats
-	Seed     uint64           // seed of the data set
-	JobDelay time.Duration    // how long user batches and broadcasts take
-	Now      func() time.Time // clock; nil means time.Now
+	App      AppConfig     `yaml:"app"`      // the app an SDK is configured with
+	JobDelay time.Duration `yaml:"jobDelay"` // how long user batches and broadcasts take
 }
 
-// New builds the Ethora API on store, ready to mount on a
-// mockserver.Server that uses the same store.
-func New(store mockserver.Store, opts Options) (mockserver.API, error) {
+//go:embed options.yaml
+var optionsYAML []byte
+
+// Mock describes the Ethora API to standin's list of APIs.
+var Mock = mockserver.Define(mockserver.Definition[Options]{
+	Name:    Name,
+	Title:   "Ethora",
+	Options: optionsYAML,
+	Build:   New,
+	Credentials: func(o Options) []mockserver.Credential {
+		return []mockserver.Credential{
+			{Key: "appId", Value: cmp.Or(o.App.ID, DefaultAppID), Hint: "id of the app to act as"},
+			{Key: "appSecret", Value: cmp.Or(o.App.Secret, DefaultAppSecret), Hint: "that app's secret"},
+		}
+	},
+	Test: testHooks,
+})
+
+// New builds the Ethora API on s.Store with the data set and seed of s
+// (the "default" set, seed 1, when empty), ready to mount on a
+// mockserver.Server that uses the same store. The zero Options serve the
+// app standin-app (secret standin-secret) with user batches that complete
+// at once.
+func New(s mockserver.Setup, opts Options) (mockserver.API, error) {
 	opts.App.ID = cmp.Or(opts.App.ID, DefaultAppID)
 	opts.App.Secret = cmp.Or(opts.App.Secret, DefaultAppSecret)
 	opts.App.DisplayName = cmp.Or(opts.App.DisplayName, "standin")
-	opts.DataSet = cmp.Or(opts.DataSet, "default")
-	opts.Seed = cmp.Or(opts.Seed, 1)
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
 	if opts.JobDelay < 0 {
-		return mockserver.API{}, fmt.Errorf("ethora: negative job delay %s", opts.JobDelay)
+		return mockserver.API{}, fmt.Errorf("ethora: jobDelay must not be negative, got %s", opts.JobDelay)
 	}
-	tenant, err := fixtures.Build(opts.DataSet, opts.Seed, fixtures.Credentials{})
+	tenant, err := fixtures.Build(cmp.Or(s.DataSet, "default"), cmp.Or(s.Seed, 1), fixtures.Credentials{})
 	if err != nil {
 		return mockserver.API{}, fmt.Errorf("ethora: %w", err)
 	}
@@ -53,19 +66,18 @@ func New(store mockserver.Store, opts Options) (mockserver.API, error) {
 	if err != nil {
 		return mockserver.API{}, err
 	}
-	kind := mockserver.NewStateKind(Name, func() *State { return Seed(opts.App, tenant) })
-	srv := &Server{store: store, now: opts.Now, jobDelay: opts.JobDelay}
+	state := mockserver.NewState(s.Store, Name, func() *State { return Seed(opts.App, tenant) }, (*State).check)
+	srv := &Server{session: mockserver.Session[State, *App]{State: state, Resolve: callerApp}, now: s.Clock(), jobDelay: opts.JobDelay}
 	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc:  mockserver.InvalidRequest(writeError),
-		ResponseErrorHandlerFunc: writeError,
+		RequestErrorHandlerFunc:  envelope.InvalidRequest,
+		ResponseErrorHandlerFunc: envelope.Write,
 	})
-	handler := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(), ErrorHandlerFunc: mockserver.InvalidRequest(writeError)})
+	handler := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(envelope), ErrorHandlerFunc: envelope.InvalidRequest})
 	return mockserver.API{
 		Name:         Name,
 		Spec:         doc,
 		Handler:      handler,
-		Authenticate: authenticator(store),
-		WriteError:   writeError,
-		State:        &kind,
+		Authenticate: authenticator(state),
+		Envelope:     envelope,
 	}, nil
 }

@@ -8,22 +8,40 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"slices"
-	"time"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/standin/standin/fixtures"
 	"github.com/standin/standin/mockserver"
-	"github.com/standin/standin/mockserver/ethora"
-	"github.com/standin/standin/mockserver/rocketchat"
 )
 
 //go:embed default.yaml
-var defaultYAML []byte
+var coreYAML []byte
 
-// DefaultYAML returns the documented default configuration.
-func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
+// Catalog is the list of APIs a build of standin serves, in the order
+// they are listed. Every part of standin that deals with "all the APIs"
+// ranges over one Catalog: configuration, the server, the CLI.
+type Catalog []*mockserver.Mock
+
+// Lookup returns the API called name.
+func (c Catalog) Lookup(name string) (*mockserver.Mock, bool) {
+	for _, m := range c {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return nil, false
+}
+
+// Names lists the APIs' names in catalog order.
+func (c Catalog) Names() []string {
+	names := make([]string, len(c))
+	for i, m := range c {
+		names[i] = m.Name
+	}
+	return names
+}
 
 // Config is the serve configuration.
 type Config struct {
@@ -31,49 +49,94 @@ type Config struct {
 	BodyLimit   int64                `yaml:"bodyLimit"`
 	JournalSize int                  `yaml:"journalSize"`
 	CORS        bool                 `yaml:"cors"`
-	APIs        map[string]APIConfig `yaml:"apis"`
+	APIs        map[string]APIConfig `yaml:"-"`
 }
 
-// APIConfig configures one fake. Admin applies to Rocket.Chat; App and
-// JobDelay to Ethora.
+// APIConfig configures one API: what every API has, and its own options.
 type APIConfig struct {
-	Enabled  bool                 `yaml:"enabled"`
-	DataSet  string               `yaml:"dataSet"`
-	Seed     uint64               `yaml:"seed"`
-	Admin    fixtures.Credentials `yaml:"admin,omitempty"`
-	App      ethora.AppConfig     `yaml:"app,omitempty"`
-	JobDelay time.Duration        `yaml:"jobDelay,omitempty"`
-	RootAddr string               `yaml:"rootAddr"`
+	Enabled  bool   `yaml:"enabled"`
+	DataSet  string `yaml:"dataSet"`
+	Seed     uint64 `yaml:"seed"`
+	RootAddr string `yaml:"rootAddr"`
+	// Options are the API's own settings, of the type its package
+	// defines, decoded strictly from apis.<name>.options.
+	Options any `yaml:"-"`
 }
 
-// Default returns the configuration of default.yaml.
-func Default() Config {
-	c, err := Parse(nil)
-	if err != nil {
-		panic(fmt.Sprintf("mocks: default.yaml: %v", err))
+// DefaultYAML returns the documented default configuration: the core's
+// settings, then a section for each API with its own options.
+func (c Catalog) DefaultYAML() []byte {
+	var b bytes.Buffer
+	b.Write(coreYAML)
+	b.WriteString("apis:\n")
+	for i, m := range c {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "  %s:\n", m.Name)
+		if m.Title != "" {
+			fmt.Fprintf(&b, "    # %s\n", m.Title)
+		}
+		b.WriteString("    enabled: true\n    dataSet: default\n    seed: 1\n    rootAddr: \"\"\n")
+		opts := bytes.TrimSpace(m.OptionsYAML())
+		if len(opts) == 0 {
+			b.WriteString("    options: {}\n")
+			continue
+		}
+		b.WriteString("    options:\n")
+		for _, line := range strings.Split(string(opts), "\n") {
+			if strings.TrimSpace(line) == "" {
+				b.WriteString("\n")
+				continue
+			}
+			b.WriteString("      " + line + "\n")
+		}
 	}
-	return c
+	return b.Bytes()
+}
+
+// Default returns the configuration of DefaultYAML.
+func (c Catalog) Default() Config {
+	cfg, err := c.Parse(nil)
+	if err != nil {
+		panic(fmt.Sprintf("mocks: default configuration: %v", err))
+	}
+	return cfg
 }
 
 // Parse reads a YAML configuration over the defaults: keys it leaves out
 // keep their default value. Unknown keys are an error, so typos show.
-func Parse(data []byte) (Config, error) {
-	var c Config
-	if err := decode(defaultYAML, &c); err != nil {
-		return c, err
+func (c Catalog) Parse(data []byte) (Config, error) {
+	var cfg Config
+	if err := c.decode(c.DefaultYAML(), &cfg); err != nil {
+		return cfg, err
 	}
 	if len(bytes.TrimSpace(data)) > 0 {
-		if err := decode(data, &c); err != nil {
-			return c, err
+		if err := c.decode(data, &cfg); err != nil {
+			return cfg, err
 		}
 	}
-	return c, c.Validate()
+	return cfg, c.Validate(cfg)
 }
 
-// decode reads data over c. The apis section is decoded entry by entry
-// over each API's current settings, so a file that sets one key of an API
-// keeps the others.
-func decode(data []byte, c *Config) error {
+// Load reads the configuration file at path over the defaults.
+func (c Catalog) Load(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("mocks: %w", err)
+	}
+	cfg, err := c.Parse(data)
+	if err != nil {
+		return cfg, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// decode reads data over cfg. The apis section is decoded entry by entry
+// over each API's current settings, and each API's options over its
+// current options with the API's own type, so that a file that sets one
+// key keeps the others.
+func (c Catalog) decode(data []byte, cfg *Config) error {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return fmt.Errorf("mocks: config: %w", err)
@@ -82,17 +145,8 @@ func decode(data []byte, c *Config) error {
 		return nil // empty, or only comments
 	}
 	doc := root.Content[0]
-	var apis *yaml.Node
-	if doc.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(doc.Content); i += 2 {
-			if doc.Content[i].Value == "apis" {
-				apis = doc.Content[i+1]
-				doc.Content = append(doc.Content[:i:i], doc.Content[i+2:]...)
-				break
-			}
-		}
-	}
-	if err := strictDecode(doc, c); err != nil {
+	apis := takeKey(doc, "apis")
+	if err := strictDecode(doc, cfg); err != nil {
 		return fmt.Errorf("mocks: config: %w", err)
 	}
 	if apis == nil || apis.Kind == 0 || apis.Tag == "!!null" {
@@ -101,16 +155,46 @@ func decode(data []byte, c *Config) error {
 	if apis.Kind != yaml.MappingNode {
 		return fmt.Errorf("mocks: config: line %d: apis must be a mapping of API names", apis.Line)
 	}
-	if c.APIs == nil {
-		c.APIs = map[string]APIConfig{}
+	if cfg.APIs == nil {
+		cfg.APIs = map[string]APIConfig{}
 	}
 	for i := 0; i+1 < len(apis.Content); i += 2 {
-		name := apis.Content[i].Value
-		api := c.APIs[name]
-		if err := strictDecode(apis.Content[i+1], &api); err != nil {
+		name, node := apis.Content[i].Value, apis.Content[i+1]
+		mock, ok := c.Lookup(name)
+		if !ok {
+			return fmt.Errorf("mocks: config: line %d: apis.%s: unknown API (known: %s)", apis.Content[i].Line, name, strings.Join(c.Names(), ", "))
+		}
+		api, ok := cfg.APIs[name]
+		if !ok {
+			api.Options = mock.DefaultOptions()
+		}
+		opts := takeKey(node, "options")
+		if err := strictDecode(node, &api); err != nil {
 			return fmt.Errorf("mocks: config: apis.%s: %w", name, err)
 		}
-		c.APIs[name] = api
+		if opts != nil && opts.Tag != "!!null" {
+			o, err := mock.DecodeOptions(opts, api.Options)
+			if err != nil {
+				return fmt.Errorf("mocks: config: apis.%s.options: %w", name, err)
+			}
+			api.Options = o
+		}
+		cfg.APIs[name] = api
+	}
+	return nil
+}
+
+// takeKey removes key from the mapping node and returns its value, or nil.
+func takeKey(node *yaml.Node, key string) *yaml.Node {
+	if node.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		if node.Content[i].Value == key {
+			v := node.Content[i+1]
+			node.Content = append(node.Content[:i:i], node.Content[i+2:]...)
+			return v
+		}
 	}
 	return nil
 }
@@ -129,72 +213,46 @@ func strictDecode(node *yaml.Node, v any) error {
 	return nil
 }
 
-// Load reads the configuration file at path over the defaults.
-func Load(path string) (Config, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return Config{}, fmt.Errorf("mocks: %w", err)
-	}
-	c, err := Parse(data)
-	if err != nil {
-		return c, fmt.Errorf("%s: %w", path, err)
-	}
-	return c, nil
-}
-
-// known lists the APIs this build can serve.
-var known = []string{rocketchat.Name, ethora.Name}
-
 // Validate checks names, data sets and limits.
-func (c Config) Validate() error {
+func (c Catalog) Validate(cfg Config) error {
 	var errs []error
-	for name, api := range c.APIs {
-		if !slices.Contains(known, name) {
-			errs = append(errs, fmt.Errorf("apis.%s: unknown API (known: %v)", name, known))
+	for name, api := range cfg.APIs {
+		if _, ok := c.Lookup(name); !ok {
+			errs = append(errs, fmt.Errorf("apis.%s: unknown API (known: %s)", name, strings.Join(c.Names(), ", ")))
 			continue
 		}
 		if _, err := fixtures.Lookup(api.DataSet); err != nil {
 			errs = append(errs, fmt.Errorf("apis.%s.dataSet: %w", name, err))
 		}
-		if name != rocketchat.Name && api.Admin != (fixtures.Credentials{}) {
-			errs = append(errs, fmt.Errorf("apis.%s.admin: only rocketchat has an admin account", name))
-		}
-		if name != ethora.Name && (api.App != (ethora.AppConfig{}) || api.JobDelay != 0) {
-			errs = append(errs, fmt.Errorf("apis.%s: app and jobDelay are ethora settings", name))
-		}
-		if api.JobDelay < 0 {
-			errs = append(errs, fmt.Errorf("apis.%s.jobDelay must not be negative", name))
-		}
 	}
-	if c.BodyLimit <= 0 {
-		errs = append(errs, fmt.Errorf("bodyLimit must be positive, got %d", c.BodyLimit))
+	if cfg.BodyLimit <= 0 {
+		errs = append(errs, fmt.Errorf("bodyLimit must be positive, got %d", cfg.BodyLimit))
 	}
 	return errors.Join(errs...)
 }
 
-// New builds a server with every enabled API of c mounted under its name.
-func New(c Config, logger *slog.Logger) (*mockserver.Server, error) {
+// New builds a server with every enabled API of cfg mounted under its
+// name, in catalog order. An API's own option checks run here, when it is
+// built.
+func (c Catalog) New(cfg Config, logger *slog.Logger) (*mockserver.Server, error) {
 	store := mockserver.NewMemoryStore()
 	srv := mockserver.New(mockserver.Options{
-		Store: store, Logger: logger, BodyLimit: c.BodyLimit, JournalSize: c.JournalSize, DisableCORS: !c.CORS,
+		Store: store, Logger: logger, BodyLimit: cfg.BodyLimit, JournalSize: cfg.JournalSize, DisableCORS: !cfg.CORS,
 	})
-	for _, name := range known {
-		api, ok := c.APIs[name]
+	for _, mock := range c {
+		api, ok := cfg.APIs[mock.Name]
 		if !ok || !api.Enabled {
 			continue
 		}
-		var m mockserver.API
-		var err error
-		switch name {
-		case rocketchat.Name:
-			m, err = rocketchat.New(store, rocketchat.Options{DataSet: api.DataSet, Seed: api.Seed, Admin: api.Admin})
-		case ethora.Name:
-			m, err = ethora.New(store, ethora.Options{App: api.App, DataSet: api.DataSet, Seed: api.Seed, JobDelay: api.JobDelay})
+		opts := api.Options
+		if opts == nil {
+			opts = mock.DefaultOptions()
 		}
+		built, err := mock.Build(mockserver.Setup{Store: store, DataSet: api.DataSet, Seed: api.Seed}, opts)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("mocks: %s: %w", mock.Name, err)
 		}
-		if err := srv.Mount(m); err != nil {
+		if err := srv.Mount(built); err != nil {
 			return nil, err
 		}
 	}

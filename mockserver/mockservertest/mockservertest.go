@@ -129,7 +129,7 @@ func Snapshot(tb testing.TB, store mockserver.Store) string {
 }
 
 func snapshot(store mockserver.Store) (string, error) {
-	snap, err := store.Export(context.Background())
+	snap, err := store.Export(context.Background(), "")
 	if err != nil {
 		return "", err
 	}

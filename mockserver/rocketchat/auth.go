@@ -1,13 +1,9 @@
 package rocketchat
 
 import (
-	"net/http"
 	"strings"
 )
 
-// errLoginFailed marks a refused login; the server answers it with the
-// login-specific 401 body, which has no "success" key.
-var errLoginFailed = &Error{Status: http.StatusUnauthorized, Raw: "Unauthorized"}
 
 // LoginInput holds the ways POST /api/v1/login names an account.
 type LoginInput struct {

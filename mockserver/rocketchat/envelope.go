@@ -3,13 +3,12 @@ package rocketchat
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"maps"
 	"net/http"
 	"strings"
 
-	"github.com/getkin/kin-openapi/routers"
-
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/openapi"
 )
 
 // failure is Rocket.Chat's error envelope.
@@ -27,50 +26,50 @@ type loginFailure struct {
 	Message string `json:"message"`
 }
 
-// writeError renders err as Rocket.Chat does. Problems found by the core
-// (routing, size, validation, credentials) get the closest real shape;
-// validation errors use the "invalid-params" code of the server's own
-// schema checks and name the field and the rule in details.
-func writeError(w http.ResponseWriter, _ *http.Request, err error) {
-	var e *Error
-	if errors.As(err, &e) {
-		if e == errLoginFailed {
-			writeJSON(w, e.Status, loginFailure{Status: "error", Error: "Unauthorized", Message: "Unauthorized"})
-			return
-		}
-		writeJSON(w, e.Status, failure{Error: e.Error(), ErrorType: e.Type, Details: e.Details})
+// envelope answers refusals as Rocket.Chat does. The core's refusals get
+// the closest real shape: spec violations use "invalid-params", the code
+// of the server's own schema checks, and name the field and the rule in
+// details; 405 and 413 have codes of standin's own (the server has none).
+var envelope = mockserver.Envelope{
+	Codes: map[mockserver.Kind]mockserver.Code{
+		mockserver.KindInvalid:          {Code: "invalid-params"},
+		mockserver.KindBadNamespace:     {Code: "invalid-params"},
+		mockserver.KindTooLarge:         {Code: "error-request-too-large"},
+		mockserver.KindMethodNotAllowed: {Code: "error-method-not-allowed"},
+	},
+	Render: render,
+}
+
+func render(w http.ResponseWriter, _ *http.Request, e *mockserver.Error) {
+	if e.Form == formLogin {
+		writeJSON(w, e.Status, loginFailure{Status: "error", Error: e.Message, Message: e.Message})
 		return
 	}
-	p := mockserver.AsProblem(err)
-	body := failure{Error: p.Error()}
-	switch p.Kind {
+	text := e.Error()
+	switch e.Kind {
 	case mockserver.KindUnauthorized:
-		body.Error = errUnauthorized.Error()
+		text = errUnauthorized.Message
 	case mockserver.KindNotFound:
-		body.Error = "Resource not found: " + p.Detail
+		text = "Resource not found: " + e.Message
 	case mockserver.KindInternal:
-		body.Error = "Internal server error"
-	default:
-		code := "invalid-params"
-		switch p.Kind {
-		case mockserver.KindTooLarge:
-			code = "error-request-too-large"
-		case mockserver.KindMethodNotAllowed:
-			code = "error-method-not-allowed"
-		}
-		body.Error += " [" + code + "]"
-		body.ErrorType = code
-		if p.Field != "" || p.Rule != "" {
+		text = "Internal server error"
+	}
+	if e.Code != "" && e.Form != formPlain {
+		text += " [" + e.Code + "]"
+	}
+	body := failure{Error: text, ErrorType: e.Code, Details: maps.Clone(e.Details)}
+	if e.Field != "" || e.Rule != "" {
+		if body.Details == nil {
 			body.Details = map[string]any{}
-			if p.Field != "" {
-				body.Details["field"] = p.Field
-			}
-			if p.Rule != "" {
-				body.Details["rule"] = p.Rule
-			}
+		}
+		if e.Field != "" {
+			body.Details["field"] = e.Field
+		}
+		if e.Rule != "" {
+			body.Details["rule"] = e.Rule
 		}
 	}
-	writeJSON(w, p.Status, body)
+	writeJSON(w, e.Status, body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -79,33 +78,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-type callerKey struct{}
-
-// credentials are the headers a request authenticated with.
-type credentials struct{ userID, token string }
-
-// callerID returns the authenticated user id that the authenticator put in
-// ctx.
-func callerID(ctx context.Context) string {
-	c, _ := ctx.Value(callerKey{}).(credentials)
-	return c.userID
-}
-
-// tokenFrom returns the auth token the request authenticated with.
-func tokenFrom(ctx context.Context) string {
-	c, _ := ctx.Value(callerKey{}).(credentials)
-	return c.token
-}
+// caller is who a request authenticated as: the headers it sent.
+type caller struct{ userID, token string }
 
 // authenticator checks X-User-Id and X-Auth-Token against the tokens of
 // the request's namespace.
-func authenticator(store mockserver.Store) func(*http.Request, *routers.Route) (context.Context, error) {
-	return func(r *http.Request, _ *routers.Route) (context.Context, error) {
-		userID := strings.TrimSpace(r.Header.Get("X-User-Id"))
-		token := strings.TrimSpace(r.Header.Get("X-Auth-Token"))
+func authenticator(state *mockserver.State[State]) func(*http.Request, openapi.Operation) (context.Context, error) {
+	return func(r *http.Request, _ openapi.Operation) (context.Context, error) {
+		c := caller{userID: strings.TrimSpace(r.Header.Get("X-User-Id")), token: strings.TrimSpace(r.Header.Get("X-Auth-Token"))}
 		ctx := r.Context()
-		err := mockserver.View(ctx, store, Name, func(s *State) error {
-			if _, ok := s.authenticate(userID, token); !ok {
+		err := state.View(ctx, func(s *State) error {
+			if _, ok := s.authenticate(c.userID, c.token); !ok {
 				return errUnauthorized
 			}
 			return nil
@@ -113,6 +96,17 @@ func authenticator(store mockserver.Store) func(*http.Request, *routers.Route) (
 		if err != nil {
 			return nil, err
 		}
-		return context.WithValue(ctx, callerKey{}, credentials{userID, token}), nil
+		return mockserver.WithCaller(ctx, c), nil
 	}
+}
+
+// me resolves the request's caller to the active user it authenticated
+// as, inside a transaction.
+func me(ctx context.Context, st *State) (*User, error) {
+	c, _ := mockserver.CallerFrom[caller](ctx)
+	u, ok := st.authenticate(c.userID, c.token)
+	if !ok {
+		return nil, errUnauthorized
+	}
+	return u, nil
 }

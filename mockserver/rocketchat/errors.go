@@ -1,45 +1,38 @@
 package rocketchat
 
 import (
-	"fmt"
 	"net/http"
+
+	"github.com/standin/standin/mockserver"
 )
 
-// Error is a refusal in Rocket.Chat's terms. The server renders it as
+// Rocket.Chat answers refusals in two body forms: Meteor errors, whose
+// "error" text ends in the error type in brackets,
 //
-//	{"success": false, "error": "<Reason> [<Type>]", "errorType": "<Type>", "details": {...}}
+//	{"success": false, "error": "<Message> [<Code>]", "errorType": "<Code>", "details": {...}}
 //
-// with Status (400 for almost every business rule, as the real server does).
-type Error struct {
-	Status  int
-	Reason  string         // human-readable sentence
-	Type    string         // Rocket.Chat's error code, e.g. "error-not-allowed"; empty for plain failures
-	Details map[string]any // optional, e.g. {"method": "addUsersToRoom"}
-	// Raw, when set, is the "error" text as sent, for the few places where
-	// the server does not use the "<reason> [<type>]" form.
-	Raw string
+// and plain API failures, whose "error" is the message alone (the
+// errorType, if any, beside it). Business rules answer 400 almost always,
+// as the real server does.
+
+// Meteor method errors name the method in details: .WithDetail("method", m).
+
+// fail declares a Meteor error of the rules: 400, code and message.
+func fail(code, message string) *mockserver.Error {
+	return mockserver.Refusal(http.StatusBadRequest, code, message)
 }
 
-func (e *Error) Error() string {
-	if e.Raw != "" {
-		return e.Raw
-	}
-	if e.Type == "" {
-		return e.Reason
-	}
-	return fmt.Sprintf("%s [%s]", e.Reason, e.Type)
+// plain declares a plain API failure: the error text as sent, and an
+// optional errorType.
+func plain(status int, code, text string) *mockserver.Error {
+	return mockserver.Refusal(status, code, text).InForm(formPlain)
 }
 
-// Is lets errors.Is match two Errors by Type, so tests and callers can
-// compare against the sentinels below.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Type != "" && t.Type == e.Type
-}
-
-func fail(typ, reason string) *Error {
-	return &Error{Status: http.StatusBadRequest, Reason: reason, Type: typ}
-}
+// The body forms other than the Meteor error.
+const (
+	formPlain = "plain" // "error" is the message as is
+	formLogin = "login" // the login refusal, which has no "success" key
+)
 
 // Sentinels for the rules the fake enforces; match them with errors.Is.
 var (
@@ -57,26 +50,14 @@ var (
 	ErrFieldUnavailable = fail("error-field-unavailable", "is already in use :(")
 
 	// errUnauthorized is the 8.x answer to a missing or wrong token.
-	errUnauthorized = &Error{Status: http.StatusUnauthorized, Raw: "You must be logged in to do this."}
+	errUnauthorized = plain(http.StatusUnauthorized, "", "You must be logged in to do this.")
 	// errForbidden is the 8.x answer of routes guarded by a permission.
-	errForbidden = &Error{Status: http.StatusForbidden, Reason: "User does not have the permissions required for this action", Type: "error-forbidden"}
+	errForbidden = &mockserver.Error{Status: http.StatusForbidden, Kind: mockserver.KindForbidden, Code: "error-forbidden",
+		Message: "User does not have the permissions required for this action"}
 	// errForbiddenHelper is what the server's generic forbidden() helper
 	// answers in 8.x, used by routes that check a permission in their body.
-	errForbiddenHelper = &Error{Status: http.StatusForbidden, Raw: "forbidden"}
+	errForbiddenHelper = plain(http.StatusForbidden, "", "forbidden")
+	// errLoginFailed is a refused login, answered with the login's own
+	// body.
+	errLoginFailed = mockserver.Refusal(http.StatusUnauthorized, "", "Unauthorized").InForm(formLogin)
 )
-
-// with returns a copy of e with a different reason, keeping its type, so
-// messages can name the thing they are about.
-func (e *Error) with(reason string) *Error {
-	c := *e
-	c.Reason = reason
-	return &c
-}
-
-// withMethod returns a copy of e that names the server method in details,
-// as Rocket.Chat does for Meteor method errors.
-func (e *Error) withMethod(method string) *Error {
-	c := *e
-	c.Details = map[string]any{"method": method}
-	return &c
-}

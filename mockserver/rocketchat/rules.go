@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/standin/standin/mockserver"
 )
 
 // This file holds the business rules, written against State alone so that
@@ -41,7 +43,7 @@ func (s *State) findRoom(caller *User, ref RoomRef, t string) (*Room, error) {
 	} else {
 		r = s.roomByName(ref.Name)
 	}
-	notFound := ErrRoomNotFound.with(fmt.Sprintf("The required \"roomId\" or \"roomName\" param provided does not match any %s", kindName(t)))
+	notFound := ErrRoomNotFound.With(fmt.Sprintf("The required \"roomId\" or \"roomName\" param provided does not match any %s", kindName(t)))
 	if r == nil || r.Type != t {
 		return nil, notFound
 	}
@@ -58,10 +60,10 @@ func (s *State) findAnyRoom(caller *User, id string) (*Room, error) {
 	}
 	r := s.Rooms[id]
 	if r == nil {
-		return nil, ErrRoomNotFound.with("The required \"roomId\" param provided does not match any room")
+		return nil, ErrRoomNotFound.With("The required \"roomId\" param provided does not match any room")
 	}
 	if !s.canAccess(caller, r) {
-		return nil, ErrNotAllowed.withMethod("rooms.info")
+		return nil, ErrNotAllowed.WithDetail("method", "rooms.info")
 	}
 	return r, nil
 }
@@ -141,7 +143,7 @@ func (s *State) invite(caller *User, r *Room, users []*User, now time.Time) (int
 			return 0, fail("error-empty-invite-list", "Cannot invite if no valid users are provided")
 		}
 		// The server swaps the two arguments here; clients see them swapped.
-		return 0, &Error{Status: http.StatusBadRequest, Raw: "invalid-user-invite-list", Type: "Cannot invite if no users are provided"}
+		return 0, plain(http.StatusBadRequest, "Cannot invite if no users are provided", "invalid-user-invite-list")
 	}
 	if r.Type == TypeDirect {
 		return 0, fail("error-cant-invite-for-direct-room", "Can't invite user to direct rooms")
@@ -151,7 +153,7 @@ func (s *State) invite(caller *User, r *Room, users []*User, now time.Time) (int
 		(r.Type == TypeChannel && s.can(caller, "add-user-to-any-c-room", nil)) ||
 		(r.Type == TypeGroup && s.can(caller, "add-user-to-any-p-room", nil))
 	if !allowed {
-		return 0, ErrNotAllowed.withMethod("addUsersToRoom")
+		return 0, ErrNotAllowed.WithDetail("method", "addUsersToRoom")
 	}
 	if r.Archived {
 		return 0, fail("error-room-archived", fmt.Sprintf("The %s, %s, is archived", kindName(r.Type), r.Name))
@@ -174,17 +176,17 @@ func (s *State) invite(caller *User, r *Room, users []*User, now time.Time) (int
 func (s *State) kick(caller *User, r *Room, target *User, now time.Time) error {
 	const method = "removeUserFromRoom"
 	if !s.can(caller, "remove-user", r) {
-		return ErrNotAllowed.withMethod(method)
+		return ErrNotAllowed.WithDetail("method", method)
 	}
 	anyRoom := "kick-user-from-any-" + r.Type + "-room"
 	if !s.can(caller, anyRoom, nil) && !s.canAccess(caller, r) {
-		return ErrRoomNotFound.withMethod(method)
+		return ErrRoomNotFound.WithDetail("method", method)
 	}
 	if _, ok := r.Subs[target.ID]; !ok {
-		return ErrUserNotInRoom.withMethod(method)
+		return ErrUserNotInRoom.WithDetail("method", method)
 	}
 	if r.hasRole(target.ID, RoleOwner) && len(r.owners()) == 1 {
-		return ErrYouAreLastOwner.withMethod(method)
+		return ErrYouAreLastOwner.WithDetail("method", method)
 	}
 	delete(r.Subs, target.ID)
 	r.Updated = now
@@ -200,7 +202,7 @@ func (s *State) join(caller *User, r *Room, now time.Time) error {
 		return nil
 	}
 	if !s.can(caller, "view-c-room", nil) {
-		return ErrNotAllowed.withMethod("joinRoom")
+		return ErrNotAllowed.WithDetail("method", "joinRoom")
 	}
 	r.Subs[caller.ID] = &Subscription{UserID: caller.ID, Roles: []string{}, Joined: now}
 	r.Updated = now
@@ -210,10 +212,10 @@ func (s *State) join(caller *User, r *Room, now time.Time) error {
 // leave removes caller from r; the last owner must hand over first.
 func (s *State) leave(caller *User, r *Room, now time.Time) error {
 	if _, ok := r.Subs[caller.ID]; !ok {
-		return ErrUserNotInRoom.with("You are not in this room").withMethod("leaveRoom")
+		return ErrUserNotInRoom.With("You are not in this room").WithDetail("method", "leaveRoom")
 	}
 	if r.hasRole(caller.ID, RoleOwner) && len(r.owners()) == 1 {
-		return ErrYouAreLastOwner.withMethod("leaveRoom")
+		return ErrYouAreLastOwner.WithDetail("method", "leaveRoom")
 	}
 	delete(r.Subs, caller.ID)
 	r.Updated = now
@@ -223,7 +225,7 @@ func (s *State) leave(caller *User, r *Room, now time.Time) error {
 // deleteRoom removes r for caller (delete-c / delete-p).
 func (s *State) deleteRoom(caller *User, r *Room) error {
 	if !s.can(caller, "delete-"+r.Type, r) {
-		return ErrNotAllowed.withMethod("eraseRoom")
+		return ErrNotAllowed.WithDetail("method", "eraseRoom")
 	}
 	delete(s.Rooms, r.ID)
 	return nil
@@ -234,9 +236,9 @@ func (s *State) deleteRoom(caller *User, r *Room) error {
 type roleChange struct {
 	role, permission, method string
 	add                      bool
-	notMember                *Error // target not in the room
-	already                  *Error // adding a role held / removing one not held
-	last                     *Error // removing the last holder, if that is refused
+	notMember                *mockserver.Error // target not in the room
+	already                  *mockserver.Error // adding a role held / removing one not held
+	last                     *mockserver.Error // removing the last holder, if that is refused
 }
 
 var (
@@ -253,18 +255,18 @@ var (
 // changeRole applies c to target in r for caller (§6.4).
 func (s *State) changeRole(caller *User, r *Room, target *User, c roleChange, now time.Time) error {
 	if !s.can(caller, c.permission, r) {
-		return ErrNotAllowed.withMethod(c.method)
+		return ErrNotAllowed.WithDetail("method", c.method)
 	}
 	sub, ok := r.Subs[target.ID]
 	if !ok {
-		return c.notMember.withMethod(c.method)
+		return c.notMember.WithDetail("method", c.method)
 	}
 	has := slices.Contains(sub.Roles, c.role)
 	if has == c.add {
-		return c.already.withMethod(c.method)
+		return c.already.WithDetail("method", c.method)
 	}
 	if !c.add && c.last != nil && len(r.owners()) == 1 {
-		return c.last.withMethod(c.method)
+		return c.last.WithDetail("method", c.method)
 	}
 	if c.add {
 		sub.Roles = append(sub.Roles, c.role)
@@ -292,13 +294,13 @@ func (s *State) createRoom(caller *User, t string, in RoomInput, now time.Time) 
 		return nil, errForbiddenHelper
 	}
 	if s.roomByName(in.Name) != nil {
-		return nil, ErrDuplicateName.with(fmt.Sprintf("A channel with name '%s' exists", in.Name)).withMethod("createRoom")
+		return nil, ErrDuplicateName.With(fmt.Sprintf("A channel with name '%s' exists", in.Name)).WithDetail("method", "createRoom")
 	}
 	var members []*User
 	for _, name := range in.Members {
 		u := s.userByName(name)
 		if u == nil {
-			return nil, ErrUserNotFound.with(fmt.Sprintf("Invalid user %q", name)).withMethod("createRoom")
+			return nil, ErrUserNotFound.With(fmt.Sprintf("Invalid user %q", name)).WithDetail("method", "createRoom")
 		}
 		members = append(members, u)
 	}
@@ -328,13 +330,13 @@ type UserInput struct {
 // createUser adds an account for caller (create-user).
 func (s *State) createUser(caller *User, in UserInput, now time.Time) (*User, error) {
 	if !s.can(caller, "create-user", nil) {
-		return nil, fail("error-action-not-allowed", "Adding user is not allowed").withMethod("insertOrUpdateUser")
+		return nil, fail("error-action-not-allowed", "Adding user is not allowed").WithDetail("method", "insertOrUpdateUser")
 	}
 	if s.userByName(in.Username) != nil {
-		return nil, ErrFieldUnavailable.with(fmt.Sprintf("%s is already in use :(", in.Username)).withMethod("insertOrUpdateUser")
+		return nil, ErrFieldUnavailable.With(fmt.Sprintf("%s is already in use :(", in.Username)).WithDetail("method", "insertOrUpdateUser")
 	}
 	if s.userByEmail(in.Email) != nil {
-		return nil, ErrFieldUnavailable.with(fmt.Sprintf("%s is already in use :(", in.Email)).withMethod("insertOrUpdateUser")
+		return nil, ErrFieldUnavailable.With(fmt.Sprintf("%s is already in use :(", in.Email)).WithDetail("method", "insertOrUpdateUser")
 	}
 	roles := in.Roles
 	if len(roles) == 0 {
@@ -342,11 +344,11 @@ func (s *State) createUser(caller *User, in UserInput, now time.Time) (*User, er
 	}
 	for _, role := range roles {
 		if !slices.Contains(KnownRoles, role) || role == RoleOwner || role == RoleModerator || role == RoleLeader {
-			return nil, fail("error-invalid-role", fmt.Sprintf("Invalid role %q", role)).withMethod("insertOrUpdateUser")
+			return nil, fail("error-invalid-role", fmt.Sprintf("Invalid role %q", role)).WithDetail("method", "insertOrUpdateUser")
 		}
 	}
 	if slices.Contains(roles, "admin") && !s.can(caller, "assign-admin-role", nil) {
-		return nil, fail("error-action-not-allowed", "Assigning admin is not allowed").withMethod("insertOrUpdateUser")
+		return nil, fail("error-action-not-allowed", "Assigning admin is not allowed").WithDetail("method", "insertOrUpdateUser")
 	}
 	active := in.Active == nil || *in.Active
 	u := &User{ID: newID(), Username: in.Username, Name: in.Name, Email: strings.ToLower(in.Email), Verified: in.Verified,
@@ -418,11 +420,11 @@ func (s *State) updatePermissions(caller *User, changes []PermissionChange, now 
 	}
 	for _, c := range changes {
 		if _, ok := s.Permissions[c.ID]; !ok {
-			return nil, &Error{Status: http.StatusBadRequest, Raw: "Invalid permission", Type: "error-invalid-permission"}
+			return nil, plain(http.StatusBadRequest, "error-invalid-permission", "Invalid permission")
 		}
 		for _, role := range c.Roles {
 			if !slices.Contains(KnownRoles, role) {
-				return nil, &Error{Status: http.StatusBadRequest, Raw: "Invalid role", Type: "error-invalid-role"}
+				return nil, plain(http.StatusBadRequest, "error-invalid-role", "Invalid role")
 			}
 		}
 	}

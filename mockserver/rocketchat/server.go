@@ -13,8 +13,8 @@ import (
 // rules in rules.go. Each method resolves its inputs, runs one rule inside a
 // single store transaction and maps the result to the generated response.
 type Server struct {
-	store mockserver.Store
-	now   func() time.Time
+	session mockserver.Session[State, *User]
+	now     func() time.Time
 }
 
 var _ gen.StrictServerInterface = (*Server)(nil)
@@ -22,26 +22,14 @@ var _ gen.StrictServerInterface = (*Server)(nil)
 // errEmptyBody is answered when an operation's JSON body is absent.
 var errEmptyBody = fail("error-invalid-body-params", "Request body is required")
 
-// update runs fn with the caller's user inside a write transaction.
+// update runs fn as the caller's user inside a write transaction.
 func (s *Server) update(ctx context.Context, fn func(st *State, me *User, now time.Time) error) error {
-	return mockserver.Update(ctx, s.store, Name, func(st *State) error {
-		me, ok := st.Users[callerID(ctx)]
-		if !ok || !me.Active {
-			return errUnauthorized
-		}
-		return fn(st, me, s.now().UTC())
-	})
+	return s.session.Update(ctx, func(st *State, me *User) error { return fn(st, me, s.now().UTC()) })
 }
 
-// view runs fn with the caller's user inside a read transaction.
+// view runs fn as the caller's user inside a read transaction.
 func (s *Server) view(ctx context.Context, fn func(st *State, me *User) error) error {
-	return mockserver.View(ctx, s.store, Name, func(st *State) error {
-		me, ok := st.Users[callerID(ctx)]
-		if !ok || !me.Active {
-			return errUnauthorized
-		}
-		return fn(st, me)
-	})
+	return s.session.View(ctx, fn)
 }
 
 func deref(p *string) string {
@@ -66,7 +54,7 @@ func (s *Server) Login(ctx context.Context, req gen.LoginRequestObject) (gen.Log
 		in.Password = *b.Password
 	}
 	var out gen.Login200JSONResponse
-	err := mockserver.Update(ctx, s.store, Name, func(st *State) error {
+	err := s.session.State.Update(ctx, func(st *State) error {
 		u, token, err := st.login(in)
 		if err != nil {
 			return err
@@ -85,7 +73,8 @@ func (s *Server) Login(ctx context.Context, req gen.LoginRequestObject) (gen.Log
 
 // Logout implements POST /api/v1/logout: the token used stops working.
 func (s *Server) Logout(ctx context.Context, req gen.LogoutRequestObject) (gen.LogoutResponseObject, error) {
-	token := tokenFrom(ctx)
+	c, _ := mockserver.CallerFrom[caller](ctx)
+	token := c.token
 	err := s.update(ctx, func(st *State, _ *User, _ time.Time) error {
 		st.logout(token)
 		return nil
@@ -138,7 +127,7 @@ func (s *Server) UsersInfo(ctx context.Context, req gen.UsersInfoRequestObject) 
 	err := s.view(ctx, func(st *State, _ *User) error {
 		u, err := st.findUser(UserRef{ID: deref(req.Params.UserId), Username: deref(req.Params.Username)})
 		if err != nil {
-			return ErrUserNotFound.with("User not found.")
+			return ErrUserNotFound.With("User not found.")
 		}
 		out = gen.UsersInfo200JSONResponse{User: u.wire(), Success: true}
 		return nil
@@ -265,7 +254,7 @@ func (s *Server) RoomsInfo(ctx context.Context, req gen.RoomsInfoRequestObject) 
 			if r := st.roomByName(deref(req.Params.RoomName)); r != nil {
 				id = r.ID
 			} else if deref(req.Params.RoomName) != "" {
-				return ErrRoomNotFound.with("The required \"roomId\" param provided does not match any room")
+				return ErrRoomNotFound.With("The required \"roomId\" param provided does not match any room")
 			}
 		}
 		r, err := st.findAnyRoom(me, id)

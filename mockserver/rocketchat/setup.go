@@ -2,9 +2,9 @@ package rocketchat
 
 import (
 	"cmp"
+	_ "embed"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/standin/standin/fixtures"
 	gen "github.com/standin/standin/gen/rocketchat"
@@ -15,28 +15,36 @@ import (
 // Name is the API's spec name and mount prefix.
 const Name = "rocketchat"
 
-// Options configure the fake. The zero value serves the "default" data set
-// with seed 1 and the admin account admin/admin.
+// Options are the fake's own settings, the apis.rocketchat.options section
+// of the configuration (see options.yaml for the defaults).
 type Options struct {
-	DataSet string               // fixtures data set every namespace starts from
-	Seed    uint64               // seed of the data set
-	Admin   fixtures.Credentials // the server admin of the data set
-	Now     func() time.Time     // clock; nil means time.Now
+	// Admin is the server admin of the data set.
+	Admin fixtures.Credentials `yaml:"admin"`
 }
 
-// New builds the Rocket.Chat API on store, ready to mount on a
+//go:embed options.yaml
+var optionsYAML []byte
+
+// Mock describes the Rocket.Chat API to standin's list of APIs.
+var Mock = mockserver.Define(mockserver.Definition[Options]{
+	Name:    Name,
+	Title:   "Rocket.Chat",
+	Options: optionsYAML,
+	Build:   New,
+	Credentials: func(o Options) []mockserver.Credential {
+		return []mockserver.Credential{
+			{Key: "username", Value: cmp.Or(o.Admin.Username, "admin"), Hint: "user name of a server admin"},
+			{Key: "password", Value: cmp.Or(o.Admin.Password, "admin"), Hint: "that admin's password"},
+		}
+	},
+	Test: testHooks,
+})
+
+// New builds the Rocket.Chat API on s.Store with the data set and seed of
+// s (the "default" set, seed 1, when empty), ready to mount on a
 // mockserver.Server that uses the same store.
-func New(store mockserver.Store, opts Options) (mockserver.API, error) {
-	if opts.DataSet == "" {
-		opts.DataSet = "default"
-	}
-	if opts.Seed == 0 {
-		opts.Seed = 1
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	tenant, err := fixtures.Build(opts.DataSet, opts.Seed, opts.Admin)
+func New(s mockserver.Setup, opts Options) (mockserver.API, error) {
+	tenant, err := fixtures.Build(cmp.Or(s.DataSet, "default"), cmp.Or(s.Seed, 1), opts.Admin)
 	if err != nil {
 		return mockserver.API{}, fmt.Errorf("rocketchat: %w", err)
 	}
@@ -44,21 +52,19 @@ func New(store mockserver.Store, opts Options) (mockserver.API, error) {
 	if err != nil {
 		return mockserver.API{}, err
 	}
-	kind := mockserver.NewStateKind(Name, func() *State { return Seed(tenant) })
-
-	srv := &Server{store: store, now: opts.Now}
+	state := mockserver.NewState(s.Store, Name, func() *State { return Seed(tenant) }, (*State).check)
+	srv := &Server{session: mockserver.Session[State, *User]{State: state, Resolve: me}, now: s.Clock()}
 	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc:  mockserver.InvalidRequest(writeError),
-		ResponseErrorHandlerFunc: writeError,
+		RequestErrorHandlerFunc:  envelope.InvalidRequest,
+		ResponseErrorHandlerFunc: envelope.Write,
 	})
-	handler := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(), ErrorHandlerFunc: mockserver.InvalidRequest(writeError)})
+	handler := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(envelope), ErrorHandlerFunc: envelope.InvalidRequest})
 	return mockserver.API{
 		Name:         Name,
 		Spec:         doc,
 		Handler:      handler,
-		Authenticate: authenticator(store),
-		WriteError:   writeError,
-		State:        &kind,
+		Authenticate: authenticator(state),
+		Envelope:     envelope,
 	}, nil
 }
 

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/standin/standin/contracts"
+	ethorascenarios "github.com/standin/standin/contracts/ethora"
+	"github.com/standin/standin/contracts/load"
+	rocketchatscenarios "github.com/standin/standin/contracts/rocketchat"
+	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/ethora"
+	"github.com/standin/standin/mockserver/mocks"
+	"github.com/standin/standin/mockserver/rocketchat"
+)
+
+// api is one API as the CLI knows it: its mock, its conformance scenarios
+// and its load workload.
+type api struct {
+	mock      *mockserver.Mock
+	scenarios func() []contracts.Scenario
+	workload  load.Workload
+}
+
+// apis is the list of every API standin serves, tests and load-tests, in
+// the order the CLI, the configuration and the README show them. Adding an
+// API is one more line here; everything else ranges over this list.
+var apis = []api{
+	{rocketchat.Mock, rocketchatscenarios.Scenarios, rocketchatscenarios.Load{}},
+	{ethora.Mock, ethorascenarios.Scenarios, ethorascenarios.Load{}},
+}
+
+// catalog returns the mocks of apis, for configuration and serving.
+func catalog() mocks.Catalog {
+	c := make(mocks.Catalog, len(apis))
+	for i, a := range apis {
+		c[i] = a.mock
+	}
+	return c
+}
+
+// lookup returns the API called name.
+func lookup(name string) (api, bool) {
+	for _, a := range apis {
+		if a.mock.Name == name {
+			return a, true
+		}
+	}
+	return api{}, false
+}
+
+// defaultCredentials returns the credentials that work against `standin
+// serve` with its default configuration, by key.
+func (a api) defaultCredentials() map[string]string {
+	creds := map[string]string{}
+	for _, c := range a.mock.Credentials(a.mock.DefaultOptions()) {
+		creds[c.Key] = c.Value
+	}
+	return creds
+}
+
+const apisSynopsis = `Lists the APIs this build serves, one name a line, in the order of the
+configuration: the names that --api, apis.<name> in the configuration and
+the URL prefixes use. With -v, also each API's title and default credentials.`
+
+func listAPIs(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("apis", apisSynopsis, stderr)
+	verbose := fs.Bool("v", false, "also show titles and default credentials")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	for _, a := range apis {
+		if !*verbose {
+			fmt.Fprintln(stdout, a.mock.Name)
+			continue
+		}
+		var creds []string
+		for _, c := range a.mock.Credentials(a.mock.DefaultOptions()) {
+			creds = append(creds, c.Key+"="+c.Value)
+		}
+		fmt.Fprintf(stdout, "%-11s %-12s %s\n", a.mock.Name, a.mock.Title, strings.Join(creds, " "))
+	}
+	return nil
+}

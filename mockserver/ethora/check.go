@@ -1,0 +1,112 @@
+package ethora
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/standin/standin/mockserver"
+)
+
+// check normalises a state read from a snapshot and refuses one that would
+// break the rules: it fills the maps a snapshot may leave out and refuses
+// null entries, keys that differ from what they index, references to apps
+// and users that do not exist, and apps that are their own ancestors. It
+// names the first problem by its JSON pointer.
+func (s *State) check() error {
+	mockserver.FillMap(&s.Apps)
+	mockserver.FillMap(&s.Users)
+	mockserver.FillMap(&s.Chats)
+	mockserver.FillMap(&s.UserJobs)
+	mockserver.FillMap(&s.Broadcasts)
+	for _, id := range slices.Sorted(maps.Keys(s.Apps)) {
+		a := s.Apps[id]
+		at := mockserver.Pointer("apps", id)
+		switch {
+		case a == nil:
+			return mockserver.Invalid(at, "an app must be an object, not null")
+		case a.ID != id:
+			return mockserver.Invalid(at+"/_id", "is %q, but the app is filed under %q", a.ID, id)
+		case a.ParentID != "" && s.Apps[a.ParentID] == nil:
+			return mockserver.Invalid(at+"/parentAppId", "names app %q, which does not exist", a.ParentID)
+		}
+		mockserver.FillMap(&a.Tokens)
+		for _, tid := range slices.Sorted(maps.Keys(a.Tokens)) {
+			t := a.Tokens[tid]
+			switch {
+			case t == nil:
+				return mockserver.Invalid(at+mockserver.Pointer("tokens", tid), "a token must be an object, not null")
+			case t.ID != tid:
+				return mockserver.Invalid(at+mockserver.Pointer("tokens", tid, "tokenId"), "is %q, but the token is filed under %q", t.ID, tid)
+			}
+		}
+	}
+	// Every chain of parents ends at a root: deleting an app walks its
+	// descendants, which must not loop.
+	for _, id := range slices.Sorted(maps.Keys(s.Apps)) {
+		seen := map[string]bool{}
+		for cur := id; cur != ""; cur = s.Apps[cur].ParentID {
+			if seen[cur] {
+				return mockserver.Invalid(mockserver.Pointer("apps", id, "parentAppId"), "app %q is its own ancestor", id)
+			}
+			seen[cur] = true
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(s.Users)) {
+		u := s.Users[key]
+		at := mockserver.Pointer("users", key)
+		switch {
+		case u == nil:
+			return mockserver.Invalid(at, "a user must be an object, not null")
+		case s.Apps[u.AppID] == nil:
+			return mockserver.Invalid(at+"/appId", "names app %q, which does not exist", u.AppID)
+		case u.XMPPUsername() != key:
+			return mockserver.Invalid(at, "is filed under %q, but its xmppUsername is %q", key, u.XMPPUsername())
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Chats)) {
+		c := s.Chats[name]
+		at := mockserver.Pointer("chats", name)
+		switch {
+		case c == nil:
+			return mockserver.Invalid(at, "a chat must be an object, not null")
+		case c.Name != name:
+			return mockserver.Invalid(at+"/name", "is %q, but the chat is filed under %q", c.Name, name)
+		case s.Apps[c.AppID] == nil:
+			return mockserver.Invalid(at+"/appId", "names app %q, which does not exist", c.AppID)
+		}
+		if c.Members == nil {
+			c.Members = []string{}
+		}
+		for i, m := range c.Members {
+			if u := s.Users[m]; u == nil || u.AppID != c.AppID {
+				return mockserver.Invalid(at+mockserver.Pointer("members", strconv.Itoa(i)), "names %q, who is not a user of app %q", m, c.AppID)
+			}
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.UserJobs)) {
+		j := s.UserJobs[id]
+		at := mockserver.Pointer("userJobs", id)
+		switch {
+		case j == nil:
+			return mockserver.Invalid(at, "a job must be an object, not null")
+		case j.ID != id:
+			return mockserver.Invalid(at+"/jobId", "is %q, but the job is filed under %q", j.ID, id)
+		case s.Apps[j.AppID] == nil:
+			return mockserver.Invalid(at+"/appId", "names app %q, which does not exist", j.AppID)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.Broadcasts)) {
+		b := s.Broadcasts[id]
+		at := mockserver.Pointer("broadcasts", id)
+		switch {
+		case b == nil:
+			return mockserver.Invalid(at, "a broadcast must be an object, not null")
+		case b.ID != id:
+			return mockserver.Invalid(at+"/jobId", "is %q, but the broadcast is filed under %q", b.ID, id)
+		case s.Apps[b.AppID] == nil:
+			return mockserver.Invalid(at+"/appId", "names app %q, which does not exist", b.AppID)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,191 @@
+package mockserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Mock describes one API to everything that ranges over standin's list of
+// APIs: the server and its configuration, the CLI's banner and credentials,
+// the test kit. Build one with [Define]; the list itself is a slice of
+// them, so that adding an API is one more entry.
+type Mock struct {
+	// Name is the spec name, the mount prefix and the configuration key,
+	// e.g. "rocketchat".
+	Name string
+	// Title is the API's name for people, e.g. "Rocket.Chat".
+	Title string
+	// Test is what the test kit needs to drive the API as a client.
+	Test TestHooks
+
+	optionsYAML []byte
+	defaults    any
+	decode      func(node *yaml.Node, current any) (any, error)
+	build       func(Setup, any) (API, error)
+	credentials func(any) []Credential
+}
+
+// Definition is an API's description with its own options type O.
+type Definition[O any] struct {
+	Name, Title string
+	// Options is the YAML of the API's own options, with their default
+	// values and a comment on each: the apis.<name>.options section of the
+	// configuration, as `standin serve --print-config` shows it.
+	Options []byte
+	// Build makes the API from the common setup and its options.
+	Build func(s Setup, opts O) (API, error)
+	// Credentials lists what a client needs to call the API when it is
+	// served with opts.
+	Credentials func(opts O) []Credential
+	// Test is what the test kit needs to drive the API as a client.
+	Test TestHooks
+}
+
+// Setup is what every API is built from besides its own options.
+type Setup struct {
+	Store   Store            // where the API keeps its state (see NewState)
+	DataSet string           // fixtures data set every namespace starts from
+	Seed    uint64           // seed of the data set
+	Now     func() time.Time // clock; nil means time.Now
+}
+
+// Clock returns s.Now, or time.Now when it is nil.
+func (s Setup) Clock() func() time.Time {
+	if s.Now == nil {
+		return time.Now
+	}
+	return s.Now
+}
+
+// Credential is one thing a client needs to call an API, such as a user
+// name or an app secret.
+type Credential struct {
+	Key   string // the scenarios' credential key, e.g. "username" (conform --cred KEY=VALUE)
+	Value string // the value that works against the mock as configured
+	Hint  string // what it is, e.g. "user name of a server admin"
+}
+
+// TestHooks are what the test kit needs to drive an API as a client would.
+type TestHooks struct {
+	// Login returns the headers that authenticate requests in namespace
+	// ns with the default credentials, logging in through h if the API
+	// needs it. Nil means the API needs no credentials.
+	Login func(h http.Handler, ns string) (http.Header, error)
+	// Known returns values that exist in namespace ns's seeded state, by
+	// parameter or property name (e.g. "roomId": ids of rooms the caller
+	// may see), so that generated requests name real things.
+	Known func(h http.Handler, auth http.Header, ns string) (map[string][]string, error)
+}
+
+// Define checks d and erases its options type, so that APIs with different
+// options fit in one list. It panics if d.Options is not a valid YAML
+// mapping of O: that is a bug in the API's package, caught by its tests.
+func Define[O any](d Definition[O]) *Mock {
+	if d.Name == "" || d.Build == nil {
+		panic("mockserver: Define needs a Name and a Build function")
+	}
+	var defaults O
+	if err := decodeOptions(d.Options, &defaults); err != nil {
+		panic(fmt.Sprintf("mockserver: default options of %q: %v", d.Name, err))
+	}
+	m := &Mock{
+		Name:        d.Name,
+		Title:       d.Title,
+		Test:        d.Test,
+		optionsYAML: bytes.Clone(d.Options),
+		defaults:    defaults,
+		decode: func(node *yaml.Node, current any) (any, error) {
+			o, ok := current.(O)
+			if !ok {
+				return nil, fmt.Errorf("options of %q are %T, not %T", d.Name, current, o)
+			}
+			raw, err := yaml.Marshal(node)
+			if err != nil {
+				return nil, err
+			}
+			if err := decodeOptions(raw, &o); err != nil {
+				return nil, err
+			}
+			return o, nil
+		},
+		build: func(s Setup, opts any) (API, error) {
+			o, ok := opts.(O)
+			if !ok {
+				return API{}, fmt.Errorf("mockserver: options of %q are %T, not %T", d.Name, opts, o)
+			}
+			return d.Build(s, o)
+		},
+		credentials: func(opts any) []Credential {
+			o, _ := opts.(O)
+			if d.Credentials == nil {
+				return nil
+			}
+			return d.Credentials(o)
+		},
+	}
+	return m
+}
+
+// decodeOptions decodes YAML over v, refusing keys v has no field for.
+func decodeOptions(data []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// OptionsYAML returns the YAML of the API's options with their defaults
+// and comments.
+func (m *Mock) OptionsYAML() []byte { return bytes.Clone(m.optionsYAML) }
+
+// DefaultOptions returns the API's options as its OptionsYAML sets them.
+func (m *Mock) DefaultOptions() any { return m.defaults }
+
+// DecodeOptions decodes a YAML node over current (options of this API, as
+// DefaultOptions or an earlier DecodeOptions returned them), keeping what
+// the node leaves out and refusing keys the options do not have.
+func (m *Mock) DecodeOptions(node *yaml.Node, current any) (any, error) {
+	return m.decode(node, current)
+}
+
+// Build makes the API with opts, options of this API.
+func (m *Mock) Build(s Setup, opts any) (API, error) { return m.build(s, opts) }
+
+// Credentials lists what a client needs when the API is served with opts.
+func (m *Mock) Credentials(opts any) []Credential { return m.credentials(opts) }
+
+// CallJSON sends one request to h in namespace ns, as a test hook does to
+// log in or look things up: body (if not nil) as JSON, the auth headers
+// added. It decodes a 2xx answer into out and returns any other as an
+// error.
+func CallJSON(h http.Handler, ns string, auth http.Header, method, target string, body, out any) error {
+	var raw []byte
+	if body != nil {
+		var err error
+		if raw, err = json.Marshal(body); err != nil {
+			return err
+		}
+	}
+	req := httptest.NewRequest(method, target, bytes.NewReader(raw))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(NamespaceHeader, ns)
+	for k, v := range auth {
+		req.Header[http.CanonicalHeaderKey(k)] = v
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code/100 != 2 {
+		return fmt.Errorf("%s %s: %d %s", method, target, rec.Code, rec.Body)
+	}
+	return json.Unmarshal(rec.Body.Bytes(), out)
+}

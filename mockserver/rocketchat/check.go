@@ -1,0 +1,79 @@
+package rocketchat
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/standin/standin/mockserver"
+)
+
+// check normalises a state read from a snapshot and refuses one that would
+// break the rules: it fills the maps a snapshot may leave out and refuses
+// null entries, keys that differ from the ids they index, duplicate user
+// names, unknown room types, and references to users that do not exist.
+// It names the first problem by its JSON pointer.
+func (s *State) check() error {
+	mockserver.FillMap(&s.Users)
+	mockserver.FillMap(&s.Rooms)
+	mockserver.FillMap(&s.Tokens)
+	mockserver.FillMap(&s.Permissions)
+	names := make(map[string]string, len(s.Users))
+	for _, id := range slices.Sorted(maps.Keys(s.Users)) {
+		u := s.Users[id]
+		at := mockserver.Pointer("users", id)
+		switch {
+		case u == nil:
+			return mockserver.Invalid(at, "a user must be an object, not null")
+		case u.ID != id:
+			return mockserver.Invalid(at+"/_id", "is %q, but the user is filed under %q", u.ID, id)
+		case strings.TrimSpace(u.Username) == "":
+			return mockserver.Invalid(at+"/username", "a user needs a username")
+		}
+		if other, ok := names[strings.ToLower(u.Username)]; ok {
+			return mockserver.Invalid(at+"/username", "%q is also the username of user %q", u.Username, other)
+		}
+		names[strings.ToLower(u.Username)] = id
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.Rooms)) {
+		r := s.Rooms[id]
+		at := mockserver.Pointer("rooms", id)
+		switch {
+		case r == nil:
+			return mockserver.Invalid(at, "a room must be an object, not null")
+		case r.ID != id:
+			return mockserver.Invalid(at+"/_id", "is %q, but the room is filed under %q", r.ID, id)
+		case r.Type != TypeChannel && r.Type != TypeGroup && r.Type != TypeDirect:
+			return mockserver.Invalid(at+"/t", "room type %q is none of c, p, d", r.Type)
+		}
+		mockserver.FillMap(&r.Subs)
+		for _, uid := range slices.Sorted(maps.Keys(r.Subs)) {
+			sub := r.Subs[uid]
+			sat := at + mockserver.Pointer("subscriptions", uid)
+			switch {
+			case sub == nil:
+				return mockserver.Invalid(sat, "a subscription must be an object, not null")
+			case sub.UserID != uid:
+				return mockserver.Invalid(sat+"/userId", "is %q, but the subscription is filed under %q", sub.UserID, uid)
+			case s.Users[uid] == nil:
+				return mockserver.Invalid(sat, "names user %q, who does not exist", uid)
+			}
+		}
+	}
+	for _, hash := range slices.Sorted(maps.Keys(s.Tokens)) {
+		if s.Users[s.Tokens[hash]] == nil {
+			return mockserver.Invalid(mockserver.Pointer("tokens", hash), "names user %q, who does not exist", s.Tokens[hash])
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.Permissions)) {
+		p := s.Permissions[id]
+		at := mockserver.Pointer("permissions", id)
+		switch {
+		case p == nil:
+			return mockserver.Invalid(at, "a permission must be an object, not null")
+		case p.ID != id:
+			return mockserver.Invalid(at+"/_id", "is %q, but the permission is filed under %q", p.ID, id)
+		}
+	}
+	return nil
+}
