@@ -9,9 +9,9 @@ import (
 
 	"github.com/standin/standin/contracts"
 	"github.com/standin/standin/contracts/contractstest"
-	mock "github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/contracts/ethora"
 	"github.com/standin/standin/contracts/load"
+	mock "github.com/standin/standin/mockserver/ethora"
 )
 
 // inProcess returns a target on a fresh in-process mock acting as the

@@ -9,8 +9,8 @@ import (
 
 	"github.com/standin/standin/contracts"
 	"github.com/standin/standin/contracts/contractstest"
-	mock "github.com/standin/standin/mockserver/rocketchat"
 	"github.com/standin/standin/contracts/rocketchat"
+	mock "github.com/standin/standin/mockserver/rocketchat"
 )
 
 // inProcess returns a target on a fresh in-process mock with the default

@@ -27,9 +27,13 @@ var (
 	errPlainNotFound = mockserver.Refusal(http.StatusUnprocessableEntity, "NOT_FOUND", "not found").InForm(formText)
 )
 
-func notFound(format string, args ...any) *mockserver.Error { return ErrNotFound.Withf(format, args...) }
-func invalid(format string, args ...any) *mockserver.Error  { return ErrInvalid.Withf(format, args...) }
-func exists(format string, args ...any) *mockserver.Error   { return ErrAlreadyExists.Withf(format, args...) }
+func notFound(format string, args ...any) *mockserver.Error {
+	return ErrNotFound.Withf(format, args...)
+}
+func invalid(format string, args ...any) *mockserver.Error { return ErrInvalid.Withf(format, args...) }
+func exists(format string, args ...any) *mockserver.Error {
+	return ErrAlreadyExists.Withf(format, args...)
+}
 
 func plainNotFound(format string, args ...any) *mockserver.Error {
 	return errPlainNotFound.Withf(format, args...)

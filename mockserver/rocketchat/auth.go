@@ -4,7 +4,6 @@ import (
 	"strings"
 )
 
-
 // LoginInput holds the ways POST /api/v1/login names an account.
 type LoginInput struct {
 	User, Username, Email, Password, Resume string
