@@ -2,8 +2,10 @@
 GO        ?= go
 ADDR      ?= $(or $(STANDIN_ADDR),127.0.0.1:8080)
 PKGS      := ./...
+# The APIs this build serves, from the one list in cmd/standin/apis.go.
+APIS       = $(shell $(GO) run ./cmd/standin apis)
 
-.PHONY: run test generate lint fuzz bench conform load npm-check npm-check-rocketchat npm-check-ethora check-generated
+.PHONY: run test generate lint fuzz bench conform load npm-check check-generated
 
 ## run: serve every mock with its default data set on $(ADDR)
 run:
@@ -27,31 +29,35 @@ lint: check-generated
 check-generated: generate
 	@test -z "$$(git status --porcelain -- gen/)" || { git status --short -- gen/; git diff --stat -- gen/; echo "gen/ is out of date: run make generate and commit"; exit 1; }
 
-## fuzz: run each fuzz target for FUZZTIME (default 30s)
+## fuzz: run every fuzz target of the mocks for FUZZTIME each (default 30s)
 FUZZTIME ?= 30s
 fuzz:
-	$(GO) test ./mockserver/rocketchat -run '^$$' -fuzz FuzzRequest -fuzztime $(FUZZTIME)
-	$(GO) test ./mockserver/ethora -run '^$$' -fuzz FuzzRequest -fuzztime $(FUZZTIME)
-	$(GO) test ./mockserver/ethora -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME)
+	@for pkg in $$($(GO) list ./mockserver/...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$target"; \
+	    $(GO) test $$pkg -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) || exit 1; \
+	  done; \
+	done
 
 ## bench: Go benchmarks of the hot paths
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./mockserver/...
 
-## conform: run the conformance suites against a running `make run`
+## conform: every API's conformance suite against a running `make run`
 conform:
-	$(GO) run ./cmd/standin conform --target http://$(ADDR)/rocketchat --api rocketchat
-	$(GO) run ./cmd/standin conform --target http://$(ADDR)/ethora --api ethora
+	@for api in $(APIS); do \
+	  $(GO) run ./cmd/standin conform --target http://$(ADDR)/$$api --api $$api || exit 1; \
+	done
 
-## load: the load test against a running `make run`
+## load: every API's load test against a running `make run`
 load:
-	$(GO) run ./cmd/standin load --target http://$(ADDR)/rocketchat --api rocketchat
+	@for api in $(APIS); do \
+	  $(GO) run ./cmd/standin load --target http://$(ADDR)/$$api --api $$api || exit 1; \
+	done
 
-## npm-check: the official npm clients against a running `make run`
-npm-check: npm-check-rocketchat npm-check-ethora
-
-npm-check-rocketchat:
-	cd contracts/npm/rocketchat && npm ci --no-audit --no-fund && STANDIN_URL=http://$(ADDR)/rocketchat node check.mjs
-
-npm-check-ethora:
-	cd contracts/npm/ethora && npm ci --no-audit --no-fund && ETHORA_CHAT_API_URL=http://$(ADDR)/ethora node check.mjs
+## npm-check: the official npm clients (contracts/npm/<api>) against a running `make run`
+npm-check:
+	@for dir in contracts/npm/*/; do \
+	  api=$$(basename $$dir); \
+	  (cd $$dir && npm ci --no-audit --no-fund && STANDIN_URL=http://$(ADDR)/$$api node check.mjs) || exit 1; \
+	done

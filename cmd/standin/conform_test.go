@@ -16,6 +16,7 @@ import (
 
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/mocks"
+	"github.com/standin/standin/mockserver/rocketchat"
 )
 
 // credentialEnv lists the variables conform reads credentials from.
@@ -25,7 +26,7 @@ var credentialEnv = []string{"STANDIN_USERNAME", "STANDIN_PASSWORD"}
 // the Rocket.Chat base URL. wrap, if not nil, wraps the mock's handler.
 func mockTarget(t *testing.T, cfg mocks.Config, wrap func(http.Handler) http.Handler) string {
 	t.Helper()
-	srv, err := mocks.New(cfg, nil)
+	srv, err := catalog().New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func TestConformUsageErrors(t *testing.T) {
 
 func TestConformAgainstMock(t *testing.T) {
 	unsetEnv(t, credentialEnv...)
-	target := mockTarget(t, mocks.Default(), nil)
+	target := mockTarget(t, catalog().Default(), nil)
 	dir := t.TempDir()
 	junitPath, jsonPath := filepath.Join(dir, "j.xml"), filepath.Join(dir, "r.json")
 
@@ -198,7 +199,7 @@ func TestConformAgainstMock(t *testing.T) {
 
 func TestConformRun(t *testing.T) {
 	unsetEnv(t, credentialEnv...)
-	target := mockTarget(t, mocks.Default(), nil)
+	target := mockTarget(t, catalog().Default(), nil)
 	tests := []struct {
 		run  string
 		want []string
@@ -226,7 +227,7 @@ func TestConformRun(t *testing.T) {
 // A trailing slash on the target is the same target.
 func TestConformTargetTrailingSlash(t *testing.T) {
 	unsetEnv(t, credentialEnv...)
-	target := mockTarget(t, mocks.Default(), nil)
+	target := mockTarget(t, catalog().Default(), nil)
 	stdout, _, err := runCmd(t, "conform", "--target", target+"/", "--api", "rocketchat", "--run", "^auth$")
 	if err != nil {
 		t.Fatalf("conform with a trailing slash = %v\n%s", err, stdout)
@@ -236,7 +237,7 @@ func TestConformTargetTrailingSlash(t *testing.T) {
 // A server that lets anyone drop any owner breaks owner-revocation.
 func TestConformFailingStep(t *testing.T) {
 	unsetEnv(t, credentialEnv...)
-	target := mockTarget(t, mocks.Default(), func(next http.Handler) http.Handler {
+	target := mockTarget(t, catalog().Default(), func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasSuffix(r.URL.Path, "/api/v1/channels.removeOwner") {
 				w.Header().Set("Content-Type", "application/json")
@@ -283,12 +284,14 @@ func TestConformFailingStep(t *testing.T) {
 }
 
 func TestConformCredentials(t *testing.T) {
-	cfg := mocks.Default()
+	cfg := catalog().Default()
 	rc := cfg.APIs["rocketchat"]
-	rc.Admin.Username, rc.Admin.Password = "boss", "s3=cret" // "=" in a value must survive --cred
+	opts := rc.Options.(rocketchat.Options)
+	opts.Admin.Username, opts.Admin.Password = "boss", "s3=cret" // "=" in a value must survive --cred
+	rc.Options = opts
 	cfg.APIs["rocketchat"] = rc
 	custom := mockTarget(t, cfg, nil)
-	standard := mockTarget(t, mocks.Default(), nil)
+	standard := mockTarget(t, catalog().Default(), nil)
 
 	tests := []struct {
 		name   string
@@ -336,7 +339,7 @@ func TestConformCredentials(t *testing.T) {
 // The wrong password fails the whole suite, not only auth.
 func TestConformWrongPasswordFullRun(t *testing.T) {
 	unsetEnv(t, credentialEnv...)
-	target := mockTarget(t, mocks.Default(), nil)
+	target := mockTarget(t, catalog().Default(), nil)
 	stdout, _, err := runCmd(t, "conform", "--target", target, "--api", "rocketchat", "--cred", "password=wrong")
 	wantExit(t, err, 1)
 	if passed, failed, _ := counts(t, stdout); failed == 0 || passed > failed {
@@ -348,7 +351,7 @@ func TestConformNamespace(t *testing.T) {
 	unsetEnv(t, credentialEnv...)
 	var mu sync.Mutex
 	seen := map[string]int{}
-	target := mockTarget(t, mocks.Default(), func(next http.Handler) http.Handler {
+	target := mockTarget(t, catalog().Default(), func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			mu.Lock()
 			seen[r.Header.Get(mockserver.NamespaceHeader)]++
@@ -371,7 +374,7 @@ func TestConformNamespace(t *testing.T) {
 
 func TestConformVerbose(t *testing.T) {
 	unsetEnv(t, credentialEnv...)
-	target := mockTarget(t, mocks.Default(), nil)
+	target := mockTarget(t, catalog().Default(), nil)
 	quiet, _, err := runCmd(t, "conform", "--target", target, "--api", "rocketchat", "--run", "^auth$")
 	if err != nil {
 		t.Fatal(err)
@@ -400,7 +403,7 @@ func TestConformUnreachableTarget(t *testing.T) {
 
 func TestConformReportNotWritable(t *testing.T) {
 	unsetEnv(t, credentialEnv...)
-	target := mockTarget(t, mocks.Default(), nil)
+	target := mockTarget(t, catalog().Default(), nil)
 	bad := filepath.Join(t.TempDir(), "no", "such", "dir", "j.xml")
 	_, _, err := runCmd(t, "conform", "--target", target, "--api", "rocketchat", "--run", "^auth$", "--junit", bad)
 	if err == nil || !strings.Contains(err.Error(), "j.xml") {

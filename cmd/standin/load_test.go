@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/standin/standin/mockserver/mocks"
 )
 
 func TestLoadUsageErrors(t *testing.T) {
@@ -68,7 +67,7 @@ func TestLoopback(t *testing.T) {
 
 func TestLoadAgainstMock(t *testing.T) {
 	unsetEnv(t, credentialEnv...)
-	target := mockTarget(t, mocks.Default(), nil)
+	target := mockTarget(t, catalog().Default(), nil)
 	jsonPath := filepath.Join(t.TempDir(), "load.json")
 	stdout, stderr, err := runCmd(t, "load", "--target", target, "--requests", "120", "--workers", "3", "--duration", "60s", "--json", jsonPath)
 	if err != nil {
@@ -115,7 +114,7 @@ func TestLoadAgainstMock(t *testing.T) {
 // A wrong password stops the run before it starts: no virtual user can log in.
 func TestLoadWrongPassword(t *testing.T) {
 	unsetEnv(t, credentialEnv...)
-	target := mockTarget(t, mocks.Default(), nil)
+	target := mockTarget(t, catalog().Default(), nil)
 	_, _, err := runCmd(t, "load", "--target", target, "--requests", "10", "--cred", "password=wrong")
 	if err == nil {
 		t.Fatal("load with a wrong password = nil error")

@@ -24,7 +24,7 @@
 import { getEthoraSDKService } from '@ethora/sdk-backend';
 
 const env = (name, fallback) => (process.env[name] && process.env[name].trim()) || fallback;
-const API_URL = env('ETHORA_CHAT_API_URL', 'http://127.0.0.1:8080/ethora').replace(/\/+$/, '');
+const API_URL = env('ETHORA_CHAT_API_URL', env('STANDIN_URL', 'http://127.0.0.1:8080/ethora')).replace(/\/+$/, '');
 const APP_ID = env('ETHORA_CHAT_APP_ID', 'standin-app');
 const APP_SECRET = env('ETHORA_CHAT_APP_SECRET', 'standin-secret');
 // The SDK reads these when getEthoraSDKService() builds the instance (its config
