@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/ethora"
 )
 
@@ -75,7 +76,7 @@ func TestChatAccessIsIdempotent(t *testing.T) {
 }
 
 func TestUserChats(t *testing.T) {
-	h := newHarness(t, ethora.Options{DataSet: "empty"})
+	h := newHarnessWith(t, mockserver.Setup{DataSet: "empty"}, ethora.Options{})
 	c := h.app()
 	c.createUsers("u1", "u2", "u3")
 	for _, room := range []string{"a", "b", "c"} {

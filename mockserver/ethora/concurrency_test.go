@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/ethora"
 )
 
@@ -15,7 +16,7 @@ import (
 // chat exactly once, and exactly one call reports each change.
 func TestConcurrentAccessGrants(t *testing.T) {
 	const n = 40
-	h := newHarness(t, ethora.Options{DataSet: "empty"})
+	h := newHarnessWith(t, mockserver.Setup{DataSet: "empty"}, ethora.Options{})
 	c := h.app()
 	uuids := make([]string, n)
 	for i := range uuids {

@@ -22,7 +22,7 @@ const (
 	jidDomain = "@conference.xmpp.chat.ethora.com"
 )
 
-// clock is a controllable time source for Options.Now.
+// clock is a controllable time source for Setup.Now.
 type clock struct {
 	mu  sync.Mutex
 	now time.Time
@@ -52,16 +52,25 @@ type harness struct {
 	ns      string
 }
 
-// newHarness serves the mock with opts; Now defaults to a fake clock the
-// test can move.
+// newHarness serves the mock with opts on the default data set and a fake
+// clock the test can move.
 func newHarness(t testing.TB, opts ethora.Options) *harness {
+	t.Helper()
+	return newHarnessWith(t, mockserver.Setup{}, opts)
+}
+
+// newHarnessWith serves the mock built from setup and opts; setup's Store
+// is always a new memory store and its Now defaults to a fake clock the
+// test can move.
+func newHarnessWith(t testing.TB, setup mockserver.Setup, opts ethora.Options) *harness {
 	t.Helper()
 	store := mockserver.NewMemoryStore()
 	h := &harness{t: t, store: store, clock: newClock(), ns: mockserver.DefaultNamespace}
-	if opts.Now == nil {
-		opts.Now = h.clock.Now
+	setup.Store = store
+	if setup.Now == nil {
+		setup.Now = h.clock.Now
 	}
-	api, err := ethora.New(store, opts)
+	api, err := ethora.New(setup, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +184,7 @@ func (h *harness) snapshot() string {
 // state decodes the default namespace's Ethora state.
 func (h *harness) state() *ethora.State {
 	h.t.Helper()
-	snap, err := h.store.Export(context.Background())
+	snap, err := h.store.Export(context.Background(), h.ns)
 	if err != nil {
 		h.t.Fatal(err)
 	}

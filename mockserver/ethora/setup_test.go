@@ -11,12 +11,12 @@ import (
 
 func TestOptions(t *testing.T) {
 	t.Run("negative job delay", func(t *testing.T) {
-		if _, err := ethora.New(mockserver.NewMemoryStore(), ethora.Options{JobDelay: -time.Second}); err == nil {
+		if _, err := ethora.New(mockserver.Setup{Store: mockserver.NewMemoryStore()}, ethora.Options{JobDelay: -time.Second}); err == nil {
 			t.Errorf("a negative job delay must be refused")
 		}
 	})
 	t.Run("unknown data set", func(t *testing.T) {
-		if _, err := ethora.New(mockserver.NewMemoryStore(), ethora.Options{DataSet: "no-such-set"}); err == nil {
+		if _, err := ethora.New(mockserver.Setup{Store: mockserver.NewMemoryStore(), DataSet: "no-such-set"}, ethora.Options{}); err == nil {
 			t.Errorf("an unknown data set must be refused")
 		}
 	})
@@ -36,7 +36,7 @@ func TestOptions(t *testing.T) {
 		h.as(serverToken(id, appSecret)).refused(http.StatusUnauthorized, "UNAUTHORIZED", "GET", "/v2/chats/users", nil)
 	})
 	t.Run("empty data set", func(t *testing.T) {
-		h := newHarness(t, ethora.Options{DataSet: "empty"})
+		h := newHarnessWith(t, mockserver.Setup{DataSet: "empty"}, ethora.Options{})
 		c := h.app()
 		if r := c.ok("GET", "/v2/chats/users", nil); r.Num("total") != 1 || r.Str("results.0.uuid") != "admin" {
 			t.Errorf("users: %s", r.Raw)

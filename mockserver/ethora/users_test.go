@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/ethora"
 )
 
@@ -300,7 +301,7 @@ func TestUpdateUsersValidation(t *testing.T) {
 }
 
 func TestGetChatUsers(t *testing.T) {
-	h := newHarness(t, ethora.Options{DataSet: "empty"})
+	h := newHarnessWith(t, mockserver.Setup{DataSet: "empty"}, ethora.Options{})
 	c := h.app()
 	var all []string
 	for i := range 6 {
