@@ -29,3 +29,13 @@ type API struct {
 	// Envelope renders refusals in the API's own error shape.
 	Envelope Envelope
 }
+
+// NewAPI assembles an API from its parts and the embedded spec of the same
+// name (openapi.Load).
+func NewAPI(name string, handler http.Handler, authenticate func(*http.Request, openapi.Operation) (context.Context, error), env Envelope) (API, error) {
+	doc, err := openapi.Load(name)
+	if err != nil {
+		return API{}, err
+	}
+	return API{Name: name, Spec: doc, Handler: handler, Authenticate: authenticate, Envelope: env}, nil
+}

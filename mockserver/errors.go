@@ -119,6 +119,25 @@ func (e *Error) Wrap(err error) *Error {
 	return c
 }
 
+// AllDetails returns e's details with its field and rule added, when set,
+// under "field" and "rule": what the fakes' envelopes send as details.
+func (e *Error) AllDetails() map[string]any {
+	if e.Field == "" && e.Rule == "" {
+		return e.Details
+	}
+	d := maps.Clone(e.Details)
+	if d == nil {
+		d = map[string]any{}
+	}
+	if e.Field != "" {
+		d["field"] = e.Field
+	}
+	if e.Rule != "" {
+		d["rule"] = e.Rule
+	}
+	return d
+}
+
 func (e *Error) clone() *Error {
 	c := *e
 	return &c

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	gen "github.com/standin/standin/gen/ethora"
+	"github.com/standin/standin/mockserver"
 )
 
 // ListApps implements GET /v2/apps: the token app's children.
@@ -128,7 +129,7 @@ func (s *Server) CreateAppToken(ctx context.Context, req gen.CreateAppTokenReque
 		t := &AppToken{ID: objectID(), Label: label, CreatedAt: now}
 		value := issue(t)
 		app.Tokens[t.ID] = t
-		out = gen.CreateAppToken200JSONResponse{TokenId: t.ID, Token: value, Label: optional(label), CreatedAt: now}
+		out = gen.CreateAppToken200JSONResponse{TokenId: t.ID, Token: value, Label: mockserver.NonZero(label), CreatedAt: now}
 		return nil
 	})
 	return out, err
@@ -150,8 +151,8 @@ func (s *Server) RotateAppToken(ctx context.Context, req gen.RotateAppTokenReque
 			t.Label = trimmed(req.Body.Label)
 		}
 		value := issue(t)
-		t.RotatedAt = ptr(now)
-		out = gen.RotateAppToken200JSONResponse{TokenId: t.ID, Token: value, Label: optional(t.Label), CreatedAt: t.CreatedAt}
+		t.RotatedAt = new(now)
+		out = gen.RotateAppToken200JSONResponse{TokenId: t.ID, Token: value, Label: mockserver.NonZero(t.Label), CreatedAt: t.CreatedAt}
 		return nil
 	})
 	return out, err
@@ -165,7 +166,7 @@ func (s *Server) RevokeAppToken(ctx context.Context, req gen.RevokeAppTokenReque
 			return notFound("token %q not found", req.TokenId)
 		}
 		if !t.Revoked {
-			t.Revoked, t.RevokedAt = true, ptr(now)
+			t.Revoked, t.RevokedAt = true, new(now)
 		}
 		return nil
 	})
@@ -235,7 +236,7 @@ func (s *Server) UpdateAppBot(ctx context.Context, req gen.UpdateAppBotRequestOb
 		if b.IsRAG != nil {
 			bot.IsRAG = *b.IsRAG
 		}
-		bot.UpdatedAt = ptr(now)
+		bot.UpdatedAt = new(now)
 		app.Bot = bot
 		out.Bot = bot.wire()
 		return nil

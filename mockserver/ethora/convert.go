@@ -7,18 +7,10 @@ import (
 	"time"
 
 	gen "github.com/standin/standin/gen/ethora"
+	"github.com/standin/standin/mockserver"
 )
 
 // Conversions from state to the generated wire types.
-
-func ptr[T any](v T) *T { return &v }
-
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
 
 func deref[T any](p *T) T {
 	var zero T
@@ -34,25 +26,25 @@ func trimmed(p *string) string { return strings.TrimSpace(deref(p)) }
 // (creation results and the client-token exchange).
 func (u *User) wire(withXMPPPassword bool) gen.User {
 	out := gen.User{ID: u.ID, AppId: u.AppID, Uuid: u.UUID, XmppUsername: u.XMPPUsername(),
-		FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Username: optional(u.Username),
-		ProfileImage: optional(u.ProfileImage), Roles: &[]string{"user"}, Tags: &[]string{},
-		CreatedAt: ptr(u.CreatedAt), UpdatedAt: ptr(u.UpdatedAt), AdditionalProperties: u.Extra}
+		FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Username: mockserver.NonZero(u.Username),
+		ProfileImage: mockserver.NonZero(u.ProfileImage), Roles: &[]string{"user"}, Tags: &[]string{},
+		CreatedAt: new(u.CreatedAt), UpdatedAt: new(u.UpdatedAt), AdditionalProperties: u.Extra}
 	if withXMPPPassword {
-		out.XmppPassword = ptr(u.XMPPPassword)
+		out.XmppPassword = new(u.XMPPPassword)
 	}
 	return out
 }
 
 func (u *User) member() gen.ChatMember {
-	return gen.ChatMember{XmppUsername: u.XMPPUsername(), Uuid: ptr(u.UUID), FirstName: ptr(u.FirstName),
-		LastName: ptr(u.LastName), ProfileImage: optional(u.ProfileImage)}
+	return gen.ChatMember{XmppUsername: u.XMPPUsername(), Uuid: new(u.UUID), FirstName: new(u.FirstName),
+		LastName: new(u.LastName), ProfileImage: mockserver.NonZero(u.ProfileImage)}
 }
 
 // wireChat renders a chat, with its members' public records if asked.
 func (s *State) wireChat(c *Chat, withMembers bool, now time.Time) gen.Chat {
 	out := gen.Chat{ID: c.ID, Name: c.Name, AppId: c.AppID, Title: c.Title, Type: gen.ChatType(c.Type),
-		Description: optional(c.Description), Picture: optional(c.Picture), CreatedBy: optional(c.CreatedBy),
-		MembersCount: ptr(len(c.Members)), IsAppChat: ptr(c.AppChat), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		Description: mockserver.NonZero(c.Description), Picture: mockserver.NonZero(c.Picture), CreatedBy: mockserver.NonZero(c.CreatedBy),
+		MembersCount: new(len(c.Members)), IsAppChat: new(c.AppChat), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		AdditionalProperties: c.Extra}
 	if withMembers {
 		members := make([]gen.ChatMember, 0, len(c.Members))
@@ -75,11 +67,11 @@ func (s *State) wireChats(chats []*Chat, withMembers bool, now time.Time) []gen.
 }
 
 func (s *State) wireApp(a *App, now time.Time) gen.App {
-	out := gen.App{ID: a.ID, DisplayName: a.DisplayName, DomainName: optional(a.DomainName), AppTagline: optional(a.AppTagline),
-		LogoImage: optional(a.LogoImage), SublogoImage: optional(a.SublogoImage), PrimaryColor: optional(a.PrimaryColor),
-		BundleId: optional(a.BundleID), ParentAppId: optional(a.ParentID), CreatorId: optional(a.ParentID),
-		IsBaseApp: ptr(a.ParentID == ""), CreatedAt: a.CreatedAt, UpdatedAt: ptr(a.UpdatedAt),
-		Stats:                &gen.AppStats{Users: ptr(len(s.appUsers(a.ID, now))), Chats: ptr(len(s.appChats(a.ID)))},
+	out := gen.App{ID: a.ID, DisplayName: a.DisplayName, DomainName: mockserver.NonZero(a.DomainName), AppTagline: mockserver.NonZero(a.AppTagline),
+		LogoImage: mockserver.NonZero(a.LogoImage), SublogoImage: mockserver.NonZero(a.SublogoImage), PrimaryColor: mockserver.NonZero(a.PrimaryColor),
+		BundleId: mockserver.NonZero(a.BundleID), ParentAppId: mockserver.NonZero(a.ParentID), CreatorId: mockserver.NonZero(a.ParentID),
+		IsBaseApp: new(a.ParentID == ""), CreatedAt: a.CreatedAt, UpdatedAt: new(a.UpdatedAt),
+		Stats:                &gen.AppStats{Users: new(len(s.appUsers(a.ID, now))), Chats: new(len(s.appChats(a.ID)))},
 		AdditionalProperties: a.Extra}
 	return out
 }
@@ -89,14 +81,14 @@ func (t *AppToken) wire() gen.AppToken {
 	if t.Revoked {
 		status = "revoked"
 	}
-	return gen.AppToken{TokenId: t.ID, Label: optional(t.Label), Status: status, CreatedAt: t.CreatedAt,
+	return gen.AppToken{TokenId: t.ID, Label: mockserver.NonZero(t.Label), Status: status, CreatedAt: t.CreatedAt,
 		RotatedAt: t.RotatedAt, RevokedAt: t.RevokedAt, LastUsedAt: t.LastUsedAt}
 }
 
 func (b Bot) wire() gen.Bot {
-	return gen.Bot{Status: gen.BotStatus(cmp.Or(b.Status, "off")), Trigger: optional(b.Trigger), Prompt: optional(b.Prompt),
-		GreetingMessage: optional(b.GreetingMessage), ChatId: optional(b.ChatID), IsRAG: ptr(b.IsRAG),
-		BotFirstName: optional(b.BotFirstName), BotLastName: optional(b.BotLastName), UpdatedAt: b.UpdatedAt}
+	return gen.Bot{Status: gen.BotStatus(cmp.Or(b.Status, "off")), Trigger: mockserver.NonZero(b.Trigger), Prompt: mockserver.NonZero(b.Prompt),
+		GreetingMessage: mockserver.NonZero(b.GreetingMessage), ChatId: mockserver.NonZero(b.ChatID), IsRAG: new(b.IsRAG),
+		BotFirstName: mockserver.NonZero(b.BotFirstName), BotLastName: mockserver.NonZero(b.BotLastName), UpdatedAt: b.UpdatedAt}
 }
 
 // wireJob renders a user batch job as its state is now; per-user records
@@ -104,16 +96,16 @@ func (b Bot) wire() gen.Bot {
 func (s *State) wireJob(j *UserJob, now time.Time) gen.UsersBatchJob {
 	state := jobState(j.CreatedAt, j.ReadyAt, now)
 	out := gen.UsersBatchJob{JobId: j.ID, AppId: j.AppID, State: gen.JobState(state), Total: len(j.Results),
-		CreatedAt: j.CreatedAt, UpdatedAt: ptr(earlier(now, j.ReadyAt))}
+		CreatedAt: j.CreatedAt, UpdatedAt: new(earlier(now, j.ReadyAt))}
 	if state != JobCompleted {
 		return out
 	}
 	items := make([]gen.UsersBatchJobItem, len(j.Results))
 	for i, r := range j.Results {
-		items[i] = gen.UsersBatchJobItem{Uuid: ptr(r.UUID), XmppUsername: ptr(r.XMPPUsername),
-			Status: gen.UserBatchStatus(r.Status), Error: optional(r.Error)}
+		items[i] = gen.UsersBatchJobItem{Uuid: new(r.UUID), XmppUsername: new(r.XMPPUsername),
+			Status: gen.UserBatchStatus(r.Status), Error: mockserver.NonZero(r.Error)}
 		if u := s.Users[r.XMPPUsername]; u != nil && r.Status == "created" {
-			items[i].User = ptr(u.wire(true))
+			items[i].User = new(u.wire(true))
 		}
 	}
 	out.Result = &gen.UsersBatchJobResult{Results: items}
@@ -122,8 +114,8 @@ func (s *State) wireJob(j *UserJob, now time.Time) gen.UsersBatchJob {
 
 func (b *Broadcast) wire(now time.Time) gen.BroadcastJob {
 	state := jobState(b.CreatedAt, b.ReadyAt, now)
-	out := gen.BroadcastJob{JobId: b.ID, AppId: b.AppID, State: gen.JobState(state), DryRun: ptr(b.DryRun),
-		Text: ptr(b.Text), CreatedAt: b.CreatedAt, UpdatedAt: ptr(earlier(now, b.ReadyAt))}
+	out := gen.BroadcastJob{JobId: b.ID, AppId: b.AppID, State: gen.JobState(state), DryRun: new(b.DryRun),
+		Text: new(b.Text), CreatedAt: b.CreatedAt, UpdatedAt: new(earlier(now, b.ReadyAt))}
 	if state != JobCompleted {
 		return out
 	}

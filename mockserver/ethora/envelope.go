@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"maps"
 	"net/http"
 
 	"github.com/standin/standin/mockserver"
@@ -43,14 +42,7 @@ func render(w http.ResponseWriter, _ *http.Request, e *mockserver.Error) {
 		_, _ = w.Write([]byte(e.Message))
 		return
 	}
-	body := errorBody{Error: e.Error(), Code: e.Code, Details: maps.Clone(e.Details)}
-	if e.Field != "" || e.Rule != "" {
-		if body.Details == nil {
-			body.Details = map[string]any{}
-		}
-		body.Details["field"], body.Details["rule"] = e.Field, e.Rule
-	}
-	writeJSON(w, e.Status, body)
+	writeJSON(w, e.Status, errorBody{Error: e.Error(), Code: e.Code, Details: e.AllDetails()})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -240,10 +240,10 @@ func (s *Server) updateUsers(ctx context.Context, appID string, body *gen.Update
 		for i, r := range results {
 			o := gen.UserUpdateOutcome{Status: gen.UserUpdateStatus(r.Status)}
 			if r.XMPPUsername != "" {
-				o.XmppUsername = ptr(r.XMPPUsername)
+				o.XmppUsername = new(r.XMPPUsername)
 			}
 			if r.User != nil {
-				o.User = ptr(r.User.wire(false))
+				o.User = new(r.User.wire(false))
 			}
 			out.Results[i] = o
 		}

@@ -9,7 +9,6 @@ import (
 	"github.com/standin/standin/fixtures"
 	gen "github.com/standin/standin/gen/ethora"
 	"github.com/standin/standin/mockserver"
-	"github.com/standin/standin/openapi"
 )
 
 // Name is the API's spec name and mount prefix.
@@ -62,22 +61,10 @@ func New(s mockserver.Setup, opts Options) (mockserver.API, error) {
 	if err != nil {
 		return mockserver.API{}, fmt.Errorf("ethora: %w", err)
 	}
-	doc, err := openapi.Load(Name)
-	if err != nil {
-		return mockserver.API{}, err
-	}
 	state := mockserver.NewState(s.Store, Name, func() *State { return Seed(opts.App, tenant) }, (*State).check)
 	srv := &Server{session: mockserver.Session[State, *App]{State: state, Resolve: callerApp}, now: s.Clock(), jobDelay: opts.JobDelay}
 	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc:  envelope.InvalidRequest,
-		ResponseErrorHandlerFunc: envelope.Write,
-	})
-	handler := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(envelope), ErrorHandlerFunc: envelope.InvalidRequest})
-	return mockserver.API{
-		Name:         Name,
-		Spec:         doc,
-		Handler:      handler,
-		Authenticate: authenticator(state),
-		Envelope:     envelope,
-	}, nil
+		RequestErrorHandlerFunc: envelope.InvalidRequest, ResponseErrorHandlerFunc: envelope.Write})
+	routes := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(envelope), ErrorHandlerFunc: envelope.InvalidRequest})
+	return mockserver.NewAPI(Name, routes, authenticator(state), envelope)
 }

@@ -7,33 +7,25 @@ import (
 	"strings"
 
 	gen "github.com/standin/standin/gen/rocketchat"
+	"github.com/standin/standin/mockserver"
 )
 
 // This file turns state into the generated wire types, and query strings
 // (paging, sort, query) into what the rules need.
 
-func ptr[T any](v T) *T { return &v }
-
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 func (r *Room) wire() gen.Room {
 	out := gen.Room{
-		UnderscoreId: r.ID, T: gen.RoomT(r.Type), Name: ptr(r.Name), Fname: ptr(r.Name),
+		UnderscoreId: r.ID, T: gen.RoomT(r.Type), Name: new(r.Name), Fname: new(r.Name),
 		U:  gen.UserRef{UnderscoreId: r.Creator.ID, Username: r.Creator.Username},
 		Ts: r.Created, UnderscoreUpdatedAt: r.Updated, Msgs: r.Msgs, UsersCount: r.usersCount(),
-		Ro: r.ReadOnly, Default: r.Default, SysMes: ptr(true), Broadcast: ptr(r.Broadcast),
-		Encrypted: ptr(r.Encrypted), Topic: optional(r.Topic), Description: optional(r.Description),
+		Ro: r.ReadOnly, Default: r.Default, SysMes: new(true), Broadcast: new(r.Broadcast),
+		Encrypted: new(r.Encrypted), Topic: mockserver.NonZero(r.Topic), Description: mockserver.NonZero(r.Description),
 	}
 	if r.Archived {
-		out.Archived = ptr(true)
+		out.Archived = new(true)
 	}
 	if r.Custom != nil {
-		out.CustomFields = ptr(r.Custom)
+		out.CustomFields = new(r.Custom)
 	} else {
 		out.CustomFields = &map[string]any{}
 	}
@@ -50,16 +42,16 @@ func wireRooms(rooms []*Room) []gen.Room {
 
 func (u *User) wire() gen.User {
 	return gen.User{
-		UnderscoreId: u.ID, Username: u.Username, Name: ptr(u.Name), Active: u.Active,
-		Roles: slices.Clone(u.Roles), Type: gen.UserType(u.Type), Status: ptr(u.Status),
+		UnderscoreId: u.ID, Username: u.Username, Name: new(u.Name), Active: u.Active,
+		Roles: slices.Clone(u.Roles), Type: gen.UserType(u.Type), Status: new(u.Status),
 		Emails:    &[]gen.UserEmail{{Address: u.Email, Verified: u.Verified}},
-		CreatedAt: ptr(u.CreatedAt), UnderscoreUpdatedAt: ptr(u.UpdatedAt), Nickname: optional(u.Nickname),
+		CreatedAt: new(u.CreatedAt), UnderscoreUpdatedAt: new(u.UpdatedAt), Nickname: mockserver.NonZero(u.Nickname),
 	}
 }
 
 func (u *User) member() gen.Member {
-	return gen.Member{UnderscoreId: u.ID, Username: u.Username, Name: ptr(u.Name), Status: u.Status,
-		UnderscoreUpdatedAt: ptr(u.UpdatedAt), Nickname: optional(u.Nickname)}
+	return gen.Member{UnderscoreId: u.ID, Username: u.Username, Name: new(u.Name), Status: u.Status,
+		UnderscoreUpdatedAt: new(u.UpdatedAt), Nickname: mockserver.NonZero(u.Nickname)}
 }
 
 func (p *Permission) wire() gen.Permission {
@@ -67,7 +59,7 @@ func (p *Permission) wire() gen.Permission {
 	if roles == nil {
 		roles = []string{}
 	}
-	return gen.Permission{UnderscoreId: p.ID, Roles: roles, UnderscoreUpdatedAt: ptr(p.Updated)}
+	return gen.Permission{UnderscoreId: p.ID, Roles: roles, UnderscoreUpdatedAt: new(p.Updated)}
 }
 
 // roomRoles lists the members of r that hold a room role, by username.
@@ -83,7 +75,7 @@ func (s *State) roomRoles(r *Room) []gen.RoomRoles {
 			roles[i] = gen.RoomRolesRoles(role)
 		}
 		out = append(out, gen.RoomRoles{Rid: r.ID, Roles: roles,
-			U: gen.RoomRolesUser{UnderscoreId: u.ID, Username: u.Username, Name: ptr(u.Name)}})
+			U: gen.RoomRolesUser{UnderscoreId: u.ID, Username: u.Username, Name: new(u.Name)}})
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package rocketchat
 import (
 	"context"
 	"encoding/json"
-	"maps"
 	"net/http"
 	"strings"
 
@@ -57,19 +56,7 @@ func render(w http.ResponseWriter, _ *http.Request, e *mockserver.Error) {
 	if e.Code != "" && e.Form != formPlain {
 		text += " [" + e.Code + "]"
 	}
-	body := failure{Error: text, ErrorType: e.Code, Details: maps.Clone(e.Details)}
-	if e.Field != "" || e.Rule != "" {
-		if body.Details == nil {
-			body.Details = map[string]any{}
-		}
-		if e.Field != "" {
-			body.Details["field"] = e.Field
-		}
-		if e.Rule != "" {
-			body.Details["rule"] = e.Rule
-		}
-	}
-	writeJSON(w, e.Status, body)
+	writeJSON(w, e.Status, failure{Error: text, ErrorType: e.Code, Details: e.AllDetails()})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -61,8 +61,8 @@ func (s *Server) Login(ctx context.Context, req gen.LoginRequestObject) (gen.Log
 		}
 		out = gen.Login200JSONResponse{Status: "success", Data: gen.LoginData{
 			AuthToken: token, UserId: u.ID, Me: &gen.LoginMe{
-				UnderscoreId: u.ID, Username: u.Username, Name: ptr(u.Name), Active: ptr(u.Active),
-				Roles: ptr(append([]string{}, u.Roles...)), Status: ptr(u.Status),
+				UnderscoreId: u.ID, Username: u.Username, Name: new(u.Name), Active: new(u.Active),
+				Roles: new(append([]string{}, u.Roles...)), Status: new(u.Status),
 				Emails: &[]gen.UserEmail{{Address: u.Email, Verified: u.Verified}}, Settings: &map[string]any{"preferences": map[string]any{}},
 			},
 		}}
@@ -88,7 +88,7 @@ func (s *Server) Me(ctx context.Context, _ gen.MeRequestObject) (gen.MeResponseO
 	err := s.view(ctx, func(_ *State, me *User) error {
 		u := me.wire()
 		out = gen.Me200JSONResponse{UnderscoreId: u.UnderscoreId, Username: u.Username, Name: u.Name,
-			Emails: u.Emails, Status: u.Status, Active: ptr(u.Active), Roles: ptr(u.Roles),
+			Emails: u.Emails, Status: u.Status, Active: new(u.Active), Roles: new(u.Roles),
 			UnderscoreUpdatedAt: u.UnderscoreUpdatedAt, Nickname: u.Nickname,
 			Settings: &map[string]any{"preferences": map[string]any{}}, Success: true}
 		return nil

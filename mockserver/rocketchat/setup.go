@@ -9,7 +9,6 @@ import (
 	"github.com/standin/standin/fixtures"
 	gen "github.com/standin/standin/gen/rocketchat"
 	"github.com/standin/standin/mockserver"
-	"github.com/standin/standin/openapi"
 )
 
 // Name is the API's spec name and mount prefix.
@@ -48,24 +47,12 @@ func New(s mockserver.Setup, opts Options) (mockserver.API, error) {
 	if err != nil {
 		return mockserver.API{}, fmt.Errorf("rocketchat: %w", err)
 	}
-	doc, err := openapi.Load(Name)
-	if err != nil {
-		return mockserver.API{}, err
-	}
 	state := mockserver.NewState(s.Store, Name, func() *State { return Seed(tenant) }, (*State).check)
 	srv := &Server{session: mockserver.Session[State, *User]{State: state, Resolve: me}, now: s.Clock()}
 	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc:  envelope.InvalidRequest,
-		ResponseErrorHandlerFunc: envelope.Write,
-	})
-	handler := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(envelope), ErrorHandlerFunc: envelope.InvalidRequest})
-	return mockserver.API{
-		Name:         Name,
-		Spec:         doc,
-		Handler:      handler,
-		Authenticate: authenticator(state),
-		Envelope:     envelope,
-	}, nil
+		RequestErrorHandlerFunc: envelope.InvalidRequest, ResponseErrorHandlerFunc: envelope.Write})
+	routes := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(envelope), ErrorHandlerFunc: envelope.InvalidRequest})
+	return mockserver.NewAPI(Name, routes, authenticator(state), envelope)
 }
 
 func sortedPermissions(st *State) []*Permission {
