@@ -4,13 +4,15 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/standin/standin/mockserver"
 )
 
 // testHooks let the test kit act as the default app with a server token
-// and find the seeded users and chats.
+// and find the seeded users and chats (read from the API, so that they
+// follow the data set and any imported snapshot).
 var testHooks = mockserver.TestHooks{
 	Login: func(http.Handler, string) (http.Header, error) {
 		var c Claims
@@ -22,21 +24,42 @@ var testHooks = mockserver.TestHooks{
 	},
 	Known: func(h http.Handler, auth http.Header, ns string) (map[string][]string, error) {
 		known := map[string][]string{"appId": {DefaultAppID}}
-		var chats struct {
-			Items []struct {
-				Name    string   `json:"name"`
-				Members []string `json:"members"`
-			} `json:"items"`
+		// Users: the path's userId and a batch's usersIdList are plain
+		// uuids; xmppUsername and chat members are {appId}_{uuid}. ("uuid"
+		// itself is left out: creating a user or chat with a known uuid is
+		// a conflict, and the query's userId, a Mongo _id, only filters.)
+		var users struct {
+			Results []struct {
+				UUID         string `json:"uuid"`
+				XMPPUsername string `json:"xmppUsername"`
+			} `json:"results"`
 		}
-		if err := mockserver.CallJSON(h, ns, auth, http.MethodGet, "/v2/apps/"+DefaultAppID+"/chats?limit=100&includeMembers=true", nil, &chats); err != nil {
+		if err := mockserver.CallJSON(h, ns, auth, http.MethodGet, "/v2/chats/users?limit=1000", nil, &users); err != nil {
 			return nil, err
 		}
-		for _, c := range chats.Items {
-			known["chatName"] = append(known["chatName"], c.Name)
-			known["chatId"] = append(known["chatId"], c.Name)
-			known["xmppUsername"] = append(known["xmppUsername"], c.Members...)
+		for _, u := range users.Results {
+			known["userId"] = append(known["userId"], u.UUID)
+			known["xmppUsername"] = append(known["xmppUsername"], u.XMPPUsername)
 		}
+		known["usersIdList"] = known["userId"]
 		known["members"] = known["xmppUsername"]
+		// Chats: chatName, a delete's name and a broadcast's chatNames are
+		// {appId}_{uuid}; a broadcast's chatIds are the plain uuids.
+		var chats struct {
+			Chats []struct {
+				Name string `json:"name"`
+			} `json:"chats"`
+		}
+		if err := mockserver.CallJSON(h, ns, auth, http.MethodGet, "/v2/apps/"+DefaultAppID+"/chats?limit=1000", nil, &chats); err != nil {
+			return nil, err
+		}
+		for _, c := range chats.Chats {
+			known["chatName"] = append(known["chatName"], c.Name)
+			known["chatIds"] = append(known["chatIds"], strings.TrimPrefix(c.Name, DefaultAppID+"_"))
+		}
+		known["name"] = known["chatName"]
+		known["chatNames"] = known["chatName"]
+		known["chatId"] = known["chatName"]
 		return known, nil
 	},
 }
