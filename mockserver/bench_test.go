@@ -46,13 +46,13 @@ func BenchmarkPipelineInvalid(b *testing.B) {
 }
 
 func BenchmarkMemoryStoreParallel(b *testing.B) {
-	st := newCounterStore()
+	_, c := newCounterStore()
 	var next atomic.Int64
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		ctx := mockserver.WithNamespace(context.Background(), "ns"+strconv.FormatInt(next.Add(1), 10))
 		for pb.Next() {
-			if err := mockserver.Update(ctx, st, "counter", func(c *counter) error { c.N++; return nil }); err != nil {
+			if err := c.Update(ctx, func(c *counter) error { c.N++; return nil }); err != nil {
 				b.Error(err)
 				return
 			}

@@ -13,23 +13,44 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/openapi"
 )
 
 // The test API is a tiny pet shop described by testdata/pets.yaml. It keeps
 // its pets in the server's Store, answers errors as
 //
-//	{"code": <kind>, "field": ..., "rule": ..., "message": ...}
+//	{"kind": <core kind>, "code": <code>, "field": ..., "rule": ..., "message": ...}
 //
-// and accepts the API key "good" in X-Key.
+// and accepts the API key "good" in X-Key. The core's refusal kinds get
+// the codes in petsCodes; the API's own refusals are sentinels made with
+// mockserver.Refusal.
 
 const (
 	goodKey   = "good"
 	bannedKey = "banned" // authenticates, but is refused with 403
 	panicName = "panic"  // a pet name that makes the handler panic
+	abortName = "abort"  // a pet name that makes the handler panic with http.ErrAbortHandler
 )
+
+// The test API's own refusals.
+var (
+	errNoSuchPet = mockserver.Refusal(http.StatusNotFound, "no-such-pet", "no such pet")
+	errBanned    = &mockserver.Error{Status: http.StatusForbidden, Kind: mockserver.KindForbidden, Message: "key is banned"}
+)
+
+// petsCodes are the test API's codes for the core's refusals.
+var petsCodes = map[mockserver.Kind]mockserver.Code{
+	mockserver.KindNotFound:         {Code: "no-route"},
+	mockserver.KindMethodNotAllowed: {Code: "bad-method"},
+	mockserver.KindTooLarge:         {Code: "too-large"},
+	mockserver.KindInvalid:          {Code: "invalid"},
+	mockserver.KindUnauthorized:     {Code: "unauthorized"},
+	mockserver.KindForbidden:        {Code: "forbidden"},
+	mockserver.KindBadNamespace:     {Code: "bad-namespace"},
+	mockserver.KindInternal:         {Code: "internal"},
+}
 
 type pet struct {
 	ID   int    `json:"id"`
@@ -42,19 +63,43 @@ type petState struct {
 	Pets   []pet `json:"pets"`
 }
 
+// check is the pet shop's snapshot check: it fills a missing list and
+// refuses what would break its operations.
+func (s *petState) check() error {
+	if s.NextID < 1 {
+		return mockserver.Invalid("/nextID", "must be at least 1, got %d", s.NextID)
+	}
+	if s.Pets == nil {
+		s.Pets = []pet{}
+	}
+	seen := map[int]bool{}
+	for i, p := range s.Pets {
+		at := func(field string) string { return mockserver.Pointer("pets", strconv.Itoa(i), field) }
+		switch {
+		case p.ID < 1 || p.ID >= s.NextID:
+			return mockserver.Invalid(at("id"), "must be between 1 and nextID-1 (%d), got %d", s.NextID-1, p.ID)
+		case seen[p.ID]:
+			return mockserver.Invalid(at("id"), "id %d is taken by an earlier pet", p.ID)
+		case p.Name == "":
+			return mockserver.Invalid(at("name"), "must not be empty")
+		}
+		seen[p.ID] = true
+	}
+	return nil
+}
+
 // errBody is the test API's error envelope.
 type errBody struct {
-	Code    mockserver.Kind `json:"code"`
+	Kind    mockserver.Kind `json:"kind"`
+	Code    string          `json:"code"`
 	Field   string          `json:"field"`
 	Rule    string          `json:"rule"`
 	Message string          `json:"message"`
 }
 
 // apiHeader names the API that wrote an error, so tests can tell which
-// API's WriteError answered.
+// API's Envelope answered.
 const apiHeader = "X-Test-API"
-
-type callerKey struct{}
 
 // loadSpec loads testdata/pets.yaml with its servers cleared, as API.Spec
 // requires.
@@ -68,36 +113,43 @@ func loadSpec(tb testing.TB) *openapi3.T {
 	return doc
 }
 
+// petsEnvelope is the test API's envelope when mounted under name.
+func petsEnvelope(name string) mockserver.Envelope {
+	return mockserver.Envelope{
+		Codes: petsCodes,
+		Render: func(w http.ResponseWriter, _ *http.Request, e *mockserver.Error) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set(apiHeader, name)
+			w.WriteHeader(e.Status)
+			_ = json.NewEncoder(w).Encode(errBody{Kind: e.Kind, Code: e.Code, Field: e.Field, Rule: e.Rule, Message: e.Error()})
+		},
+	}
+}
+
 // petsAPI returns the pet shop mounted under name, keeping state in st.
 func petsAPI(tb testing.TB, name string, st mockserver.Store) mockserver.API {
 	tb.Helper()
-	kind := mockserver.NewStateKind(name, func() *petState { return &petState{NextID: 1, Pets: []pet{}} })
-	writeError := func(w http.ResponseWriter, r *http.Request, err error) {
-		p := mockserver.AsProblem(err)
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set(apiHeader, name)
-		w.WriteHeader(p.Status)
-		_ = json.NewEncoder(w).Encode(errBody{Code: p.Kind, Field: p.Field, Rule: p.Rule, Message: p.Error()})
-	}
+	state := mockserver.NewState(st, name, func() *petState { return &petState{NextID: 1, Pets: []pet{}} }, (*petState).check)
+	env := petsEnvelope(name)
 	writeJSON := func(w http.ResponseWriter, status int, v any) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(v)
 	}
 
-	mux := http.NewServeMux()
+	mux := mockserver.NewMux(env)
 	mux.HandleFunc("GET /pets", func(w http.ResponseWriter, r *http.Request) {
 		limit := 100
 		if v := r.URL.Query().Get("limit"); v != "" {
 			limit, _ = strconv.Atoi(v) // validated by the core
 		}
 		var out []pet
-		err := mockserver.View(r.Context(), st, name, func(s *petState) error {
+		err := state.View(r.Context(), func(s *petState) error {
 			out = slices.Clone(s.Pets[:min(limit, len(s.Pets))])
 			return nil
 		})
 		if err != nil {
-			writeError(w, r, err)
+			env.Write(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, out)
@@ -105,11 +157,14 @@ func petsAPI(tb testing.TB, name string, st mockserver.Store) mockserver.API {
 	mux.HandleFunc("POST /pets", func(w http.ResponseWriter, r *http.Request) {
 		var in pet
 		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-			writeError(w, r, err) // cannot happen: the core validated the body
+			env.InvalidRequest(w, r, err) // cannot happen: the core validated the body
 			return
 		}
+		if in.Name == abortName {
+			panic(http.ErrAbortHandler)
+		}
 		var created pet
-		err := mockserver.Update(r.Context(), st, name, func(s *petState) error {
+		err := state.Update(r.Context(), func(s *petState) error {
 			if in.Name == panicName {
 				panic("handler asked to panic")
 			}
@@ -119,25 +174,24 @@ func petsAPI(tb testing.TB, name string, st mockserver.Store) mockserver.API {
 			return nil
 		})
 		if err != nil {
-			writeError(w, r, err)
+			env.Write(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusCreated, created)
 	})
 	mux.HandleFunc("GET /pets/{id}", func(w http.ResponseWriter, r *http.Request) {
 		id, _ := strconv.Atoi(r.PathValue("id"))
-		var found *pet
-		err := mockserver.View(r.Context(), st, name, func(s *petState) error {
-			for _, p := range s.Pets {
-				if p.ID == id {
-					found = &p
-					return nil
-				}
+		var found pet
+		err := state.View(r.Context(), func(s *petState) error {
+			i := slices.IndexFunc(s.Pets, func(p pet) bool { return p.ID == id })
+			if i < 0 {
+				return errNoSuchPet.Withf("no pet with id %d", id)
 			}
-			return &mockserver.Problem{Status: http.StatusNotFound, Kind: mockserver.KindNotFound, Detail: "no such pet"}
+			found = s.Pets[i]
+			return nil
 		})
 		if err != nil {
-			writeError(w, r, err)
+			env.Write(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, found)
@@ -147,20 +201,19 @@ func petsAPI(tb testing.TB, name string, st mockserver.Store) mockserver.API {
 		Name:    name,
 		Spec:    loadSpec(tb),
 		Handler: mux,
-		Authenticate: func(r *http.Request, _ *routers.Route) (context.Context, error) {
+		Authenticate: func(r *http.Request, _ openapi.Operation) (context.Context, error) {
 			switch key := r.Header.Get("X-Key"); key {
 			case goodKey:
-				return context.WithValue(r.Context(), callerKey{}, key), nil
+				return mockserver.WithCaller(r.Context(), key), nil
 			case bannedKey:
-				return nil, &mockserver.Problem{Status: http.StatusForbidden, Kind: mockserver.KindForbidden, Detail: "key is banned"}
+				return nil, errBanned
 			case "":
 				return nil, errors.New("missing API key")
 			default:
 				return nil, errors.New("wrong API key")
 			}
 		},
-		WriteError: writeError,
-		State:      &kind,
+		Envelope: env,
 	}
 }
 
@@ -174,6 +227,10 @@ func newServer(tb testing.TB, opts mockserver.Options) *mockserver.Server {
 	return srv
 }
 
+// localHost is the Host of test requests unless they name another: a
+// local client's, as the admin API expects.
+const localHost = "127.0.0.1:8080"
+
 // req describes one request to a handler.
 type req struct {
 	method string
@@ -181,6 +238,7 @@ type req struct {
 	body   string
 	key    string // X-Key; empty sends none
 	ns     string // X-Standin-Namespace; empty sends none
+	host   string // Host; empty means localHost
 	header map[string]string
 }
 
@@ -190,6 +248,10 @@ func (q req) build() *http.Request {
 		body = strings.NewReader(q.body)
 	}
 	r := httptest.NewRequest(q.method, q.path, body)
+	r.Host = localHost
+	if q.host != "" {
+		r.Host = q.host
+	}
 	if q.body != "" {
 		r.Header.Set("Content-Type", "application/json")
 	}
@@ -231,13 +293,20 @@ func decode[T any](tb testing.TB, w *httptest.ResponseRecorder) T {
 }
 
 // problemOf checks that w is the test API's error envelope with status and
-// kind, and returns it.
+// kind, and that a core kind carries the API's code for it, and returns
+// the body.
 func problemOf(tb testing.TB, w *httptest.ResponseRecorder, status int, kind mockserver.Kind) errBody {
 	tb.Helper()
 	mustStatus(tb, w, status)
+	if ct := w.Header().Get("Content-Type"); ct != "application/json" {
+		tb.Errorf("Content-Type = %q, want application/json", ct)
+	}
 	e := decode[errBody](tb, w)
-	if e.Code != kind {
-		tb.Fatalf("code = %q, want %q; body: %s", e.Code, kind, w.Body)
+	if e.Kind != kind {
+		tb.Fatalf("kind = %q, want %q; body: %s", e.Kind, kind, w.Body)
+	}
+	if c, ok := petsCodes[kind]; ok && e.Code != c.Code {
+		tb.Errorf("code = %q, want the API's code %q for %s; body: %s", e.Code, c.Code, kind, w.Body)
 	}
 	if e.Message == "" {
 		tb.Errorf("error has no message; body: %s", w.Body)
@@ -245,7 +314,8 @@ func problemOf(tb testing.TB, w *httptest.ResponseRecorder, status int, kind moc
 	return e
 }
 
-// adminErrorOf checks that w is an admin error {"error": ...} with status.
+// adminErrorOf checks that w is the core's error JSON {"error": ...} with
+// status, as the admin API and paths outside every API answer.
 func adminErrorOf(tb testing.TB, w *httptest.ResponseRecorder, status int) string {
 	tb.Helper()
 	mustStatus(tb, w, status)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,20 +18,28 @@ type counter struct {
 	N int `json:"n"`
 }
 
-var counterKind = mockserver.NewStateKind("counter", func() *counter { return &counter{} })
+// check refuses a negative count, so that tests can see a snapshot refused
+// by its API's check.
+func (c *counter) check() error {
+	if c.N < 0 {
+		return mockserver.Invalid("/n", "must not be negative, got %d", c.N)
+	}
+	return nil
+}
 
-func newCounterStore() *mockserver.MemoryStore {
+// newCounterStore returns a store with the "counter" state registered, and
+// the typed handle to it.
+func newCounterStore() (*mockserver.MemoryStore, *mockserver.State[counter]) {
 	st := mockserver.NewMemoryStore()
-	st.Register(counterKind)
-	return st
+	return st, mockserver.NewState(st, "counter", func() *counter { return &counter{} }, (*counter).check)
 }
 
 func nsCtx(ns string) context.Context {
 	return mockserver.WithNamespace(context.Background(), ns)
 }
 
-func increment(ctx context.Context, st mockserver.Store) error {
-	return mockserver.Update(ctx, st, "counter", func(c *counter) error {
+func increment(ctx context.Context, c *mockserver.State[counter]) error {
+	return c.Update(ctx, func(c *counter) error {
 		n := c.N
 		runtime.Gosched() // widen the window a missing lock would leave
 		c.N = n + 1
@@ -38,18 +47,30 @@ func increment(ctx context.Context, st mockserver.Store) error {
 	})
 }
 
-func count(t testing.TB, st mockserver.Store, ns string) int {
+func count(t testing.TB, c *mockserver.State[counter], ns string) int {
 	t.Helper()
 	var n int
-	if err := mockserver.View(nsCtx(ns), st, "counter", func(c *counter) error { n = c.N; return nil }); err != nil {
+	if err := c.View(nsCtx(ns), func(c *counter) error { n = c.N; return nil }); err != nil {
 		t.Fatalf("View %q: %v", ns, err)
 	}
 	return n
 }
 
+// fill increments the counter of each namespace as often as it says.
+func fill(t testing.TB, c *mockserver.State[counter], counts map[string]int) {
+	t.Helper()
+	for ns, n := range counts {
+		for range n {
+			if err := increment(nsCtx(ns), c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
 func TestMemoryStoreSerializesUpdates(t *testing.T) {
 	const goroutines, each = 32, 200
-	st := newCounterStore()
+	_, c := newCounterStore()
 	namespaces := []string{"a", "b", "c"}
 	var wg sync.WaitGroup
 	for g := range goroutines {
@@ -60,32 +81,32 @@ func TestMemoryStoreSerializesUpdates(t *testing.T) {
 				if i%2 == 1 {
 					ns = namespaces[1+g%2]
 				}
-				if err := increment(nsCtx(ns), st); err != nil {
+				if err := increment(nsCtx(ns), c); err != nil {
 					t.Error(err)
 					return
 				}
-				_ = count(t, st, ns)
+				_ = count(t, c, ns)
 			}
 		})
 	}
 	wg.Wait()
-	if got, want := count(t, st, "a"), goroutines*each/2; got != want {
+	if got, want := count(t, c, "a"), goroutines*each/2; got != want {
 		t.Errorf("counter in a = %d, want %d", got, want)
 	}
-	if got, want := count(t, st, "b")+count(t, st, "c"), goroutines*each/2; got != want {
+	if got, want := count(t, c, "b")+count(t, c, "c"), goroutines*each/2; got != want {
 		t.Errorf("counters in b and c add up to %d, want %d", got, want)
 	}
-	if got := count(t, st, "untouched"); got != 0 {
+	if got := count(t, c, "untouched"); got != 0 {
 		t.Errorf("counter in an untouched namespace = %d, want 0", got)
 	}
 }
 
 func TestMemoryStoreNamespacesDoNotWaitForEachOther(t *testing.T) {
-	st := newCounterStore()
+	_, c := newCounterStore()
 	holding, release := make(chan struct{}), make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		done <- mockserver.Update(nsCtx("slow"), st, "counter", func(c *counter) error {
+		done <- c.Update(nsCtx("slow"), func(c *counter) error {
 			close(holding)
 			<-release
 			c.N = 100
@@ -95,7 +116,7 @@ func TestMemoryStoreNamespacesDoNotWaitForEachOther(t *testing.T) {
 	<-holding
 
 	other := make(chan error, 1)
-	go func() { other <- increment(nsCtx("fast"), st) }()
+	go func() { other <- increment(nsCtx("fast"), c) }()
 	select {
 	case err := <-other:
 		if err != nil {
@@ -109,16 +130,16 @@ func TestMemoryStoreNamespacesDoNotWaitForEachOther(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if got := count(t, st, "slow"); got != 100 {
+	if got := count(t, c, "slow"); got != 100 {
 		t.Errorf("slow = %d, want 100", got)
 	}
-	if got := count(t, st, "fast"); got != 1 {
+	if got := count(t, c, "fast"); got != 1 {
 		t.Errorf("fast = %d, want 1", got)
 	}
 }
 
 func TestMemoryStoreErrors(t *testing.T) {
-	st := newCounterStore()
+	st, c := newCounterStore()
 	ctx := nsCtx("a")
 
 	if err := st.Update(ctx, "a", "nope", func(any) error { return nil }); !errors.Is(err, mockserver.ErrUnknownState) {
@@ -128,31 +149,42 @@ func TestMemoryStoreErrors(t *testing.T) {
 		t.Errorf("View of an unregistered API: err = %v, want ErrUnknownState", err)
 	}
 
-	// The typed helpers refuse a state of another type instead of panicking.
-	if err := mockserver.View(ctx, st, "counter", func(*struct{ X int }) error { return nil }); err == nil {
-		t.Error("View with the wrong state type: no error")
-	}
-
 	// fn's error comes back as it is.
 	sentinel := errors.New("refused")
-	if err := mockserver.Update(ctx, st, "counter", func(*counter) error { return sentinel }); !errors.Is(err, sentinel) {
+	if err := c.Update(ctx, func(*counter) error { return sentinel }); !errors.Is(err, sentinel) {
 		t.Errorf("Update returned %v, want fn's error", err)
 	}
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	called := false
-	if err := mockserver.Update(cancelled, st, "counter", func(*counter) error { called = true; return nil }); !errors.Is(err, context.Canceled) || called {
+	if err := c.Update(cancelled, func(*counter) error { called = true; return nil }); !errors.Is(err, context.Canceled) || called {
 		t.Errorf("Update with a cancelled context: err = %v, called = %v; want context.Canceled, not called", err, called)
+	}
+	if err := c.View(cancelled, func(*counter) error { called = true; return nil }); !errors.Is(err, context.Canceled) || called {
+		t.Errorf("View with a cancelled context: err = %v, called = %v; want context.Canceled, not called", err, called)
+	}
+
+	// A handle of another type on the same API refuses the state instead
+	// of panicking.
+	if err := increment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	other := mockserver.NewState(st, "counter", func() *struct{ X int } { return &struct{ X int }{} }, nil)
+	if err := other.View(ctx, func(*struct{ X int }) error { return nil }); err == nil {
+		t.Error("View with the wrong state type: no error")
+	}
+	if err := other.Update(ctx, func(*struct{ X int }) error { return nil }); err == nil {
+		t.Error("Update with the wrong state type: no error")
 	}
 }
 
 func TestMemoryStoreDefaultNamespace(t *testing.T) {
-	st := newCounterStore()
-	if err := increment(context.Background(), st); err != nil {
+	_, c := newCounterStore()
+	if err := increment(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
-	if got := count(t, st, mockserver.DefaultNamespace); got != 1 {
+	if got := count(t, c, mockserver.DefaultNamespace); got != 1 {
 		t.Errorf("a context without a namespace did not use %q", mockserver.DefaultNamespace)
 	}
 }
@@ -169,19 +201,13 @@ func TestMemoryStoreReset(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.ns, func(t *testing.T) {
-			st := newCounterStore()
-			for ns, n := range map[string]int{"a": 1, "b": 2} {
-				for range n {
-					if err := increment(nsCtx(ns), st); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
+			st, c := newCounterStore()
+			fill(t, c, map[string]int{"a": 1, "b": 2})
 			if err := st.Reset(context.Background(), tt.ns); err != nil {
 				t.Fatal(err)
 			}
 			for ns, want := range tt.want {
-				if got := count(t, st, ns); got != want {
+				if got := count(t, c, ns); got != want {
 					t.Errorf("after Reset(%q), %s = %d, want %d", tt.ns, ns, got, want)
 				}
 			}
@@ -190,15 +216,9 @@ func TestMemoryStoreReset(t *testing.T) {
 }
 
 func TestMemoryStoreExportImportRoundTrip(t *testing.T) {
-	st := newCounterStore()
-	for ns, n := range map[string]int{"a": 3, "b": 1, mockserver.DefaultNamespace: 2} {
-		for range n {
-			if err := increment(nsCtx(ns), st); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	snap, err := st.Export(context.Background())
+	st, c := newCounterStore()
+	fill(t, c, map[string]int{"a": 3, "b": 1, mockserver.DefaultNamespace: 2})
+	snap, err := st.Export(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,14 +236,14 @@ func TestMemoryStoreExportImportRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(mustJSON(t, snap), &wire); err != nil {
 		t.Fatal(err)
 	}
-	other := newCounterStore()
-	if err := increment(nsCtx("gone"), other); err != nil {
+	other, oc := newCounterStore()
+	if err := increment(nsCtx("gone"), oc); err != nil {
 		t.Fatal(err)
 	}
-	if err := other.Import(context.Background(), wire); err != nil {
+	if err := other.Import(context.Background(), "", wire); err != nil {
 		t.Fatalf("Import: %v", err)
 	}
-	again, err := other.Export(context.Background())
+	again, err := other.Export(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,61 +251,150 @@ func TestMemoryStoreExportImportRoundTrip(t *testing.T) {
 		t.Errorf("Export after Import = %s, want %s (Import replaces everything)", mustJSON(t, again), mustJSON(t, want))
 	}
 	// Imported state is live state.
-	if err := increment(nsCtx("a"), other); err != nil {
+	if err := increment(nsCtx("a"), oc); err != nil {
 		t.Fatal(err)
 	}
-	if got := count(t, other, "a"); got != 4 {
+	if got := count(t, oc, "a"); got != 4 {
 		t.Errorf("a after import and increment = %d, want 4", got)
+	}
+}
+
+func TestMemoryStoreExportOneNamespace(t *testing.T) {
+	st, c := newCounterStore()
+	fill(t, c, map[string]int{"a": 3, "b": 1})
+	for _, tt := range []struct {
+		ns   string
+		want mockserver.Snapshot
+	}{
+		{"a", mockserver.Snapshot{"a": {"counter": json.RawMessage(`{"n":3}`)}}},
+		{"b", mockserver.Snapshot{"b": {"counter": json.RawMessage(`{"n":1}`)}}},
+		{"untouched", mockserver.Snapshot{}},
+	} {
+		snap, err := st.Export(context.Background(), tt.ns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(snap, tt.want) {
+			t.Errorf("Export(%q) = %s, want %s", tt.ns, mustJSON(t, snap), mustJSON(t, tt.want))
+		}
+	}
+}
+
+func TestMemoryStoreImportOneNamespace(t *testing.T) {
+	st, c := newCounterStore()
+	fill(t, c, map[string]int{"a": 3, "b": 1, "c": 2})
+	before, _ := st.Export(context.Background(), "")
+
+	if err := st.Import(context.Background(), "b", mockserver.Snapshot{"b": {"counter": json.RawMessage(`{"n":10}`)}}); err != nil {
+		t.Fatalf("Import(b): %v", err)
+	}
+	want := map[string]int{"a": 3, "b": 10, "c": 2}
+	for ns, n := range want {
+		if got := count(t, c, ns); got != n {
+			t.Errorf("after importing b, %s = %d, want %d", ns, got, n)
+		}
+	}
+	after, _ := st.Export(context.Background(), "")
+	for _, ns := range []string{"a", "c"} {
+		if !reflect.DeepEqual(after[ns], before[ns]) {
+			t.Errorf("namespace %s changed by an import of b: %s, was %s", ns, mustJSON(t, after[ns]), mustJSON(t, before[ns]))
+		}
+	}
+
+	// An empty snapshot for one namespace empties it and nothing else.
+	if err := st.Import(context.Background(), "a", mockserver.Snapshot{}); err != nil {
+		t.Fatalf("Import(a, {}): %v", err)
+	}
+	for ns, n := range map[string]int{"a": 0, "b": 10, "c": 2} {
+		if got := count(t, c, ns); got != n {
+			t.Errorf("after importing nothing into a, %s = %d, want %d", ns, got, n)
+		}
 	}
 }
 
 func TestMemoryStoreImportIsAllOrNothing(t *testing.T) {
 	good := json.RawMessage(`{"n":7}`)
 	tests := []struct {
-		name string
-		snap mockserver.Snapshot
+		name   string
+		ns     string // namespace imported into; "" for all
+		snap   mockserver.Snapshot
+		blame  string // the namespace the ImportError names
+		api    string // the API it names
+		path   string // the path it names
+		reason string // a part of its message
 	}{
-		{"unknown API", mockserver.Snapshot{"x": {"counter": good}, "y": {"nope": good}}},
-		{"invalid namespace", mockserver.Snapshot{"x": {"counter": good}, "../y": {"counter": good}}},
-		{"empty namespace", mockserver.Snapshot{"x": {"counter": good}, "": {"counter": good}}},
-		{"undecodable state", mockserver.Snapshot{"x": {"counter": good}, "y": {"counter": json.RawMessage(`{"n":"seven"}`)}}},
+		{name: "unknown API", snap: mockserver.Snapshot{"x": {"counter": good}, "y": {"nope": good}},
+			blame: "y", api: "nope", reason: "no state kind registered"},
+		{name: "invalid namespace", snap: mockserver.Snapshot{"x": {"counter": good}, "../y": {"counter": good}},
+			blame: "../y", reason: "invalid namespace"},
+		{name: "empty namespace", snap: mockserver.Snapshot{"x": {"counter": good}, "": {"counter": good}},
+			blame: "", reason: "invalid namespace"},
+		{name: "null namespace", snap: mockserver.Snapshot{"x": {"counter": good}, "y": nil},
+			blame: "y", reason: "null"},
+		{name: "undecodable state", snap: mockserver.Snapshot{"x": {"counter": good}, "y": {"counter": json.RawMessage(`{"n":"seven"}`)}},
+			blame: "y", api: "counter"},
+		{name: "null state", snap: mockserver.Snapshot{"x": {"counter": good}, "y": {"counter": json.RawMessage(`null`)}},
+			blame: "y", api: "counter", reason: "null"},
+		{name: "trailing data after a state", snap: mockserver.Snapshot{"x": {"counter": good}, "y": {"counter": json.RawMessage(`{"n":1} {"n":2}`)}},
+			blame: "y", api: "counter", reason: "after the JSON value"},
+		{name: "state refused by its check", snap: mockserver.Snapshot{"x": {"counter": good}, "y": {"counter": json.RawMessage(`{"n":-1}`)}},
+			blame: "y", api: "counter", path: "/n", reason: "must not be negative"},
+		{name: "another namespace than the one imported", ns: "x", snap: mockserver.Snapshot{"x": {"counter": good}, "y": {"counter": good}},
+			blame: "y", reason: `"x"`},
+		{name: "only another namespace", ns: "a", snap: mockserver.Snapshot{"y": {"counter": good}},
+			blame: "y", reason: `"a"`},
+		{name: "invalid namespace to import into", ns: "../a", snap: mockserver.Snapshot{},
+			blame: "../a", reason: "invalid namespace"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := newCounterStore()
-			if err := increment(nsCtx("a"), st); err != nil {
-				t.Fatal(err)
-			}
-			before, _ := st.Export(context.Background())
-			err := st.Import(context.Background(), tt.snap)
+			st, c := newCounterStore()
+			fill(t, c, map[string]int{"a": 1, "x": 2})
+			before, _ := st.Export(context.Background(), "")
+			err := st.Import(context.Background(), tt.ns, tt.snap)
 			var ie *mockserver.ImportError
 			if !errors.As(err, &ie) {
 				t.Fatalf("Import err = %v, want an *ImportError", err)
 			}
-			if ie.Namespace == "x" {
-				t.Errorf("ImportError blames the good namespace: %v", ie)
+			if ie.Namespace != tt.blame || ie.API != tt.api || ie.Path != tt.path {
+				t.Errorf("ImportError names namespace %q, API %q, path %q; want %q, %q, %q (%v)", ie.Namespace, ie.API, ie.Path, tt.blame, tt.api, tt.path, ie)
 			}
-			after, _ := st.Export(context.Background())
+			msg := err.Error()
+			for _, part := range []string{`namespace "` + tt.blame + `"`, tt.api, tt.path, tt.reason} {
+				if !strings.Contains(msg, part) {
+					t.Errorf("message %q does not contain %q", msg, part)
+				}
+			}
+			after, _ := st.Export(context.Background(), "")
 			if !reflect.DeepEqual(after, before) {
 				t.Errorf("state after a refused Import = %s, want %s", mustJSON(t, after), mustJSON(t, before))
 			}
-			if got := count(t, st, "a"); got != 1 {
+			if got := count(t, c, "a"); got != 1 {
 				t.Errorf("a = %d after a refused Import, want 1", got)
 			}
 		})
 	}
 	t.Run("unknown API error", func(t *testing.T) {
-		err := newCounterStore().Import(context.Background(), mockserver.Snapshot{"y": {"nope": good}})
+		st, _ := newCounterStore()
+		err := st.Import(context.Background(), "", mockserver.Snapshot{"y": {"nope": good}})
 		if !errors.Is(err, mockserver.ErrUnknownState) {
 			t.Errorf("err = %v, want it to wrap ErrUnknownState", err)
+		}
+	})
+	t.Run("check error", func(t *testing.T) {
+		st, _ := newCounterStore()
+		err := st.Import(context.Background(), "", mockserver.Snapshot{"y": {"counter": json.RawMessage(`{"n":-3}`)}})
+		var se *mockserver.StateError
+		if !errors.As(err, &se) || se.Path != "/n" {
+			t.Errorf("err = %v, want it to wrap the check's *StateError at /n", err)
 		}
 	})
 }
 
 func TestMemoryStoreRegisterReplaces(t *testing.T) {
-	st := newCounterStore()
-	st.Register(mockserver.NewStateKind("counter", func() *counter { return &counter{N: 40} }))
-	if got := count(t, st, "a"); got != 40 {
+	st, _ := newCounterStore()
+	c := mockserver.NewState(st, "counter", func() *counter { return &counter{N: 40} }, nil)
+	if got := count(t, c, "a"); got != 40 {
 		t.Errorf("new namespace starts at %d, want the replacing kind's 40", got)
 	}
 }

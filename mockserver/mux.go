@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -94,9 +95,18 @@ func (m *Mux) find(r *http.Request) *http.ServeMux {
 	muxes := m.muxes
 	m.mu.RUnlock()
 	for _, mux := range muxes {
-		if _, pattern := mux.Handler(r); pattern != "" {
+		if _, pattern := mux.Handler(r); pattern != "" && !redirects(r, pattern) {
 			return mux
 		}
 	}
 	return nil
+}
+
+// redirects reports whether ServeMux answers r with pattern only to
+// redirect it to r's path plus a slash ("/files" for "GET /files/"): a
+// pattern that really matches has no more slashes in its path than the
+// request's escaped path, which ServeMux matches against.
+func redirects(r *http.Request, pattern string) bool {
+	p := pattern[strings.Index(pattern, "/"):] // method and host have no slash
+	return strings.Count(r.URL.EscapedPath(), "/") < strings.Count(p, "/")
 }

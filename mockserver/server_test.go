@@ -109,7 +109,7 @@ func TestMountRejects(t *testing.T) {
 		{"name with space", func(a *mockserver.API) { a.Name = "a b" }},
 		{"no spec", func(a *mockserver.API) { a.Name = "other"; a.Spec = nil }},
 		{"no handler", func(a *mockserver.API) { a.Name = "other"; a.Handler = nil }},
-		{"no error writer", func(a *mockserver.API) { a.Name = "other"; a.WriteError = nil }},
+		{"no envelope renderer", func(a *mockserver.API) { a.Name = "other"; a.Envelope.Render = nil }},
 		{"invalid spec", func(a *mockserver.API) { a.Name = "other"; a.Spec = invalidSpec }},
 	}
 	for _, tt := range tests {
@@ -162,10 +162,10 @@ func TestAuthentication(t *testing.T) {
 	}{
 		{"no key", req{method: http.MethodGet, path: "/pets/pets"}, http.StatusUnauthorized, mockserver.KindUnauthorized},
 		{"wrong key", req{method: http.MethodGet, path: "/pets/pets", key: "bad"}, http.StatusUnauthorized, mockserver.KindUnauthorized},
-		{"problem keeps its status", req{method: http.MethodGet, path: "/pets/pets", key: bannedKey}, http.StatusForbidden, mockserver.KindForbidden},
+		{"refusal keeps its status", req{method: http.MethodGet, path: "/pets/pets", key: bannedKey}, http.StatusForbidden, mockserver.KindForbidden},
 		{"good key", req{method: http.MethodGet, path: "/pets/pets", key: goodKey}, http.StatusOK, ""},
 		{"post without key", req{method: http.MethodPost, path: "/pets/pets", body: `{"name":"rex"}`}, http.StatusUnauthorized, mockserver.KindUnauthorized},
-		{"unsecured operation without key", req{method: http.MethodGet, path: "/pets/pets/7"}, http.StatusNotFound, mockserver.KindNotFound},
+		{"unsecured operation without key", req{method: http.MethodGet, path: "/pets/pets/7"}, http.StatusNotFound, mockserver.KindRule},
 		// Authentication runs before validation, as the real servers do.
 		{"invalid body without key", req{method: http.MethodPost, path: "/pets/pets", body: `{"name":"REX","age":-1}`}, http.StatusUnauthorized, mockserver.KindUnauthorized},
 		{"invalid query with wrong key", req{method: http.MethodGet, path: "/pets/pets?limit=0", key: "bad"}, http.StatusUnauthorized, mockserver.KindUnauthorized},
@@ -178,8 +178,8 @@ func TestAuthentication(t *testing.T) {
 				return
 			}
 			e := problemOf(t, w, tt.status, tt.kind)
-			if tt.name == "unsecured operation without key" && e.Message != "no such pet" {
-				t.Errorf("message = %q: want the handler's own 404, not the router's", e.Message)
+			if tt.name == "unsecured operation without key" && (e.Code != errNoSuchPet.Code || e.Message != "no pet with id 7") {
+				t.Errorf("code, message = %q, %q: want the handler's own 404, not the router's", e.Code, e.Message)
 			}
 		})
 	}
@@ -392,7 +392,7 @@ func TestInvalidNamespace(t *testing.T) {
 		})
 	}
 	// Nothing was created anywhere.
-	snap, err := srv.Store().Export(t.Context())
+	snap, err := srv.Store().Export(t.Context(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -417,7 +417,7 @@ func TestInvalidNamespace(t *testing.T) {
 			w := serve(root, req{method: http.MethodGet, path: path, key: goodKey, ns: "../x"})
 			mustStatus(t, w, http.StatusBadRequest)
 			if got := w.Header().Get(apiHeader); got != "zoo" {
-				t.Errorf("a bad namespace on %s under RootHandler(\"zoo\") was written by %q, not by zoo's WriteError", path, got)
+				t.Errorf("a bad namespace on %s under RootHandler(\"zoo\") was written by %q, not by zoo's envelope", path, got)
 			}
 			problemOf(t, w, http.StatusBadRequest, mockserver.KindBadNamespace)
 		}
@@ -522,8 +522,8 @@ func TestCORS(t *testing.T) {
 			t.Errorf("preflight not answered by the API's router: %d %s", w.Code, w.Body)
 		}
 		e := decode[errBody](t, w)
-		if e.Code != mockserver.KindMethodNotAllowed && e.Code != mockserver.KindNotFound {
-			t.Errorf("code = %q, want a routing refusal", e.Code)
+		if e.Kind != mockserver.KindMethodNotAllowed && e.Kind != mockserver.KindNotFound {
+			t.Errorf("kind = %q, want a routing refusal", e.Kind)
 		}
 
 		w = serve(h, req{method: http.MethodGet, path: "/pets/pets", key: goodKey, header: map[string]string{"Origin": origin}})
@@ -542,7 +542,6 @@ func TestIndexAndUnknownTopLevelPath(t *testing.T) {
 	if index["service"] != "standin" || index["admin"] != mockserver.AdminPrefix {
 		t.Errorf("index = %s", w.Body)
 	}
-	if w := serve(h, req{method: http.MethodGet, path: "/nothing-here"}); w.Code != http.StatusNotFound {
-		t.Errorf("GET /nothing-here: status %d, want 404", w.Code)
-	}
+	// A path outside every API is answered in the core's JSON.
+	adminErrorOf(t, serve(h, req{method: http.MethodGet, path: "/nothing-here"}), http.StatusNotFound)
 }

@@ -32,7 +32,7 @@ func TestReplyPaths(t *testing.T) {
 // storeWith returns a store whose state the handler of a test can change.
 func storeWith() (mockserver.Store, func()) {
 	st := mockserver.NewMemoryStore()
-	st.Register(mockserver.NewStateKind("x", func() *[]int { return &[]int{} }))
+	st.Register(mockserver.NewStateKind("x", func() *[]int { return &[]int{} }, nil))
 	touch := func() {
 		_ = st.Update(context.Background(), "ns", "x", func(s any) error {
 			p := s.(*[]int)
