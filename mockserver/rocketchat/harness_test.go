@@ -1,13 +1,37 @@
 package rocketchat_test
 
 import (
+	"context"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/mocks"
 	"github.com/standin/standin/mockserver/mockservertest"
 	"github.com/standin/standin/mockserver/rocketchat"
 )
+
+// clock is a time source the tests move by hand (Setup.Now).
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// advance moves the clock on by d.
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
 
 // harness is a Rocket.Chat mock served in process, with helpers that speak
 // HTTP to it the way a client does.
@@ -15,13 +39,17 @@ type harness struct {
 	t       testing.TB
 	handler http.Handler
 	store   mockserver.Store
+	clock   *clock
 	ns      string
 }
 
+// newHarness serves the mock alone on a fresh store, with a clock the test
+// moves by hand.
 func newHarness(t testing.TB) *harness {
 	t.Helper()
 	store := mockserver.NewMemoryStore()
-	api, err := rocketchat.New(store, rocketchat.Options{})
+	c := &clock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	api, err := rocketchat.New(mockserver.Setup{Store: store, Now: c.Now}, rocketchat.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +57,36 @@ func newHarness(t testing.TB) *harness {
 	if err := srv.Mount(api); err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, handler: srv.Handler(), store: store, ns: mockserver.DefaultNamespace}
+	return &harness{t: t, handler: srv.Handler(), store: store, clock: c, ns: mockserver.DefaultNamespace}
+}
+
+// newServed serves the mock as `standin serve` does: built from the
+// catalog with its default configuration, admin API included.
+func newServed(t testing.TB) *harness {
+	t.Helper()
+	catalog := mocks.Catalog{rocketchat.Mock}
+	srv, err := catalog.New(catalog.Default(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, handler: srv.Handler(), store: srv.Store(), ns: mockserver.DefaultNamespace}
+}
+
+// in returns a copy of h whose clients work in namespace ns.
+func (h *harness) in(ns string) *harness {
+	c := *h
+	c.ns = ns
+	return &c
+}
+
+// touch creates the namespace's state, which the store otherwise builds on
+// first use, so that snapshots taken before a first request compare.
+func (h *harness) touch() {
+	h.t.Helper()
+	err := h.store.View(context.Background(), h.ns, rocketchat.Name, func(any) error { return nil })
+	if err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 // reply is a decoded response.
@@ -93,4 +150,62 @@ func (c client) createUser(username string) string {
 func (h *harness) snapshot() string {
 	h.t.Helper()
 	return mockservertest.Snapshot(h.t, h.store)
+}
+
+// adminAPI sends a request to the admin API from the machine itself.
+func (h *harness) adminAPI(method, path string, body any) reply {
+	h.t.Helper()
+	req := mockservertest.NewRequest(h.t, method, mockserver.AdminPrefix+path, body, "")
+	req.Header.Del(mockserver.NamespaceHeader)
+	req.Host = "127.0.0.1"
+	return mockservertest.Record(h.handler, req)
+}
+
+// refusal is what a refused request must look like: its status, and the
+// errorType and error text when they matter ("-" for "no errorType").
+type refusal struct {
+	status  int
+	errType string
+	errText string
+}
+
+// check fails t unless r is the refusal, in Rocket.Chat's envelope.
+func (want refusal) check(t testing.TB, r reply) {
+	t.Helper()
+	if r.Status != want.status {
+		t.Fatalf("status: want %d, got %d: %s", want.status, r.Status, r.Raw)
+	}
+	if r.Get("success") != false || r.Str("error") == "" {
+		t.Errorf("not Rocket.Chat's error envelope: %s", r.Raw)
+	}
+	switch want.errType {
+	case "":
+	case "-":
+		if r.Get("errorType") != nil {
+			t.Errorf("want no errorType, got %s", r.Raw)
+		}
+	default:
+		if r.Str("errorType") != want.errType {
+			t.Errorf("errorType: want %q, got %q (%s)", want.errType, r.Str("errorType"), r.Raw)
+		}
+		if !strings.HasSuffix(r.Str("error"), "["+want.errType+"]") && want.errText == "" {
+			t.Errorf("a Meteor error ends in its type in brackets: %q", r.Str("error"))
+		}
+	}
+	if want.errText != "" && r.Str("error") != want.errText {
+		t.Errorf("error: want %q, got %q", want.errText, r.Str("error"))
+	}
+}
+
+// refuses sends a request that must be refused as want and leave the state
+// as it was; it returns the reply.
+func (c client) refuses(want refusal, method, path string, body any) reply {
+	c.h.t.Helper()
+	before := c.h.snapshot()
+	r := c.do(method, path, body)
+	want.check(c.h.t, r)
+	if c.h.snapshot() != before {
+		c.h.t.Errorf("%s %s: a refused request changed the state", method, path)
+	}
+	return r
 }
