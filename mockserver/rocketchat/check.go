@@ -10,15 +10,17 @@ import (
 
 // check normalises a state read from a snapshot and refuses one that would
 // break the rules: it fills the maps a snapshot may leave out and refuses
-// null entries, keys that differ from the ids they index, duplicate user
-// names, unknown room types, and references to users that do not exist.
-// It names the first problem by its JSON pointer.
+// null entries, keys that differ from the ids they index, user names,
+// e-mail addresses or room names used twice (the lookups by name would
+// pick one at random), unknown room types, and references to users that
+// do not exist. It names the first problem by its JSON pointer.
 func (s *State) check() error {
 	mockserver.FillMap(&s.Users)
 	mockserver.FillMap(&s.Rooms)
 	mockserver.FillMap(&s.Tokens)
 	mockserver.FillMap(&s.Permissions)
 	names := make(map[string]string, len(s.Users))
+	emails := make(map[string]string, len(s.Users))
 	for _, id := range slices.Sorted(maps.Keys(s.Users)) {
 		u := s.Users[id]
 		at := mockserver.Pointer("users", id)
@@ -34,7 +36,15 @@ func (s *State) check() error {
 			return mockserver.Invalid(at+"/username", "%q is also the username of user %q", u.Username, other)
 		}
 		names[strings.ToLower(u.Username)] = id
+		if u.Email == "" {
+			continue
+		}
+		if other, ok := emails[strings.ToLower(u.Email)]; ok {
+			return mockserver.Invalid(at+"/email", "%q is also the e-mail address of user %q", u.Email, other)
+		}
+		emails[strings.ToLower(u.Email)] = id
 	}
+	rooms := make(map[string]string, len(s.Rooms))
 	for _, id := range slices.Sorted(maps.Keys(s.Rooms)) {
 		r := s.Rooms[id]
 		at := mockserver.Pointer("rooms", id)
@@ -45,6 +55,12 @@ func (s *State) check() error {
 			return mockserver.Invalid(at+"/_id", "is %q, but the room is filed under %q", r.ID, id)
 		case r.Type != TypeChannel && r.Type != TypeGroup && r.Type != TypeDirect:
 			return mockserver.Invalid(at+"/t", "room type %q is none of c, p, d", r.Type)
+		}
+		if r.Name != "" {
+			if other, ok := rooms[r.Name]; ok {
+				return mockserver.Invalid(at+"/name", "%q is also the name of room %q", r.Name, other)
+			}
+			rooms[r.Name] = id
 		}
 		mockserver.FillMap(&r.Subs)
 		for _, uid := range slices.Sorted(maps.Keys(r.Subs)) {
