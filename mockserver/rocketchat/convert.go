@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	gen "github.com/standin/standin/gen/rocketchat"
 	"github.com/standin/standin/mockserver"
@@ -141,6 +142,19 @@ func sortSpec(raw *string, allowed ...string) (field string, desc bool, err erro
 func sortBy[T any](items []T, desc bool, key func(T) string) {
 	slices.SortStableFunc(items, func(a, b T) int {
 		c := strings.Compare(strings.ToLower(key(a)), strings.ToLower(key(b)))
+		if desc {
+			return -c
+		}
+		return c
+	})
+}
+
+// sortByTime orders items by the time key chooses, reversed when desc.
+// Times compare as instants: as RFC 3339 text, "…00:01:00Z" would sort
+// after "…00:01:00.5Z".
+func sortByTime[T any](items []T, desc bool, key func(T) time.Time) {
+	slices.SortStableFunc(items, func(a, b T) int {
+		c := key(a).Compare(key(b))
 		if desc {
 			return -c
 		}

@@ -219,9 +219,9 @@ func (s *Server) roomList(ctx context.Context, t string, joined bool, count, off
 		case "name":
 			sortBy(rooms, desc, func(r *Room) string { return r.Name })
 		case "ts":
-			sortBy(rooms, desc, func(r *Room) string { return r.Created.Format(time.RFC3339Nano) })
+			sortByTime(rooms, desc, func(r *Room) time.Time { return r.Created })
 		case "_updatedAt":
-			sortBy(rooms, desc, func(r *Room) string { return r.Updated.Format(time.RFC3339Nano) })
+			sortByTime(rooms, desc, func(r *Room) time.Time { return r.Updated })
 		case "usersCount":
 			slices.SortStableFunc(rooms, func(a, b *Room) int {
 				if desc {

@@ -162,7 +162,7 @@ func (s *Server) UsersList(ctx context.Context, req gen.UsersListRequestObject) 
 		case "name":
 			sortBy(users, desc, func(u *User) string { return u.Name })
 		case "createdAt":
-			sortBy(users, desc, func(u *User) string { return u.CreatedAt.Format(time.RFC3339Nano) })
+			sortByTime(users, desc, func(u *User) time.Time { return u.CreatedAt })
 		case "username":
 			sortBy(users, desc, func(u *User) string { return u.Username })
 		}

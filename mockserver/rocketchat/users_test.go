@@ -1,0 +1,354 @@
+package rocketchat_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestUsersCreate creates a user and finds it everywhere a client looks
+// afterwards: the answer, users.info by id and by name, users.list, and a
+// login with its password.
+func TestUsersCreate(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	total := admin.must("GET", "/api/v1/users.list", nil).Num("total")
+	r := admin.must("POST", "/api/v1/users.create", map[string]any{"username": "kim", "name": "Kim Lee", "email": "Kim@Example.TEST",
+		"password": "secret", "nickname": "kimmy", "verified": true})
+	id := r.Str("user._id")
+	if r.Get("success") != true || len(id) != 17 || r.Str("user.username") != "kim" || r.Str("user.name") != "Kim Lee" ||
+		r.Str("user.emails.0.address") != "kim@example.test" || r.Get("user.emails.0.verified") != true ||
+		fmt.Sprint(r.Get("user.roles")) != "[user]" || r.Get("user.active") != true || r.Str("user.type") != "user" ||
+		r.Str("user.status") != "offline" || r.Str("user.nickname") != "kimmy" || r.Str("user.createdAt") != "2026-03-02T10:00:00Z" {
+		t.Errorf("users.create answer: %s", r.Raw)
+	}
+	if r.Get("user.password") != nil || strings.Contains(r.Raw, "secret") {
+		t.Errorf("the answer must not carry the password: %s", r.Raw)
+	}
+	for _, q := range []string{"userId=" + id, "username=kim", "username=KIM"} {
+		info := admin.must("GET", "/api/v1/users.info?"+q, nil)
+		if info.Str("user._id") != id || info.Str("user.username") != "kim" || info.Get("success") != true {
+			t.Errorf("users.info?%s: %s", q, info.Raw)
+		}
+	}
+	if got := admin.must("GET", "/api/v1/users.list", nil).Num("total"); got != total+1 {
+		t.Errorf("users.list total: want %d, got %d", total+1, got)
+	}
+	if kim := h.login("kim", "secret"); kim.userID != id {
+		t.Errorf("kim logs in as %s, want %s", kim.userID, id)
+	}
+}
+
+// TestUsersCreateOptions: roles, inactive accounts, and admins made by
+// admins.
+func TestUsersCreateOptions(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	r := admin.must("POST", "/api/v1/users.create", map[string]any{"username": "boss", "name": "B", "email": "boss@example.test",
+		"password": "pw", "roles": []string{"admin", "user"}})
+	if fmt.Sprint(r.Get("user.roles")) != "[admin user]" {
+		t.Errorf("roles: %s", r.Raw)
+	}
+	boss := h.login("boss", "pw")
+	boss.createUser("minion") // an admin may create users
+
+	r = admin.must("POST", "/api/v1/users.create", map[string]any{"username": "sleepy", "name": "S", "email": "sleepy@example.test",
+		"password": "pw", "active": false})
+	if r.Get("user.active") != false {
+		t.Errorf("active:false: %s", r.Raw)
+	}
+	if l := h.anon().do("POST", "/api/v1/login", map[string]any{"user": "sleepy", "password": "pw"}); l.Status != http.StatusUnauthorized {
+		t.Errorf("an inactive user cannot log in: %d %s", l.Status, l.Raw)
+	}
+	bot := admin.must("POST", "/api/v1/users.create", map[string]any{"username": "robo", "name": "R", "email": "robo@example.test",
+		"password": "pw", "roles": []string{"bot"}})
+	if fmt.Sprint(bot.Get("user.roles")) != "[bot]" {
+		t.Errorf("roles: %s", bot.Raw)
+	}
+}
+
+// TestUsersCreateRefusals: each refusal with its status and errorType,
+// and nothing created.
+func TestUsersCreateRefusals(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	admin.createUser("kim")
+	kim := h.login("kim", "pw-kim")
+	user := func(username, email string, extra ...any) map[string]any {
+		m := map[string]any{"username": username, "name": "N", "email": email, "password": "pw"}
+		for i := 0; i+1 < len(extra); i += 2 {
+			m[extra[i].(string)] = extra[i+1]
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name   string
+		as     client
+		body   map[string]any
+		want   refusal
+		method string // details.method, if any
+	}{
+		{"a plain user", kim, user("new", "new@example.test"), refusal{400, "error-action-not-allowed", "Adding user is not allowed [error-action-not-allowed]"}, "insertOrUpdateUser"},
+		{"a username in use", admin, user("kim", "other@example.test"), refusal{400, "error-field-unavailable", "kim is already in use :( [error-field-unavailable]"}, "insertOrUpdateUser"},
+		{"a username in use, other case", admin, user("Kim", "other@example.test"), refusal{400, "error-field-unavailable", ""}, "insertOrUpdateUser"},
+		{"an e-mail in use", admin, user("new", "KIM@example.test"), refusal{400, "error-field-unavailable", "KIM@example.test is already in use :( [error-field-unavailable]"}, "insertOrUpdateUser"},
+		{"a room role", admin, user("new", "new@example.test", "roles", []string{"owner"}), refusal{400, "error-invalid-role", `Invalid role "owner" [error-invalid-role]`}, "insertOrUpdateUser"},
+		{"an unknown role", admin, user("new", "new@example.test", "roles", []string{"user", "wizard"}), refusal{400, "error-invalid-role", ""}, "insertOrUpdateUser"},
+		{"a username with a space", admin, user("new one", "new@example.test"), refusal{400, "invalid-params", ""}, ""},
+		{"no body", admin, nil, refusal{400, "invalid-params", ""}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var body any
+			if tc.body != nil {
+				body = tc.body
+			}
+			r := tc.as.refuses(tc.want, "POST", "/api/v1/users.create", body)
+			if tc.method != "" && r.Str("details.method") != tc.method {
+				t.Errorf("details.method: want %s: %s", tc.method, r.Raw)
+			}
+		})
+	}
+
+	// A user who may create users but not assign admin cannot make admins.
+	grant := map[string]any{"permissions": []map[string]any{{"_id": "create-user", "roles": []string{"admin", "user"}}}}
+	admin.must("POST", "/api/v1/permissions.update", grant)
+	kim.refuses(refusal{400, "error-action-not-allowed", "Assigning admin is not allowed [error-action-not-allowed]"},
+		"POST", "/api/v1/users.create", user("usurper", "u@example.test", "roles", []string{"admin"}))
+	kim.createUser("kims-friend")
+}
+
+// TestUsersInfoRefusals: unknown users are 400 error-user-not-found.
+func TestUsersInfoRefusals(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	notFound := refusal{400, "error-user-not-found", "User not found. [error-user-not-found]"}
+	admin.refuses(notFound, "GET", "/api/v1/users.info?userId=nobodyNobody12345", nil)
+	admin.refuses(notFound, "GET", "/api/v1/users.info?username=nobody", nil)
+	admin.refuses(notFound, "GET", "/api/v1/users.info", nil)
+	h.anon().refuses(refusal{401, "-", ""}, "GET", "/api/v1/users.info?username=admin", nil)
+}
+
+// usernames lists the usernames of a users.list answer.
+func usernames(r reply) []string { return r.Strs("users", "username") }
+
+// TestUsersListPaging checks count, offset and total, before and after the
+// set of users changes.
+func TestUsersListPaging(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	all := admin.must("GET", "/api/v1/users.list?count=0", nil)
+	n := all.Num("total")
+	if n != 7 || all.Num("count") != 7 || len(all.List("users")) != 7 || all.Num("offset") != 0 {
+		t.Fatalf("the default data set has 7 users: %s", all.Raw)
+	}
+	names := usernames(all)
+	if !slices.IsSortedFunc(names, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }) {
+		t.Errorf("users.list is ordered by username: %v", names)
+	}
+	page := admin.must("GET", "/api/v1/users.list?count=3&offset=2", nil)
+	if page.Num("count") != 3 || page.Num("offset") != 2 || page.Num("total") != 7 || !slices.Equal(usernames(page), names[2:5]) {
+		t.Errorf("count=3&offset=2: want %v, got %s", names[2:5], page.Raw)
+	}
+	tail := admin.must("GET", "/api/v1/users.list?count=5&offset=5", nil)
+	if tail.Num("count") != 2 || tail.Num("total") != 7 || !slices.Equal(usernames(tail), names[5:]) {
+		t.Errorf("the last page is short: %s", tail.Raw)
+	}
+	past := admin.must("GET", "/api/v1/users.list?offset=50", nil)
+	if past.Num("count") != 0 || past.Num("total") != 7 || past.List("users") == nil {
+		t.Errorf("past the end: an empty page, the same total: %s", past.Raw)
+	}
+
+	for i := range 100 {
+		admin.createUser(fmt.Sprintf("zz%03d", i))
+	}
+	def := admin.must("GET", "/api/v1/users.list", nil)
+	if def.Num("count") != 50 || def.Num("total") != 107 {
+		t.Errorf("the default page holds 50 of 107: count %d, total %d", def.Num("count"), def.Num("total"))
+	}
+	capped := admin.must("GET", "/api/v1/users.list?count=500", nil)
+	if capped.Num("count") != 100 || capped.Num("total") != 107 {
+		t.Errorf("count is capped at 100: count %d, total %d", capped.Num("count"), capped.Num("total"))
+	}
+	last := admin.must("GET", "/api/v1/users.list?count=100&offset=100", nil)
+	if last.Num("count") != 7 || last.Str("users.6.username") != "zz099" {
+		t.Errorf("the last page: %s", last.Raw)
+	}
+
+	admin.must("POST", "/api/v1/users.delete", map[string]any{"username": "zz000"})
+	after := admin.must("GET", "/api/v1/users.list?count=0", nil)
+	if after.Num("total") != 106 || slices.Contains(usernames(after), "zz000") {
+		t.Errorf("a deleted user leaves the list: total %d", after.Num("total"))
+	}
+}
+
+// TestUsersListQuery filters users.list with its query document.
+func TestUsersListQuery(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	admin.must("POST", "/api/v1/users.create", map[string]any{"username": "kim", "name": "Kim Lee", "email": "kim@example.test", "password": "pw"})
+	admin.must("POST", "/api/v1/users.create", map[string]any{"username": "robo", "name": "Robo", "email": "robo@example.test", "password": "pw", "roles": []string{"bot"}})
+	admin.must("POST", "/api/v1/users.create", map[string]any{"username": "gone", "name": "Gone", "email": "gone@example.test", "password": "pw", "active": false})
+	list := func(query string) []string {
+		t.Helper()
+		return usernames(admin.must("GET", "/api/v1/users.list?count=0&query="+url.QueryEscape(query), nil))
+	}
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{`{"username":"kim"}`, []string{"kim"}},
+		{`{"username":"KIM"}`, nil},
+		{`{"name":"Kim Lee"}`, []string{"kim"}},
+		{`{"roles":"bot"}`, []string{"robo"}},
+		{`{"roles":"admin"}`, []string{"admin"}},
+		{`{"active":false}`, []string{"gone"}},
+		{`{"active":true,"roles":"bot"}`, []string{"robo"}},
+		{`{"username":"kim","active":false}`, nil},
+		{`{"type":"bot"}`, nil},
+		{`{}`, list("")},
+	} {
+		if got := list(tc.query); !slices.Equal(got, tc.want) {
+			t.Errorf("query %s: want %v, got %v", tc.query, tc.want, got)
+		}
+	}
+	if got := list(`{"type":"user"}`); len(got) != 10 {
+		t.Errorf("every user is of type user: %v", got)
+	}
+	if got := list(`{"status":"offline"}`); len(got) != 10 {
+		t.Errorf("every user is offline: %v", got)
+	}
+	for _, q := range []string{`{"$where":"1"}`, `{"username":1}`, `{"active":"yes"}`, `["username"]`, `{"username":`} {
+		r := admin.refuses(refusal{status: 400, errType: "error-invalid-query"}, "GET", "/api/v1/users.list?query="+url.QueryEscape(q), nil)
+		if !strings.Contains(r.Str("error"), "Invalid query parameter provided") {
+			t.Errorf("query %s: %s", q, r.Raw)
+		}
+	}
+}
+
+// TestUsersListSort orders users.list by each sortable field, both ways.
+func TestUsersListSort(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	for _, u := range []struct{ username, name string }{{"carl", "Aaron"}, {"Bea", "zed"}, {"abe", "Mia"}} {
+		h.clock.advance(500 * time.Millisecond)
+		admin.must("POST", "/api/v1/users.create", map[string]any{"username": u.username, "name": u.name, "email": u.username + "@example.test", "password": "pw"})
+	}
+	mine := func(sort string) []string {
+		t.Helper()
+		r := admin.must("GET", "/api/v1/users.list?count=0&query="+url.QueryEscape(`{"roles":"user"}`)+"&sort="+url.QueryEscape(sort), nil)
+		var out []string
+		for _, n := range usernames(r) {
+			if slices.Contains([]string{"carl", "Bea", "abe"}, n) {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	for sort, want := range map[string][]string{
+		`{"username":1}`:  {"abe", "Bea", "carl"},
+		`{"username":-1}`: {"carl", "Bea", "abe"},
+		`{"name":1}`:      {"carl", "abe", "Bea"},
+		`{"name":-1}`:     {"Bea", "abe", "carl"},
+		// Created at 10:00:00.5, 10:00:01 and 10:00:01.5: times compare
+		// as times, not as text ("…01Z" sorts after "…01.5Z").
+		`{"createdAt":1}`:  {"carl", "Bea", "abe"},
+		`{"createdAt":-1}`: {"abe", "Bea", "carl"},
+	} {
+		if got := mine(sort); !slices.Equal(got, want) {
+			t.Errorf("sort %s: want %v, got %v", sort, want, got)
+		}
+	}
+	for _, s := range []string{`username`, `{"username":2}`, `{"password":1}`, `{"username":1,"name":1}`, `{}`} {
+		admin.refuses(refusal{status: 400, errType: "error-invalid-sort"}, "GET", "/api/v1/users.list?sort="+url.QueryEscape(s), nil)
+	}
+}
+
+// TestUsersListNeedsViewDRoom: users.list is guarded by view-d-room.
+func TestUsersListNeedsViewDRoom(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	admin.createUser("kim")
+	kim := h.login("kim", "pw-kim")
+	kim.must("GET", "/api/v1/users.list", nil)
+	admin.must("POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{{"_id": "view-d-room", "roles": []string{"admin"}}}})
+	kim.refuses(refusal{403, "error-forbidden", "User does not have the permissions required for this action [error-forbidden]"}, "GET", "/api/v1/users.list", nil)
+	admin.must("GET", "/api/v1/users.list", nil)
+}
+
+// TestUsersDelete deletes a user and checks that it is gone everywhere:
+// users.info, users.list, the rooms it was in (usersCount and members
+// agree), its tokens and its login.
+func TestUsersDelete(t *testing.T) {
+	w := newWorld(t)
+	teamBefore, secretBefore := w.count("channels", "team"), w.count("groups", "secret")
+	r := w.admin.must("POST", "/api/v1/users.delete", map[string]any{"userId": w.ids["ann"]})
+	if r.Get("success") != true {
+		t.Errorf("users.delete: %s", r.Raw)
+	}
+	w.admin.refuses(refusal{status: 400, errType: "error-user-not-found"}, "GET", "/api/v1/users.info?userId="+w.ids["ann"], nil)
+	if slices.Contains(usernames(w.admin.must("GET", "/api/v1/users.list?count=0", nil)), "ann") {
+		t.Errorf("ann is still listed")
+	}
+	if got := w.count("channels", "team"); got != teamBefore-1 {
+		t.Errorf("team usersCount: want %d, got %d", teamBefore-1, got)
+	}
+	if got := w.count("groups", "secret"); got != secretBefore-1 {
+		t.Errorf("secret usersCount: want %d, got %d", secretBefore-1, got)
+	}
+	members := w.admin.must("GET", "/api/v1/channels.members?count=0&roomId="+w.ids["team"], nil)
+	if members.Num("total") != teamBefore-1 || slices.Contains(members.Strs("members", "username"), "ann") {
+		t.Errorf("team members: %s", members.Raw)
+	}
+	w.ann.refuses(refusal{401, "-", ""}, "GET", "/api/v1/me", nil)
+	if l := w.anon().do("POST", "/api/v1/login", map[string]any{"user": "ann", "password": "pw-ann"}); l.Status != http.StatusUnauthorized {
+		t.Errorf("a deleted user cannot log in: %d", l.Status)
+	}
+	// The name is free again.
+	w.admin.createUser("ann")
+	w.admin.must("POST", "/api/v1/users.delete", map[string]any{"username": "ann"})
+}
+
+// TestUsersDeleteRefusals: each refusal with its status and errorType.
+func TestUsersDeleteRefusals(t *testing.T) {
+	w := newWorld(t)
+	w.ann.refuses(refusal{403, "error-forbidden", ""}, "POST", "/api/v1/users.delete", map[string]any{"userId": w.ids["bob"]})
+	w.admin.refuses(refusal{400, "error-invalid-user", ""}, "POST", "/api/v1/users.delete", map[string]any{"userId": "nobodyNobody12345"})
+	w.admin.refuses(refusal{400, "error-invalid-user", ""}, "POST", "/api/v1/users.delete", map[string]any{"username": "nobody"})
+	w.admin.refuses(refusal{400, "error-user-param-not-provided", ""}, "POST", "/api/v1/users.delete", map[string]any{})
+	w.admin.refuses(refusal{400, "invalid-params", ""}, "POST", "/api/v1/users.delete", nil)
+}
+
+// TestUsersDeleteLastOwner: deleting the last owner of a room with other
+// members needs confirmRelinquish, which hands the room to its
+// longest-standing member.
+func TestUsersDeleteLastOwner(t *testing.T) {
+	w := newWorld(t)
+	boss := w.admin.createUser("boss")
+	bossC := w.login("boss", "pw-boss")
+	w.clock.advance(time.Second)
+	room := bossC.must("POST", "/api/v1/channels.create", map[string]any{"name": "bosses", "members": []string{"cid"}}).Str("channel._id")
+	w.clock.advance(time.Second)
+	bossC.must("POST", "/api/v1/channels.join", map[string]any{"roomId": room}) // a no-op: boss is in
+	w.admin.must("POST", "/api/v1/channels.invite", map[string]any{"roomId": room, "username": "bob"})
+	bossC.must("POST", "/api/v1/channels.create", map[string]any{"name": "alone"})
+
+	r := w.admin.refuses(refusal{status: 400, errType: "user-last-owner"}, "POST", "/api/v1/users.delete", map[string]any{"userId": boss})
+	if fmt.Sprint(r.Get("details.rooms")) != "[bosses]" {
+		t.Errorf("details.rooms should name the rooms to hand over: %s", r.Raw)
+	}
+	w.admin.must("POST", "/api/v1/users.delete", map[string]any{"userId": boss, "confirmRelinquish": true})
+	roles := w.admin.must("GET", "/api/v1/channels.roles?roomId="+room, nil)
+	if roles.Str("roles.0.u.username") != "cid" || fmt.Sprint(roles.Get("roles.0.roles")) != "[owner]" || len(roles.List("roles")) != 1 {
+		t.Errorf("cid, the longest-standing member, owns the room now: %s", roles.Raw)
+	}
+	if got := w.admin.must("GET", "/api/v1/channels.info?roomId="+room, nil).Num("channel.usersCount"); got != 2 {
+		t.Errorf("usersCount: want 2, got %d", got)
+	}
+	// The new owner can do what owners do.
+	cid := w.login("cid", "pw-cid")
+	cid.must("POST", "/api/v1/channels.kick", map[string]any{"roomId": room, "username": "bob"})
+}
