@@ -1,0 +1,168 @@
+package rocketchat_test
+
+import (
+	"net/http"
+	"testing"
+)
+
+// TestLoginForms logs in every way the server accepts and checks the
+// answer: status/data with no success key, the user's id, a token that
+// works, and the caller's profile.
+func TestLoginForms(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	id := admin.createUser("kim")
+	for _, tc := range []struct {
+		name string
+		body map[string]any
+	}{
+		{"user as username", map[string]any{"user": "kim", "password": "pw-kim"}},
+		{"user as username, other case", map[string]any{"user": "KIM", "password": "pw-kim"}},
+		{"user as e-mail", map[string]any{"user": "kim@example.test", "password": "pw-kim"}},
+		{"user as e-mail, other case", map[string]any{"user": "Kim@Example.TEST", "password": "pw-kim"}},
+		{"username", map[string]any{"username": "kim", "password": "pw-kim"}},
+		{"email", map[string]any{"email": "kim@example.test", "password": "pw-kim"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := h.anon().do("POST", "/api/v1/login", tc.body)
+			if r.Status != http.StatusOK {
+				t.Fatalf("want 200, got %d %s", r.Status, r.Raw)
+			}
+			if r.Str("status") != "success" || r.Get("success") != nil {
+				t.Errorf("login answers {status, data} without success: %s", r.Raw)
+			}
+			if r.Str("data.userId") != id || r.Str("data.me._id") != id || r.Str("data.me.username") != "kim" {
+				t.Errorf("the answer should name kim (%s): %s", id, r.Raw)
+			}
+			if len(r.Str("data.authToken")) < 40 {
+				t.Errorf("the token is too short to be one: %q", r.Str("data.authToken"))
+			}
+			if r.Str("data.me.emails.0.address") != "kim@example.test" || r.Get("data.me.active") != true ||
+				r.Str("data.me.roles.0") != "user" || r.Get("data.me.settings.preferences") == nil {
+				t.Errorf("the profile in data.me is incomplete: %s", r.Raw)
+			}
+			kim := client{h: h, userID: r.Str("data.userId"), token: r.Str("data.authToken")}
+			if me := kim.must("GET", "/api/v1/me", nil); me.Str("_id") != id {
+				t.Errorf("the token should work: %s", me.Raw)
+			}
+		})
+	}
+}
+
+// TestLoginRefusals answers every wrong login with the login's own 401
+// body, and changes nothing.
+func TestLoginRefusals(t *testing.T) {
+	h := newHarness(t)
+	h.admin().createUser("kim")
+	for _, tc := range []struct {
+		name string
+		body map[string]any
+	}{
+		{"wrong password", map[string]any{"user": "kim", "password": "nope"}},
+		{"password of another user", map[string]any{"user": "kim", "password": "admin"}},
+		{"empty password", map[string]any{"user": "kim", "password": ""}},
+		{"no password", map[string]any{"user": "kim"}},
+		{"unknown user", map[string]any{"user": "nobody", "password": "pw-kim"}},
+		{"unknown e-mail", map[string]any{"email": "nobody@example.test", "password": "pw-kim"}},
+		{"no one named", map[string]any{"password": "pw-kim"}},
+		{"an empty body", map[string]any{}},
+		{"an unknown resume token", map[string]any{"resume": "not-a-token-at-all"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := h.snapshot()
+			r := h.anon().do("POST", "/api/v1/login", tc.body)
+			if r.Status != http.StatusUnauthorized {
+				t.Fatalf("want 401, got %d %s", r.Status, r.Raw)
+			}
+			if r.Str("status") != "error" || r.Str("error") != "Unauthorized" || r.Str("message") != "Unauthorized" || r.Get("success") != nil {
+				t.Errorf("want the login failure body, got %s", r.Raw)
+			}
+			if h.snapshot() != before {
+				t.Errorf("a refused login changed the state")
+			}
+		})
+	}
+}
+
+// TestResumeReusesTheToken logs in with a token instead of a password: the
+// same token comes back and no new one is stored.
+func TestResumeReusesTheToken(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	before := h.snapshot()
+	r := h.anon().must("POST", "/api/v1/login", map[string]any{"resume": admin.token})
+	if r.Str("data.authToken") != admin.token || r.Str("data.userId") != admin.userID {
+		t.Errorf("resume should answer the same token and user: %s", r.Raw)
+	}
+	if h.snapshot() != before {
+		t.Errorf("resuming a session must not store another token")
+	}
+}
+
+// TestEachLoginGetsItsOwnToken: two logins give two tokens, both valid.
+func TestEachLoginGetsItsOwnToken(t *testing.T) {
+	h := newHarness(t)
+	a, b := h.admin(), h.admin()
+	if a.token == b.token || a.userID != b.userID {
+		t.Fatalf("want two tokens for one user: %+v %+v", a, b)
+	}
+	a.must("GET", "/api/v1/me", nil)
+	b.must("GET", "/api/v1/me", nil)
+}
+
+// TestLogoutRevokesTheToken: after logout the token is refused everywhere,
+// including as a resume token, while the user's other sessions go on.
+func TestLogoutRevokesTheToken(t *testing.T) {
+	h := newHarness(t)
+	first, second := h.admin(), h.admin()
+	r := first.must("POST", "/api/v1/logout", nil)
+	if r.Str("status") != "success" || r.Str("data.message") != "You've been logged out!" || r.Get("success") != nil {
+		t.Errorf("logout answers {status, data: {message}}: %s", r.Raw)
+	}
+	unauthorized := refusal{http.StatusUnauthorized, "-", "You must be logged in to do this."}
+	first.refuses(unauthorized, "GET", "/api/v1/me", nil)
+	first.refuses(unauthorized, "POST", "/api/v1/logout", nil)
+	first.refuses(unauthorized, "GET", "/api/v1/channels.list", nil)
+	if r := h.anon().do("POST", "/api/v1/login", map[string]any{"resume": first.token}); r.Status != http.StatusUnauthorized {
+		t.Errorf("a revoked token cannot resume a session: %d %s", r.Status, r.Raw)
+	}
+	second.must("GET", "/api/v1/me", nil)
+}
+
+// TestCredentialsMustMatch refuses a token sent with another user's id,
+// and requests with a header missing, with the 8.x 401 body.
+func TestCredentialsMustMatch(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	kimID := admin.createUser("kim")
+	kim := h.login("kim", "pw-kim")
+	unauthorized := refusal{http.StatusUnauthorized, "-", "You must be logged in to do this."}
+	for _, c := range []client{
+		{h: h, userID: kimID, token: admin.token},
+		{h: h, userID: admin.userID, token: kim.token},
+		{h: h, userID: admin.userID, token: "made-up-token"},
+		{h: h, userID: admin.userID},
+		{h: h, token: admin.token},
+		h.anon(),
+	} {
+		c.refuses(unauthorized, "GET", "/api/v1/me", nil)
+		c.refuses(unauthorized, "POST", "/api/v1/channels.create", map[string]any{"name": "sneaky"})
+	}
+}
+
+// TestMeIsTheCaller answers the caller's own profile.
+func TestMeIsTheCaller(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	admin.must("POST", "/api/v1/users.create", map[string]any{"username": "kim", "name": "Kim Lee", "email": "Kim@Example.test",
+		"password": "pw-kim", "nickname": "kimmy"})
+	me := h.login("kim", "pw-kim").must("GET", "/api/v1/me", nil)
+	if me.Get("success") != true || me.Str("username") != "kim" || me.Str("name") != "Kim Lee" || me.Str("nickname") != "kimmy" ||
+		me.Str("emails.0.address") != "kim@example.test" || me.Get("active") != true || me.Str("roles.0") != "user" ||
+		me.Str("_updatedAt") != "2026-03-02T10:00:00Z" {
+		t.Errorf("me: %s", me.Raw)
+	}
+	if adminMe := admin.must("GET", "/api/v1/me", nil); adminMe.Str("username") != "admin" {
+		t.Errorf("me as admin: %s", adminMe.Raw)
+	}
+}
