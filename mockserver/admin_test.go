@@ -170,18 +170,34 @@ func TestAdminSnapshotRoundTrip(t *testing.T) {
 }
 
 func TestAdminSnapshotRefused(t *testing.T) {
+	const good = `{"nextID":1,"pets":[]}`
 	tests := []struct {
-		name string
-		body string
+		name  string
+		query string
+		body  string
+		says  []string // parts of the error message
 	}{
-		{"unknown API", `{"a":{"nope":{"nextID":1,"pets":[]}}}`},
-		{"unknown API next to a good one", `{"a":{"pets":{"nextID":1,"pets":[]}},"b":{"nope":{}}}`},
-		{"invalid namespace", `{"../x":{"pets":{"nextID":1,"pets":[]}}}`},
-		{"too long namespace", `{"` + strings.Repeat("n", 65) + `":{}}`},
-		{"state of the wrong shape", `{"a":{"pets":{"pets":"many"}}}`},
-		{"bad JSON", `{"a":`},
-		{"not an object", `[1,2]`},
-		{"namespace not an object", `{"a":1}`},
+		{name: "unknown API", body: `{"a":{"nope":` + good + `}}`, says: []string{`namespace "a"`, `API "nope"`}},
+		{name: "unknown API next to a good one", body: `{"a":{"pets":` + good + `},"b":{"nope":{}}}`, says: []string{`namespace "b"`, `API "nope"`}},
+		{name: "invalid namespace", body: `{"../x":{"pets":` + good + `}}`, says: []string{`namespace "../x"`}},
+		{name: "too long namespace", body: `{"` + strings.Repeat("n", 65) + `":{}}`},
+		{name: "state of the wrong shape", body: `{"a":{"pets":{"pets":"many"}}}`, says: []string{`namespace "a"`, `API "pets"`}},
+		{name: "bad JSON", body: `{"a":`},
+		{name: "not an object", body: `[1,2]`},
+		{name: "null", body: `null`},
+		{name: "empty body", body: ``},
+		{name: "namespace not an object", body: `{"a":1}`},
+		{name: "null namespace", body: `{"a":null}`, says: []string{`namespace "a"`, "null"}},
+		{name: "null state", body: `{"a":{"pets":null}}`, says: []string{`namespace "a"`, `API "pets"`, "null"}},
+		{name: "trailing garbage", body: `{"a":{"pets":` + good + `}} x`},
+		{name: "a second value", body: `{"a":{"pets":` + good + `}} {}`},
+		{name: "trailing garbage in a state", body: `{"a":{"pets":` + good + ` x}}`},
+		{name: "state that breaks an invariant", body: `{"keep":{"zoo":` + good + `},"a":{"pets":{"nextID":3,"pets":[{"id":1,"name":"a"},{"id":1,"name":"b"}]}}}`,
+			says: []string{`namespace "a"`, `API "pets"`, "/pets/1/id", "taken"}},
+		{name: "dangling next id", body: `{"a":{"pets":{"nextID":1,"pets":[{"id":1,"name":"a"}]}}}`,
+			says: []string{`namespace "a"`, `API "pets"`, "/pets/0/id"}},
+		{name: "another namespace than the query's", query: "?namespace=a", body: `{"b":{"pets":` + good + `}}`, says: []string{`namespace "b"`, `"a"`}},
+		{name: "invalid namespace in the query", query: "?namespace=../x", body: `{}`, says: []string{"../x"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,7 +206,12 @@ func TestAdminSnapshotRefused(t *testing.T) {
 			createPet(t, h, "/zoo", "keep", "leo")
 			before := snapshot(t, h)
 
-			adminErrorOf(t, serve(h, req{method: http.MethodPut, path: "/__standin/snapshot", body: tt.body}), http.StatusBadRequest)
+			msg := adminErrorOf(t, serve(h, req{method: http.MethodPut, path: "/__standin/snapshot" + tt.query, body: tt.body}), http.StatusBadRequest)
+			for _, part := range tt.says {
+				if !strings.Contains(msg, part) {
+					t.Errorf("error %q does not name %s", msg, part)
+				}
+			}
 
 			if after := snapshot(t, h); !reflect.DeepEqual(after, before) {
 				t.Errorf("state changed by a refused snapshot: %v, want %v", after, before)
@@ -198,7 +219,82 @@ func TestAdminSnapshotRefused(t *testing.T) {
 			if got := names(listPets(t, h, "/pets", "a")); !slices.Equal(got, []string{"rex"}) {
 				t.Errorf("a lists %q after a refused snapshot, want [rex]", got)
 			}
+			// The server goes on answering as before.
+			if got := names(listPets(t, h, "/zoo", "keep")); !slices.Equal(got, []string{"leo"}) {
+				t.Errorf("zoo in keep lists %q after a refused snapshot, want [leo]", got)
+			}
 		})
+	}
+}
+
+// TestAdminSnapshotPerNamespace: one suite exporting and restoring its
+// namespace never sees or changes another's.
+func TestAdminSnapshotPerNamespace(t *testing.T) {
+	_, h := twoAPIServer(t, mockserver.Options{})
+	createPet(t, h, "/pets", "a", "rex")
+	createPet(t, h, "/zoo", "a", "leo")
+	createPet(t, h, "/pets", "b", "bo")
+
+	w := serve(h, req{method: http.MethodGet, path: "/__standin/snapshot?namespace=a"})
+	mustStatus(t, w, http.StatusOK)
+	savedA := w.Body.String()
+	got := decode[map[string]map[string]any](t, w)
+	if len(got) != 1 || len(got["a"]) != 2 {
+		t.Fatalf("snapshot of a = %s, want just namespace a with pets and zoo", savedA)
+	}
+
+	w = serve(h, req{method: http.MethodGet, path: "/__standin/snapshot?namespace=untouched"})
+	mustStatus(t, w, http.StatusOK)
+	if got := decode[map[string]any](t, w); len(got) != 0 {
+		t.Errorf("snapshot of an untouched namespace = %s, want {}", w.Body)
+	}
+	adminErrorOf(t, serve(h, req{method: http.MethodGet, path: "/__standin/snapshot?namespace=../a"}), http.StatusBadRequest)
+
+	// Both suites go on; then a restores its snapshot.
+	createPet(t, h, "/pets", "a", "max")
+	createPet(t, h, "/pets", "b", "tig")
+	beforeB := snapshot(t, h)["b"]
+	w = serve(h, req{method: http.MethodPut, path: "/__standin/snapshot?namespace=a", body: savedA})
+	mustStatus(t, w, http.StatusOK)
+
+	if got := names(listPets(t, h, "/pets", "a")); !slices.Equal(got, []string{"rex"}) {
+		t.Errorf("a lists %q after restoring its snapshot, want [rex]", got)
+	}
+	if got := names(listPets(t, h, "/zoo", "a")); !slices.Equal(got, []string{"leo"}) {
+		t.Errorf("zoo in a lists %q after restoring its snapshot, want [leo]", got)
+	}
+	if got := names(listPets(t, h, "/pets", "b")); !slices.Equal(got, []string{"bo", "tig"}) {
+		t.Errorf("b lists %q after a restored its snapshot, want [bo tig]", got)
+	}
+	if afterB := snapshot(t, h)["b"]; !reflect.DeepEqual(afterB, beforeB) {
+		t.Errorf("b changed by a's import: %v, was %v", afterB, beforeB)
+	}
+
+	// Importing an empty snapshot into a namespace empties just that one.
+	mustStatus(t, serve(h, req{method: http.MethodPut, path: "/__standin/snapshot?namespace=a", body: `{}`}), http.StatusOK)
+	if got := listPets(t, h, "/pets", "a"); len(got) != 0 {
+		t.Errorf("a lists %v after importing {}, want nothing", got)
+	}
+	if got := names(listPets(t, h, "/pets", "b")); !slices.Equal(got, []string{"bo", "tig"}) {
+		t.Errorf("b lists %q after a emptied itself, want [bo tig]", got)
+	}
+}
+
+// TestAdminSnapshotNormalised: what a snapshot may leave out is filled in
+// by the API's check, so that the API answers as usual afterwards.
+func TestAdminSnapshotNormalised(t *testing.T) {
+	_, h := twoAPIServer(t, mockserver.Options{})
+	mustStatus(t, serve(h, req{method: http.MethodPut, path: "/__standin/snapshot", body: `{"a":{"pets":{"nextID":1}}}`}), http.StatusOK)
+	w := serve(h, req{method: http.MethodGet, path: "/pets/pets", key: goodKey, ns: "a"})
+	mustStatus(t, w, http.StatusOK)
+	if got := strings.TrimSpace(w.Body.String()); got != "[]" {
+		t.Errorf("GET /pets after importing a state without pets = %s, want []", got)
+	}
+	if got := snapshot(t, h)["a"]["pets"]; !reflect.DeepEqual(got, map[string]any{"nextID": float64(1), "pets": []any{}}) {
+		t.Errorf("exported state = %v, want the pets list filled in", got)
+	}
+	if p := createPet(t, h, "/pets", "a", "rex"); p.ID != 1 {
+		t.Errorf("first pet after the import has id %d, want 1", p.ID)
 	}
 }
 

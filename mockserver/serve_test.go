@@ -2,6 +2,7 @@ package mockserver_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -57,6 +58,10 @@ func TestPanicInHandler(t *testing.T) {
 	status, body := send(t, c, http.MethodPost, ts.URL+"/pets/pets", `{"name":"`+panicName+`"}`, hdr)
 	if status != http.StatusInternalServerError {
 		t.Fatalf("panicking handler: status %d, want 500; body %s", status, body)
+	}
+	var e errBody
+	if err := json.Unmarshal([]byte(body), &e); err != nil || e.Kind != mockserver.KindInternal || e.Code != "internal" {
+		t.Errorf("panicking handler answered %s, want the API's envelope with kind and code internal", body)
 	}
 
 	// The server keeps serving, the same namespace included.
@@ -202,4 +207,97 @@ func TestServeReportsListenerErrors(t *testing.T) {
 	case <-time.After(wait):
 		t.Fatal("Serve on a closed listener did not return")
 	}
+}
+
+// TestPanicAnsweredInEnvelope: a handler that panics is answered 500 in
+// the envelope of the API it belongs to, on the prefixed and the root
+// handler, without the panic's value.
+func TestPanicAnsweredInEnvelope(t *testing.T) {
+	for _, root := range []bool{false, true} {
+		t.Run(map[bool]string{false: "Handler", true: "RootHandler"}[root], func(t *testing.T) {
+			srv := newServer(t, mockserver.Options{})
+			if err := srv.Mount(petsAPI(t, "zoo", srv.Store())); err != nil {
+				t.Fatal(err)
+			}
+			h, path := srv.Handler(), "/zoo/pets"
+			if root {
+				var err error
+				if h, err = srv.RootHandler("zoo"); err != nil {
+					t.Fatal(err)
+				}
+				path = "/pets"
+			}
+			w := serve(h, req{method: http.MethodPost, path: path, body: `{"name":"` + panicName + `"}`, key: goodKey})
+			e := problemOf(t, w, http.StatusInternalServerError, mockserver.KindInternal)
+			if got := w.Header().Get(apiHeader); got != "zoo" {
+				t.Errorf("answered by %q, want zoo's envelope", got)
+			}
+			if strings.Contains(w.Body.String(), "asked to panic") {
+				t.Errorf("the answer shows the panic: %s", w.Body)
+			}
+			if e.Message == "" || strings.Contains(w.Body.String(), `{"error":"internal error"}`) {
+				t.Errorf("answer %s is not the API's envelope", w.Body)
+			}
+			entries := srv.Journal().Last(1, nil)
+			if len(entries) != 1 || entries[0].Status != http.StatusInternalServerError || entries[0].API != "zoo" {
+				t.Errorf("journal = %+v, want the panic as a 500 of zoo", entries)
+			}
+			// The namespace's state is usable after the panic.
+			createPet(t, srv.Handler(), "/zoo", "", "rex")
+		})
+	}
+}
+
+// TestAbortHandlerIsRepanicked: http.ErrAbortHandler is how a handler asks
+// net/http to drop the connection; the server's recovery must pass it on,
+// not answer it as a 500.
+func TestAbortHandlerIsRepanicked(t *testing.T) {
+	for _, root := range []bool{false, true} {
+		t.Run(map[bool]string{false: "Handler", true: "RootHandler"}[root], func(t *testing.T) {
+			srv := newServer(t, mockserver.Options{})
+			h, path := srv.Handler(), "/pets/pets"
+			if root {
+				var err error
+				if h, err = srv.RootHandler("pets"); err != nil {
+					t.Fatal(err)
+				}
+				path = "/pets"
+			}
+			w := httptest.NewRecorder()
+			var got any
+			func() {
+				defer func() { got = recover() }()
+				h.ServeHTTP(w, req{method: http.MethodPost, path: path, body: `{"name":"` + abortName + `"}`, key: goodKey}.build())
+			}()
+			if got != http.ErrAbortHandler {
+				t.Fatalf("recovered %v, want http.ErrAbortHandler", got)
+			}
+			if w.Body.Len() != 0 {
+				t.Errorf("an aborted request was answered: %d %s", w.Code, w.Body)
+			}
+		})
+	}
+
+	t.Run("live", func(t *testing.T) {
+		srv := newServer(t, mockserver.Options{})
+		ts := httptest.NewServer(srv.Handler())
+		defer ts.Close()
+		r, err := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.URL+"/pets/pets", strings.NewReader(`{"name":"`+abortName+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("X-Key", goodKey)
+		resp, err := (&http.Client{Timeout: wait}).Do(r)
+		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			t.Fatalf("an aborted request was answered: %d %s", resp.StatusCode, body)
+		}
+		// The server goes on serving.
+		c := &http.Client{Timeout: wait}
+		if status, body := send(t, c, http.MethodPost, ts.URL+"/pets/pets", `{"name":"rex"}`, map[string]string{"X-Key": goodKey}); status != http.StatusCreated {
+			t.Errorf("after the abort: %d %s", status, body)
+		}
+	})
 }

@@ -1,8 +1,12 @@
 package mockserver_test
 
 import (
+	"cmp"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -544,4 +548,127 @@ func TestIndexAndUnknownTopLevelPath(t *testing.T) {
 	}
 	// A path outside every API is answered in the core's JSON.
 	adminErrorOf(t, serve(h, req{method: http.MethodGet, path: "/nothing-here"}), http.StatusNotFound)
+}
+
+// TestNoRedirects: a path that http.ServeMux would clean and redirect is
+// answered where it is sent, never with a 3xx: in the envelope of the API
+// whose prefix it has, or in the core's JSON when no API owns it. A ".."
+// never climbs out of an API into the admin API.
+func TestNoRedirects(t *testing.T) {
+	tests := []struct {
+		name   string
+		root   bool   // through RootHandler("zoo") rather than Handler()
+		method string // GET unless set
+		path   string
+		owner  string // the API whose envelope answers; "" for the core's JSON
+	}{
+		{name: "dot-dot from an API to the admin API", method: http.MethodPost, path: "/pets/pets/../../__standin/reset", owner: "pets"},
+		{name: "dot-dot from an API's root to the admin API", method: http.MethodPost, path: "/pets/../__standin/reset", owner: "pets"},
+		{name: "dot-dot from one API to another", path: "/pets/../zoo/pets", owner: "pets"},
+		{name: "double slash", path: "/pets//x", owner: "pets"},
+		{name: "double slash before an operation", path: "/pets//pets", owner: "pets"},
+		{name: "dot segment", path: "/pets/a/./b", owner: "pets"},
+		{name: "dot segment before an operation", path: "/pets/./pets", owner: "pets"},
+		{name: "trailing slash", path: "/pets/pets/", owner: "pets"},
+		{name: "dot-dot under the admin prefix", path: "/__standin/../pets/pets"},
+		{name: "dot-dot to an admin operation", method: http.MethodPost, path: "/__standin/x/../reset"},
+		{name: "dot segment to an admin operation", path: "/__standin/./health"},
+		{name: "double slash in the admin API", path: "/__standin//health"},
+		{name: "double slash at the root", path: "//"},
+		{name: "double slash before a prefix", path: "//pets/pets"},
+		{name: "outside every API", path: "/nope"},
+		{name: "dot-dot outside every API", path: "/nope/../pets/pets"},
+		{name: "root: dot-dot to the admin API", root: true, method: http.MethodPost, path: "/pets/../__standin/reset", owner: "zoo"},
+		{name: "root: double slash", root: true, path: "//pets", owner: "zoo"},
+		{name: "root: dot segment", root: true, path: "/./pets", owner: "zoo"},
+		{name: "root: dot-dot under the admin prefix", root: true, method: http.MethodPost, path: "/__standin/x/../reset"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, mockserver.Options{})
+			if err := srv.Mount(petsAPI(t, "zoo", srv.Store())); err != nil {
+				t.Fatal(err)
+			}
+			h := srv.Handler()
+			createPet(t, h, "/pets", "", "rex")
+			createPet(t, h, "/zoo", "", "leo")
+			before, err := srv.Store().Export(t.Context(), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.root {
+				if h, err = srv.RootHandler("zoo"); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			w := serve(h, req{method: cmp.Or(tt.method, http.MethodGet), path: tt.path, key: goodKey})
+			if w.Code/100 == 3 || w.Header().Get("Location") != "" {
+				t.Fatalf("answered %d with Location %q", w.Code, w.Header().Get("Location"))
+			}
+			if tt.owner != "" {
+				problemOf(t, w, http.StatusNotFound, mockserver.KindNotFound)
+				if got := w.Header().Get(apiHeader); got != tt.owner {
+					t.Errorf("answered by %q, want %q's envelope", got, tt.owner)
+				}
+			} else {
+				adminErrorOf(t, w, http.StatusNotFound)
+			}
+
+			after, err := srv.Store().Export(t.Context(), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(after, before) {
+				t.Errorf("the state changed: %s, was %s", mustJSON(t, after), mustJSON(t, before))
+			}
+		})
+	}
+
+	// Over the network too: nothing between the client and the handler
+	// cleans or redirects the path.
+	t.Run("live", func(t *testing.T) {
+		srv := newServer(t, mockserver.Options{})
+		ts := httptest.NewServer(srv.Handler())
+		defer ts.Close()
+		h := srv.Handler()
+		createPet(t, h, "/pets", "", "rex")
+		c := &http.Client{Timeout: wait, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		for _, tc := range []struct{ method, path, ct string }{
+			{http.MethodPost, "/pets/pets/../../__standin/reset", "application/json"},
+			{http.MethodPost, "/pets/../__standin/reset", "application/json"},
+			{http.MethodGet, "/pets//x", "application/json"},
+			{http.MethodGet, "/pets/a/./b", "application/json"},
+			{http.MethodGet, "//", "application/json"},
+			{http.MethodGet, "/nope", "application/json"},
+		} {
+			r, err := http.NewRequestWithContext(t.Context(), tc.method, ts.URL+tc.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Header.Set("X-Key", goodKey)
+			resp, err := c.Do(r)
+			if err != nil {
+				t.Fatalf("%s %s: %v", tc.method, tc.path, err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Content-Type") != tc.ct {
+				t.Errorf("%s %s: %d %s %s, want 404 %s", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), body, tc.ct)
+			}
+		}
+		if got := names(listPets(t, h, "/pets", "")); !slices.Equal(got, []string{"rex"}) {
+			t.Errorf("after the requests /pets lists %q, want [rex]", got)
+		}
+		// The server saw the paths as sent.
+		var paths []string
+		for _, e := range srv.Journal().Last(100, nil) {
+			paths = append(paths, e.Path)
+		}
+		for _, want := range []string{"/pets/pets/../../__standin/reset", "/pets/a/./b", "//"} {
+			if !slices.Contains(paths, want) {
+				t.Errorf("journal paths %q lack %q as sent", paths, want)
+			}
+		}
+	})
 }
