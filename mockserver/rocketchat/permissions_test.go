@@ -1,0 +1,126 @@
+package rocketchat_test
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/standin/standin/mockserver/rocketchat"
+)
+
+// TestPermissionsListAll: any logged-in user reads the whole table, in
+// order, with the default roles.
+func TestPermissionsListAll(t *testing.T) {
+	h := newHarness(t)
+	h.admin().createUser("kim")
+	r := h.login("kim", "pw-kim").must("GET", "/api/v1/permissions.listAll", nil)
+	ids := r.Strs("update", "_id")
+	if len(ids) != len(rocketchat.DefaultPermissions) || !slices.IsSorted(ids) || r.Get("success") != true {
+		t.Fatalf("want the %d default permissions in order: %v", len(rocketchat.DefaultPermissions), ids)
+	}
+	if remove := r.List("remove"); remove == nil || len(remove) != 0 {
+		t.Errorf("remove is an empty list: %s", r.Raw)
+	}
+	for i, id := range ids {
+		roles := fmt.Sprint(r.Get(fmt.Sprintf("update.%d.roles", i)))
+		if want := fmt.Sprint(rocketchat.DefaultPermissions[id]); roles != want {
+			t.Errorf("%s: want roles %s, got %s", id, want, roles)
+		}
+		if r.Str(fmt.Sprintf("update.%d._updatedAt", i)) == "" {
+			t.Errorf("%s has no _updatedAt", id)
+		}
+	}
+	// A permission no role holds lists an empty array, not null.
+	i := slices.Index(ids, "add-user-to-any-p-room")
+	if roles, ok := r.Get(fmt.Sprintf("update.%d.roles", i)).([]any); !ok || len(roles) != 0 {
+		t.Errorf("add-user-to-any-p-room: %v", r.Get(fmt.Sprintf("update.%d", i)))
+	}
+	h.anon().refuses(refusal{401, "-", ""}, "GET", "/api/v1/permissions.listAll", nil)
+}
+
+// TestPermissionsUpdatedSince lists only the permissions changed after
+// the instant given.
+func TestPermissionsUpdatedSince(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	h.clock.advance(time.Hour)
+	admin.must("POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{
+		{"_id": "create-c", "roles": []string{"admin"}}, {"_id": "create-p", "roles": []string{"admin"}}}})
+	since := func(at string) []string {
+		t.Helper()
+		return admin.must("GET", "/api/v1/permissions.listAll?updatedSince="+url.QueryEscape(at), nil).Strs("update", "_id")
+	}
+	if got := since("2026-03-02T10:30:00Z"); !slices.Equal(got, []string{"create-c", "create-p"}) {
+		t.Errorf("changed since 10:30: %v", got)
+	}
+	if got := since("2026-03-02T11:00:00Z"); len(got) != 0 {
+		t.Errorf("nothing changed after 11:00 (the change itself is at 11:00): %v", got)
+	}
+	if got := since("2020-01-01T00:00:00Z"); len(got) != len(rocketchat.DefaultPermissions) {
+		t.Errorf("everything changed since 2020: %d", len(got))
+	}
+	admin.refuses(refusal{status: 400, errType: "invalid-params"}, "GET", "/api/v1/permissions.listAll?updatedSince=yesterday", nil)
+}
+
+// TestPermissionsUpdateAnswer: the answer lists the permissions as they
+// now stand, with their roles sorted and without duplicates.
+func TestPermissionsUpdateAnswer(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	h.clock.advance(time.Minute)
+	r := admin.must("POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{
+		{"_id": "set-owner", "roles": []string{"user", "admin", "user"}}, {"_id": "delete-c", "roles": []string{}}}})
+	if got := r.Strs("permissions", "_id"); !slices.Equal(got, []string{"set-owner", "delete-c"}) {
+		t.Errorf("the answer lists the changed permissions in order: %s", r.Raw)
+	}
+	if fmt.Sprint(r.Get("permissions.0.roles")) != "[admin user]" || fmt.Sprint(r.Get("permissions.1.roles")) != "[]" ||
+		r.Str("permissions.0._updatedAt") != "2026-03-02T10:01:00Z" || r.Get("success") != true {
+		t.Errorf("permissions.update answer: %s", r.Raw)
+	}
+	list := admin.must("GET", "/api/v1/permissions.listAll", nil)
+	i := slices.Index(list.Strs("update", "_id"), "set-owner")
+	if fmt.Sprint(list.Get(fmt.Sprintf("update.%d.roles", i))) != "[admin user]" {
+		t.Errorf("listAll shows the change: %v", list.Get(fmt.Sprintf("update.%d", i)))
+	}
+	// Without delete-c even the room's owner cannot delete it.
+	admin.must("POST", "/api/v1/channels.create", map[string]any{"name": "keep"})
+	admin.refuses(refusal{status: 400, errType: "error-not-allowed"}, "POST", "/api/v1/channels.delete", map[string]any{"roomName": "keep"})
+	// With set-owner, any user may make owners of a room's members.
+	admin.createUser("kim")
+	admin.createUser("lee")
+	admin.must("POST", "/api/v1/channels.invite", map[string]any{"roomName": "keep", "usernames": []string{"kim", "lee"}})
+	h.login("kim", "pw-kim").must("POST", "/api/v1/channels.addOwner", map[string]any{"roomName": "keep", "username": "lee"})
+}
+
+// TestPermissionsUpdateRefusalsMore: refusals besides those of
+// TestPermissionsUpdateRefusals, each leaving the table as it was.
+func TestPermissionsUpdateRefusalsMore(t *testing.T) {
+	w := newWorld(t)
+	grant := map[string]any{"permissions": []map[string]any{{"_id": "create-c", "roles": []string{"user"}}}}
+	w.ann.refuses(refusal{403, "error-forbidden", "User does not have the permissions required for this action [error-forbidden]"}, "POST", "/api/v1/permissions.update", grant)
+	w.admin.refuses(refusal{400, "error-invalid-body-params", "Invalid body params [error-invalid-body-params]"}, "POST", "/api/v1/permissions.update", map[string]any{"permissions": []any{}})
+	w.admin.refuses(refusal{400, "error-invalid-permission", "Invalid permission"}, "POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{{"_id": "fly", "roles": []string{}}}})
+	w.admin.refuses(refusal{400, "error-invalid-role", "Invalid role"}, "POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{{"_id": "create-c", "roles": []string{"root"}}}})
+	w.admin.refuses(refusal{status: 400, errType: "invalid-params"}, "POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{{"_id": "create-c"}}})
+	w.admin.refuses(refusal{status: 400, errType: "invalid-params"}, "POST", "/api/v1/permissions.update", map[string]any{})
+	// Once the admin role loses access-permissions, nobody can give it
+	// back: the table is locked.
+	w.admin.must("POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{{"_id": "access-permissions", "roles": []string{}}}})
+	w.admin.refuses(refusal{status: 403, errType: "error-forbidden"}, "POST", "/api/v1/permissions.update", grant)
+}
+
+// TestKickNeedsAccess: a caller who holds remove-user but may neither
+// kick from any room nor see the room is told the room does not exist.
+func TestKickNeedsAccess(t *testing.T) {
+	w := newWorld(t)
+	room := w.ann.must("POST", "/api/v1/channels.create", map[string]any{"name": "anns", "members": []string{"bob"}}).Str("channel._id")
+	w.admin.must("POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{
+		{"_id": "kick-user-from-any-c-room", "roles": []string{}}, {"_id": "view-c-room", "roles": []string{}}}})
+	r := w.admin.refuses(refusal{status: 400, errType: "error-room-not-found"}, "POST", "/api/v1/channels.kick", map[string]any{"roomId": room, "username": "bob"})
+	if r.Str("details.method") != "removeUserFromRoom" {
+		t.Errorf("details.method: %s", r.Raw)
+	}
+	w.ann.must("POST", "/api/v1/channels.kick", map[string]any{"roomId": room, "username": "bob"})
+}
