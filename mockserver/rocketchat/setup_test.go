@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/standin/standin/fixtures"
@@ -159,20 +160,22 @@ func TestHooks(t *testing.T) {
 		"roomId":    func(v string) string { return "/api/v1/rooms.info?roomId=" + url.QueryEscape(v) },
 		"roomName":  func(v string) string { return "/api/v1/rooms.info?roomName=" + url.QueryEscape(v) },
 	}
-	for key, lookup := range lookups {
-		values := known[key]
-		if len(values) == 0 {
+	for key := range lookups {
+		if len(known[key]) == 0 {
 			t.Errorf("Known has no %q", key)
+		}
+	}
+	// Keys may be scoped to operations ("Channels:roomId"); each value of
+	// an id or a name must name something that exists.
+	for key, values := range known {
+		lookup, ok := lookups[key[strings.LastIndex(key, ":")+1:]]
+		if !ok {
+			continue
 		}
 		for _, v := range values {
 			if r := get(lookup(v)); v == "" || r.Status != http.StatusOK {
 				t.Errorf("Known[%q] = %q names nothing: %d %s", key, v, r.Status, r.Raw)
 			}
-		}
-	}
-	for key := range known {
-		if _, ok := lookups[key]; !ok {
-			t.Errorf("Known[%q] is not checked by this test", key)
 		}
 	}
 	// The default data set: the admin and 6 users, 3 channels (and a
