@@ -548,6 +548,12 @@ func TestIndexAndUnknownTopLevelPath(t *testing.T) {
 	}
 	// A path outside every API is answered in the core's JSON.
 	adminErrorOf(t, serve(h, req{method: http.MethodGet, path: "/nothing-here"}), http.StatusNotFound)
+	adminErrorOf(t, serve(h, req{method: http.MethodPost, path: "/nothing-here", body: `{}`}), http.StatusNotFound)
+	adminErrorOf(t, serve(h, req{method: http.MethodGet, path: "/petshop"}), http.StatusNotFound) // a prefix of a name is not the API
+	adminErrorOf(t, serve(h, req{method: http.MethodGet, path: "/nothing-here", ns: "../x"}), http.StatusBadRequest)
+	// The index takes GET only.
+	w = serve(h, req{method: http.MethodPost, path: "/"})
+	adminErrorOf(t, w, http.StatusMethodNotAllowed)
 }
 
 // TestNoRedirects: a path that http.ServeMux would clean and redirect is
