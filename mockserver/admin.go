@@ -25,7 +25,11 @@ const AdminPrefix = "/__standin"
 //	GET    /__standin/journal                    recent requests (?limit=N&api=&namespace=)
 //	DELETE /__standin/journal                    forget them
 //
-// Paths are matched exactly, never cleaned or redirected.
+// Paths are matched exactly, never cleaned or redirected. Before a request
+// gets here, the guard of Options.Admin has checked its Host (loopback or
+// configured: 403 otherwise), its origin (no CORS unless configured) and,
+// when a token is set, the token (401 without it; the health check needs
+// none).
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	type route struct{ method, path string }
 	routes := map[route]http.HandlerFunc{
@@ -105,7 +109,12 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, snapshotLimit))
 	if err != nil {
-		adminError(w, http.StatusRequestEntityTooLarge, "snapshot: %v", err)
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			adminError(w, http.StatusRequestEntityTooLarge, "snapshot is larger than %d bytes", snapshotLimit)
+			return
+		}
+		adminError(w, http.StatusBadRequest, "snapshot could not be read: %v", err)
 		return
 	}
 	var snap Snapshot

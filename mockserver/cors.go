@@ -1,28 +1,57 @@
 package mockserver
 
-import "net/http"
+import (
+	"net/http"
+	"slices"
 
-// cors adds permissive CORS headers so that a frontend served from another
-// origin can call the mock, and answers preflight requests itself. It
-// reports whether the request was fully handled.
-func cors(w http.ResponseWriter, r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return false
+	"github.com/rs/cors"
+)
+
+// corsMaxAge is how long, in seconds, a browser may cache an approved
+// preflight.
+const corsMaxAge = 600
+
+// apiCORS returns the CORS handling of the API prefixes: with no origins
+// (or "*" among them) any origin may call the APIs from a browser, with
+// credentials, any method and the headers the preflight asks for, and may
+// read every response header; otherwise only the listed origins may
+// ("https://*.example.com" matches subdomains). Preflights are answered
+// here and never reach an API.
+func apiCORS(origins []string) *cors.Cors {
+	opts := cors.Options{
+		AllowedMethods: []string{
+			http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+			http.MethodPatch, http.MethodDelete, http.MethodOptions,
+		},
+		AllowedHeaders:   []string{"*"},
+		ExposedHeaders:   []string{"*"},
+		AllowCredentials: true,
+		MaxAge:           corsMaxAge,
 	}
-	h := w.Header()
-	h.Set("Access-Control-Allow-Origin", origin)
-	h.Set("Access-Control-Allow-Credentials", "true")
-	h.Add("Vary", "Origin")
-	h.Set("Access-Control-Expose-Headers", "*")
-	if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
-		return false
+	if len(origins) == 0 || slices.Contains(origins, "*") {
+		// Echo the origin rather than answer "*", which browsers refuse
+		// together with credentials.
+		opts.AllowOriginFunc = func(string) bool { return true }
+	} else {
+		opts.AllowedOrigins = origins
 	}
-	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
-	if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
-		h.Set("Access-Control-Allow-Headers", req)
+	return cors.New(opts)
+}
+
+// adminCORS returns the CORS handling of the admin API, or nil when no
+// origin is configured: then the admin API sends no CORS headers at all and
+// a preflight is answered like any other OPTIONS request (405), so that no
+// web page can call it from a browser. The configured origins may call it
+// without credentials (the admin token travels in a header).
+func adminCORS(origins []string) *cors.Cors {
+	if len(origins) == 0 {
+		return nil
 	}
-	h.Set("Access-Control-Max-Age", "600")
-	w.WriteHeader(http.StatusNoContent)
-	return true
+	return cors.New(cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete},
+		AllowedHeaders: []string{"*"},
+		ExposedHeaders: []string{"*"},
+		MaxAge:         corsMaxAge,
+	})
 }

@@ -1,28 +1,56 @@
 package mockserver
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 )
 
-// journalBodyLimit is how much of each body the journal keeps.
-const journalBodyLimit = 4096
+// What one journal entry keeps at most, so that the journal stays small
+// (about 20 KiB an entry at worst, 20 MiB for the default 1000 entries)
+// whatever the requests look like. A cut field is named in
+// Entry.Truncated.
+const (
+	journalBodyLimit        = 4096 // bytes of each body
+	journalPathLimit        = 2048 // bytes of the path, and of the query
+	journalWordLimit        = 128  // bytes of the method and the namespace
+	journalHeaderValues     = 32   // header values of each header set
+	journalHeaderValueLimit = 512  // bytes of each header value
+	journalHeaderLimit      = 4096 // bytes of names and values of each header set
+)
 
-// Entry is one request as the journal remembers it.
+// redacted replaces a secret in the journal.
+const redacted = "[redacted]"
+
+// Entry is one request as the journal remembers it. Secrets are redacted:
+// the values of sensitive headers (Authorization, Cookie, Set-Cookie, and
+// any whose name mentions a token, secret, key or password), of sensitive
+// query parameters, and of sensitive keys at any depth of a JSON body
+// (password, secret, token, authToken, appSecret, apiKey, ...).
 type Entry struct {
-	Seq          uint64        `json:"seq"`
-	Time         time.Time     `json:"time"`
-	API          string        `json:"api,omitempty"`
-	Namespace    string        `json:"namespace"`
-	Method       string        `json:"method"`
-	Path         string        `json:"path"`
-	Query        string        `json:"query,omitempty"`
-	Status       int           `json:"status"`
-	Duration     time.Duration `json:"durationNs"`
-	RequestBody  string        `json:"requestBody,omitempty"`
-	ResponseBody string        `json:"responseBody,omitempty"`
+	Seq             uint64        `json:"seq"`
+	Time            time.Time     `json:"time"`
+	API             string        `json:"api,omitempty"`
+	Namespace       string        `json:"namespace"`
+	Method          string        `json:"method"`
+	Path            string        `json:"path"`
+	Query           string        `json:"query,omitempty"`
+	Status          int           `json:"status"`
+	Duration        time.Duration `json:"durationNs"`
+	RequestHeaders  http.Header   `json:"requestHeaders,omitempty"`
+	RequestBody     string        `json:"requestBody,omitempty"`
+	ResponseHeaders http.Header   `json:"responseHeaders,omitempty"`
+	ResponseBody    string        `json:"responseBody,omitempty"`
+	// Truncated names the fields cut to the journal's limits, e.g.
+	// ["query", "requestBody"].
+	Truncated []string `json:"truncated,omitempty"`
 }
 
 // Journal keeps the last N requests in a ring buffer. It is safe for
@@ -77,6 +105,116 @@ func (j *Journal) Clear() {
 	j.next = 0
 }
 
+// entryBuilder makes an Entry's capped and redacted fields, noting which
+// were cut.
+type entryBuilder struct{ truncated []string }
+
+// text returns s cut to limit bytes (at a character boundary) and copied,
+// so that the entry never keeps a large request's memory alive.
+func (b *entryBuilder) text(field, s string, limit int) string {
+	if len(s) <= limit {
+		return strings.Clone(s)
+	}
+	b.cut(field)
+	return strings.Clone(prefix(s, limit))
+}
+
+func (b *entryBuilder) cut(field string) {
+	if !slices.Contains(b.truncated, field) {
+		b.truncated = append(b.truncated, field)
+	}
+}
+
+// query returns the raw query cut to its limit, with the values of
+// sensitive parameters redacted.
+func (b *entryBuilder) query(q string) string {
+	q = b.text("query", q, journalPathLimit)
+	if q == "" {
+		return ""
+	}
+	parts := strings.Split(q, "&")
+	changed := false
+	for i, p := range parts {
+		k, _, ok := strings.Cut(p, "=")
+		if !ok {
+			continue
+		}
+		if uk, err := url.QueryUnescape(k); err == nil && sensitiveKey(uk) {
+			parts[i], changed = k+"="+redacted, true
+		}
+	}
+	if !changed {
+		return q
+	}
+	return strings.Join(parts, "&")
+}
+
+// headers returns a capped copy of h with sensitive values redacted: at
+// most journalHeaderValues values of at most journalHeaderValueLimit bytes,
+// journalHeaderLimit bytes in all, by name in alphabetical order.
+func (b *entryBuilder) headers(field string, h http.Header) http.Header {
+	if len(h) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	out := make(http.Header, min(len(names), journalHeaderValues))
+	count, size := 0, 0
+	for _, name := range names {
+		secret := sensitiveHeader(name)
+		for _, v := range h[name] {
+			if secret {
+				v = redacted
+			} else if len(v) > journalHeaderValueLimit {
+				v = prefix(v, journalHeaderValueLimit)
+				b.cut(field)
+			}
+			n := min(len(name), journalHeaderValueLimit)
+			if count == journalHeaderValues || size+n+len(v) > journalHeaderLimit {
+				b.cut(field)
+				return out
+			}
+			key := name
+			if _, ok := out[key]; !ok {
+				key = strings.Clone(prefix(name, journalHeaderValueLimit))
+			}
+			out[key] = append(out[key], strings.Clone(v))
+			count++
+			size += n + len(v)
+		}
+	}
+	return out
+}
+
+// body returns what the journal shows of a body: at most journalBodyLimit
+// bytes, JSON with its sensitive values redacted, other text as it is,
+// binary data as its size.
+func (b *entryBuilder) body(field string, body []byte) string {
+	if len(body) > journalBodyLimit {
+		b.cut(field)
+		body = body[:journalBodyLimit]
+	}
+	return clip(redactJSON(body))
+}
+
+// prefix returns s cut to at most n bytes, at a character boundary.
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for i := 0; i < utf8.UTFMax && len(s) > 0; i++ {
+		if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size != 1 {
+			break
+		}
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
 // clip returns b as text, cut to the journal's body limit.
 func clip(b []byte) string {
 	if len(b) > journalBodyLimit {
@@ -91,4 +229,182 @@ func clip(b []byte) string {
 		return "(binary, " + strconv.Itoa(len(b)) + " bytes)"
 	}
 	return string(b)
+}
+
+// sensitiveWords make a JSON key or query parameter secret when its name,
+// lower-cased and without '-', '_' and '.', contains one of them.
+var sensitiveWords = []string{"password", "passwd", "secret", "token", "apikey", "privatekey", "accesskey", "credential", "authorization", "cookie"}
+
+// sensitiveNames are secret when a key's normalised name is one of them.
+var sensitiveNames = []string{"pwd", "pass", "resume", "jwt"}
+
+// sensitiveKey reports whether a JSON key or query parameter holds a
+// secret: "password", "authToken", "xmppPassword", "app_secret",
+// "X-Api-Key", "resume" (Rocket.Chat's login token), ...
+func sensitiveKey(key string) bool {
+	k := strings.Map(func(r rune) rune {
+		switch r {
+		case '-', '_', '.':
+			return -1
+		}
+		return r
+	}, strings.ToLower(key))
+	if slices.Contains(sensitiveNames, k) {
+		return true
+	}
+	for _, w := range sensitiveWords {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// sensitiveHeader reports whether a header's value is a secret:
+// Authorization, Cookie, Set-Cookie, X-Auth-Token, X-Standin-Admin-Token,
+// and any header whose name contains token, secret, key or password.
+func sensitiveHeader(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"authorization", "cookie", "token", "secret", "key", "password"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// mentionsSecret reports whether body may hold a sensitive JSON key: a
+// quick test that spares most bodies the redaction's parse. Escapes count,
+// as a key may be written with them.
+func mentionsSecret(body []byte) bool {
+	lower := bytes.ToLower(body)
+	if bytes.Contains(lower, []byte(`\u`)) {
+		return true
+	}
+	for _, w := range sensitiveWords {
+		if bytes.Contains(lower, []byte(w)) {
+			return true
+		}
+	}
+	for _, w := range sensitiveNames {
+		if bytes.Contains(lower, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// redactJSON returns body with the value of every sensitive key, at any
+// depth, replaced by "[redacted]" (booleans and nulls are kept: they hold
+// no secret). A body that does not start like JSON is returned as it is; so
+// is JSON without sensitive keys, byte for byte. JSON that has them is
+// written compactly; where it is cut short or broken, what could be read
+// is kept and the rest is dropped, so that a cut-off secret never shows.
+func redactJSON(body []byte) []byte {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') || !mentionsSecret(trimmed) {
+		return body
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.UseNumber()
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	writeString := func(s string) {
+		_ = enc.Encode(s)
+		out.Truncate(out.Len() - 1) // the encoder's newline
+	}
+
+	type frame struct {
+		object bool
+		n      int // keys and values read at this level
+	}
+	var stack []frame
+	secret, found := false, false // the next value is a secret; one was
+	var read int64                // bytes of trimmed read as whole tokens
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			// Cut short or broken: keep the body if nothing secret was
+			// read and none can be in what is left.
+			if !found && !secret && !mentionsSecret(trimmed[read:]) {
+				return body
+			}
+			return out.Bytes()
+		}
+		read = dec.InputOffset()
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			out.WriteByte(byte(d))
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				break
+			}
+			continue
+		}
+		if top := len(stack) - 1; top >= 0 {
+			f := &stack[top]
+			f.n++
+			switch {
+			case f.object && f.n%2 == 1: // a key
+				if f.n > 1 {
+					out.WriteByte(',')
+				}
+				name, _ := tok.(string)
+				writeString(name)
+				secret = sensitiveKey(name)
+				continue
+			case f.object:
+				out.WriteByte(':')
+			case f.n > 1:
+				out.WriteByte(',')
+			}
+		}
+		if secret {
+			secret = false
+			if _, isBool := tok.(bool); !isBool && tok != nil {
+				found = true
+				writeString(redacted)
+				if _, ok := tok.(json.Delim); ok && !skipValue(dec) {
+					return out.Bytes()
+				}
+				read = dec.InputOffset()
+				continue
+			}
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			out.WriteByte(byte(v))
+			stack = append(stack, frame{object: v == '{'})
+		case string:
+			writeString(v)
+		case json.Number:
+			out.WriteString(v.String())
+		case bool:
+			out.WriteString(strconv.FormatBool(v))
+		case nil:
+			out.WriteString("null")
+		}
+	}
+	if !found {
+		return body
+	}
+	return out.Bytes()
+}
+
+// skipValue reads the rest of a composite value whose opening delimiter
+// was just read. It reports whether the value ended.
+func skipValue(dec *json.Decoder) bool {
+	for depth := 1; depth > 0; {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
+	return true
 }

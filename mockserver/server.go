@@ -17,6 +17,7 @@ import (
 
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
+	"github.com/rs/cors"
 
 	"github.com/standin/standin/openapi"
 )
@@ -37,9 +38,18 @@ type Options struct {
 	// JournalSize is how many recent requests the journal keeps; 0 means
 	// 1000, a negative value disables the journal.
 	JournalSize int
-	// DisableCORS turns off the permissive CORS headers that let a frontend
-	// on another origin call the mock.
+	// DisableCORS turns off CORS for the APIs: no CORS headers, and
+	// preflights go to the API like any other request. By default a
+	// frontend on another origin may call the APIs (see CORSOrigins).
 	DisableCORS bool
+	// CORSOrigins are the browser origins that may call the APIs, e.g.
+	// "http://localhost:5173" or "https://*.example.com"; empty (or "*")
+	// allows any origin, with credentials. The admin API has its own
+	// setting, Admin.CORSOrigins.
+	CORSOrigins []string
+	// Admin protects the admin API: the Host names it answers under, an
+	// optional token, the origins that may call it from a browser.
+	Admin AdminOptions
 }
 
 // Server serves mounted APIs and the admin API.
@@ -47,7 +57,8 @@ type Server struct {
 	store     Store
 	log       *slog.Logger
 	bodyLimit int64
-	cors      bool
+	cors      *cors.Cors // CORS of the API prefixes; nil: none
+	admin     *adminGuard
 	journal   *Journal
 	apis      []*mounted
 }
@@ -64,7 +75,10 @@ func New(opts Options) *Server {
 		store:     opts.Store,
 		log:       opts.Logger,
 		bodyLimit: opts.BodyLimit,
-		cors:      !opts.DisableCORS,
+		admin:     newAdminGuard(opts.Admin),
+	}
+	if !opts.DisableCORS {
+		s.cors = apiCORS(opts.CORSOrigins)
 	}
 	if s.store == nil {
 		s.store = NewMemoryStore()
@@ -209,8 +223,25 @@ func (s *Server) owner(path, root string) *mounted {
 }
 
 // common wraps h with what every request gets: panic recovery, logging and
-// the journal, CORS, and the namespace.
+// the journal; for the admin API its guard (Host, CORS if configured,
+// token), for the APIs their CORS; then the namespace.
 func (s *Server) common(h http.Handler, root string) http.Handler {
+	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ns := r.Header.Get(NamespaceHeader)
+		if ns == "" {
+			ns = DefaultNamespace
+		} else if !ValidNamespace(ns) {
+			s.refuse(w, r, root, &Error{Status: http.StatusBadRequest, Kind: KindBadNamespace, Field: "header." + NamespaceHeader,
+				Rule: "pattern", Message: "must be 1 to 64 letters, digits, dots, dashes or underscores"})
+			return
+		}
+		h.ServeHTTP(w, r.WithContext(WithNamespace(r.Context(), ns)))
+	})
+	admin := s.admin.wrap(inner)
+	var api http.Handler = inner
+	if s.cors != nil {
+		api = s.cors.Handler(inner)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
@@ -229,18 +260,11 @@ func (s *Server) common(h http.Handler, root string) http.Handler {
 			}
 			s.finish(r, rec, root, start)
 		}()
-		if s.cors && cors(rec, r) {
+		if under(r.URL.Path, AdminPrefix) {
+			admin.ServeHTTP(rec, r)
 			return
 		}
-		ns := r.Header.Get(NamespaceHeader)
-		if ns == "" {
-			ns = DefaultNamespace
-		} else if !ValidNamespace(ns) {
-			s.refuse(rec, r, root, &Error{Status: http.StatusBadRequest, Kind: KindBadNamespace, Field: "header." + NamespaceHeader,
-				Rule: "pattern", Message: "must be 1 to 64 letters, digits, dots, dashes or underscores"})
-			return
-		}
-		h.ServeHTTP(rec, r.WithContext(WithNamespace(r.Context(), ns)))
+		api.ServeHTTP(rec, r)
 	})
 }
 
@@ -347,7 +371,8 @@ func routeError(router routers.Router, r *http.Request, err error) *Error {
 		Message: fmt.Sprintf("no operation at %s %s", r.Method, r.URL.Path), Err: err}
 }
 
-// finish logs the request and adds it to the journal.
+// finish logs the request and adds it to the journal, capped and with its
+// secrets redacted (see Entry).
 func (s *Server) finish(r *http.Request, rec *recorder, api string, start time.Time) {
 	if rec.api != "" {
 		api = rec.api
@@ -362,15 +387,26 @@ func (s *Server) finish(r *http.Request, rec *recorder, api string, start time.T
 		level = slog.LevelError
 	}
 	s.log.LogAttrs(r.Context(), level, "request",
-		slog.String("api", api), slog.String("namespace", ns),
-		slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.String("api", api), slog.String("namespace", prefix(ns, journalWordLimit)),
+		slog.String("method", prefix(r.Method, journalWordLimit)), slog.String("path", prefix(r.URL.Path, journalPathLimit)),
 		slog.Int("status", rec.status), slog.Duration("duration", d))
-	if s.journal != nil && !strings.HasPrefix(r.URL.Path, AdminPrefix+"/") {
-		s.journal.add(Entry{
-			Time: start.UTC(), API: api, Namespace: ns, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-			Status: rec.status, Duration: d, RequestBody: clip(rec.reqBody), ResponseBody: clip(rec.body.Bytes()),
-		})
+	if s.journal == nil || under(r.URL.Path, AdminPrefix) {
+		return
 	}
+	var b entryBuilder
+	e := Entry{
+		Time: start.UTC(), API: api, Status: rec.status, Duration: d,
+		Namespace:       b.text("namespace", ns, journalWordLimit),
+		Method:          b.text("method", r.Method, journalWordLimit),
+		Path:            b.text("path", r.URL.Path, journalPathLimit),
+		Query:           b.query(r.URL.RawQuery),
+		RequestHeaders:  b.headers("requestHeaders", r.Header),
+		RequestBody:     b.body("requestBody", rec.reqBody),
+		ResponseHeaders: b.headers("responseHeaders", rec.Header()),
+		ResponseBody:    b.body("responseBody", rec.body.Bytes()),
+	}
+	e.Truncated = b.truncated
+	s.journal.add(e)
 }
 
 // recorder remembers what was written, for logs and the journal.
@@ -380,7 +416,7 @@ type recorder struct {
 	wrote   bool
 	api     string
 	reqBody []byte
-	body    bytes.Buffer
+	body    bytes.Buffer // the first journalBodyLimit bytes and a few
 }
 
 func (r *recorder) WriteHeader(code int) {
