@@ -359,26 +359,27 @@ func (s *State) createUser(caller *User, in UserInput, now time.Time) (*User, er
 }
 
 // deleteUser removes target and all its memberships and tokens. Rooms it
-// is the last owner of keep their other members; with relinquish, the
-// longest-standing member becomes owner, otherwise the delete is refused.
-func (s *State) deleteUser(caller, target *User, relinquish bool) error {
+// is the last owner of need confirmRelinquish (relinquish): those with
+// other members pass to their longest-standing member, those it is alone
+// in are deleted with it. It returns the ids of the deleted rooms.
+func (s *State) deleteUser(caller, target *User, relinquish bool) ([]string, error) {
 	if !s.can(caller, "delete-user", nil) {
-		return errForbidden
+		return nil, errForbidden
 	}
-	var orphaned []*Room
-	for _, r := range s.sortedRooms(func(r *Room) bool { return r.hasRole(target.ID, RoleOwner) }) {
-		if len(r.owners()) == 1 && len(r.Subs) > 1 {
+	var orphaned, removed []*Room
+	var names []string
+	for _, r := range s.sortedRooms(func(r *Room) bool { return r.hasRole(target.ID, RoleOwner) && len(r.owners()) == 1 }) {
+		if len(r.Subs) > 1 {
 			orphaned = append(orphaned, r)
+		} else {
+			removed = append(removed, r)
 		}
+		names = append(names, r.Name)
 	}
-	if len(orphaned) > 0 && !relinquish {
-		names := make([]string, len(orphaned))
-		for i, r := range orphaned {
-			names[i] = r.Name
-		}
-		e := fail("user-last-owner", "The user is the last owner of rooms that have other members; pass confirmRelinquish to hand them over")
+	if len(names) > 0 && !relinquish {
+		e := fail("user-last-owner", "The user is the last owner of rooms; pass confirmRelinquish to hand them over to their oldest members, or delete those the user is alone in")
 		e.Details = map[string]any{"rooms": names}
-		return e
+		return nil, e
 	}
 	for _, r := range orphaned {
 		var heir *Subscription
@@ -392,6 +393,11 @@ func (s *State) deleteUser(caller, target *User, relinquish bool) error {
 		}
 		heir.Roles = append(heir.Roles, RoleOwner)
 	}
+	deleted := make([]string, len(removed))
+	for i, r := range removed {
+		deleted[i] = r.ID
+		delete(s.Rooms, r.ID)
+	}
 	for _, r := range s.Rooms {
 		delete(r.Subs, target.ID)
 	}
@@ -401,7 +407,7 @@ func (s *State) deleteUser(caller, target *User, relinquish bool) error {
 		}
 	}
 	delete(s.Users, target.ID)
-	return nil
+	return deleted, nil
 }
 
 // PermissionChange is one entry of permissions.update.

@@ -184,6 +184,7 @@ func (s *Server) UsersDelete(ctx context.Context, req gen.UsersDeleteRequestObje
 		return nil, errEmptyBody
 	}
 	b := req.Body
+	var out gen.UsersDelete200JSONResponse
 	err := s.update(ctx, func(st *State, me *User, _ time.Time) error {
 		if !st.can(me, "delete-user", nil) {
 			return errForbidden
@@ -192,12 +193,20 @@ func (s *Server) UsersDelete(ctx context.Context, req gen.UsersDeleteRequestObje
 		if err != nil {
 			return err
 		}
-		return st.deleteUser(me, target, b.ConfirmRelinquish != nil && *b.ConfirmRelinquish)
+		deleted, err := st.deleteUser(me, target, b.ConfirmRelinquish != nil && *b.ConfirmRelinquish)
+		if err != nil {
+			return err
+		}
+		out = gen.UsersDelete200JSONResponse{Success: true}
+		if b.ConfirmRelinquish != nil && *b.ConfirmRelinquish {
+			out.DeletedRooms = &deleted
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return gen.UsersDelete200JSONResponse{Success: true}, nil
+	return out, nil
 }
 
 // --- permissions ---

@@ -322,9 +322,10 @@ func TestUsersDeleteRefusals(t *testing.T) {
 	w.admin.refuses(refusal{400, "invalid-params", ""}, "POST", "/api/v1/users.delete", nil)
 }
 
-// TestUsersDeleteLastOwner: deleting the last owner of a room with other
-// members needs confirmRelinquish, which hands the room to its
-// longest-standing member.
+// TestUsersDeleteLastOwner: deleting the last owner of rooms needs
+// confirmRelinquish; then a room with other members passes to its
+// longest-standing member, and a room the user is alone in is deleted and
+// listed in deletedRooms.
 func TestUsersDeleteLastOwner(t *testing.T) {
 	w := newWorld(t)
 	boss := w.admin.createUser("boss")
@@ -334,13 +335,19 @@ func TestUsersDeleteLastOwner(t *testing.T) {
 	w.clock.advance(time.Second)
 	bossC.must("POST", "/api/v1/channels.join", map[string]any{"roomId": room}) // a no-op: boss is in
 	w.admin.must("POST", "/api/v1/channels.invite", map[string]any{"roomId": room, "username": "bob"})
-	bossC.must("POST", "/api/v1/channels.create", map[string]any{"name": "alone"})
+	alone := bossC.must("POST", "/api/v1/groups.create", map[string]any{"name": "alone"}).Str("group._id")
+	shared := bossC.must("POST", "/api/v1/channels.create", map[string]any{"name": "shared", "members": []string{"ann"}}).Str("channel._id")
+	bossC.must("POST", "/api/v1/channels.addOwner", map[string]any{"roomId": shared, "username": "ann"})
 
 	r := w.admin.refuses(refusal{status: 400, errType: "user-last-owner"}, "POST", "/api/v1/users.delete", map[string]any{"userId": boss})
-	if fmt.Sprint(r.Get("details.rooms")) != "[bosses]" {
-		t.Errorf("details.rooms should name the rooms to hand over: %s", r.Raw)
+	if fmt.Sprint(r.Get("details.rooms")) != "[alone bosses]" {
+		t.Errorf("details.rooms should name the rooms boss is the last owner of: %s", r.Raw)
 	}
-	w.admin.must("POST", "/api/v1/users.delete", map[string]any{"userId": boss, "confirmRelinquish": true})
+	r = w.admin.must("POST", "/api/v1/users.delete", map[string]any{"userId": boss, "confirmRelinquish": true})
+	if fmt.Sprint(r.Get("deletedRooms")) != "["+alone+"]" {
+		t.Errorf("deletedRooms lists the room boss was alone in: %s", r.Raw)
+	}
+	w.admin.refuses(refusal{status: 400, errType: "error-room-not-found"}, "GET", "/api/v1/rooms.info?roomId="+alone, nil)
 	roles := w.admin.must("GET", "/api/v1/channels.roles?roomId="+room, nil)
 	if roles.Str("roles.0.u.username") != "cid" || fmt.Sprint(roles.Get("roles.0.roles")) != "[owner]" || len(roles.List("roles")) != 1 {
 		t.Errorf("cid, the longest-standing member, owns the room now: %s", roles.Raw)
@@ -348,7 +355,22 @@ func TestUsersDeleteLastOwner(t *testing.T) {
 	if got := w.admin.must("GET", "/api/v1/channels.info?roomId="+room, nil).Num("channel.usersCount"); got != 2 {
 		t.Errorf("usersCount: want 2, got %d", got)
 	}
+	// A room with another owner stays as it is, less boss.
+	if roles := w.admin.must("GET", "/api/v1/channels.roles?roomId="+shared, nil); fmt.Sprint(roles.Strs("roles", "rid")) != "["+shared+"]" ||
+		roles.Str("roles.0.u.username") != "ann" {
+		t.Errorf("shared keeps ann as its owner: %s", roles.Raw)
+	}
 	// The new owner can do what owners do.
 	cid := w.login("cid", "pw-cid")
 	cid.must("POST", "/api/v1/channels.kick", map[string]any{"roomId": room, "username": "bob"})
+
+	// Without rooms to hand over, deletedRooms is empty, and without
+	// confirmRelinquish it is left out.
+	w.admin.createUser("temp")
+	if r := w.admin.must("POST", "/api/v1/users.delete", map[string]any{"username": "temp", "confirmRelinquish": true}); r.List("deletedRooms") == nil || len(r.List("deletedRooms")) != 0 {
+		t.Errorf("deletedRooms: %s", r.Raw)
+	}
+	if r := w.admin.must("POST", "/api/v1/users.delete", map[string]any{"username": "bob"}); r.Get("deletedRooms") != nil {
+		t.Errorf("deletedRooms without confirmRelinquish: %s", r.Raw)
+	}
 }
