@@ -45,11 +45,39 @@ func (c Catalog) Names() []string {
 
 // Config is the serve configuration.
 type Config struct {
-	Addr        string               `yaml:"addr"`
-	BodyLimit   int64                `yaml:"bodyLimit"`
-	JournalSize int                  `yaml:"journalSize"`
-	CORS        bool                 `yaml:"cors"`
-	APIs        map[string]APIConfig `yaml:"-"`
+	Addr        string                  `yaml:"addr"`
+	BodyLimit   int64                   `yaml:"bodyLimit"`
+	JournalSize int                     `yaml:"journalSize"`
+	CORS        CORSConfig              `yaml:"cors"`
+	Admin       mockserver.AdminOptions `yaml:"admin"`
+	Server      mockserver.Limits       `yaml:"server"`
+	APIs        map[string]APIConfig    `yaml:"-"`
+}
+
+// CORSConfig is CORS for the APIs' prefixes (the admin API has its own,
+// admin.corsOrigins).
+type CORSConfig struct {
+	// Enabled answers preflights and sends CORS headers.
+	Enabled bool `yaml:"enabled"`
+	// Origins may call the APIs from a browser; empty allows any.
+	Origins []string `yaml:"origins"`
+}
+
+// UnmarshalYAML reads the mapping form, refusing unknown keys, and the
+// short form `cors: true|false` of earlier versions, which sets Enabled.
+func (c *CORSConfig) UnmarshalYAML(node *yaml.Node) error {
+	if node.Kind == yaml.ScalarNode {
+		return node.Decode(&c.Enabled)
+	}
+	if node.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			if k := node.Content[i]; k.Value != "enabled" && k.Value != "origins" {
+				return fmt.Errorf("line %d: field %s not found in cors (known: enabled, origins)", k.Line, k.Value)
+			}
+		}
+	}
+	type plain CORSConfig
+	return node.Decode((*plain)(c))
 }
 
 // APIConfig configures one API: what every API has, and its own options.
@@ -162,7 +190,15 @@ func (c Catalog) decode(data []byte, cfg *Config) error {
 		name, node := apis.Content[i].Value, apis.Content[i+1]
 		mock, ok := c.Lookup(name)
 		if !ok {
-			return fmt.Errorf("mocks: config: line %d: apis.%s: unknown API (known: %s)", apis.Content[i].Line, name, strings.Join(c.Names(), ", "))
+			// Kept without options, so that Validate reports it along
+			// with every other problem.
+			var api APIConfig
+			takeKey(node, "options")
+			if err := strictDecode(node, &api); err != nil {
+				return fmt.Errorf("mocks: config: apis.%s: %w", name, err)
+			}
+			cfg.APIs[name] = api
+			continue
 		}
 		api, ok := cfg.APIs[name]
 		if !ok {
@@ -213,7 +249,7 @@ func strictDecode(node *yaml.Node, v any) error {
 	return nil
 }
 
-// Validate checks names, data sets and limits.
+// Validate checks names, data sets, limits, origins and hosts.
 func (c Catalog) Validate(cfg Config) error {
 	var errs []error
 	for name, api := range cfg.APIs {
@@ -228,6 +264,27 @@ func (c Catalog) Validate(cfg Config) error {
 	if cfg.BodyLimit <= 0 {
 		errs = append(errs, fmt.Errorf("bodyLimit must be positive, got %d", cfg.BodyLimit))
 	}
+	if err := cfg.Server.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("server.%w", err))
+	}
+	errs = append(errs, checkOrigins("cors.origins", cfg.CORS.Origins), checkOrigins("admin.corsOrigins", cfg.Admin.CORSOrigins))
+	for i, h := range cfg.Admin.Hosts {
+		if strings.TrimSpace(h) == "" || strings.ContainsAny(h, "/ ") {
+			errs = append(errs, fmt.Errorf("admin.hosts[%d] must be a host name or address, optionally with a port, got %q", i, h))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkOrigins refuses origins a browser never sends, such as
+// "localhost:3000" without its scheme.
+func checkOrigins(key string, origins []string) error {
+	var errs []error
+	for i, o := range origins {
+		if o != "*" && !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") {
+			errs = append(errs, fmt.Errorf("%s[%d] must be \"*\" or an origin such as http://localhost:3000, got %q", key, i, o))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -237,7 +294,8 @@ func (c Catalog) Validate(cfg Config) error {
 func (c Catalog) New(cfg Config, logger *slog.Logger) (*mockserver.Server, error) {
 	store := mockserver.NewMemoryStore()
 	srv := mockserver.New(mockserver.Options{
-		Store: store, Logger: logger, BodyLimit: cfg.BodyLimit, JournalSize: cfg.JournalSize, DisableCORS: !cfg.CORS,
+		Store: store, Logger: logger, BodyLimit: cfg.BodyLimit, JournalSize: cfg.JournalSize,
+		DisableCORS: !cfg.CORS.Enabled, CORSOrigins: cfg.CORS.Origins, Admin: cfg.Admin,
 	})
 	for _, mock := range c {
 		api, ok := cfg.APIs[mock.Name]

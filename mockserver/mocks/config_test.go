@@ -10,15 +10,39 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/standin/standin/fixtures"
+	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/mockserver/mocks"
+	"github.com/standin/standin/mockserver/rocketchat"
 )
 
+// cat is the catalog these tests configure: the APIs standin ships.
+var cat = mocks.Catalog{rocketchat.Mock, ethora.Mock}
+
+// rcOptions returns the Rocket.Chat options of c.
+func rcOptions(t *testing.T, c mocks.Config) rocketchat.Options {
+	t.Helper()
+	o, ok := c.APIs["rocketchat"].Options.(rocketchat.Options)
+	if !ok {
+		t.Fatalf("apis.rocketchat.options = %T, want rocketchat.Options", c.APIs["rocketchat"].Options)
+	}
+	return o
+}
+
+// withRC returns c with change applied to its Rocket.Chat section.
+func withRC(c *mocks.Config, change func(*mocks.APIConfig)) {
+	rc := c.APIs["rocketchat"]
+	change(&rc)
+	c.APIs["rocketchat"] = rc
+}
+
 func TestDefault(t *testing.T) {
-	c := mocks.Default()
+	c := cat.Default()
 	if c.Addr != "127.0.0.1:8080" {
 		t.Errorf("Addr = %q, want 127.0.0.1:8080", c.Addr)
 	}
@@ -28,60 +52,73 @@ func TestDefault(t *testing.T) {
 	if c.JournalSize <= 0 {
 		t.Errorf("JournalSize = %d, want positive", c.JournalSize)
 	}
-	if !c.CORS {
-		t.Errorf("CORS off by default, want on")
+	if !c.CORS.Enabled || len(c.CORS.Origins) != 0 {
+		t.Errorf("CORS = %+v, want on for any origin", c.CORS)
 	}
-	rc, ok := c.APIs["rocketchat"]
-	if !ok {
-		t.Fatalf("APIs = %v, want rocketchat", c.APIs)
+	if len(c.Admin.Hosts) != 0 || c.Admin.Token != "" || len(c.Admin.CORSOrigins) != 0 {
+		t.Errorf("Admin = %+v, want loopback hosts only, no token, no CORS", c.Admin)
 	}
-	if !rc.Enabled {
-		t.Errorf("rocketchat disabled by default")
+	if c.Server != mockserver.DefaultLimits() {
+		t.Errorf("Server = %+v, want mockserver.DefaultLimits() %+v", c.Server, mockserver.DefaultLimits())
 	}
-	if rc.DataSet != "default" || rc.Seed != 1 {
-		t.Errorf("rocketchat data set %q seed %d, want default seed 1", rc.DataSet, rc.Seed)
+	for _, name := range cat.Names() {
+		api, ok := c.APIs[name]
+		if !ok {
+			t.Fatalf("APIs = %v, want %s", c.APIs, name)
+		}
+		if !api.Enabled {
+			t.Errorf("%s disabled by default", name)
+		}
+		if api.DataSet != "default" || api.Seed != 1 {
+			t.Errorf("%s data set %q seed %d, want default seed 1", name, api.DataSet, api.Seed)
+		}
+		if api.RootAddr != "" {
+			t.Errorf("%s RootAddr = %q, want off", name, api.RootAddr)
+		}
 	}
-	if rc.Admin.Username != "admin" || rc.Admin.Password != "admin" {
+	if rc := rcOptions(t, c); rc.Admin.Username != "admin" || rc.Admin.Password != "admin" {
 		t.Errorf("rocketchat admin %s/%s, want admin/admin", rc.Admin.Username, rc.Admin.Password)
 	}
-	if rc.RootAddr != "" {
-		t.Errorf("rocketchat RootAddr = %q, want off", rc.RootAddr)
+	if et, ok := c.APIs["ethora"].Options.(ethora.Options); !ok || et.App.ID == "" || et.App.Secret == "" {
+		t.Errorf("ethora options = %+v, want an app with an id and a secret", c.APIs["ethora"].Options)
 	}
-	if err := c.Validate(); err != nil {
-		t.Errorf("Default().Validate() = %v", err)
+	if err := cat.Validate(c); err != nil {
+		t.Errorf("Validate(Default()) = %v", err)
 	}
 }
 
 // Default hands out fresh values: changing one does not change the next.
 func TestDefaultIsACopy(t *testing.T) {
-	c := mocks.Default()
+	c := cat.Default()
 	c.Addr = "changed"
 	c.APIs["rocketchat"] = mocks.APIConfig{}
 	c.APIs["other"] = mocks.APIConfig{}
-	d := mocks.Default()
-	if _, leaked := d.APIs["other"]; d.Addr != "127.0.0.1:8080" || !d.APIs["rocketchat"].Enabled || leaked {
+	c.Admin.Hosts = append(c.Admin.Hosts, "changed")
+	d := cat.Default()
+	if _, leaked := d.APIs["other"]; d.Addr != "127.0.0.1:8080" || !d.APIs["rocketchat"].Enabled || leaked || len(d.Admin.Hosts) != 0 {
 		t.Errorf("Default() after changing an earlier one = %+v", d)
 	}
 
-	y := mocks.DefaultYAML()
+	y := cat.DefaultYAML()
 	for i := range y {
 		y[i] = 'x'
 	}
-	if !strings.Contains(string(mocks.DefaultYAML()), "addr: 127.0.0.1:8080") {
+	if !strings.Contains(string(cat.DefaultYAML()), "addr: 127.0.0.1:8080") {
 		t.Errorf("DefaultYAML() changed after its result was overwritten")
 	}
 }
 
 // DefaultYAML is what Default parses: printing it and parsing the print
-// gives the defaults back, and it documents every key of Config.
+// gives the defaults back, and it documents every key of Config, of its
+// sections and of each API's options.
 func TestDefaultYAML(t *testing.T) {
-	y := mocks.DefaultYAML()
-	c, err := mocks.Parse(y)
+	y := cat.DefaultYAML()
+	c, err := cat.Parse(y)
 	if err != nil {
 		t.Fatalf("Parse(DefaultYAML()) = %v", err)
 	}
-	if !reflect.DeepEqual(c, mocks.Default()) {
-		t.Errorf("Parse(DefaultYAML()) = %+v, want Default() %+v", c, mocks.Default())
+	if !reflect.DeepEqual(c, cat.Default()) {
+		t.Errorf("Parse(DefaultYAML()) = %+v, want Default() %+v", c, cat.Default())
 	}
 	var keys map[string]any
 	if err := yaml.Unmarshal(y, &keys); err != nil {
@@ -92,33 +129,53 @@ func TestDefaultYAML(t *testing.T) {
 			t.Errorf("DefaultYAML() does not document %q", k)
 		}
 	}
-	// Every API documents the keys it uses: the common ones, and its own.
+	if _, ok := keys["apis"]; !ok {
+		t.Errorf("DefaultYAML() does not document apis")
+	}
+	// The core's sections document each of their keys.
+	for section, typ := range map[string]reflect.Type{
+		"cors":   reflect.TypeFor[mocks.CORSConfig](),
+		"admin":  reflect.TypeFor[mockserver.AdminOptions](),
+		"server": reflect.TypeFor[mockserver.Limits](),
+	} {
+		m, _ := keys[section].(map[string]any)
+		for _, k := range yamlKeys(typ) {
+			if _, ok := m[k]; !ok {
+				t.Errorf("DefaultYAML() does not document %s.%s", section, k)
+			}
+		}
+	}
+	// Every API documents the keys it uses: the common ones, and its own
+	// under options.
 	own := map[string][]string{"rocketchat": {"admin"}, "ethora": {"app", "jobDelay"}}
 	for name, extra := range own {
 		api, _ := keys["apis"].(map[string]any)[name].(map[string]any)
-		for _, k := range append([]string{"enabled", "dataSet", "seed", "rootAddr"}, extra...) {
+		for _, k := range append(yamlKeys(reflect.TypeFor[mocks.APIConfig]()), "options") {
 			if _, ok := api[k]; !ok {
 				t.Errorf("DefaultYAML() does not document apis.%s.%s", name, k)
 			}
 		}
+		opts, _ := api["options"].(map[string]any)
+		for _, k := range extra {
+			if _, ok := opts[k]; !ok {
+				t.Errorf("DefaultYAML() does not document apis.%s.options.%s", name, k)
+			}
+		}
 	}
-	for _, k := range yamlKeys(reflect.TypeFor[mocks.APIConfig]()) {
-		found := false
-		for name := range own {
-			api, _ := keys["apis"].(map[string]any)[name].(map[string]any)
-			_, ok := api[k]
-			found = found || ok
-		}
-		if !found {
-			t.Errorf("DefaultYAML() documents apis.*.%s for no API", k)
-		}
+	if len(own) != len(cat) {
+		t.Errorf("the test knows the options of %d APIs, the catalog has %d", len(own), len(cat))
 	}
 }
 
+// yamlKeys lists the YAML keys of a struct type's fields, leaving out
+// those not read from YAML.
 func yamlKeys(typ reflect.Type) []string {
 	var keys []string
 	for f := range typ.Fields() {
 		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" {
+			continue
+		}
 		if name == "" {
 			name = strings.ToLower(f.Name)
 		}
@@ -134,28 +191,62 @@ func TestParseOverDefaults(t *testing.T) {
 		check func(t *testing.T, c mocks.Config)
 	}{
 		{"empty", "", func(t *testing.T, c mocks.Config) {
-			if !reflect.DeepEqual(c, mocks.Default()) {
+			if !reflect.DeepEqual(c, cat.Default()) {
 				t.Errorf("got %+v, want the defaults", c)
 			}
 		}},
 		{"blank", " \n\t\n", func(t *testing.T, c mocks.Config) {
-			if !reflect.DeepEqual(c, mocks.Default()) {
+			if !reflect.DeepEqual(c, cat.Default()) {
 				t.Errorf("got %+v, want the defaults", c)
 			}
 		}},
 		{"only addr", "addr: 127.0.0.1:9999\n", func(t *testing.T, c mocks.Config) {
-			want := mocks.Default()
+			want := cat.Default()
 			want.Addr = "127.0.0.1:9999"
 			if !reflect.DeepEqual(c, want) {
 				t.Errorf("got %+v, want %+v", c, want)
 			}
 		}},
-		{"cors off and small body limit", "cors: false\nbodyLimit: 10\n", func(t *testing.T, c mocks.Config) {
-			if c.CORS || c.BodyLimit != 10 {
-				t.Errorf("cors %v bodyLimit %d, want false 10", c.CORS, c.BodyLimit)
+		{"cors off (short form) and small body limit", "cors: false\nbodyLimit: 10\n", func(t *testing.T, c mocks.Config) {
+			if c.CORS.Enabled || c.BodyLimit != 10 {
+				t.Errorf("cors %+v bodyLimit %d, want off, 10", c.CORS, c.BodyLimit)
 			}
 			if c.Addr != "127.0.0.1:8080" || !c.APIs["rocketchat"].Enabled {
 				t.Errorf("other keys lost their defaults: %+v", c)
+			}
+		}},
+		{"cors off", "cors:\n  enabled: false\n", func(t *testing.T, c mocks.Config) {
+			if c.CORS.Enabled {
+				t.Errorf("cors %+v, want off", c.CORS)
+			}
+		}},
+		{"cors origins only", "cors:\n  origins: [http://localhost:5173, 'https://*.example.com']\n", func(t *testing.T, c mocks.Config) {
+			if !c.CORS.Enabled || !slices.Equal(c.CORS.Origins, []string{"http://localhost:5173", "https://*.example.com"}) {
+				t.Errorf("cors %+v, want on with the two origins", c.CORS)
+			}
+		}},
+		{"admin", "admin:\n  hosts: [standin, 10.0.0.5:8080]\n  token: t0k\n  corsOrigins: [http://localhost:5173]\n", func(t *testing.T, c mocks.Config) {
+			want := mockserver.AdminOptions{Hosts: []string{"standin", "10.0.0.5:8080"}, Token: "t0k", CORSOrigins: []string{"http://localhost:5173"}}
+			if !reflect.DeepEqual(c.Admin, want) {
+				t.Errorf("admin = %+v, want %+v", c.Admin, want)
+			}
+		}},
+		{"only the admin token", "admin:\n  token: t0k\n", func(t *testing.T, c mocks.Config) {
+			if c.Admin.Token != "t0k" || len(c.Admin.Hosts) != 0 || len(c.Admin.CORSOrigins) != 0 {
+				t.Errorf("admin = %+v, want only the token set", c.Admin)
+			}
+		}},
+		{"one server limit", "server:\n  readTimeout: 5s\n", func(t *testing.T, c mocks.Config) {
+			want := mockserver.DefaultLimits()
+			want.ReadTimeout = 5 * time.Second
+			if c.Server != want {
+				t.Errorf("server = %+v, want the defaults with readTimeout 5s: %+v", c.Server, want)
+			}
+		}},
+		{"every server limit", "server:\n  readTimeout: 1m\n  readHeaderTimeout: 2s\n  writeTimeout: 90s\n  idleTimeout: 0s\n  maxHeaderBytes: 8192\n", func(t *testing.T, c mocks.Config) {
+			want := mockserver.Limits{ReadTimeout: time.Minute, ReadHeaderTimeout: 2 * time.Second, WriteTimeout: 90 * time.Second, MaxHeaderBytes: 8192}
+			if c.Server != want {
+				t.Errorf("server = %+v, want %+v", c.Server, want)
 			}
 		}},
 		{"full API section", "apis:\n  rocketchat:\n    enabled: true\n    dataSet: empty\n    seed: 9\n", func(t *testing.T, c mocks.Config) {
@@ -166,10 +257,13 @@ func TestParseOverDefaults(t *testing.T) {
 		}},
 		{"only the seed of an API", "apis:\n  rocketchat:\n    seed: 7\n", func(t *testing.T, c mocks.Config) {
 			rc := c.APIs["rocketchat"]
-			want := mocks.Default().APIs["rocketchat"]
+			want := cat.Default().APIs["rocketchat"]
 			want.Seed = 7
-			if rc != want {
+			if !reflect.DeepEqual(rc, want) {
 				t.Errorf("rocketchat = %+v, want the defaults with seed 7: %+v", rc, want)
+			}
+			if !reflect.DeepEqual(c.APIs["ethora"], cat.Default().APIs["ethora"]) {
+				t.Errorf("ethora = %+v, want its defaults", c.APIs["ethora"])
 			}
 		}},
 		{"disable an API", "apis:\n  rocketchat:\n    enabled: false\n", func(t *testing.T, c mocks.Config) {
@@ -178,21 +272,21 @@ func TestParseOverDefaults(t *testing.T) {
 				t.Errorf("rocketchat = %+v, want disabled with the default data set", rc)
 			}
 		}},
-		{"only the admin password", "apis:\n  rocketchat:\n    admin:\n      password: s3cret\n", func(t *testing.T, c mocks.Config) {
+		{"only the admin password", "apis:\n  rocketchat:\n    options:\n      admin:\n        password: s3cret\n", func(t *testing.T, c mocks.Config) {
 			rc := c.APIs["rocketchat"]
-			if !rc.Enabled || rc.Admin.Username != "admin" || rc.Admin.Password != "s3cret" {
+			if o := rcOptions(t, c); !rc.Enabled || o.Admin.Username != "admin" || o.Admin.Password != "s3cret" {
 				t.Errorf("rocketchat = %+v, want enabled, admin/s3cret", rc)
 			}
 		}},
 		{"only comments", "# addr: 127.0.0.1:1\n# cors: false\n", func(t *testing.T, c mocks.Config) {
-			if !reflect.DeepEqual(c, mocks.Default()) {
+			if !reflect.DeepEqual(c, cat.Default()) {
 				t.Errorf("got %+v, want the defaults", c)
 			}
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := mocks.Parse([]byte(tt.yaml))
+			c, err := cat.Parse([]byte(tt.yaml))
 			if err != nil {
 				t.Fatalf("Parse(%q) = %v", tt.yaml, err)
 			}
@@ -209,7 +303,8 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"typo at the top", "adress: 127.0.0.1:9999\n", []string{"adress"}},
 		{"typo in an API", "apis:\n  rocketchat:\n    enabled: true\n    dataset: empty\n", []string{"dataset"}},
-		{"typo in the admin", "apis:\n  rocketchat:\n    enabled: true\n    dataSet: default\n    admin:\n      user: x\n", []string{"user"}},
+		{"typo in the admin", "apis:\n  rocketchat:\n    enabled: true\n    dataSet: default\n    options:\n      admin:\n        user: x\n", []string{"user"}},
+		{"options outside options", "apis:\n  rocketchat:\n    admin:\n      password: x\n", []string{"apis.rocketchat", "admin"}},
 		{"wrong type", "bodyLimit: lots\n", []string{"lots"}},
 		{"not YAML", "addr: [\n", []string{"mocks: config"}},
 		{"unknown API", "apis:\n  slack:\n    enabled: true\n    dataSet: default\n", []string{"apis.slack", "unknown API"}},
@@ -217,10 +312,21 @@ func TestParseErrors(t *testing.T) {
 		{"zero body limit", "bodyLimit: 0\n", []string{"bodyLimit", "0"}},
 		{"negative body limit", "bodyLimit: -5\n", []string{"bodyLimit", "-5"}},
 		{"every problem", "bodyLimit: 0\napis:\n  slack:\n    enabled: true\n", []string{"bodyLimit", "apis.slack"}},
+		{"typo in cors", "cors:\n  enable: true\n", []string{"enable"}},
+		{"cors not a bool", "cors: maybe\n", []string{"maybe"}},
+		{"origin without a scheme", "cors:\n  origins: [localhost:3000]\n", []string{"cors.origins[0]", "localhost:3000"}},
+		{"admin origin without a scheme", "admin:\n  corsOrigins: [example.com]\n", []string{"admin.corsOrigins[0]", "example.com"}},
+		{"typo in admin", "admin:\n  tokens: x\n", []string{"tokens"}},
+		{"empty admin host", "admin:\n  hosts: ['']\n", []string{"admin.hosts[0]"}},
+		{"admin host with a path", "admin:\n  hosts: [http://x/]\n", []string{"admin.hosts[0]", "http://x/"}},
+		{"typo in server", "server:\n  readTimout: 5s\n", []string{"readTimout"}},
+		{"not a duration", "server:\n  readTimeout: soon\n", []string{"soon"}},
+		{"negative timeout", "server:\n  writeTimeout: -1s\n", []string{"server.writeTimeout"}},
+		{"negative header limit", "server:\n  maxHeaderBytes: -1\n", []string{"server.maxHeaderBytes"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := mocks.Parse([]byte(tt.yaml))
+			_, err := cat.Parse([]byte(tt.yaml))
 			if err == nil {
 				t.Fatalf("Parse(%q) = nil error", tt.yaml)
 			}
@@ -242,18 +348,20 @@ func TestValidate(t *testing.T) {
 		{"defaults", func(c *mocks.Config) {}, nil},
 		{"unknown API", func(c *mocks.Config) { c.APIs["slack"] = mocks.APIConfig{Enabled: true, DataSet: "default"} }, []string{"apis.slack"}},
 		{"unknown data set", func(c *mocks.Config) {
-			rc := c.APIs["rocketchat"]
-			rc.DataSet = "huge"
-			c.APIs["rocketchat"] = rc
+			withRC(c, func(rc *mocks.APIConfig) { rc.DataSet = "huge" })
 		}, []string{"apis.rocketchat.dataSet", "huge"}},
 		{"zero body limit", func(c *mocks.Config) { c.BodyLimit = 0 }, []string{"bodyLimit"}},
 		{"no APIs at all", func(c *mocks.Config) { c.APIs = nil }, nil},
+		{"no server limits", func(c *mocks.Config) { c.Server = mockserver.Limits{} }, nil},
+		{"negative idle timeout", func(c *mocks.Config) { c.Server.IdleTimeout = -time.Second }, []string{"server.idleTimeout"}},
+		{"any origin", func(c *mocks.Config) { c.CORS.Origins = []string{"*"}; c.Admin.CORSOrigins = []string{"*"} }, nil},
+		{"bad origin", func(c *mocks.Config) { c.CORS.Origins = []string{"ftp://x"} }, []string{"cors.origins[0]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := mocks.Default()
+			c := cat.Default()
 			tt.change(&c)
-			err := c.Validate()
+			err := cat.Validate(c)
 			if len(tt.want) == 0 {
 				if err != nil {
 					t.Fatalf("Validate() = %v, want nil", err)
@@ -271,66 +379,81 @@ func TestValidate(t *testing.T) {
 		})
 	}
 	for _, ds := range fixtures.DataSets() {
-		c := mocks.Default()
-		rc := c.APIs["rocketchat"]
-		rc.DataSet = ds.Name
-		c.APIs["rocketchat"] = rc
-		if err := c.Validate(); err != nil {
+		c := cat.Default()
+		withRC(&c, func(rc *mocks.APIConfig) { rc.DataSet = ds.Name })
+		if err := cat.Validate(c); err != nil {
 			t.Errorf("data set %q: Validate() = %v", ds.Name, err)
 		}
 	}
 }
 
 func TestValidateUnknownDataSetIs(t *testing.T) {
-	c := mocks.Default()
-	rc := c.APIs["rocketchat"]
-	rc.DataSet = "nope"
-	c.APIs["rocketchat"] = rc
-	if err := c.Validate(); !errors.Is(err, fixtures.ErrUnknownDataSet) {
+	c := cat.Default()
+	withRC(&c, func(rc *mocks.APIConfig) { rc.DataSet = "nope" })
+	if err := cat.Validate(c); !errors.Is(err, fixtures.ErrUnknownDataSet) {
 		t.Errorf("Validate() = %v, want it to wrap fixtures.ErrUnknownDataSet", err)
 	}
 }
 
 func TestLoad(t *testing.T) {
-	c, err := mocks.Load(filepath.Join("testdata", "partial.yaml"))
+	c, err := cat.Load(filepath.Join("testdata", "partial.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := mocks.Default()
+	want := cat.Default()
 	want.Addr = "127.0.0.1:9999"
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load(partial.yaml) = %+v, want %+v", c, want)
 	}
 
-	c, err = mocks.Load(filepath.Join("testdata", "full.yaml"))
+	c, err = cat.Load(filepath.Join("testdata", "full.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want = mocks.Config{
-		Addr: "127.0.0.1:7000", BodyLimit: 2048, JournalSize: 10, CORS: false,
+		Addr: "127.0.0.1:7000", BodyLimit: 2048, JournalSize: 10,
+		CORS:  mocks.CORSConfig{Enabled: false, Origins: []string{"http://localhost:5173"}},
+		Admin: mockserver.AdminOptions{Hosts: []string{"standin"}, Token: "t0k", CORSOrigins: []string{"http://localhost:5173"}},
+		Server: mockserver.Limits{
+			ReadTimeout: 20 * time.Second, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 40 * time.Second,
+			IdleTimeout: time.Minute, MaxHeaderBytes: 65536,
+		},
 		APIs: map[string]mocks.APIConfig{"rocketchat": {
 			Enabled: true, DataSet: "empty", Seed: 42, RootAddr: "127.0.0.1:7001",
-			Admin: fixtures.Credentials{Username: "boss", Password: "s3cret", Email: "boss@example.test", Name: "The Boss"},
-		}, "ethora": mocks.Default().APIs["ethora"]},
+			Options: rocketchat.Options{Admin: fixtures.Credentials{Username: "boss", Password: "s3cret", Email: "boss@example.test", Name: "The Boss"}},
+		}, "ethora": cat.Default().APIs["ethora"]},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load(full.yaml) = %+v, want %+v", c, want)
 	}
 }
 
-func TestLoadCommentsOnly(t *testing.T) {
-	c, err := mocks.Load(filepath.Join("testdata", "comments-only.yaml"))
+// A file of an earlier version with `cors: false` still loads.
+func TestLoadShortCORS(t *testing.T) {
+	c, err := cat.Load(filepath.Join("testdata", "cors-short.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(c, mocks.Default()) {
+	want := cat.Default()
+	want.CORS.Enabled = false
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("Load(cors-short.yaml) = %+v, want the defaults with CORS off", c)
+	}
+}
+
+func TestLoadCommentsOnly(t *testing.T) {
+	c, err := cat.Load(filepath.Join("testdata", "comments-only.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c, cat.Default()) {
 		t.Errorf("got %+v, want the defaults", c)
 	}
 }
 
 func TestLoadErrors(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing.yaml")
-	_, err := mocks.Load(missing)
+	_, err := cat.Load(missing)
 	if err == nil || !strings.Contains(err.Error(), missing) {
 		t.Errorf("Load(missing) = %v, want an error naming %s", err, missing)
 	}
@@ -339,7 +462,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 
 	typo := filepath.Join("testdata", "typo.yaml")
-	_, err = mocks.Load(typo)
+	_, err = cat.Load(typo)
 	if err == nil || !strings.Contains(err.Error(), typo) || !strings.Contains(err.Error(), "adress") {
 		t.Errorf("Load(typo.yaml) = %v, want an error naming the file and the key", err)
 	}
@@ -348,26 +471,26 @@ func TestLoadErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("bodyLimit: 0\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = mocks.Load(bad)
+	_, err = cat.Load(bad)
 	if err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "bodyLimit") {
 		t.Errorf("Load(bodyLimit 0) = %v, want an error naming the file and the key", err)
 	}
 }
 
 func TestNew(t *testing.T) {
-	srv, err := mocks.New(mocks.Default(), nil)
+	srv, err := cat.New(cat.Default(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Every enabled API of the defaults is mounted: today that is rocketchat.
+	// Every enabled API of the defaults is mounted, in catalog order.
 	var want []string
-	for name, api := range mocks.Default().APIs {
-		if api.Enabled {
+	for _, name := range cat.Names() {
+		if cat.Default().APIs[name].Enabled {
 			want = append(want, name)
 		}
 	}
 	got := srv.APIs()
-	if !slices.Contains(got, "rocketchat") || len(got) != len(want) || !containsAll(got, want) {
+	if !slices.Contains(got, "rocketchat") || !slices.Equal(got, want) {
 		t.Errorf("APIs() = %v, want the enabled APIs %v, rocketchat among them", got, want)
 	}
 	h := srv.Handler()
@@ -383,11 +506,9 @@ func TestNew(t *testing.T) {
 }
 
 func TestNewDisabledAPI(t *testing.T) {
-	c := mocks.Default()
-	rc := c.APIs["rocketchat"]
-	rc.Enabled = false
-	c.APIs["rocketchat"] = rc
-	srv, err := mocks.New(c, nil)
+	c := cat.Default()
+	withRC(&c, func(rc *mocks.APIConfig) { rc.Enabled = false })
+	srv, err := cat.New(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,7 +523,7 @@ func TestNewDisabledAPI(t *testing.T) {
 	}
 
 	c.APIs = nil
-	srv, err = mocks.New(c, nil)
+	srv, err = cat.New(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,12 +533,12 @@ func TestNewDisabledAPI(t *testing.T) {
 }
 
 func TestNewUsesAPIConfig(t *testing.T) {
-	c := mocks.Default()
-	rc := c.APIs["rocketchat"]
-	rc.Admin = fixtures.Credentials{Username: "boss", Password: "s3cret"}
-	rc.DataSet = "empty"
-	c.APIs["rocketchat"] = rc
-	srv, err := mocks.New(c, nil)
+	c := cat.Default()
+	withRC(&c, func(rc *mocks.APIConfig) {
+		rc.Options = rocketchat.Options{Admin: fixtures.Credentials{Username: "boss", Password: "s3cret"}}
+		rc.DataSet = "empty"
+	})
+	srv, err := cat.New(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,9 +552,9 @@ func TestNewUsesAPIConfig(t *testing.T) {
 }
 
 func TestNewBodyLimit(t *testing.T) {
-	c := mocks.Default()
+	c := cat.Default()
 	c.BodyLimit = 16
-	srv, err := mocks.New(c, nil)
+	srv, err := cat.New(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -443,30 +564,126 @@ func TestNewBodyLimit(t *testing.T) {
 }
 
 func TestNewCORS(t *testing.T) {
+	preflight := func(h http.Handler, origin string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodOptions, "/rocketchat/api/v1/login", nil)
+		r.Header.Set("Origin", origin)
+		r.Header.Set("Access-Control-Request-Method", "POST")
+		r.Header.Set("Access-Control-Request-Headers", "content-type")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
 	for _, on := range []bool{true, false} {
-		c := mocks.Default()
-		c.CORS = on
-		srv, err := mocks.New(c, nil)
+		c := cat.Default()
+		c.CORS.Enabled = on
+		srv, err := cat.New(c, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := httptest.NewRequest(http.MethodOptions, "/rocketchat/api/v1/login", nil)
-		r.Header.Set("Origin", "http://app.example")
-		r.Header.Set("Access-Control-Request-Method", "POST")
-		w := httptest.NewRecorder()
-		srv.Handler().ServeHTTP(w, r)
+		w := preflight(srv.Handler(), "http://app.example")
 		got := w.Header().Get("Access-Control-Allow-Origin")
-		if on && got != "http://app.example" {
-			t.Errorf("cors: true: preflight Allow-Origin = %q (status %d), want the origin", got, w.Code)
+		if on && (got != "http://app.example" || w.Code != http.StatusNoContent) {
+			t.Errorf("cors enabled: preflight Allow-Origin = %q (status %d), want the origin and 204", got, w.Code)
 		}
 		if !on && got != "" {
-			t.Errorf("cors: false: preflight Allow-Origin = %q, want none", got)
+			t.Errorf("cors disabled: preflight Allow-Origin = %q, want none", got)
+		}
+	}
+
+	c := cat.Default()
+	c.CORS.Origins = []string{"http://localhost:5173"}
+	srv, err := cat.New(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := preflight(srv.Handler(), "http://localhost:5173").Header().Get("Access-Control-Allow-Origin"); got != "http://localhost:5173" {
+		t.Errorf("cors.origins: preflight from a listed origin: Allow-Origin %q", got)
+	}
+	if got := preflight(srv.Handler(), "http://app.example").Header().Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("cors.origins: preflight from another origin: Allow-Origin %q, want none", got)
+	}
+}
+
+// The issue's checks on a server built from the default configuration:
+// the admin API sends no CORS headers to a foreign page and refuses a
+// foreign Host, while the APIs still answer preflights.
+func TestNewAdminIsGuarded(t *testing.T) {
+	srv, err := cat.New(cat.Default(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+
+	r := httptest.NewRequest(http.MethodPost, "/__standin/reset", nil)
+	r.Host = "127.0.0.1:8080"
+	r.Header.Set("Origin", "https://evil.example")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusOK || w.Header().Get("Access-Control-Allow-Origin") != "" || w.Header().Get("Access-Control-Allow-Credentials") != "" {
+		t.Errorf("reset from https://evil.example: %d %v, want 200 without CORS headers", w.Code, w.Header())
+	}
+
+	for _, target := range []string{"/__standin/reset", "/__standin/snapshot"} {
+		method := http.MethodPost
+		if strings.HasSuffix(target, "snapshot") {
+			method = http.MethodGet
+		}
+		r = httptest.NewRequest(method, target, nil)
+		r.Host = "attacker.example:8080"
+		w = httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "admin.hosts") {
+			t.Errorf("%s %s with Host attacker.example: %d %s, want 403 naming admin.hosts", method, target, w.Code, w.Body)
+		}
+	}
+
+	r = httptest.NewRequest(http.MethodOptions, "/ethora/v1/users/client", nil)
+	r.Host = "127.0.0.1:8080"
+	r.Header.Set("Origin", "http://localhost:3000")
+	r.Header.Set("Access-Control-Request-Method", "POST")
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusNoContent || w.Header().Get("Access-Control-Allow-Origin") != "http://localhost:3000" {
+		t.Errorf("API preflight: %d %v, want 204 with the origin allowed", w.Code, w.Header())
+	}
+}
+
+// admin.hosts and admin.token of the configuration reach the server.
+func TestNewAdminConfig(t *testing.T) {
+	c := cat.Default()
+	c.Admin = mockserver.AdminOptions{Hosts: []string{"standin"}, Token: "t0k"}
+	srv, err := cat.New(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reset := func(host, token string) int {
+		r := httptest.NewRequest(http.MethodPost, "/__standin/reset", nil)
+		r.Host = host
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		w := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(w, r)
+		return w.Code
+	}
+	for _, tt := range []struct {
+		host, token string
+		want        int
+	}{
+		{"standin:8080", "t0k", http.StatusOK},
+		{"localhost:8080", "t0k", http.StatusOK},
+		{"standin:8080", "", http.StatusUnauthorized},
+		{"standin:8080", "wrong", http.StatusUnauthorized},
+		{"other:8080", "t0k", http.StatusForbidden},
+	} {
+		if got := reset(tt.host, tt.token); got != tt.want {
+			t.Errorf("reset with Host %s, token %q: %d, want %d", tt.host, tt.token, got, tt.want)
 		}
 	}
 }
 
 func TestNewRootHandler(t *testing.T) {
-	srv, err := mocks.New(mocks.Default(), nil)
+	srv, err := cat.New(cat.Default(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -483,21 +700,14 @@ func TestNewRootHandler(t *testing.T) {
 	}
 }
 
-func containsAll(s, elems []string) bool {
-	for _, e := range elems {
-		if !slices.Contains(s, e) {
-			return false
-		}
-	}
-	return true
-}
-
 func login(h http.Handler, user, password string) (int, string) {
 	return do(h, http.MethodPost, "/rocketchat/api/v1/login", `{"user":"`+user+`","password":"`+password+`"}`)
 }
 
+// do sends one request to h as a local client (Host 127.0.0.1:8080) would.
 func do(h http.Handler, method, path, body string) (int, string) {
 	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	r.Host = "127.0.0.1:8080"
 	if body != "" {
 		r.Header.Set("Content-Type", "application/json")
 	}
