@@ -9,11 +9,11 @@ import (
 )
 
 // check normalises a state read from a snapshot and refuses one that would
-// break the rules: it fills the maps a snapshot may leave out and refuses
-// null entries, keys that differ from the ids they index, user names,
-// e-mail addresses or room names used twice (the lookups by name would
-// pick one at random), unknown room types, and references to users that
-// do not exist. It names the first problem by its JSON pointer.
+// break the rules: it fills the maps and role lists a snapshot may leave
+// out, and refuses null entries, keys that differ from the ids they index,
+// user names, e-mail addresses or room names used twice (the lookups by
+// name would pick one at random), unknown room types, and references to
+// users that do not exist. It names the first problem by its JSON pointer.
 func (s *State) check() error {
 	mockserver.FillMap(&s.Users)
 	mockserver.FillMap(&s.Rooms)
@@ -32,6 +32,7 @@ func (s *State) check() error {
 		case strings.TrimSpace(u.Username) == "":
 			return mockserver.Invalid(at+"/username", "a user needs a username")
 		}
+		fillList(&u.Roles)
 		if other, ok := names[strings.ToLower(u.Username)]; ok {
 			return mockserver.Invalid(at+"/username", "%q is also the username of user %q", u.Username, other)
 		}
@@ -74,6 +75,7 @@ func (s *State) check() error {
 			case s.Users[uid] == nil:
 				return mockserver.Invalid(sat, "names user %q, who does not exist", uid)
 			}
+			fillList(&sub.Roles)
 		}
 	}
 	for _, hash := range slices.Sorted(maps.Keys(s.Tokens)) {
@@ -90,6 +92,15 @@ func (s *State) check() error {
 		case p.ID != id:
 			return mockserver.Invalid(at+"/_id", "is %q, but the permission is filed under %q", p.ID, id)
 		}
+		fillList(&p.Roles)
 	}
 	return nil
+}
+
+// fillList makes a list a snapshot left out (or null) empty, as the
+// answers that show it promise an array.
+func fillList(l *[]string) {
+	if *l == nil {
+		*l = []string{}
+	}
 }

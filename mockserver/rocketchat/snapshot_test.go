@@ -2,6 +2,7 @@ package rocketchat_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -474,4 +475,68 @@ func TestSnapshotOfArchivedAndDirectRooms(t *testing.T) {
 	}
 	admin.refuses(refusal{status: 400, errType: "error-room-not-found"}, "GET", "/api/v1/channels.info?roomId=directDirect12345", nil)
 	bobC.refuses(refusal{status: 400, errType: "error-not-allowed"}, "GET", "/api/v1/rooms.info?roomId=directDirect12345", nil)
+}
+
+// TestSnapshotOfAnInactiveUser imports a state in which a user who holds a
+// token has been deactivated: the token, a resume with it and the password
+// are all refused.
+func TestSnapshotOfAnInactiveUser(t *testing.T) {
+	h := newServed(t).in("inactive")
+	h.admin().createUser("kim")
+	kim := h.login("kim", "pw-kim")
+	kim.must("GET", "/api/v1/me", nil)
+	st := h.export()
+	obj(t, st, "users", kim.userID)["active"] = false
+	if r := h.put(false, h.wrap(st)); r.Status != http.StatusOK {
+		t.Fatalf("import: %d %s", r.Status, r.Raw)
+	}
+	kim.refuses(refusal{http.StatusUnauthorized, "-", "You must be logged in to do this."}, "GET", "/api/v1/me", nil)
+	for _, body := range []map[string]any{{"resume": kim.token}, {"user": "kim", "password": "pw-kim"}} {
+		if r := h.anon().do("POST", "/api/v1/login", body); r.Status != http.StatusUnauthorized || r.Str("error") != "Unauthorized" {
+			t.Errorf("login %v: %d %s", body, r.Status, r.Raw)
+		}
+	}
+	if r := h.admin().must("GET", "/api/v1/users.info?username=kim", nil); r.Get("user.active") != false {
+		t.Errorf("users.info shows kim inactive: %s", r.Raw)
+	}
+}
+
+// TestSnapshotNullLists imports lists left null (roles of a permission, of
+// a user, of a subscription) and users without an e-mail address: every
+// answer still has the arrays the spec promises.
+func TestSnapshotNullLists(t *testing.T) {
+	h := newServed(t).in("nulls")
+	st := h.export()
+	obj(t, st, "permissions", "delete-c")["roles"] = nil
+	users := obj(t, st, "users")
+	var plain []string
+	for _, id := range slices.Sorted(maps.Keys(users)) {
+		if u := obj(t, users, id); u["username"] != "admin" {
+			plain = append(plain, id)
+		}
+	}
+	obj(t, users, plain[0])["roles"] = nil
+	obj(t, users, plain[0])["email"] = ""
+	obj(t, users, plain[1])["email"] = ""
+	room := channelWithMembers(t, st)
+	subs := obj(t, st, "rooms", room, "subscriptions")
+	for _, uid := range slices.Sorted(maps.Keys(subs)) {
+		obj(t, subs, uid)["roles"] = nil
+	}
+	if r := h.put(false, h.wrap(st)); r.Status != http.StatusOK {
+		t.Fatalf("import: %d %s", r.Status, r.Raw)
+	}
+	admin := h.admin()
+	list := admin.must("GET", "/api/v1/permissions.listAll", nil)
+	i := slices.Index(list.Strs("update", "_id"), "delete-c")
+	if roles, ok := list.Get(fmt.Sprintf("update.%d.roles", i)).([]any); !ok || len(roles) != 0 {
+		t.Errorf("delete-c: %v", list.Get(fmt.Sprintf("update.%d", i)))
+	}
+	admin.must("GET", "/api/v1/users.list?count=0", nil)
+	admin.must("GET", "/api/v1/users.info?userId="+plain[0], nil)
+	if r := admin.must("GET", "/api/v1/channels.roles?roomId="+room, nil); len(r.List("roles")) != 0 {
+		t.Errorf("nobody holds a room role: %s", r.Raw)
+	}
+	admin.must("GET", "/api/v1/channels.members?roomId="+room, nil)
+	h.stillServes(t)
 }
