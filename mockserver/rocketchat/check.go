@@ -3,6 +3,7 @@ package rocketchat
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/standin/standin/mockserver"
@@ -10,7 +11,8 @@ import (
 
 // check normalises a state read from a snapshot and refuses one that would
 // break the rules: it fills the maps and role lists a snapshot may leave
-// out, and refuses null entries, keys that differ from the ids they index,
+// out (a user's type defaults to "user"), and refuses null entries, keys
+// that differ from the ids they index, unknown user types and room roles,
 // user names, e-mail addresses or room names used twice (the lookups by
 // name would pick one at random), unknown room types, and references to
 // users that do not exist. It names the first problem by its JSON pointer.
@@ -33,6 +35,13 @@ func (s *State) check() error {
 			return mockserver.Invalid(at+"/username", "a user needs a username")
 		}
 		fillList(&u.Roles)
+		switch u.Type {
+		case "":
+			u.Type = "user"
+		case "user", "bot", "app":
+		default:
+			return mockserver.Invalid(at+"/type", "user type %q is none of user, bot, app", u.Type)
+		}
 		if other, ok := names[strings.ToLower(u.Username)]; ok {
 			return mockserver.Invalid(at+"/username", "%q is also the username of user %q", u.Username, other)
 		}
@@ -76,6 +85,11 @@ func (s *State) check() error {
 				return mockserver.Invalid(sat, "names user %q, who does not exist", uid)
 			}
 			fillList(&sub.Roles)
+			for i, role := range sub.Roles {
+				if role != RoleOwner && role != RoleModerator && role != RoleLeader {
+					return mockserver.Invalid(sat+"/roles/"+strconv.Itoa(i), "room role %q is none of owner, moderator, leader", role)
+				}
+			}
 		}
 	}
 	for _, hash := range slices.Sorted(maps.Keys(s.Tokens)) {

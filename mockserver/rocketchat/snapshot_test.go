@@ -179,6 +179,18 @@ func TestPoisonedSnapshotsAreRefused(t *testing.T) {
 			obj(t, users, ids[1])["email"] = strings.ToUpper(first)
 			return st, "/users/" + ids[1] + "/email"
 		}, "also the e-mail"},
+		{"a user of an unknown type", func(t *testing.T, st state) (any, string) {
+			id := firstKey(t, obj(t, st, "users"), anyEntry)
+			obj(t, st, "users", id)["type"] = "robot"
+			return st, "/users/" + id + "/type"
+		}, `"robot"`},
+		{"a room role that is a global role", func(t *testing.T, st state) (any, string) {
+			id := channelWithMembers(t, st)
+			subs := obj(t, st, "rooms", id, "subscriptions")
+			uid := firstKey(t, subs, anyEntry)
+			obj(t, subs, uid)["roles"] = []string{"owner", "admin"}
+			return st, "/rooms/" + id + "/subscriptions/" + uid + "/roles/1"
+		}, `"admin"`},
 		{"a null room", func(t *testing.T, st state) (any, string) {
 			id := firstKey(t, obj(t, st, "rooms"), anyEntry)
 			obj(t, st, "rooms")[id] = nil
@@ -502,8 +514,8 @@ func TestSnapshotOfAnInactiveUser(t *testing.T) {
 }
 
 // TestSnapshotNullLists imports lists left null (roles of a permission, of
-// a user, of a subscription) and users without an e-mail address: every
-// answer still has the arrays the spec promises.
+// a user, of a subscription), a user without a type and users without an
+// e-mail address: every answer still is what the spec promises.
 func TestSnapshotNullLists(t *testing.T) {
 	h := newServed(t).in("nulls")
 	st := h.export()
@@ -518,6 +530,7 @@ func TestSnapshotNullLists(t *testing.T) {
 	obj(t, users, plain[0])["roles"] = nil
 	obj(t, users, plain[0])["email"] = ""
 	obj(t, users, plain[1])["email"] = ""
+	delete(obj(t, users, plain[1]), "type")
 	room := channelWithMembers(t, st)
 	subs := obj(t, st, "rooms", room, "subscriptions")
 	for _, uid := range slices.Sorted(maps.Keys(subs)) {
