@@ -20,6 +20,10 @@ import (
 
 const serveSynopsis = `Serves every enabled mock on one address, each API under its own prefix
 (http://ADDR/rocketchat, ...), with the admin API under /__standin/.
+The admin API answers only requests addressed to a loopback host
+(localhost, 127.0.0.1, [::1]) or to one listed in admin.hosts, sends no
+CORS headers unless admin.corsOrigins is set and, with --admin-token,
+needs "Authorization: Bearer TOKEN" on every request but its health check.
 Without --config the documented defaults apply; --print-config shows them.
 Stops gracefully on Ctrl-C or SIGTERM.`
 
@@ -32,6 +36,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	quiet := fs.Bool("quiet", false, "log only warnings and errors, not every request")
 	printConfig := fs.Bool("print-config", false, "print the default configuration and exit")
+	adminToken := fs.String("admin-token", "", "token the admin API requires (env STANDIN_ADMIN_TOKEN; default from config: none)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -53,6 +58,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *addr != "" {
 		cfg.Addr = *addr
+	}
+	if v := os.Getenv("STANDIN_ADMIN_TOKEN"); v != "" {
+		cfg.Admin.Token = v
+	}
+	if *adminToken != "" {
+		cfg.Admin.Token = *adminToken
 	}
 	for name, api := range cfg.APIs {
 		if *dataSet != "" {
@@ -130,11 +141,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, l := range listeners[1:] {
 		fmt.Fprintf(stdout, "  %-11s http://%s\n", l.what, l.ln.Addr())
 	}
-	fmt.Fprintf(stdout, "  admin       %s%s/health\n", base, mockserver.AdminPrefix)
+	fmt.Fprintf(stdout, "  admin       %s%s/health  (%s)\n", base, mockserver.AdminPrefix, adminHint(cfg.Admin))
+	for _, l := range listeners {
+		if note := adminHostsNote(l.ln.Addr().String(), cfg.Admin); note != "" {
+			fmt.Fprintf(stdout, "  note: %s\n", note)
+			break
+		}
+	}
 
 	g, gctx := errgroup.WithContext(ctx)
+	errorLog := slog.NewLogLogger(handler, slog.LevelWarn)
 	for _, l := range listeners {
-		hs := &http.Server{Handler: l.handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(handler, slog.LevelWarn)}
+		hs := cfg.Server.HTTPServer(l.handler, errorLog)
 		g.Go(func() error { return mockserver.Serve(gctx, l.ln, hs, 5*time.Second) })
 	}
 	err = g.Wait()
@@ -155,4 +173,26 @@ func credentialsHint(mock *mockserver.Mock, api mocks.APIConfig) string {
 		fmt.Fprintf(&b, ", %s %s", c.Key, c.Value)
 	}
 	return b.String()
+}
+
+// adminHint says how the admin API is protected, for the banner.
+func adminHint(a mockserver.AdminOptions) string {
+	hosts := "loopback hosts only"
+	if len(a.Hosts) > 0 {
+		hosts = "loopback hosts and " + strings.Join(a.Hosts, ", ")
+	}
+	if a.Token == "" {
+		return "no admin token; " + hosts
+	}
+	return "protected by the admin token; " + hosts
+}
+
+// adminHostsNote explains, for a listener on a non-loopback address with
+// no admin.hosts configured, that clients reaching it by another name
+// cannot use the admin API.
+func adminHostsNote(addr string, a mockserver.AdminOptions) string {
+	if len(a.Hosts) > 0 || loopback("http://"+addr) {
+		return ""
+	}
+	return fmt.Sprintf("%s is not a loopback address: the admin API answers only requests for localhost or 127.0.0.1 until admin.hosts lists the names and addresses clients use", addr)
 }

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/standin/standin/mockserver/mocks"
+	"github.com/standin/standin/mockserver"
 )
 
 // serving is a `standin serve` running in a goroutine.
@@ -131,8 +131,8 @@ func TestServe(t *testing.T) {
 	out := s.stdout.String()
 	for _, want := range []string{
 		s.base + "/rocketchat",
-		`data set "default", seed 1, admin admin/admin`,
-		"admin       " + s.base + "/__standin/health",
+		`data set "default", seed 1, username admin, password admin`,
+		"admin       " + s.base + "/__standin/health  (no admin token; loopback hosts only)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout does not show %q:\n%s", want, out)
@@ -196,13 +196,13 @@ func TestServeAddrPrecedence(t *testing.T) {
 func TestServeConfigFile(t *testing.T) {
 	unsetEnv(t, "STANDIN_ADDR")
 	cfg := filepath.Join(t.TempDir(), "standin.yaml")
-	data := "addr: 127.0.0.1:0\napis:\n  rocketchat:\n    enabled: true\n    dataSet: empty\n    seed: 5\n    rootAddr: 127.0.0.1:0\n    admin:\n      username: boss\n      password: s3cret\n"
+	data := "addr: 127.0.0.1:0\napis:\n  rocketchat:\n    enabled: true\n    dataSet: empty\n    seed: 5\n    rootAddr: 127.0.0.1:0\n    options:\n      admin:\n        username: boss\n        password: s3cret\n"
 	if err := os.WriteFile(cfg, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	s := startServe(t, "--config", cfg, "--quiet")
 	out := s.stdout.String()
-	if !strings.Contains(out, `data set "empty", seed 5, admin boss/s3cret`) {
+	if !strings.Contains(out, `data set "empty", seed 5, username boss, password s3cret`) {
 		t.Errorf("stdout does not show the configured API:\n%s", out)
 	}
 	root := regexp.MustCompile(`(?m)^  rocketchat at the root http://(127\.0\.0\.1:[1-9][0-9]*)$`).FindStringSubmatch(out)
@@ -262,10 +262,10 @@ func TestServePrintConfig(t *testing.T) {
 	if err != nil {
 		t.Fatalf("serve --print-config = %v (%s)", err, stderr)
 	}
-	if stdout != string(mocks.DefaultYAML()) {
+	if stdout != string(catalog().DefaultYAML()) {
 		t.Errorf("--print-config does not print the default configuration:\n%s", stdout)
 	}
-	cfg, err := mocks.Parse([]byte(stdout))
+	cfg, err := catalog().Parse([]byte(stdout))
 	if err != nil {
 		t.Fatalf("mocks.Parse(--print-config output) = %v", err)
 	}
@@ -378,5 +378,204 @@ func TestServeCancelledContext(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve with a done context did not return within 10s")
+	}
+}
+
+// send makes one request to url with the given Host (empty: the URL's)
+// and headers, and returns the response with its body read.
+func send(t *testing.T, method, url, host string, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host != "" {
+		req.Host = host
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// The issue's checks against a running `standin serve`: a page on another
+// origin gets no CORS headers from the admin API, a request for a foreign
+// Host (DNS rebinding) is refused, and the APIs still answer preflights.
+func TestServeAdminGuard(t *testing.T) {
+	unsetEnv(t, "STANDIN_ADMIN_TOKEN")
+	s := startServe(t, "--addr", "127.0.0.1:0", "--quiet")
+
+	resp, body := send(t, http.MethodPost, s.base+"/__standin/reset", "", map[string]string{"Origin": "https://evil.example"})
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("reset from 127.0.0.1: %d %s", resp.StatusCode, body)
+	}
+	for k := range resp.Header {
+		if strings.HasPrefix(k, "Access-Control-") {
+			t.Errorf("reset with Origin https://evil.example answered %s: %q", k, resp.Header.Get(k))
+		}
+	}
+
+	resp, body = send(t, http.MethodPost, s.base+"/__standin/reset", "attacker.example", nil)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "admin.hosts") {
+		t.Errorf("reset with Host attacker.example: %d %s, want 403 naming admin.hosts", resp.StatusCode, body)
+	}
+	resp, body = send(t, http.MethodGet, s.base+"/__standin/snapshot", "attacker.example:80", nil)
+	if resp.StatusCode != http.StatusForbidden || strings.Contains(body, "secret") {
+		t.Errorf("snapshot with Host attacker.example: %d %.200s, want 403 and no state", resp.StatusCode, body)
+	}
+
+	for name, path := range map[string]string{"rocketchat": "/rocketchat/api/v1/login", "ethora": "/ethora/v1/users/client"} {
+		resp, body = send(t, http.MethodOptions, s.base+path, "", map[string]string{
+			"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,x-auth-token",
+		})
+		if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Origin") != "http://localhost:3000" ||
+			resp.Header.Get("Access-Control-Allow-Headers") != "content-type,x-auth-token" {
+			t.Errorf("%s preflight from http://localhost:3000: %d %v %s, want 204 allowing the origin and headers", name, resp.StatusCode, resp.Header, body)
+		}
+	}
+}
+
+func TestServeAdminToken(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "standin.yaml")
+	if err := os.WriteFile(cfg, []byte("admin:\n  token: from-config\n  hosts: [standin]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		env   string
+		args  []string
+		token string // the one that works
+	}{
+		{"flag", "", []string{"--admin-token", "from-flag"}, "from-flag"},
+		{"env", "from-env", nil, "from-env"},
+		{"flag over env", "from-env", []string{"--admin-token", "from-flag"}, "from-flag"},
+		{"config", "", []string{"--config", cfg}, "from-config"},
+		{"env over config", "from-env", []string{"--config", cfg}, "from-env"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.env != "" {
+				t.Setenv("STANDIN_ADMIN_TOKEN", tt.env)
+			} else {
+				unsetEnv(t, "STANDIN_ADMIN_TOKEN")
+			}
+			s := startServe(t, append([]string{"--addr", "127.0.0.1:0", "--quiet"}, tt.args...)...)
+			if out := s.stdout.String(); !strings.Contains(out, "protected by the admin token") || strings.Contains(out, tt.token) {
+				t.Errorf("banner does not say the admin API is protected, or shows the token:\n%s", out)
+			}
+			for _, wrong := range []string{"", "wrong", "from-config", "from-env", "from-flag"} {
+				if wrong == tt.token {
+					continue
+				}
+				h := map[string]string{}
+				if wrong != "" {
+					h["Authorization"] = "Bearer " + wrong
+				}
+				if resp, body := send(t, http.MethodPost, s.base+"/__standin/reset", "", h); resp.StatusCode != http.StatusUnauthorized {
+					t.Errorf("reset with token %q: %d %s, want 401", wrong, resp.StatusCode, body)
+				}
+			}
+			if resp, body := send(t, http.MethodPost, s.base+"/__standin/reset", "", map[string]string{"Authorization": "Bearer " + tt.token}); resp.StatusCode != http.StatusOK {
+				t.Errorf("reset with the token: %d %s", resp.StatusCode, body)
+			}
+			if resp, body := send(t, http.MethodGet, s.base+"/__standin/journal", "", map[string]string{"X-Standin-Admin-Token": tt.token}); resp.StatusCode != http.StatusOK {
+				t.Errorf("journal with X-Standin-Admin-Token: %d %s", resp.StatusCode, body)
+			}
+			if code, body := get(t, s.base+"/__standin/health"); code != http.StatusOK {
+				t.Errorf("health without the token: %d %s, want 200", code, body)
+			}
+		})
+	}
+
+	// admin.hosts from the file admits its host and says so.
+	unsetEnv(t, "STANDIN_ADMIN_TOKEN")
+	s := startServe(t, "--addr", "127.0.0.1:0", "--quiet", "--config", cfg)
+	if !strings.Contains(s.stdout.String(), "loopback hosts and standin") {
+		t.Errorf("banner does not show admin.hosts:\n%s", s.stdout)
+	}
+	if resp, body := send(t, http.MethodPost, s.base+"/__standin/reset", "standin:8080", map[string]string{"Authorization": "Bearer from-config"}); resp.StatusCode != http.StatusOK {
+		t.Errorf("reset with Host standin (in admin.hosts): %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestAdminHostsNote(t *testing.T) {
+	for _, tt := range []struct {
+		addr  string
+		hosts []string
+		note  bool
+	}{
+		{"127.0.0.1:8080", nil, false},
+		{"[::1]:8080", nil, false},
+		{"0.0.0.0:8080", nil, true},
+		{"[::]:8080", nil, true},
+		{"10.0.0.5:8080", nil, true},
+		{"0.0.0.0:8080", []string{"10.0.0.5"}, false},
+	} {
+		note := adminHostsNote(tt.addr, mockserver.AdminOptions{Hosts: tt.hosts})
+		if (note != "") != tt.note || (tt.note && !strings.Contains(note, "admin.hosts")) {
+			t.Errorf("adminHostsNote(%s, hosts %v) = %q, want a note: %v", tt.addr, tt.hosts, note, tt.note)
+		}
+	}
+}
+
+// server.readTimeout reaches every listener serve opens: a body sent one
+// byte every 5 s is cut off on the main address and on a root address.
+func TestServeSlowBodyCutOff(t *testing.T) {
+	unsetEnv(t, "STANDIN_ADDR")
+	cfg := filepath.Join(t.TempDir(), "standin.yaml")
+	data := "addr: 127.0.0.1:0\nserver:\n  readTimeout: 500ms\napis:\n  rocketchat:\n    rootAddr: 127.0.0.1:0\n"
+	if err := os.WriteFile(cfg, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, "--config", cfg, "--quiet")
+	root := regexp.MustCompile(`(?m)^  rocketchat at the root http://(127\.0\.0\.1:[1-9][0-9]*)$`).FindStringSubmatch(s.stdout.String())
+	if root == nil {
+		t.Fatalf("stdout does not show the root address:\n%s", s.stdout)
+	}
+	for addr, path := range map[string]string{strings.TrimPrefix(s.base, "http://"): "/rocketchat/api/v1/login", root[1]: "/api/v1/login"} {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		start := time.Now()
+		head := "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+		if _, err := io.WriteString(conn, head); err != nil {
+			t.Fatal(err)
+		}
+		stop := make(chan struct{})
+		go func() { // one byte every 5 s
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(5 * time.Second):
+					if _, err := conn.Write([]byte(" ")); err != nil {
+						return
+					}
+				}
+			}
+		}()
+		// Generous: the cut comes after 500ms, the body would take 8 minutes.
+		_ = conn.SetReadDeadline(time.Now().Add(4 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		close(stop)
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				t.Errorf("%s: a slow body still holds the connection after %s", addr, time.Since(start))
+			}
+			continue // closed without an answer: cut off all the same
+		}
+		resp.Body.Close()
+		if resp.StatusCode < 400 {
+			t.Errorf("%s: a body cut off by the read timeout was answered %d", addr, resp.StatusCode)
+		}
 	}
 }
