@@ -191,6 +191,7 @@ func TestAdminSnapshotRefused(t *testing.T) {
 		{name: "null state", body: `{"a":{"pets":null}}`, says: []string{`namespace "a"`, `API "pets"`, "null"}},
 		{name: "trailing garbage", body: `{"a":{"pets":` + good + `}} x`},
 		{name: "a second value", body: `{"a":{"pets":` + good + `}} {}`},
+		{name: "a stray closing brace", body: `{"a":{"pets":` + good + `}} }`},
 		{name: "trailing garbage in a state", body: `{"a":{"pets":` + good + ` x}}`},
 		{name: "state that breaks an invariant", body: `{"keep":{"zoo":` + good + `},"a":{"pets":{"nextID":3,"pets":[{"id":1,"name":"a"},{"id":1,"name":"b"}]}}}`,
 			says: []string{`namespace "a"`, `API "pets"`, "/pets/1/id", "taken"}},

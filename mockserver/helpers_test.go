@@ -32,6 +32,7 @@ const (
 	bannedKey = "banned" // authenticates, but is refused with 403
 	panicName = "panic"  // a pet name that makes the handler panic
 	abortName = "abort"  // a pet name that makes the handler panic with http.ErrAbortHandler
+	halfName  = "half"   // a pet name that makes the handler panic after it began its answer
 )
 
 // The test API's own refusals.
@@ -162,6 +163,12 @@ func petsAPI(tb testing.TB, name string, st mockserver.Store) mockserver.API {
 		}
 		if in.Name == abortName {
 			panic(http.ErrAbortHandler)
+		}
+		if in.Name == halfName {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write([]byte(`{"pets":[`))
+			panic("handler failed half-way through its answer")
 		}
 		var created pet
 		err := state.Update(r.Context(), func(s *petState) error {

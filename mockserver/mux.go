@@ -65,7 +65,7 @@ func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.envelope.Write(w, r, &Error{Status: http.StatusNotFound, Kind: KindNotFound,
-		Message: fmt.Sprintf("no operation at %s %s", r.Method, r.URL.Path)})
+		Message: fmt.Sprintf("no operation at %s %s", r.Method, clipText(r.URL.Path, 200))})
 }
 
 // Pattern returns the pattern that serves r, or "" if none does.

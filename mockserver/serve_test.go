@@ -301,3 +301,30 @@ func TestAbortHandlerIsRepanicked(t *testing.T) {
 		}
 	})
 }
+
+// TestPanicAfterAnswerBeganCutsTheConnection: once part of an answer is
+// out, a panic cannot be answered in the envelope any more; the client
+// must see a broken response, never a 200 with a truncated body.
+func TestPanicAfterAnswerBeganCutsTheConnection(t *testing.T) {
+	srv := newServer(t, mockserver.Options{})
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	c := &http.Client{Timeout: wait}
+	r, err := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.URL+"/pets/pets", strings.NewReader(`{"name":"`+halfName+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("X-Key", goodKey)
+	resp, err := c.Do(r)
+	if err == nil {
+		body, readErr := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if readErr == nil {
+			t.Fatalf("a half-written answer reached the client whole: %d %s", resp.StatusCode, body)
+		}
+	}
+	if status, body := send(t, c, http.MethodPost, ts.URL+"/pets/pets", `{"name":"rex"}`, map[string]string{"X-Key": goodKey}); status != http.StatusCreated {
+		t.Errorf("after the cut: %d %s", status, body)
+	}
+}

@@ -155,7 +155,7 @@ func (s *Server) Handler() http.Handler {
 				return
 			}
 		}
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no API at %s (APIs: %s; admin: %s/)", path, strings.Join(s.prefixes(), ", "), AdminPrefix)})
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no API at %s (APIs: %s; admin: %s/)", clipText(path, 200), strings.Join(s.prefixes(), ", "), AdminPrefix)})
 	}), "")
 }
 
@@ -253,10 +253,14 @@ func (s *Server) common(h http.Handler, root string) http.Handler {
 			}
 			if v != nil {
 				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-				if !rec.wrote {
-					s.refuse(rec, r, root, &Error{Status: http.StatusInternalServerError, Kind: KindInternal,
-						Message: "internal error", Err: fmt.Errorf("panic: %v", v)})
+				if rec.wrote {
+					// Part of an answer is out: cut the connection rather
+					// than let a truncated body pass for a whole one.
+					s.finish(r, rec, root, start)
+					panic(http.ErrAbortHandler)
 				}
+				s.refuse(rec, r, root, &Error{Status: http.StatusInternalServerError, Kind: KindInternal,
+					Message: "internal error", Err: fmt.Errorf("panic: %v", v)})
 			}
 			s.finish(r, rec, root, start)
 		}()
@@ -338,6 +342,11 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) error {
 			return &Error{Status: http.StatusRequestEntityTooLarge, Kind: KindTooLarge, Field: "body", Rule: "maxLength",
 				Message: fmt.Sprintf("request body is larger than %d bytes", s.bodyLimit), Err: err}
 		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return &Error{Status: http.StatusRequestTimeout, Kind: KindInvalid, Field: "body", Rule: "readTimeout",
+				Message: "the request body did not arrive within the server's read timeout", Err: err}
+		}
 		return &Error{Status: http.StatusBadRequest, Kind: KindInvalid, Field: "body", Message: "request body could not be read", Err: err}
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -368,7 +377,7 @@ func routeError(router routers.Router, r *http.Request, err error) *Error {
 			Message: fmt.Sprintf("method %s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allowed, ", ")), Err: err}
 	}
 	return &Error{Status: http.StatusNotFound, Kind: KindNotFound,
-		Message: fmt.Sprintf("no operation at %s %s", r.Method, r.URL.Path), Err: err}
+		Message: fmt.Sprintf("no operation at %s %s", r.Method, clipText(r.URL.Path, 200)), Err: err}
 }
 
 // finish logs the request and adds it to the journal, capped and with its
@@ -453,4 +462,16 @@ func Serve(ctx context.Context, ln net.Listener, srv *http.Server, grace time.Du
 		return fmt.Errorf("mockserver: shutdown: %w", err)
 	}
 	return nil
+}
+
+// clipText cuts s to at most n bytes on a character boundary, marking the
+// cut, so that an error message never repeats a huge input.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

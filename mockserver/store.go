@@ -60,12 +60,11 @@ func decodeStrict(raw []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
-	if dec.More() {
-		return errors.New("unexpected data after the JSON value")
-	}
-	var extra json.RawMessage
-	if err := dec.Decode(&extra); err == nil {
-		return errors.New("unexpected data after the JSON value")
+	// Only white space may follow the value: Decoder.More and a second
+	// Decode both let a stray "}" or "]" through.
+	rest := raw[dec.InputOffset():]
+	if len(bytes.TrimSpace(rest)) > 0 {
+		return fmt.Errorf("unexpected data after the JSON value at offset %d", dec.InputOffset())
 	}
 	return nil
 }
