@@ -42,12 +42,13 @@ func (s *State) check() error {
 		}
 	}
 	// Every chain of parents ends at a root: deleting an app walks its
-	// descendants, which must not loop.
+	// descendants, which must not loop. A loop is named where it closes,
+	// at an app that is its own ancestor.
 	for _, id := range slices.Sorted(maps.Keys(s.Apps)) {
 		seen := map[string]bool{}
 		for cur := id; cur != ""; cur = s.Apps[cur].ParentID {
 			if seen[cur] {
-				return mockserver.Invalid(mockserver.Pointer("apps", id, "parentAppId"), "app %q is its own ancestor", id)
+				return mockserver.Invalid(mockserver.Pointer("apps", cur, "parentAppId"), "app %q is its own ancestor", cur)
 			}
 			seen[cur] = true
 		}
