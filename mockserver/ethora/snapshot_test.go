@@ -469,6 +469,13 @@ func TestSnapshotRefusesBrokenState(t *testing.T) {
 			},
 		},
 		{
+			name: "broadcast filed under another id",
+			edit: func(t testing.TB, _ snapshotFixture, st jsonObject) string {
+				object(t, st, "broadcasts")["job-x"] = jsonObject{"jobId": "job-y", "appId": appID, "text": "x", "results": []any{}}
+				return "/broadcasts/job-x/jobId"
+			},
+		},
+		{
 			name: "broadcast of an unknown app",
 			edit: func(t testing.TB, _ snapshotFixture, st jsonObject) string {
 				object(t, st, "broadcasts")["job-x"] = jsonObject{"jobId": "job-x", "appId": "ghost", "text": "x", "results": []any{}}
