@@ -79,10 +79,39 @@ type TestHooks struct {
 	// ns with the default credentials, logging in through h if the API
 	// needs it. Nil means the API needs no credentials.
 	Login func(h http.Handler, ns string) (http.Header, error)
+	// Prepare, if set, makes through h, as the caller auth, what the
+	// seeded state of namespace ns lacks for the test kit to reach every
+	// operation (a private room the caller is in, a job, a token), before
+	// Known looks. It returns values naming what it made, by the same
+	// rules as Known's, which the kit adds to Known's.
+	Prepare func(h http.Handler, auth http.Header, ns string) (map[string][]string, error)
 	// Known returns values that exist in namespace ns's seeded state, by
 	// parameter or property name (e.g. "roomId": ids of rooms the caller
-	// may see), so that generated requests name real things.
+	// may see), so that generated requests name real things. It may also
+	// give values that name no thing but that the API takes (a sort
+	// order). It only reads.
+	//
+	// A key may be qualified by one of the spec's tags, "Groups:roomId",
+	// to give values only to the operations of that tag, or by an
+	// operationId, "usersCreate:username"; the test kit looks a name up
+	// qualified by the operationId, then by each of the operation's tags,
+	// then plain. A qualified key without values keeps that operation's
+	// generated values for the name (a new user's name must be new).
 	Known func(h http.Handler, auth http.Header, ns string) (map[string][]string, error)
+	// BusinessRules are the refusals the API may give a request its spec
+	// calls valid, because of a rule no constraint of the spec can
+	// express (a duplicate name, the last owner, not a member). The test
+	// kit treats any other 4xx answer to a spec-valid request as a
+	// finding.
+	BusinessRules []BusinessRule
+}
+
+// BusinessRule is a refusal of a spec-valid request that an API declares
+// as one of its own rules, with the reason the spec cannot express it.
+type BusinessRule struct {
+	Operation string // the operationId
+	Code      string // the API's error code in the refusal, as its envelope renders it
+	Reason    string // why no constraint of the spec can express the rule
 }
 
 // Define checks d and erases its options type, so that APIs with different
