@@ -42,6 +42,10 @@ func NewStateKind[S any](api string, initial func() *S, check func(*S) error) St
 			}
 			s := new(S)
 			if err := decodeStrict(raw, s); err != nil {
+				var te *json.UnmarshalTypeError
+				if errors.As(err, &te) && te.Field != "" {
+					return nil, Invalid("/"+strings.ReplaceAll(te.Field, ".", "/"), "must be %s, not %s", te.Type, te.Value)
+				}
 				return nil, err
 			}
 			if check != nil {
@@ -76,7 +80,12 @@ type StateError struct {
 	Reason string
 }
 
-func (e *StateError) Error() string { return fmt.Sprintf("%s: %s", e.Path, e.Reason) }
+func (e *StateError) Error() string {
+	if e.Path == "" {
+		return e.Reason
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Reason)
+}
 
 // Invalid returns a *StateError for the state at path.
 func Invalid(path, format string, args ...any) *StateError {
