@@ -22,6 +22,7 @@ var testHooks = mockserver.TestHooks{
 		auth.Set("x-custom-token", Sign(c, DerivedKey(DefaultAppSecret, PurposeServer)))
 		return auth, nil
 	},
+	Prepare: prepare,
 	Known: func(h http.Handler, auth http.Header, ns string) (map[string][]string, error) {
 		known := map[string][]string{"appId": {DefaultAppID}}
 		// Users: the path's userId and a batch's usersIdList are plain
@@ -62,4 +63,49 @@ var testHooks = mockserver.TestHooks{
 		known["chatId"] = known["chatName"]
 		return known, nil
 	},
+	BusinessRules: []mockserver.BusinessRule{
+		{Operation: "broadcastToAppChats", Code: "BAD_REQUEST", Reason: "exactly one of allRooms, chatNames and chatIds selects the chats, which the spec (without oneOf) cannot say"},
+		{Operation: "exchangeClientToken", Code: "UNAUTHORIZED", Reason: "the exchange takes a client token, and the kit calls with the default app's server token"},
+	},
+}
+
+// prepare makes, in the default app, what the seeded state has none of
+// for the kit to name: an app token, a finished user batch, a broadcast
+// and a child app (which, unlike the app itself, the app may delete). It
+// also leaves chatIds out of the broadcasts the kit sends with only the
+// parts it knows, which then name their chats by chatNames alone.
+func prepare(h http.Handler, auth http.Header, ns string) (map[string][]string, error) {
+	app := "/v2/apps/" + DefaultAppID
+	var token struct {
+		TokenID string `json:"tokenId"`
+	}
+	if err := mockserver.CallJSON(h, ns, auth, http.MethodPost, app+"/tokens", map[string]string{"label": "kit"}, &token); err != nil {
+		return nil, err
+	}
+	var batch, broadcast struct {
+		JobID string `json:"jobId"`
+	}
+	users := map[string]any{"usersList": []map[string]string{{"uuid": "kit-user", "email": "kit-user@example.com", "firstName": "Kit", "lastName": "User"}}}
+	if err := mockserver.CallJSON(h, ns, auth, http.MethodPost, "/v2/users/batch", users, &batch); err != nil {
+		return nil, err
+	}
+	if err := mockserver.CallJSON(h, ns, auth, http.MethodPost, app+"/chats/broadcast", map[string]any{"text": "kit", "allRooms": true}, &broadcast); err != nil {
+		return nil, err
+	}
+	var child struct {
+		App struct {
+			ID string `json:"_id"`
+		} `json:"app"`
+	}
+	if err := mockserver.CallJSON(h, ns, auth, http.MethodPost, "/v2/apps", map[string]string{"displayName": "Kit child"}, &child); err != nil {
+		return nil, err
+	}
+	return map[string][]string{
+		"tokenId":                     {token.TokenID},
+		"getUsersBatchJob:jobId":      {batch.JobID},
+		"getUsersBatchJobInApp:jobId": {batch.JobID},
+		"getAppBroadcastJob:jobId":    {broadcast.JobID},
+		"deleteApp:appId":             {child.App.ID},
+		"broadcastToAppChats:chatIds": nil,
+	}, nil
 }
