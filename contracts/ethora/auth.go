@@ -7,7 +7,7 @@ import (
 	"github.com/gavv/httpexpect/v2"
 
 	"github.com/standin/standin/contracts"
-	"github.com/standin/standin/mockserver/ethora"
+	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 	"github.com/standin/standin/openapi"
 )
 
@@ -33,17 +33,17 @@ func Auth(s *contracts.S) {
 	}
 	a := configured(s)
 	ops := openapi.Operations(doc)
-	claims := func(typ string) ethora.Claims {
-		var c ethora.Claims
+	claims := func(typ string) ethoratoken.Claims {
+		var c ethoratoken.Claims
 		c.Data.AppID, c.Data.Type = a.id, typ
 		return c
 	}
 	bad := []struct{ name, token string }{
 		{"no token", ""},
 		{"a malformed token", "not.a.jwt"},
-		{"a token signed with a wrong secret", ethora.Sign(claims(ethora.PurposeServer), ethora.DerivedKey(a.secret+"-wrong", ethora.PurposeServer))},
-		{"a client token", ethora.Sign(claims(ethora.PurposeClient), ethora.DerivedKey(a.secret, ethora.PurposeClient))},
-		{"client claims signed with the server key", ethora.Sign(claims(ethora.PurposeClient), ethora.DerivedKey(a.secret, ethora.PurposeServer))},
+		{"a token signed with a wrong secret", ethoratoken.Sign(claims(ethoratoken.PurposeServer), ethoratoken.DerivedKey(a.secret+"-wrong", ethoratoken.PurposeServer))},
+		{"a client token", ethoratoken.Sign(claims(ethoratoken.PurposeClient), ethoratoken.DerivedKey(a.secret, ethoratoken.PurposeClient))},
+		{"client claims signed with the server key", ethoratoken.Sign(claims(ethoratoken.PurposeClient), ethoratoken.DerivedKey(a.secret, ethoratoken.PurposeServer))},
 	}
 	for _, b := range bad {
 		s.Step("every operation refuses "+b.name, func(e *httpexpect.Expect) {
@@ -63,7 +63,7 @@ func Auth(s *contracts.S) {
 		refused(e.POST("/v1/users/client").WithHeader("x-custom-token", a.token()).Expect(), http.StatusUnauthorized, "")
 	})
 	s.Step("a token signed with the raw secret (SDK 26.2) is accepted", func(e *httpexpect.Expect) {
-		raw := ethora.Sign(claims(ethora.PurposeServer), []byte(a.secret))
+		raw := ethoratoken.Sign(claims(ethoratoken.PurposeServer), []byte(a.secret))
 		e.GET("/v2/chats/users").WithHeader("x-custom-token", raw).Expect().Status(http.StatusOK)
 	})
 	s.Step("either header carries the token", func(e *httpexpect.Expect) {

@@ -12,7 +12,7 @@ import (
 	"github.com/gavv/httpexpect/v2"
 
 	"github.com/standin/standin/contracts"
-	"github.com/standin/standin/mockserver/ethora"
+	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 )
 
 // app is an Ethora app the scenario acts as: its id and secret.
@@ -20,18 +20,18 @@ type app struct{ id, secret string }
 
 // token mints a server token the way @ethora/sdk-backend 26.3+ does.
 func (a app) token() string {
-	var c ethora.Claims
-	c.Data.AppID, c.Data.Type = a.id, ethora.PurposeServer
+	var c ethoratoken.Claims
+	c.Data.AppID, c.Data.Type = a.id, ethoratoken.PurposeServer
 	c.IssuedAt = jsonNumber(time.Now().Unix())
-	return ethora.Sign(c, ethora.DerivedKey(a.secret, ethora.PurposeServer))
+	return ethoratoken.Sign(c, ethoratoken.DerivedKey(a.secret, ethoratoken.PurposeServer))
 }
 
 // clientToken mints a client token for user uuid.
 func (a app) clientToken(uuid string) string {
-	var c ethora.Claims
-	c.Data.AppID, c.Data.Type, c.Data.UserID = a.id, ethora.PurposeClient, uuid
+	var c ethoratoken.Claims
+	c.Data.AppID, c.Data.Type, c.Data.UserID = a.id, ethoratoken.PurposeClient, uuid
 	c.IssuedAt = jsonNumber(time.Now().Unix())
-	return ethora.Sign(c, ethora.DerivedKey(a.secret, ethora.PurposeClient))
+	return ethoratoken.Sign(c, ethoratoken.DerivedKey(a.secret, ethoratoken.PurposeClient))
 }
 
 // as sends the app's server token the way SDK 26.8 does: in both headers.

@@ -10,6 +10,7 @@ import (
 
 	gen "github.com/standin/standin/gen/ethora"
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 )
 
 // ListApps implements GET /v2/apps: the token app's children.
@@ -113,7 +114,7 @@ func (s *Server) ListAppTokens(ctx context.Context, req gen.ListAppTokensRequest
 
 // issue gives t a new value and returns it.
 func issue(t *AppToken) string {
-	value := AppTokenPrefix + randomSecret()
+	value := ethoratoken.AppTokenPrefix + randomSecret()
 	t.Hash = hashSecret(value)
 	return value
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/standin/standin/mockserver/ethora"
+	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 )
 
 // op is one request; a sample of operations from every tag.
@@ -43,9 +44,9 @@ var exchangeOp = op{"Client", "POST", "/v1/users/client", nil}
 
 func TestValidTokensAreAccepted(t *testing.T) {
 	derived := serverToken(appID, appSecret)
-	var legacyClaims ethora.Claims
-	legacyClaims.Data.AppID, legacyClaims.Data.Type = appID, ethora.PurposeServer
-	legacy := ethora.Sign(legacyClaims, []byte(appSecret)) // SDK 26.2.x: the raw secret
+	var legacyClaims ethoratoken.Claims
+	legacyClaims.Data.AppID, legacyClaims.Data.Type = appID, ethoratoken.PurposeServer
+	legacy := ethoratoken.Sign(legacyClaims, []byte(appSecret)) // SDK 26.2.x: the raw secret
 	for _, tc := range []struct {
 		name string
 		c    func(h *harness) client
@@ -74,14 +75,14 @@ func TestValidTokensAreAccepted(t *testing.T) {
 }
 
 func TestBadTokensAreRefused(t *testing.T) {
-	var noneClaims ethora.Claims
-	noneClaims.Data.AppID, noneClaims.Data.Type = appID, ethora.PurposeServer
+	var noneClaims ethoratoken.Claims
+	noneClaims.Data.AppID, noneClaims.Data.Type = appID, ethoratoken.PurposeServer
 	enc := base64.RawURLEncoding
 	algNone := enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." +
 		enc.EncodeToString([]byte(`{"data":{"appId":"`+appID+`","type":"server"}}`)) + "."
-	var crossed ethora.Claims
-	crossed.Data.AppID, crossed.Data.Type = appID, ethora.PurposeServer
-	wrongPurposeKey := ethora.Sign(crossed, ethora.DerivedKey(appSecret, ethora.PurposeClient))
+	var crossed ethoratoken.Claims
+	crossed.Data.AppID, crossed.Data.Type = appID, ethoratoken.PurposeServer
+	wrongPurposeKey := ethoratoken.Sign(crossed, ethoratoken.DerivedKey(appSecret, ethoratoken.PurposeClient))
 	good := serverToken(appID, appSecret)
 
 	for _, tc := range []struct {
@@ -98,7 +99,7 @@ func TestBadTokensAreRefused(t *testing.T) {
 		{"client token on a server route", func(h *harness) client { return h.as(clientToken(appID, appSecret, "admin")) }, true},
 		{"key derived for the client purpose", func(h *harness) client { return h.as(wrongPurposeKey) }, false},
 		{"unknown app", func(h *harness) client { return h.as(serverToken("no-such-app", appSecret)) }, false},
-		{"unknown app token", func(h *harness) client { return h.as(ethora.AppTokenPrefix + "0123456789abcdef") }, false},
+		{"unknown app token", func(h *harness) client { return h.as(ethoratoken.AppTokenPrefix + "0123456789abcdef") }, false},
 		{"bad x-custom-token beats a good Bearer", func(h *harness) client {
 			c := h.as(serverToken(appID, "wrong-secret"))
 			c.extra = map[string]string{"Authorization": "Bearer " + good}

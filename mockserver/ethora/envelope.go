@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 	"github.com/standin/standin/openapi"
 )
 
@@ -92,21 +93,21 @@ func (k keys) AppToken(value string) (string, bool) {
 // namespace: a server token everywhere but the client-token exchange.
 func authenticator(state *mockserver.State[State]) func(*http.Request, openapi.Operation) (context.Context, error) {
 	return func(r *http.Request, op openapi.Operation) (context.Context, error) {
-		purpose := PurposeServer
+		purpose := ethoratoken.PurposeServer
 		if op.Op != nil && op.Op.OperationID == clientTokenOperation {
-			purpose = PurposeClient
+			purpose = ethoratoken.PurposeClient
 		}
-		raw := TokenFrom(r)
-		if purpose == PurposeClient {
+		raw := ethoratoken.TokenFrom(r)
+		if purpose == ethoratoken.PurposeClient {
 			raw = r.Header.Get("x-custom-token")
 		}
-		var claims *Claims
+		var claims *ethoratoken.Claims
 		err := state.View(r.Context(), func(s *State) error {
 			var err error
-			claims, err = Verify(raw, purpose, keys{s: s})
+			claims, err = ethoratoken.Verify(raw, purpose, keys{s: s})
 			return err
 		})
-		var te *TokenError
+		var te *ethoratoken.TokenError
 		if errors.As(err, &te) {
 			return nil, ErrUnauthorized.With("Unauthorized: " + te.Error()).Wrap(te)
 		}

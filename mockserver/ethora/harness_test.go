@@ -11,6 +11,7 @@ import (
 
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/ethora"
+	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 	"github.com/standin/standin/mockserver/mockservertest"
 )
 
@@ -108,17 +109,17 @@ type client struct {
 // serverToken mints the server JWT an SDK configured with app and secret
 // sends (26.3.1+: key derived for the purpose).
 func serverToken(app, secret string) string {
-	var c ethora.Claims
-	c.Data.AppID, c.Data.Type = app, ethora.PurposeServer
+	var c ethoratoken.Claims
+	c.Data.AppID, c.Data.Type = app, ethoratoken.PurposeServer
 	c.IssuedAt = "1772445600"
-	return ethora.Sign(c, ethora.DerivedKey(secret, ethora.PurposeServer))
+	return ethoratoken.Sign(c, ethoratoken.DerivedKey(secret, ethoratoken.PurposeServer))
 }
 
 // clientToken mints the client JWT of user in app.
 func clientToken(app, secret, user string) string {
-	var c ethora.Claims
-	c.Data.AppID, c.Data.Type, c.Data.UserID = app, ethora.PurposeClient, user
-	return ethora.Sign(c, ethora.DerivedKey(secret, ethora.PurposeClient))
+	var c ethoratoken.Claims
+	c.Data.AppID, c.Data.Type, c.Data.UserID = app, ethoratoken.PurposeClient, user
+	return ethoratoken.Sign(c, ethoratoken.DerivedKey(secret, ethoratoken.PurposeClient))
 }
 
 // as returns a client sending token in x-custom-token.

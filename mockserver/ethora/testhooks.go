@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 )
 
 // testHooks let the test kit act as the default app with a server token
@@ -15,11 +16,11 @@ import (
 // follow the data set and any imported snapshot).
 var testHooks = mockserver.TestHooks{
 	Login: func(http.Handler, string) (http.Header, error) {
-		var c Claims
-		c.Data.AppID, c.Data.Type = DefaultAppID, PurposeServer
+		var c ethoratoken.Claims
+		c.Data.AppID, c.Data.Type = DefaultAppID, ethoratoken.PurposeServer
 		c.IssuedAt = json.Number(strconv.FormatInt(time.Now().Unix(), 10))
 		auth := http.Header{}
-		auth.Set("x-custom-token", Sign(c, DerivedKey(DefaultAppSecret, PurposeServer)))
+		auth.Set("x-custom-token", ethoratoken.Sign(c, ethoratoken.DerivedKey(DefaultAppSecret, ethoratoken.PurposeServer)))
 		return auth, nil
 	},
 	Prepare: prepare,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/ethora"
+	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 )
 
 // visible reports whether uuid is listed by GET /v2/chats/users.
@@ -370,9 +371,9 @@ func TestExchangeClientToken(t *testing.T) {
 		t.Errorf("session tokens: %s", r.Raw)
 	}
 	// A seeded user, and a 26.2.x client token signed with the raw secret.
-	var legacy ethora.Claims
-	legacy.Data.AppID, legacy.Data.Type, legacy.Data.UserID = appID, ethora.PurposeClient, "admin"
-	h.as(ethora.Sign(legacy, []byte(appSecret))).ok("POST", "/v1/users/client", nil)
+	var legacy ethoratoken.Claims
+	legacy.Data.AppID, legacy.Data.Type, legacy.Data.UserID = appID, ethoratoken.PurposeClient, "admin"
+	h.as(ethoratoken.Sign(legacy, []byte(appSecret))).ok("POST", "/v1/users/client", nil)
 
 	for _, tc := range []struct {
 		name string

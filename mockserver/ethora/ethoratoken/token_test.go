@@ -1,4 +1,4 @@
-package ethora
+package ethoratoken
 
 import (
 	"encoding/hex"

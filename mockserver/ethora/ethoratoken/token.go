@@ -1,4 +1,4 @@
-package ethora
+package ethoratoken
 
 import (
 	"crypto/hmac"
@@ -173,7 +173,9 @@ func Verify(raw, purpose string, keys Keys) (*Claims, error) {
 	return c, nil
 }
 
-// AppTokenPrefix starts every app token the mock issues.
+// AppTokenPrefix starts every app token (the opaque server tokens the
+// tokens API issues, POST /v2/apps/{appId}/tokens); Verify looks a value
+// that has it and is not a JWT up with Keys.AppToken.
 const AppTokenPrefix = "eat_"
 
 // Sign makes an HS256 JWT of claims with key. Tests use it to act as the
