@@ -53,5 +53,6 @@ func Example() {
 	//       contract: GET /pets/1 -> 200 (getPet): response body /id: value must be an integer
 	//   - fetch Rex again (skipped: step "fetch Rex" failed)
 	//
+	// contract violations by rule: type 1
 	// 0 passed, 1 failed, 1 skipped
 }

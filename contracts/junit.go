@@ -1,6 +1,7 @@
 package contracts
 
 import (
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -31,17 +32,21 @@ type (
 		Cases      []junitCase     `xml:"testcase"`
 		SystemOut  *junitText      `xml:"system-out,omitempty"`
 	}
+	junitProperties struct {
+		Property []junitProperty `xml:"property"`
+	}
 	junitProperty struct {
 		Name  string `xml:"name,attr"`
 		Value string `xml:"value,attr"`
 	}
 	junitCase struct {
-		Name      string        `xml:"name,attr"`
-		Classname string        `xml:"classname,attr"`
-		Time      string        `xml:"time,attr"`
-		Failure   *junitFailure `xml:"failure,omitempty"`
-		Skipped   *junitSkipped `xml:"skipped,omitempty"`
-		SystemOut *junitText    `xml:"system-out,omitempty"`
+		Name       string           `xml:"name,attr"`
+		Classname  string           `xml:"classname,attr"`
+		Time       string           `xml:"time,attr"`
+		Properties *junitProperties `xml:"properties,omitempty"` // nil writes no empty element
+		Failure    *junitFailure    `xml:"failure,omitempty"`
+		Skipped    *junitSkipped    `xml:"skipped,omitempty"`
+		SystemOut  *junitText       `xml:"system-out,omitempty"`
 	}
 	junitFailure struct {
 		Message string `xml:"message,attr"`
@@ -89,6 +94,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			case Failed:
 				suite.Failures++
 				tc.Failure = junitFailureOf(st)
+				tc.Properties = junitViolationProperties(st.Violations)
 			case Skipped:
 				suite.Skipped++
 				tc.Skipped = &junitSkipped{Message: st.SkipReason}
@@ -140,6 +146,23 @@ func junitFailureOf(st StepResult) *junitFailure {
 	}
 	f.Message = clip(f.Message, maxLineLen)
 	return f
+}
+
+// junitViolationProperties lists, for each violation in order, a property
+// "rule" and, when the violation points into the body, a property
+// "pointer" after it, so that consumers can group failures by them.
+func junitViolationProperties(vs []Violation) *junitProperties {
+	if len(vs) == 0 {
+		return nil
+	}
+	out := &junitProperties{}
+	for _, v := range vs {
+		out.Property = append(out.Property, junitProperty{Name: "rule", Value: cmp.Or(v.Rule, "other")})
+		if v.Pointer != "" {
+			out.Property = append(out.Property, junitProperty{Name: "pointer", Value: xmlSafe(v.Pointer)})
+		}
+	}
+	return out
 }
 
 func junitLines(lines []string) *junitText {

@@ -1,9 +1,12 @@
 package contracts
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -137,12 +140,37 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 	if r.Interrupted != "" {
 		tw.printf("interrupted: %s\n", r.Interrupted)
 	}
+	if rules := r.violationRules(); rules != "" {
+		tw.printf("contract violations by rule: %s\n", rules)
+	}
 	passed, failed, skipped := r.Counts()
 	tw.printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped)
 	if tw.err != nil {
 		return fmt.Errorf("contracts: write text report: %w", tw.err)
 	}
 	return nil
+}
+
+// violationRules counts the violations of the run by rule, most often
+// broken first: "type 3, required 1, status 1"; "" if there are none.
+// Violations without a rule count as "other".
+func (r *Report) violationRules() string {
+	counts := map[string]int{}
+	for _, sc := range r.Scenarios {
+		for _, st := range sc.Steps {
+			for _, v := range st.Violations {
+				counts[cmp.Or(v.Rule, "other")]++
+			}
+		}
+	}
+	rules := slices.SortedFunc(maps.Keys(counts), func(a, b string) int {
+		return cmp.Or(counts[b]-counts[a], strings.Compare(a, b))
+	})
+	parts := make([]string, len(rules))
+	for i, rule := range rules {
+		parts[i] = fmt.Sprintf("%s %d", rule, counts[rule])
+	}
+	return strings.Join(parts, ", ")
 }
 
 func plural(n int, noun string) string {

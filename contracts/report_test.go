@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -345,5 +346,66 @@ func TestWriteJUnitAwkwardText(t *testing.T) {
 	}
 	if f[0].Message != "a ]]> b\uFFFDc\uFFFDd <e> & \"f\"" {
 		t.Errorf("failure message = %q", f[0].Message)
+	}
+}
+
+// TestReportsCarryPointerAndRule checks that the JSON and JUnit reports
+// give each violation's pointer and rule, and the text report counts the
+// violations by rule.
+func TestReportsCarryPointerAndRule(t *testing.T) {
+	sc := Scenario{API: "pets", Name: "fetch", Spec: petsSpec(t), Run: func(s *S) {
+		s.Step("fetch", func(e *httpexpect.Expect) { e.GET("/pets/1").Expect() })
+	}}
+	r := normalize(Run(t.Context(), petsTarget(faultMissingField), sc))
+
+	var js bytes.Buffer
+	if err := r.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Scenarios []struct {
+			Steps []struct {
+				Violations []map[string]any `json:"violations"`
+			} `json:"steps"`
+		} `json:"scenarios"`
+	}
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if vs := back.Scenarios[0].Steps[0].Violations; len(vs) != 1 || vs[0]["pointer"] != "/name" || vs[0]["rule"] != "required" {
+		t.Errorf("JSON violations = %v, want one with pointer /name and rule required", vs)
+	}
+
+	var xb bytes.Buffer
+	if err := r.WriteJUnit(&xb); err != nil {
+		t.Fatal(err)
+	}
+	var suites struct {
+		Suites []struct {
+			Cases []struct {
+				Properties []struct {
+					Name  string `xml:"name,attr"`
+					Value string `xml:"value,attr"`
+				} `xml:"properties>property"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(xb.Bytes(), &suites); err != nil {
+		t.Fatal(err)
+	}
+	var props []string
+	for _, p := range suites.Suites[0].Cases[0].Properties {
+		props = append(props, p.Name+"="+p.Value)
+	}
+	if want := []string{"rule=required", "pointer=/name"}; !slices.Equal(props, want) {
+		t.Errorf("JUnit testcase properties = %q, want %q", props, want)
+	}
+
+	var tb bytes.Buffer
+	if err := r.WriteText(&tb, false); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tb.String(), "\ncontract violations by rule: required 1\n") {
+		t.Errorf("text report does not count violations by rule:\n%s", tb.String())
 	}
 }

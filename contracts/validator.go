@@ -37,7 +37,26 @@ type Violation struct {
 	Operation string `json:"operation,omitempty"`
 	// Message says what is wrong, briefly.
 	Message string `json:"message"`
+	// Pointer is the JSON pointer (RFC 6901) of the offending value in the
+	// response body, such as "/user/emails/0/address"; empty when the
+	// violation is not about a value in the body, or is about the whole
+	// body.
+	Pointer string `json:"pointer,omitempty"`
+	// Rule is the rule that was broken, for grouping: one of the Rule
+	// constants, or the schema keyword that failed ("required", "type",
+	// "pattern", "enum", "format", "additionalProperties", ...).
+	Rule string `json:"rule,omitempty"`
 }
+
+// The rules a response can break besides a schema keyword, as
+// Violation.Rule names them.
+const (
+	RuleOperation   = "operation"    // the request matches no operation of the spec
+	RuleStatus      = "status"       // the status is not declared for the operation
+	RuleContentType = "content-type" // the content type is not declared for the status
+	RuleHeader      = "header"       // a declared header is missing or cannot be decoded
+	RuleDecode      = "decode"       // the body cannot be read or decoded as its content type
+)
 
 // String formats v on one line: "GET /pets/1 -> 200 (getPet): message".
 func (v Violation) String() string {
@@ -192,7 +211,7 @@ func apiPath(u *url.URL, prefix string) (string, bool) {
 // check returns the violations of one exchange.
 func (v *Validator) check(req *http.Request, resp *http.Response, body []byte, prefix string) []Violation {
 	path, under := apiPath(req.URL, prefix)
-	base := Violation{Method: req.Method, Path: path, Status: resp.StatusCode}
+	base := Violation{Method: req.Method, Path: path, Status: resp.StatusCode, Rule: RuleOperation}
 	if !under {
 		base.Message = fmt.Sprintf("operation not in spec: request is outside the API root %q", prefix)
 		return []Violation{base}
@@ -208,6 +227,7 @@ func (v *Validator) check(req *http.Request, resp *http.Response, body []byte, p
 		return []Violation{base}
 	}
 	base.Operation = route.Operation.OperationID
+	base.Rule = ""
 
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
@@ -230,13 +250,7 @@ func (v *Validator) check(req *http.Request, resp *http.Response, body []byte, p
 	if err == nil {
 		return nil
 	}
-	var out []Violation
-	for _, msg := range responseMessages(err) {
-		vi := base
-		vi.Message = msg
-		out = append(out, vi)
-	}
-	return out
+	return responseViolations(base, err)
 }
 
 // routeMessage explains why req matched no operation. The legacy router
@@ -263,38 +277,61 @@ func (v *Validator) routeMessage(req *http.Request, err error) string {
 	return "operation not in spec: no path matches"
 }
 
-// responseMessages turns an error of openapi3filter.ValidateResponse into
-// short messages, one per schema error, each naming where in the response
-// the offending value is.
-func responseMessages(err error) []string {
+// responseViolations turns an error of openapi3filter.ValidateResponse
+// into violations like base: one per schema error, each with a short
+// message naming where in the response the offending value is, its JSON
+// pointer when it is in the body, and the rule it broke.
+func responseViolations(base Violation, err error) []Violation {
+	one := func(rule, msg string) []Violation {
+		v := base
+		v.Rule, v.Message = rule, clip(msg, maxLineLen)
+		return []Violation{v}
+	}
 	var re *openapi3filter.ResponseError
 	if !errors.As(err, &re) {
-		return []string{clip(err.Error(), maxLineLen)}
+		return one("", err.Error())
 	}
 	switch {
 	case re.Reason == "status is not supported":
-		return []string{"status is not declared for this operation"}
+		return one(RuleStatus, "status is not declared for this operation")
+	case strings.HasPrefix(re.Reason, "response header Content-Type "):
+		return one(RuleContentType, re.Reason)
 	case re.Err == nil:
-		return []string{clip(re.Reason, maxLineLen)}
+		rule := ""
+		if strings.HasPrefix(re.Reason, "response header ") {
+			rule = RuleHeader
+		}
+		return one(rule, re.Reason)
 	}
 	where, _, found := strings.Cut(re.Reason, " doesn't match schema")
 	if !found {
-		// Decoding and reading errors: the reason and its cause, clipped.
-		return []string{clip(re.Reason+": "+firstLine(re.Err.Error()), maxLineLen)}
+		// Reading, decoding and header errors: the reason and its cause.
+		rule := RuleDecode
+		if strings.Contains(re.Reason, " header ") {
+			rule = RuleHeader
+		}
+		return one(rule, re.Reason+": "+firstLine(re.Err.Error()))
 	}
-	errs := openapi.SchemaIssues(re.Err)
-	if len(errs) == 0 {
-		return []string{clip(where+": "+firstLine(re.Err.Error()), maxLineLen)}
+	issues := openapi.SchemaIssues(re.Err)
+	if len(issues) == 0 {
+		return one("", where+": "+firstLine(re.Err.Error()))
 	}
-	var msgs []string
-	for i, se := range errs {
+	inBody := where == "response body"
+	var out []Violation
+	for i, is := range issues {
+		v := base
 		if i == maxSchemaViolations {
-			msgs = append(msgs, fmt.Sprintf("%s: %d more schema errors not shown", where, len(errs)-i))
+			v.Message = fmt.Sprintf("%s: %d more schema errors not shown", where, len(issues)-i)
+			out = append(out, v)
 			break
 		}
-		msgs = append(msgs, clip(schemaMessage(where, se), maxLineLen))
+		v.Message, v.Rule = clip(schemaMessage(where, is), maxLineLen), is.Rule
+		if inBody {
+			v.Pointer = is.Path()
+		}
+		out = append(out, v)
 	}
-	return msgs
+	return out
 }
 
 // schemaMessage formats an issue as "where /json/pointer: reason".

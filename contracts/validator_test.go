@@ -116,7 +116,7 @@ func TestValidatorRestoresBody(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("got %d violations, want 1", len(got))
 	}
-	want := Violation{Method: "GET", Path: "/pets/1", Status: 200, Operation: "getPet", Message: "response body /id: value must be an integer"}
+	want := Violation{Method: "GET", Path: "/pets/1", Status: 200, Operation: "getPet", Message: "response body /id: value must be an integer", Pointer: "/id", Rule: "type"}
 	if got[0] != want {
 		t.Errorf("violation = %+v, want %+v", got[0], want)
 	}
@@ -191,5 +191,41 @@ func TestAPIPath(t *testing.T) {
 		if got != tt.want || under != tt.under {
 			t.Errorf("apiPath(%q, %q) = %q, %v; want %q, %v", tt.path, tt.prefix, got, under, tt.want, tt.under)
 		}
+	}
+}
+
+// TestViolationPointerAndRule checks that each violation says which rule it
+// broke and, for a value in the body, where that value is, so that reports
+// can group by them.
+func TestViolationPointerAndRule(t *testing.T) {
+	type pr struct{ pointer, rule string }
+	manyTags := []pr{}
+	for i := range maxSchemaViolations {
+		manyTags = append(manyTags, pr{"/tags/" + string(rune('0'+i)), "type"})
+	}
+	manyTags = append(manyTags, pr{"", ""}) // the "more not shown" line
+	tests := []struct {
+		name, fault, method, url string
+		want                     []pr
+	}{
+		{"undeclared status", faultUndeclaredStatus, "GET", "http://pets.test/api/pets/1", []pr{{"", RuleStatus}}},
+		{"wrong content type", faultWrongContentType, "GET", "http://pets.test/api/pets/1", []pr{{"", RuleContentType}}},
+		{"missing required field", faultMissingField, "GET", "http://pets.test/api/pets/1", []pr{{"/name", "required"}}},
+		{"wrong type", faultWrongType, "GET", "http://pets.test/api/pets/1", []pr{{"/id", "type"}}},
+		{"wrong item types", faultManyErrors, "GET", "http://pets.test/api/pets/1", manyTags},
+		{"unknown path", faultNone, "GET", "http://pets.test/api/owners/1", []pr{{"", RuleOperation}}},
+		{"outside the API root", faultNone, "GET", "http://pets.test/apix/pets/1", []pr{{"", RuleOperation}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, got := exchange(t, tt.fault, tt.method, tt.url)
+			var prs []pr
+			for _, v := range got {
+				prs = append(prs, pr{v.Pointer, v.Rule})
+			}
+			if !slices.Equal(prs, tt.want) {
+				t.Errorf("pointer and rule of each violation:\n got %q\nwant %q", prs, tt.want)
+			}
+		})
 	}
 }
