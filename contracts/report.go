@@ -25,7 +25,7 @@ const (
 type Report struct {
 	Target   string        `json:"target"`
 	Started  time.Time     `json:"started"`
-	Duration time.Duration `json:"duration_ns"`
+	Duration time.Duration `json:"durationNs"`
 	// Interrupted is why the run was cut short (its context's cause), or
 	// empty if it ran to the end.
 	Interrupted string           `json:"interrupted,omitempty"`
@@ -39,7 +39,7 @@ type ScenarioResult struct {
 	Doc      string        `json:"doc,omitempty"`
 	Steps    []StepResult  `json:"steps"`
 	Logs     []string      `json:"logs,omitempty"` // logged outside steps
-	Duration time.Duration `json:"duration_ns"`
+	Duration time.Duration `json:"durationNs"`
 }
 
 // StepResult is the outcome of one step. Failures raised by a scenario
@@ -47,12 +47,12 @@ type ScenarioResult struct {
 type StepResult struct {
 	Name       string        `json:"name"`
 	Status     Status        `json:"status"`
-	SkipReason string        `json:"skip_reason,omitempty"`
+	SkipReason string        `json:"skipReason,omitempty"`
 	Failures   []string      `json:"failures,omitempty"`   // failed assertions, panics, Fail calls
 	Violations []Violation   `json:"violations,omitempty"` // responses that broke the spec
 	Logs       []string      `json:"logs,omitempty"`
 	Requests   int           `json:"requests"`
-	Duration   time.Duration `json:"duration_ns"`
+	Duration   time.Duration `json:"durationNs"`
 }
 
 // problems lists the step's failures, then its violations, one message

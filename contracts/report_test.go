@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -407,5 +408,49 @@ func TestReportsCarryPointerAndRule(t *testing.T) {
 	}
 	if !strings.Contains(tb.String(), "\ncontract violations by rule: required 1\n") {
 		t.Errorf("text report does not count violations by rule:\n%s", tb.String())
+	}
+}
+
+// camelKey is the style of every JSON key the reports write: camelCase,
+// with durations as integer nanoseconds under keys ending in "Ns".
+var camelKey = regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`)
+
+// jsonKeys calls f with every object key in v, at any depth.
+func jsonKeys(v any, f func(key string)) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			f(k)
+			jsonKeys(e, f)
+		}
+	case []any:
+		for _, e := range v {
+			jsonKeys(e, f)
+		}
+	}
+}
+
+func TestWriteJSONKeysAreCamelCase(t *testing.T) {
+	r := goldenReport(t)
+	r.Scenarios[1].Steps[0].Violations[0].Pointer = "/x" // every optional field set somewhere
+	var buf bytes.Buffer
+	if err := r.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(buf.Bytes(), &v); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	jsonKeys(v, func(k string) {
+		seen[k] = true
+		if !camelKey.MatchString(k) {
+			t.Errorf("JSON key %q is not camelCase", k)
+		}
+	})
+	for _, k := range []string{"durationNs", "skipReason", "pointer", "rule"} {
+		if !seen[k] {
+			t.Errorf("JSON report has no key %q", k)
+		}
 	}
 }

@@ -47,15 +47,17 @@ type Options struct {
 // ErrUnbounded is returned for options that set neither limit.
 var ErrUnbounded = errors.New("load: a run needs a request count or a duration")
 
-// Report is the outcome of a run.
+// Report is the outcome of a run. In JSON, keys are camelCase and
+// durations are integer nanoseconds under keys ending in "Ns", as in the
+// conformance reports and the request journal.
 type Report struct {
-	Target     string     `json:"target"`
-	Workers    int        `json:"workers"`
-	Requests   int        `json:"requests"`
-	Errors     int        `json:"errors"`
-	Elapsed    Duration   `json:"elapsed"`
-	Throughput float64    `json:"requestsPerSecond"`
-	Operations []OpReport `json:"operations"`
+	Target     string        `json:"target"`
+	Workers    int           `json:"workers"`
+	Requests   int           `json:"requests"`
+	Errors     int           `json:"errors"`
+	Elapsed    time.Duration `json:"elapsedNs"`
+	Throughput float64       `json:"requestsPerSecond"`
+	Operations []OpReport    `json:"operations"`
 }
 
 // OpReport is the figures of one operation.
@@ -64,18 +66,12 @@ type OpReport struct {
 	Requests int             `json:"requests"`
 	Errors   int             `json:"errors"` // transport errors and 5xx
 	Statuses map[int]int     `json:"statuses"`
-	P50      Duration        `json:"p50"`
-	P90      Duration        `json:"p90"`
-	P99      Duration        `json:"p99"`
-	Max      Duration        `json:"max"`
+	P50      time.Duration   `json:"p50Ns"`
+	P90      time.Duration   `json:"p90Ns"`
+	P99      time.Duration   `json:"p99Ns"`
+	Max      time.Duration   `json:"maxNs"`
 	Samples  []time.Duration `json:"-"`
 }
-
-// Duration marshals as a string such as "1.2ms".
-type Duration time.Duration
-
-// MarshalJSON implements json.Marshaler.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
 
 // Run drives t with w until a limit is reached or ctx is done.
 func Run(ctx context.Context, t contracts.Target, w Workload, opts Options) (*Report, error) {
@@ -130,7 +126,7 @@ func Run(ctx context.Context, t contracts.Target, w Workload, opts Options) (*Re
 	elapsed := time.Since(start)
 
 	byOp := map[string]*OpReport{}
-	rep := &Report{Target: t.BaseURL, Workers: opts.Workers, Elapsed: Duration(elapsed)}
+	rep := &Report{Target: t.BaseURL, Workers: opts.Workers, Elapsed: elapsed}
 	for _, rs := range results {
 		for _, s := range rs {
 			o := byOp[s.op]
@@ -151,7 +147,7 @@ func Run(ctx context.Context, t contracts.Target, w Workload, opts Options) (*Re
 	for _, o := range byOp {
 		slices.Sort(o.Samples)
 		o.P50, o.P90, o.P99 = quantile(o.Samples, 0.50), quantile(o.Samples, 0.90), quantile(o.Samples, 0.99)
-		o.Max = Duration(o.Samples[len(o.Samples)-1])
+		o.Max = o.Samples[len(o.Samples)-1]
 		rep.Operations = append(rep.Operations, *o)
 	}
 	sort.Slice(rep.Operations, func(i, j int) bool { return rep.Operations[i].Name < rep.Operations[j].Name })
@@ -162,18 +158,18 @@ func Run(ctx context.Context, t contracts.Target, w Workload, opts Options) (*Re
 }
 
 // quantile returns the q-quantile of sorted samples (nearest rank).
-func quantile(sorted []time.Duration, q float64) Duration {
+func quantile(sorted []time.Duration, q float64) time.Duration {
 	if len(sorted) == 0 {
 		return 0
 	}
 	i := int(q*float64(len(sorted))+0.5) - 1
-	return Duration(sorted[min(max(i, 0), len(sorted)-1)])
+	return sorted[min(max(i, 0), len(sorted)-1)]
 }
 
 // WriteText writes the report as a table.
 func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(w, "target %s, %d workers, %d requests in %s: %.0f req/s, %d errors\n\n",
-		r.Target, r.Workers, r.Requests, time.Duration(r.Elapsed).Round(time.Millisecond), r.Throughput, r.Errors)
+		r.Target, r.Workers, r.Requests, r.Elapsed.Round(time.Millisecond), r.Throughput, r.Errors)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "operation\trequests\terrors\tp50\tp90\tp99\tmax\tstatuses\t")
 	for _, o := range r.Operations {
@@ -192,9 +188,10 @@ func (r *Report) WriteText(w io.Writer) error {
 	return tw.Flush()
 }
 
-func round(d Duration) time.Duration { return time.Duration(d).Round(time.Microsecond) }
+func round(d time.Duration) time.Duration { return d.Round(time.Microsecond) }
 
-// WriteJSON writes the report as JSON.
+// WriteJSON writes the report as indented JSON; durations are in
+// nanoseconds.
 func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

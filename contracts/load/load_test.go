@@ -106,4 +106,27 @@ func TestReportFormats(t *testing.T) {
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil || back["requests"] != float64(9) {
 		t.Errorf("JSON report does not round-trip: %v %s", err, js.String())
 	}
+	// Durations are integer nanoseconds under keys ending in "Ns", as in
+	// the conformance reports and the journal.
+	if ns, ok := back["elapsedNs"].(float64); !ok || ns <= 0 || ns != float64(rep.Elapsed) {
+		t.Errorf("elapsedNs = %v, want %d", back["elapsedNs"], rep.Elapsed)
+	}
+	ops, _ := back["operations"].([]any)
+	if len(ops) != len(rep.Operations) {
+		t.Fatalf("JSON has %d operations, want %d: %s", len(ops), len(rep.Operations), js.String())
+	}
+	for i, o := range ops {
+		obj, _ := o.(map[string]any)
+		want := rep.Operations[i]
+		for key, d := range map[string]time.Duration{"p50Ns": want.P50, "p90Ns": want.P90, "p99Ns": want.P99, "maxNs": want.Max} {
+			if obj[key] != float64(d) {
+				t.Errorf("%s %s = %v, want %d", want.Name, key, obj[key], d)
+			}
+		}
+		for key := range obj {
+			if strings.Contains(key, "_") {
+				t.Errorf("JSON key %q is not camelCase", key)
+			}
+		}
+	}
 }
