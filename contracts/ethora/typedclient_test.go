@@ -15,6 +15,7 @@ import (
 	"github.com/standin/standin/contracts"
 	"github.com/standin/standin/contracts/ethora"
 	gen "github.com/standin/standin/gen/ethora"
+	ethorafake "github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 	"github.com/standin/standin/mockserver/mocks"
 	"github.com/standin/standin/openapi"
@@ -30,7 +31,8 @@ const (
 // length of the test. It is the one place this file builds the mock.
 func startMock(t *testing.T) *httptest.Server {
 	t.Helper()
-	srv, err := mocks.New(mocks.Default(), nil)
+	catalog := mocks.Catalog{ethorafake.Mock}
+	srv, err := catalog.New(catalog.Default(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/standin/standin/contracts/rocketchat"
 	gen "github.com/standin/standin/gen/rocketchat"
 	"github.com/standin/standin/mockserver/mocks"
+	rocketchatfake "github.com/standin/standin/mockserver/rocketchat"
 	"github.com/standin/standin/openapi"
 )
 
@@ -18,7 +19,8 @@ import (
 // length of the test. It is the one place this file builds the mock.
 func startMock(t *testing.T) *httptest.Server {
 	t.Helper()
-	srv, err := mocks.New(mocks.Default(), nil)
+	catalog := mocks.Catalog{rocketchatfake.Mock}
+	srv, err := catalog.New(catalog.Default(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
