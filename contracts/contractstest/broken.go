@@ -2,6 +2,8 @@ package contractstest
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -57,25 +59,35 @@ func RunBroken(t *testing.T, mock *mockserver.Mock, scenarios []contracts.Scenar
 	}
 	for _, b := range BrokenTargets {
 		t.Run(b.Name, func(t *testing.T) {
-			target := InProcess(t, mock, func(h http.Handler) http.Handler { return b.Wrap(mock, h) })
-			report := contracts.Run(t.Context(), target, scenarios...)
-			var passed, caught []string
-			for _, sc := range report.Scenarios {
-				if failed(sc) {
-					caught = append(caught, sc.Name)
-				} else {
-					passed = append(passed, sc.Name)
-				}
-			}
+			caught, err := checkBroken(t, mock, scenarios, b)
 			t.Logf("failed, as they must: %s", strings.Join(caught, ", "))
-			switch {
-			case b.Each && len(passed) > 0:
-				t.Errorf("scenarios of %s passed against a target whose every answer is wrong: %s", mock.Name, strings.Join(passed, ", "))
-			case report.Passed():
-				t.Errorf("the scenarios of %s passed against a broken target:\n%s", mock.Name, Text(report))
+			if err != nil {
+				t.Error(err)
 			}
 		})
 	}
+}
+
+// checkBroken runs scenarios against b and returns the names of those
+// that failed, and an error if that is not enough.
+func checkBroken(t testing.TB, mock *mockserver.Mock, scenarios []contracts.Scenario, b Broken) ([]string, error) {
+	target := InProcess(t, mock, func(h http.Handler) http.Handler { return b.Wrap(mock, h) })
+	report := contracts.Run(context.Background(), target, scenarios...)
+	var passed, caught []string
+	for _, sc := range report.Scenarios {
+		if failed(sc) {
+			caught = append(caught, sc.Name)
+		} else {
+			passed = append(passed, sc.Name)
+		}
+	}
+	switch {
+	case b.Each && len(passed) > 0:
+		return caught, fmt.Errorf("scenarios of %s passed against a target whose every answer is wrong (%s): %s", mock.Name, b.Name, strings.Join(passed, ", "))
+	case report.Passed():
+		return caught, fmt.Errorf("the scenarios of %s passed against a broken target (%s):\n%s", mock.Name, b.Name, Text(report))
+	}
+	return caught, nil
 }
 
 // failed reports whether a step of sc failed.
