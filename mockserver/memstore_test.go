@@ -332,7 +332,7 @@ func TestMemoryStoreImportIsAllOrNothing(t *testing.T) {
 		{name: "null namespace", snap: mockserver.Snapshot{"x": {"counter": good}, "y": nil},
 			blame: "y", reason: "null"},
 		{name: "undecodable state", snap: mockserver.Snapshot{"x": {"counter": good}, "y": {"counter": json.RawMessage(`{"n":"seven"}`)}},
-			blame: "y", api: "counter", path: "/n", reason: "must be int, not string"},
+			blame: "y", api: "counter", path: "/n", reason: "must be a number, not string"},
 		{name: "null state", snap: mockserver.Snapshot{"x": {"counter": good}, "y": {"counter": json.RawMessage(`null`)}},
 			blame: "y", api: "counter", reason: "null"},
 		{name: "trailing data after a state", snap: mockserver.Snapshot{"x": {"counter": good}, "y": {"counter": json.RawMessage(`{"n":1} {"n":2}`)}},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -44,7 +45,7 @@ func NewStateKind[S any](api string, initial func() *S, check func(*S) error) St
 			if err := decodeStrict(raw, s); err != nil {
 				var te *json.UnmarshalTypeError
 				if errors.As(err, &te) && te.Field != "" {
-					return nil, Invalid("/"+strings.ReplaceAll(te.Field, ".", "/"), "must be %s, not %s", te.Type, te.Value)
+					return nil, Invalid("/"+strings.ReplaceAll(te.Field, ".", "/"), "must be %s, not %s", jsonKind(te.Type), te.Value)
 				}
 				return nil, err
 			}
@@ -71,6 +72,24 @@ func decodeStrict(raw []byte, v any) error {
 		return fmt.Errorf("unexpected data after the JSON value at offset %d", dec.InputOffset())
 	}
 	return nil
+}
+
+// jsonKind names the JSON value that decodes into a Go type t.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	default:
+		return "a number"
+	}
 }
 
 // StateError is a state that breaks one of its API's invariants. Path is a

@@ -239,7 +239,7 @@ func TestPoisonedSnapshotsAreRefused(t *testing.T) {
 		{"users as a list", func(t *testing.T, st state) (any, string) {
 			st["users"] = []any{}
 			return st, ""
-		}, "cannot unmarshal"},
+		}, "/users: must be an object, not array"},
 		{"the whole state null", func(*testing.T, state) (any, string) { return nil, "" }, "not null"},
 	}
 	for _, all := range []bool{false, true} {
