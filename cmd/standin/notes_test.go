@@ -14,8 +14,10 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/standin/standin/contracts"
+	"github.com/standin/standin/contracts/contractstest"
 	"github.com/standin/standin/contracts/load"
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/mockservertest"
 	"github.com/standin/standin/openapi"
 )
 
@@ -38,6 +40,7 @@ type notesProblem struct {
 	Message string `json:"message"`
 	Code    string `json:"code"`
 	Field   string `json:"field,omitempty"`
+	Rule    string `json:"rule,omitempty"`
 }
 
 var notesEnvelope = mockserver.Envelope{
@@ -50,7 +53,7 @@ var notesEnvelope = mockserver.Envelope{
 	Render: func(w http.ResponseWriter, _ *http.Request, e *mockserver.Error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(e.Status)
-		_ = json.NewEncoder(w).Encode(notesProblem{Message: e.Error(), Code: e.Code, Field: e.Field})
+		_ = json.NewEncoder(w).Encode(notesProblem{Message: e.Error(), Code: e.Code, Field: e.Field, Rule: e.Rule})
 	},
 }
 
@@ -128,9 +131,16 @@ var notesMock = mockserver.Define(mockserver.Definition[notesOptions]{
 	Credentials: func(o notesOptions) []mockserver.Credential {
 		return []mockserver.Credential{{Key: "apiKey", Value: o.Key, Hint: "the API key"}}
 	},
-	Test: mockserver.TestHooks{Login: func(http.Handler, string) (http.Header, error) {
-		return http.Header{"X-Api-Key": {"notes-key"}}, nil
-	}},
+	Test: mockserver.TestHooks{
+		Login: func(http.Handler, string) (http.Header, error) {
+			return http.Header{"X-Api-Key": {"notes-key"}}, nil
+		},
+		Prepare: func(h http.Handler, auth http.Header, ns string) (map[string][]string, error) {
+			var note struct{ ID string }
+			err := mockserver.CallJSON(h, ns, auth, http.MethodPost, "/notes", map[string]string{"text": "seed"}, &note)
+			return map[string][]string{"id": {note.ID}}, err
+		},
+	},
 })
 
 func notesScenarios() []contracts.Scenario {
@@ -254,6 +264,10 @@ func TestAThirdAPITakesOneLine(t *testing.T) {
 		if _, ok := snap["default"]["notes"]; !ok {
 			t.Fatalf("the snapshot has no notes state: %v", snap)
 		}
+	})
+	t.Run("the test kit", func(t *testing.T) { mockservertest.Run(t, notesMock) })
+	t.Run("scenarios catch broken targets", func(t *testing.T) {
+		contractstest.RunBroken(t, notesMock, notesScenarios())
 	})
 	t.Run("banner", func(t *testing.T) {
 		hint := credentialsHint(notesMock, catalog().Default().APIs["notes"])
