@@ -64,6 +64,18 @@ func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		mux.ServeHTTP(w, r)
 		return
 	}
+	// The core's router matches "/apps/" as "/apps", as Express and most
+	// servers do by default; route it the same way here, so that a
+	// request the core validated for an operation reaches it.
+	if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+		trimmed := r.Clone(r.Context())
+		trimmed.URL.Path = strings.TrimSuffix(p, "/")
+		trimmed.URL.RawPath = strings.TrimSuffix(r.URL.RawPath, "/")
+		if mux := m.find(trimmed); mux != nil {
+			mux.ServeHTTP(w, trimmed)
+			return
+		}
+	}
 	m.envelope.Write(w, r, &Error{Status: http.StatusNotFound, Kind: KindNotFound,
 		Message: fmt.Sprintf("no operation at %s %s", r.Method, clipText(r.URL.Path, 200))})
 }
