@@ -14,16 +14,6 @@ import (
 	mock "github.com/standin/standin/mockserver/ethora"
 )
 
-// inProcess returns a target on a fresh in-process mock acting as the
-// default app, optionally wrapped.
-func inProcess(t *testing.T, wrap func(http.Handler) http.Handler) contracts.Target {
-	return contractstest.InProcess(t, mock.Mock, wrap)
-}
-
-func TestScenariosAgainstMock(t *testing.T) {
-	contracts.RunT(t, inProcess(t, nil), ethora.Scenarios()...)
-}
-
 // rewrite passes a request to the mock and lets edit change the answer,
 // like a server that breaks one rule.
 func rewrite(match string, edit func(rec *httptest.ResponseRecorder, w http.ResponseWriter) bool) func(http.Handler) http.Handler {
@@ -95,7 +85,7 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 					scenarios = append(scenarios, sc)
 				}
 			}
-			report := contracts.Run(context.Background(), inProcess(t, tc.wrap), scenarios...)
+			report := contracts.Run(context.Background(), contractstest.InProcess(t, mock.Mock, tc.wrap), scenarios...)
 			if report.Passed() {
 				t.Fatal("the suite passed against a broken target")
 			}
@@ -113,7 +103,7 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 // TestLoadWorkload runs a short, count-bounded load against the in-process
 // mock: every request of every operation must succeed.
 func TestLoadWorkload(t *testing.T) {
-	rep, err := load.Run(context.Background(), inProcess(t, nil), ethora.Load{}, load.Options{Workers: 4, Requests: 350})
+	rep, err := load.Run(context.Background(), contractstest.InProcess(t, mock.Mock, nil), ethora.Load{}, load.Options{Workers: 4, Requests: 350})
 	if err != nil {
 		t.Fatal(err)
 	}

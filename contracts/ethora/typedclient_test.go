@@ -12,13 +12,10 @@ import (
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
-	"github.com/standin/standin/contracts"
-	"github.com/standin/standin/contracts/ethora"
+	"github.com/standin/standin/contracts/contractstest"
 	gen "github.com/standin/standin/gen/ethora"
 	ethorafake "github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/mockserver/ethora/ethoratoken"
-	"github.com/standin/standin/mockserver/mocks"
-	"github.com/standin/standin/openapi"
 )
 
 // The default app of the mock's default configuration.
@@ -27,37 +24,13 @@ const (
 	typedAppSecret = "standin-secret"
 )
 
-// startMock serves the default mock configuration over HTTP for the
-// length of the test. It is the one place this file builds the mock.
-func startMock(t *testing.T) *httptest.Server {
-	t.Helper()
-	catalog := mocks.Catalog{ethorafake.Mock}
-	srv, err := catalog.New(catalog.Default(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return ts
-}
-
 // typedClient returns the generated client for the mock's Ethora at
 // /ethora, sending token as the SDK does (in both headers); every
 // response it gets is also checked against the spec, since the generated
 // client itself validates nothing.
 func typedClient(t *testing.T, ts *httptest.Server, token string) *gen.ClientWithResponses {
 	t.Helper()
-	doc, err := openapi.Load(ethora.API)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := contracts.NewValidator(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hc := &http.Client{Transport: v.Transport(ts.Client().Transport, "/ethora", func(vi contracts.Violation) {
-		t.Errorf("contract: %s", vi)
-	})}
+	hc := contractstest.ValidatingClient(t, ts, ethorafake.Mock)
 	c, err := gen.NewClientWithResponses(ts.URL+"/ethora", gen.WithHTTPClient(hc),
 		gen.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 			r.Header.Set("x-custom-token", token)
@@ -83,7 +56,7 @@ func serverToken(appID, secret string) string {
 // chat, grant both access, and read a user's chats with their members.
 func TestTypedClient(t *testing.T) {
 	ctx := context.Background()
-	c := typedClient(t, startMock(t), serverToken(typedAppID, typedAppSecret))
+	c := typedClient(t, contractstest.Serve(t, ethorafake.Mock), serverToken(typedAppID, typedAppSecret))
 	uuids := []string{"typed-u1", "typed-u2"}
 	xmpp := func(uuid string) string { return typedAppID + "_" + uuid }
 

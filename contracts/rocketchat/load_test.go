@@ -4,14 +4,16 @@ import (
 	"context"
 	"testing"
 
+	"github.com/standin/standin/contracts/contractstest"
 	"github.com/standin/standin/contracts/load"
 	"github.com/standin/standin/contracts/rocketchat"
+	mock "github.com/standin/standin/mockserver/rocketchat"
 )
 
 // TestLoadWorkload runs a short, count-bounded load against the in-process
 // mock: every request of every operation must succeed.
 func TestLoadWorkload(t *testing.T) {
-	target := inProcess(t, nil)
+	target := contractstest.InProcess(t, mock.Mock, nil)
 	rep, err := load.Run(context.Background(), target, rocketchat.Load{}, load.Options{Workers: 4, Requests: 400})
 	if err != nil {
 		t.Fatal(err)

@@ -13,16 +13,6 @@ import (
 	mock "github.com/standin/standin/mockserver/rocketchat"
 )
 
-// inProcess returns a target on a fresh in-process mock with the default
-// admin, optionally wrapped.
-func inProcess(t *testing.T, wrap func(http.Handler) http.Handler) contracts.Target {
-	return contractstest.InProcess(t, mock.Mock, wrap)
-}
-
-func TestScenariosAgainstMock(t *testing.T) {
-	contracts.RunT(t, inProcess(t, nil), rocketchat.Scenarios()...)
-}
-
 // answer is how a broken mock answers one operation; it may defer to the
 // real mock.
 type answer func(w http.ResponseWriter, r *http.Request, next http.Handler)
@@ -107,7 +97,7 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 					scenarios = append(scenarios, sc)
 				}
 			}
-			report := contracts.Run(context.Background(), inProcess(t, brokenMock(tc.path, tc.answer)), scenarios...)
+			report := contracts.Run(context.Background(), contractstest.InProcess(t, mock.Mock, brokenMock(tc.path, tc.answer)), scenarios...)
 			if report.Passed() {
 				t.Fatal("the suite passed against a broken target")
 			}

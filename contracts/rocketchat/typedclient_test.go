@@ -7,44 +7,17 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/standin/standin/contracts"
-	"github.com/standin/standin/contracts/rocketchat"
+	"github.com/standin/standin/contracts/contractstest"
 	gen "github.com/standin/standin/gen/rocketchat"
-	"github.com/standin/standin/mockserver/mocks"
 	rocketchatfake "github.com/standin/standin/mockserver/rocketchat"
-	"github.com/standin/standin/openapi"
 )
-
-// startMock serves the default mock configuration over HTTP for the
-// length of the test. It is the one place this file builds the mock.
-func startMock(t *testing.T) *httptest.Server {
-	t.Helper()
-	catalog := mocks.Catalog{rocketchatfake.Mock}
-	srv, err := catalog.New(catalog.Default(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return ts
-}
 
 // typedClient returns the generated client for the mock's Rocket.Chat at
 // /rocketchat; every response it gets is also checked against the spec,
 // since the generated client itself validates nothing.
 func typedClient(t *testing.T, ts *httptest.Server, opts ...gen.ClientOption) *gen.ClientWithResponses {
 	t.Helper()
-	doc, err := openapi.Load(rocketchat.API)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := contracts.NewValidator(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hc := &http.Client{Transport: v.Transport(ts.Client().Transport, "/rocketchat", func(vi contracts.Violation) {
-		t.Errorf("contract: %s", vi)
-	})}
+	hc := contractstest.ValidatingClient(t, ts, rocketchatfake.Mock)
 	c, err := gen.NewClientWithResponses(ts.URL+"/rocketchat", append([]gen.ClientOption{gen.WithHTTPClient(hc)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +30,7 @@ func typedClient(t *testing.T, ts *httptest.Server, opts ...gen.ClientOption) *g
 // by id and count the channel's members.
 func TestTypedClient(t *testing.T) {
 	ctx := context.Background()
-	ts := startMock(t)
+	ts := contractstest.Serve(t, rocketchatfake.Mock)
 
 	login, err := typedClient(t, ts).LoginWithResponse(ctx, gen.LoginJSONRequestBody{User: ptr("admin"), Password: ptr("admin")})
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,33 +22,13 @@ const (
 	jidDomain = "@conference.xmpp.chat.ethora.com"
 )
 
-// clock is a controllable time source for Setup.Now.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // harness is an Ethora mock served in process, with helpers that speak HTTP
 // to it the way the SDK does.
 type harness struct {
 	t       testing.TB
 	handler http.Handler
 	store   mockserver.Store
-	clock   *clock
+	clock   *mockservertest.Clock
 	ns      string
 }
 
@@ -66,7 +45,7 @@ func newHarness(t testing.TB, opts ethora.Options) *harness {
 func newHarnessWith(t testing.TB, setup mockserver.Setup, opts ethora.Options) *harness {
 	t.Helper()
 	store := mockserver.NewMemoryStore()
-	h := &harness{t: t, store: store, clock: newClock(), ns: mockserver.DefaultNamespace}
+	h := &harness{t: t, store: store, clock: mockservertest.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)), ns: mockserver.DefaultNamespace}
 	setup.Store = store
 	if setup.Now == nil {
 		setup.Now = h.clock.Now
@@ -86,13 +65,7 @@ func newHarnessWith(t testing.TB, setup mockserver.Setup, opts ethora.Options) *
 
 // touch creates the namespace's state, which the store otherwise builds on
 // first use, so that snapshots taken before a first request compare.
-func (h *harness) touch() {
-	h.t.Helper()
-	err := h.store.View(context.Background(), h.ns, ethora.Name, func(any) error { return nil })
-	if err != nil {
-		h.t.Fatal(err)
-	}
-}
+func (h *harness) touch() { mockservertest.Touch(h.t, h.store, h.ns, ethora.Name) }
 
 // reply is a decoded response.
 type reply = mockservertest.Reply

@@ -1,7 +1,6 @@
 package rocketchat_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -18,32 +17,13 @@ import (
 	"github.com/standin/standin/openapi"
 )
 
-// clock is a time source the tests move by hand (Setup.Now).
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// advance moves the clock on by d.
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // harness is a Rocket.Chat mock served in process, with helpers that speak
 // HTTP to it the way a client does.
 type harness struct {
 	t       testing.TB
 	handler http.Handler
 	store   mockserver.Store
-	clock   *clock
+	clock   *mockservertest.Clock
 	ns      string
 }
 
@@ -52,7 +32,7 @@ type harness struct {
 func newHarness(t testing.TB) *harness {
 	t.Helper()
 	store := mockserver.NewMemoryStore()
-	c := &clock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	c := mockservertest.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 	api, err := rocketchat.New(mockserver.Setup{Store: store, Now: c.Now}, rocketchat.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -85,13 +65,7 @@ func (h *harness) in(ns string) *harness {
 
 // touch creates the namespace's state, which the store otherwise builds on
 // first use, so that snapshots taken before a first request compare.
-func (h *harness) touch() {
-	h.t.Helper()
-	err := h.store.View(context.Background(), h.ns, rocketchat.Name, func(any) error { return nil })
-	if err != nil {
-		h.t.Fatal(err)
-	}
-}
+func (h *harness) touch() { mockservertest.Touch(h.t, h.store, h.ns, rocketchat.Name) }
 
 // reply is a decoded response.
 type reply = mockservertest.Reply

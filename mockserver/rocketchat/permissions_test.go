@@ -45,7 +45,7 @@ func TestPermissionsListAll(t *testing.T) {
 func TestPermissionsUpdatedSince(t *testing.T) {
 	h := newHarness(t)
 	admin := h.admin()
-	h.clock.advance(time.Hour)
+	h.clock.Advance(time.Hour)
 	admin.must("POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{
 		{"_id": "create-c", "roles": []string{"admin"}}, {"_id": "create-p", "roles": []string{"admin"}}}})
 	since := func(at string) []string {
@@ -69,7 +69,7 @@ func TestPermissionsUpdatedSince(t *testing.T) {
 func TestPermissionsUpdateAnswer(t *testing.T) {
 	h := newHarness(t)
 	admin := h.admin()
-	h.clock.advance(time.Minute)
+	h.clock.Advance(time.Minute)
 	r := admin.must("POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{
 		{"_id": "set-owner", "roles": []string{"user", "admin", "user"}}, {"_id": "delete-c", "roles": []string{}}}})
 	if got := r.Strs("permissions", "_id"); !slices.Equal(got, []string{"set-owner", "delete-c"}) {

@@ -308,10 +308,10 @@ func TestChannelsListSort(t *testing.T) {
 		name    string
 		members []string
 	}{{"m-two", []string{"ann"}}, {"m-four", []string{"ann", "bob", "cid"}}, {"m-one", []string{}}} {
-		h.clock.advance(500 * time.Millisecond)
+		h.clock.Advance(500 * time.Millisecond)
 		admin.must("POST", "/api/v1/channels.create", map[string]any{"name": c.name, "members": c.members})
 	}
-	h.clock.advance(500 * time.Millisecond)
+	h.clock.Advance(500 * time.Millisecond)
 	admin.must("POST", "/api/v1/channels.invite", map[string]any{"roomName": "m-two", "username": "bob"})
 	mine := func(sort string) []string {
 		t.Helper()

@@ -234,7 +234,7 @@ func TestUsersListSort(t *testing.T) {
 	h := newHarness(t)
 	admin := h.admin()
 	for _, u := range []struct{ username, name string }{{"carl", "Aaron"}, {"Bea", "zed"}, {"abe", "Mia"}} {
-		h.clock.advance(500 * time.Millisecond)
+		h.clock.Advance(500 * time.Millisecond)
 		admin.must("POST", "/api/v1/users.create", map[string]any{"username": u.username, "name": u.name, "email": u.username + "@example.test", "password": "pw"})
 	}
 	mine := func(sort string) []string {
@@ -330,9 +330,9 @@ func TestUsersDeleteLastOwner(t *testing.T) {
 	w := newWorld(t)
 	boss := w.admin.createUser("boss")
 	bossC := w.login("boss", "pw-boss")
-	w.clock.advance(time.Second)
+	w.clock.Advance(time.Second)
 	room := bossC.must("POST", "/api/v1/channels.create", map[string]any{"name": "bosses", "members": []string{"cid"}}).Str("channel._id")
-	w.clock.advance(time.Second)
+	w.clock.Advance(time.Second)
 	bossC.must("POST", "/api/v1/channels.join", map[string]any{"roomId": room}) // a no-op: boss is in
 	w.admin.must("POST", "/api/v1/channels.invite", map[string]any{"roomId": room, "username": "bob"})
 	alone := bossC.must("POST", "/api/v1/groups.create", map[string]any{"name": "alone"}).Str("group._id")
