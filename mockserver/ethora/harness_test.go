@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 	"github.com/standin/standin/mockserver/mockservertest"
+	"github.com/standin/standin/openapi"
 )
 
 // The app every namespace starts with, and the names the default data set
@@ -106,10 +108,28 @@ func (c client) bearer() client { c.header = "bearer"; return c }
 func (c client) both() client { c.header = "both"; return c }
 
 // do sends a request under /ethora; body is JSON-encoded unless it is a
-// string, which is sent as is.
+// string, which is sent as is. Every reply to a request for an operation
+// of the spec is checked against the spec.
 func (c client) do(method, path string, body any) reply {
 	c.h.t.Helper()
-	return mockservertest.Record(c.h.handler, c.request(method, path, body))
+	return mockservertest.RecordChecked(c.h.t, c.h.handler, c.request(method, path, body), conformance(c.h.t))
+}
+
+// spec checks replies against the Ethora spec.
+var spec = sync.OnceValues(func() (*mockservertest.Conformance, error) {
+	doc, err := openapi.Load(ethora.Name)
+	if err != nil {
+		return nil, err
+	}
+	return mockservertest.NewConformance(doc, "/"+ethora.Name)
+})
+
+func conformance(tb testing.TB) *mockservertest.Conformance {
+	c, err := spec()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
 }
 
 func (c client) request(method, path string, body any) *http.Request {

@@ -1,15 +1,12 @@
 package rocketchat_test
 
 import (
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/standin/standin/contracts"
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/mocks"
 	"github.com/standin/standin/mockserver/mockservertest"
@@ -96,74 +93,21 @@ func (h *harness) admin() client { return h.login("admin", "admin") }
 // that matches its schema.
 func (c client) do(method, path string, body any) reply {
 	c.h.t.Helper()
-	req := c.request(method, path, body)
-	rec := httptest.NewRecorder()
-	c.h.handler.ServeHTTP(rec, req)
-	r := reply{Status: rec.Code, ContentType: rec.Header().Get("Content-Type"), Raw: rec.Body.String()}
-	_ = json.Unmarshal(rec.Body.Bytes(), &r.Body)
-	for _, p := range conforms(c.h.t, req, rec.Result()) {
-		c.h.t.Errorf("%s %s: the reply breaks the spec: %s", method, path, p)
+	sp, err := spec()
+	if err != nil {
+		c.h.t.Fatal(err)
 	}
-	return r
+	return mockservertest.RecordChecked(c.h.t, c.h.handler, c.request(method, path, body), sp)
 }
 
-// specValidator checks replies against the Rocket.Chat spec.
-var specValidator = sync.OnceValues(func() (*contracts.Validator, error) {
+// spec checks replies against the Rocket.Chat spec.
+var spec = sync.OnceValues(func() (*mockservertest.Conformance, error) {
 	doc, err := openapi.Load(rocketchat.Name)
 	if err != nil {
 		return nil, err
 	}
-	return contracts.NewValidator(doc)
+	return mockservertest.NewConformance(doc, "/"+rocketchat.Name)
 })
-
-// recorded is a RoundTripper that answers with a recorded response, so
-// that the contracts validator can check it.
-type recorded struct{ resp *http.Response }
-
-func (f recorded) RoundTrip(*http.Request) (*http.Response, error) { return f.resp, nil }
-
-// specGap reports whether v is one of the statuses the spec does not
-// declare yet although the mock answers them on purpose: the core's 405
-// and 413 (issue 6 asks the specs to declare them), and the 403 that
-// members and roles listings answer, as the server's forbidden() does, to
-// a caller who may not see the room or a broadcast room's members.
-func specGap(v contracts.Violation) bool {
-	if v.Message != "status is not declared for this operation" {
-		return false
-	}
-	switch v.Status {
-	case http.StatusMethodNotAllowed, http.StatusRequestEntityTooLarge:
-		return true
-	case http.StatusForbidden:
-		switch v.Operation {
-		case "channelsMembers", "groupsMembers", "channelsRoles", "groupsRoles":
-			return true
-		}
-	}
-	return false
-}
-
-// conforms returns how resp, the answer to req, breaks the spec. A request
-// for no operation of the spec (an unknown path, a wrong method) is not
-// checked.
-func conforms(tb testing.TB, req *http.Request, resp *http.Response) []string {
-	tb.Helper()
-	v, err := specValidator()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var problems []string
-	tr := v.Transport(recorded{resp}, "/"+rocketchat.Name, func(v contracts.Violation) {
-		if strings.HasPrefix(v.Message, "operation not in spec") || specGap(v) {
-			return
-		}
-		problems = append(problems, v.String())
-	})
-	if _, err := tr.RoundTrip(req); err != nil {
-		problems = append(problems, err.Error())
-	}
-	return problems
-}
 
 func (c client) request(method, path string, body any) *http.Request {
 	req := mockservertest.NewRequest(c.h.t, method, "/rocketchat"+path, body, c.h.ns)
