@@ -129,7 +129,11 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
 	if err := s.store.Import(r.Context(), ns, snap); err != nil {
 		status := http.StatusBadRequest
 		var ie *ImportError
-		if !errors.As(err, &ie) {
+		var e *Error
+		switch {
+		case errors.As(err, &e):
+			status = e.Status // more namespaces than the store's limit: 429
+		case !errors.As(err, &ie):
 			status = http.StatusInternalServerError
 		}
 		adminError(w, status, "import: %v", err)

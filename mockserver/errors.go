@@ -23,6 +23,9 @@ const (
 	KindBadNamespace     Kind = "bad-namespace"      // the namespace header is malformed
 	KindInternal         Kind = "internal"           // a bug in standin; never expected
 	KindRule             Kind = "rule"               // one of the API's own rules refused the request
+
+	// A request would create a namespace beyond the store's limit (429).
+	KindTooManyNamespaces Kind = "too-many-namespaces"
 )
 
 // Error is a refused request: the one error type of every fake. The core

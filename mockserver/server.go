@@ -28,8 +28,13 @@ const DefaultBodyLimit = 1 << 20
 
 // Options configure a Server. The zero value is usable.
 type Options struct {
-	// Store holds the APIs' state; nil means a new MemoryStore.
+	// Store holds the APIs' state; nil means a new MemoryStore with
+	// Namespaces as its limits.
 	Store Store
+	// Namespaces bound the namespaces of the MemoryStore made when Store
+	// is nil; nil means DefaultNamespaceLimits. A Store given in Store
+	// keeps its own limits.
+	Namespaces *NamespaceLimits
 	// Logger receives one record per request; nil discards them.
 	Logger *slog.Logger
 	// BodyLimit is the largest request body in bytes; 0 means
@@ -81,7 +86,11 @@ func New(opts Options) *Server {
 		s.cors = apiCORS(opts.CORSOrigins)
 	}
 	if s.store == nil {
-		s.store = NewMemoryStore()
+		limits := DefaultNamespaceLimits()
+		if opts.Namespaces != nil {
+			limits = *opts.Namespaces
+		}
+		s.store = NewMemoryStoreWith(MemoryOptions{Namespaces: limits})
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -129,20 +129,39 @@ type Snapshot map[string]map[string]json.RawMessage
 //   - It makes all its checks before its first change: a function that
 //     returns an error leaves the state as it found it, so that nothing
 //     half-written stays behind a refused request.
-//   - View functions never change the state.
+//   - View functions never change the state. A store relies on it: a View
+//     in a namespace that holds no state of the API runs on the API's
+//     initial state, built once and shared by every such namespace (and
+//     by concurrent Views), and creates nothing.
+//
+// Namespaces hold state only once an Update in them succeeded or a
+// snapshot was imported into them, so that requests refused before they
+// change anything (a bad token, a wrong password, a spec violation) cost
+// no memory:
+//
+//   - An Update in a namespace that holds no state of the API runs on a
+//     fresh initial state, which the namespace keeps only if the function
+//     returns no error.
+//   - A store may bound its namespaces: an Update (or an Import) that
+//     would create a namespace beyond its limit fails with an *Error of
+//     KindTooManyNamespaces (429) naming the limit, and a namespace left
+//     idle may be dropped. A dropped namespace reads as its initial state
+//     again. DefaultNamespace is never dropped for being idle.
 type Store interface {
 	// Register makes kind known, so that namespaces can be created and
 	// snapshots decoded for it. Registering an API twice replaces the kind.
 	Register(kind StateKind)
-	// View runs fn with read access to api's state in namespace ns.
+	// View runs fn with read access to api's state in namespace ns, or to
+	// the API's shared initial state if ns holds none.
 	View(ctx context.Context, ns, api string, fn func(state any) error) error
-	// Update runs fn with exclusive access to api's state in namespace ns.
+	// Update runs fn with exclusive access to api's state in namespace ns,
+	// creating it from the initial state if fn succeeds.
 	Update(ctx context.Context, ns, api string, fn func(state any) error) error
 	// Reset drops namespace ns so that it starts over from the initial
 	// state; an empty ns resets every namespace.
 	Reset(ctx context.Context, ns string) error
 	// Export returns the state of namespace ns, or of every namespace that
-	// has been touched when ns is empty.
+	// holds state when ns is empty.
 	Export(ctx context.Context, ns string) (Snapshot, error)
 	// Import replaces the state of namespace ns with snap, which may hold
 	// only ns; with an empty ns it replaces every namespace. It decodes and

@@ -179,10 +179,7 @@ func refusalSchemas(doc *openapi3.T) []refusalSchema {
 func (k *kit) prepare(tb testing.TB) {
 	tb.Helper()
 	const ns = "kit-base"
-	ctx := context.Background()
-	if err := k.store.View(ctx, ns, k.mock.Name, func(any) error { return nil }); err != nil {
-		tb.Fatal(err)
-	}
+	Touch(tb, k.store, ns, k.mock.Name)
 	h := k.validating(tb, k.root, "")
 	if k.mock.Test.Login != nil {
 		auth, err := k.mock.Test.Login(h, ns)

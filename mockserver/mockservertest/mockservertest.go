@@ -181,11 +181,12 @@ func Sendable(method, path string) bool {
 }
 
 // Touch makes the store hold api's state in namespace ns, which it
-// otherwise builds on first use, so that snapshots taken before a first
-// request compare with those taken after.
+// otherwise creates on the first change (an Update that succeeds), so
+// that snapshots taken before a first request compare with those taken
+// after.
 func Touch(tb testing.TB, store mockserver.Store, ns, api string) {
 	tb.Helper()
-	if err := store.View(context.Background(), ns, api, func(any) error { return nil }); err != nil {
+	if err := store.Update(context.Background(), ns, api, func(any) error { return nil }); err != nil {
 		tb.Fatal(err)
 	}
 }
