@@ -45,13 +45,14 @@ func (c Catalog) Names() []string {
 
 // Config is the serve configuration.
 type Config struct {
-	Addr        string                  `yaml:"addr"`
-	BodyLimit   int64                   `yaml:"bodyLimit"`
-	JournalSize int                     `yaml:"journalSize"`
-	CORS        CORSConfig              `yaml:"cors"`
-	Admin       mockserver.AdminOptions `yaml:"admin"`
-	Server      mockserver.Limits       `yaml:"server"`
-	APIs        map[string]APIConfig    `yaml:"-"`
+	Addr        string                     `yaml:"addr"`
+	BodyLimit   int64                      `yaml:"bodyLimit"`
+	JournalSize int                        `yaml:"journalSize"`
+	CORS        CORSConfig                 `yaml:"cors"`
+	Admin       mockserver.AdminOptions    `yaml:"admin"`
+	Server      mockserver.Limits          `yaml:"server"`
+	Namespaces  mockserver.NamespaceLimits `yaml:"namespaces"`
+	APIs        map[string]APIConfig       `yaml:"-"`
 }
 
 // CORSConfig is CORS for the APIs' prefixes (the admin API has its own,
@@ -267,6 +268,9 @@ func (c Catalog) Validate(cfg Config) error {
 	if err := cfg.Server.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("server.%w", err))
 	}
+	if err := cfg.Namespaces.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("namespaces.%w", err))
+	}
 	errs = append(errs, checkOrigins("cors.origins", cfg.CORS.Origins), checkOrigins("admin.corsOrigins", cfg.Admin.CORSOrigins))
 	for i, h := range cfg.Admin.Hosts {
 		if strings.TrimSpace(h) == "" || strings.ContainsAny(h, "/ ") {
@@ -292,11 +296,11 @@ func checkOrigins(key string, origins []string) error {
 // name, in catalog order. An API's own option checks run here, when it is
 // built.
 func (c Catalog) New(cfg Config, logger *slog.Logger) (*mockserver.Server, error) {
-	store := mockserver.NewMemoryStore()
 	srv := mockserver.New(mockserver.Options{
-		Store: store, Logger: logger, BodyLimit: cfg.BodyLimit, JournalSize: cfg.JournalSize,
+		Namespaces: &cfg.Namespaces, Logger: logger, BodyLimit: cfg.BodyLimit, JournalSize: cfg.JournalSize,
 		DisableCORS: !cfg.CORS.Enabled, CORSOrigins: cfg.CORS.Origins, Admin: cfg.Admin,
 	})
+	store := srv.Store()
 	for _, mock := range c {
 		api, ok := cfg.APIs[mock.Name]
 		if !ok || !api.Enabled {

@@ -418,6 +418,7 @@ func TestLoad(t *testing.T) {
 			ReadTimeout: 20 * time.Second, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 40 * time.Second,
 			IdleTimeout: time.Minute, MaxHeaderBytes: 65536,
 		},
+		Namespaces: mockserver.NamespaceLimits{Max: 5, IdleTimeout: 10 * time.Minute},
 		APIs: map[string]mocks.APIConfig{"rocketchat": {
 			Enabled: true, DataSet: "empty", Seed: 42, RootAddr: "127.0.0.1:7001",
 			Options: rocketchat.Options{Admin: fixtures.Credentials{Username: "boss", Password: "s3cret", Email: "boss@example.test", Name: "The Boss"}},
