@@ -32,6 +32,8 @@ var envelope = mockserver.Envelope{
 		mockserver.KindInternal:         {Code: "INTERNAL_ERROR"},
 		mockserver.KindInvalid:          {Status: http.StatusUnprocessableEntity, Code: "VALIDATION_ERROR"},
 		mockserver.KindBadNamespace:     {Status: http.StatusUnprocessableEntity, Code: "VALIDATION_ERROR"},
+
+		mockserver.KindTooManyNamespaces: {Code: "TOO_MANY_NAMESPACES"},
 	},
 	Render: render,
 }

@@ -35,6 +35,8 @@ var envelope = mockserver.Envelope{
 		mockserver.KindBadNamespace:     {Code: "invalid-params"},
 		mockserver.KindTooLarge:         {Code: "error-request-too-large"},
 		mockserver.KindMethodNotAllowed: {Code: "error-method-not-allowed"},
+
+		mockserver.KindTooManyNamespaces: {Code: "error-too-many-namespaces"},
 	},
 	Render: render,
 }
