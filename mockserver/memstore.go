@@ -23,10 +23,10 @@ import (
 // password, a spec violation) allocate nothing. At most
 // NamespaceLimits.Max namespaces besides DefaultNamespace hold state at
 // once; an Update that would create one more fails with a 429 of
-// KindTooManyNamespaces. A namespace that no request, reset or import has
-// touched for NamespaceLimits.IdleTimeout is dropped, and reads as its
-// initial state again. DefaultNamespace is never dropped for being idle
-// and not counted.
+// KindTooManyNamespaces. A namespace that no request or import has touched
+// for NamespaceLimits.IdleTimeout is dropped, and reads as its initial
+// state again. DefaultNamespace is never dropped for being idle and not
+// counted. A reset drops a namespace too, and frees its place.
 type MemoryStore struct {
 	limits NamespaceLimits
 	now    func() time.Time
@@ -110,7 +110,8 @@ type entry struct {
 	// gone is set when the entry is dropped (reset, import, idle, or a
 	// first Update that failed): a transaction that finds it set once it
 	// holds the lock starts over, so that no change lands in a dropped
-	// state.
+	// state. (One that held the lock before the drop finishes on it, as
+	// if it came before the drop.)
 	gone atomic.Bool
 }
 
@@ -168,10 +169,18 @@ func (m *MemoryStore) lookup(ns, api string, now int64) (*kindState, *entry, err
 	if sp == nil || m.idle(sp, now) {
 		return ks, nil, nil
 	}
-	if sp.lastUse.Load() < now {
-		sp.lastUse.Store(now)
-	}
+	sp.touch(now)
 	return ks, sp.entries[api], nil
+}
+
+// touch records that sp was used at now; lastUse only moves forward.
+func (sp *space) touch(now int64) {
+	for {
+		last := sp.lastUse.Load()
+		if last >= now || sp.lastUse.CompareAndSwap(last, now) {
+			return
+		}
+	}
 }
 
 // View implements Store. In a namespace that holds no state of api, fn
