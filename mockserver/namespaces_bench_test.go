@@ -27,7 +27,7 @@ func BenchmarkMemoryStoreNamespaces(b *testing.B) {
 				if err := s.increment(fmt.Sprintf("live-%d", i)); err != nil {
 					b.Fatal(err)
 				}
-				s.clock.advance(time.Millisecond)
+				s.clock.Advance(time.Millisecond)
 			}
 			return s
 		}
@@ -66,7 +66,7 @@ func BenchmarkMemoryStoreNamespaces(b *testing.B) {
 				if err := s.increment(fmt.Sprintf("new-%d", i)); err != nil {
 					b.Fatal(err)
 				}
-				s.clock.advance(time.Millisecond)
+				s.clock.Advance(time.Millisecond)
 				i++
 			}
 		})

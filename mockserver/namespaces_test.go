@@ -17,29 +17,8 @@ import (
 	"time"
 
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/mockservertest"
 )
-
-// fakeClock is a time source the tests move by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // limitedStore is a counter store with namespace limits and a clock the
 // test moves; its counters start at 5, and initials counts how often the
@@ -47,12 +26,12 @@ func (c *fakeClock) advance(d time.Duration) {
 type limitedStore struct {
 	*mockserver.MemoryStore
 	c        *mockserver.State[counter]
-	clock    *fakeClock
+	clock    *mockservertest.Clock
 	initials *atomic.Int64
 }
 
 func newLimitedStore(limits mockserver.NamespaceLimits) limitedStore {
-	clock := newFakeClock()
+	clock := mockservertest.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 	st := mockserver.NewMemoryStoreWith(mockserver.MemoryOptions{Namespaces: limits, Now: clock.Now})
 	var initials atomic.Int64
 	c := mockserver.NewState(st, "counter", func() *counter { initials.Add(1); return &counter{N: 5} }, (*counter).check)
@@ -298,14 +277,14 @@ func TestMemoryStoreIdleNamespacesAreDropped(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s.clock.advance(30 * time.Minute) // 10:30
+	s.clock.Advance(30 * time.Minute) // 10:30
 	_ = count(t, s.c, "read")
 	if err := s.increment("written"); err != nil {
 		t.Fatal(err)
 	}
 	wantTooMany(t, s.Import(context.Background(), "imported", imported), 3)
 
-	s.clock.advance(30 * time.Minute) // 11:00: "idle" untouched for an hour
+	s.clock.Advance(30 * time.Minute) // 11:00: "idle" untouched for an hour
 	holding("read", "written", def)
 	if got := count(t, s.c, "idle"); got != 5 {
 		t.Errorf("a dropped namespace reads %d, want the initial 5", got)
@@ -314,9 +293,9 @@ func TestMemoryStoreIdleNamespacesAreDropped(t *testing.T) {
 		t.Fatalf("import once a namespace was dropped: %v", err)
 	}
 
-	s.clock.advance(29 * time.Minute) // 11:29
+	s.clock.Advance(29 * time.Minute) // 11:29
 	holding("read", "written", "imported", def)
-	s.clock.advance(time.Minute) // 11:30: "read" and "written" untouched since 10:30
+	s.clock.Advance(time.Minute) // 11:30: "read" and "written" untouched since 10:30
 	holding("imported", def)
 	if got := count(t, s.c, "written"); got != 5 {
 		t.Errorf("a dropped namespace reads %d, want the initial 5", got)
@@ -328,9 +307,9 @@ func TestMemoryStoreIdleNamespacesAreDropped(t *testing.T) {
 		t.Errorf("first update after being dropped: %d, want 6 (from the initial state)", got)
 	}
 
-	s.clock.advance(30 * time.Minute) // 12:00: "imported" untouched since 11:00
+	s.clock.Advance(30 * time.Minute) // 12:00: "imported" untouched since 11:00
 	holding("written", def)
-	s.clock.advance(10 * time.Hour)
+	s.clock.Advance(10 * time.Hour)
 	if n := s.NamespaceCount(); n != 1 {
 		t.Errorf("%d namespaces after ten idle hours, want the default one", n)
 	}
@@ -483,7 +462,7 @@ func TestMemoryStoreNamespacesConcurrently(t *testing.T) {
 					case 3:
 						err = s.Reset(context.Background(), ns)
 					case 4:
-						s.clock.advance(time.Duration(rng.IntN(20)) * time.Second)
+						s.clock.Advance(time.Duration(rng.IntN(20)) * time.Second)
 					default:
 						_, err = s.Export(context.Background(), ns)
 					}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -43,36 +42,18 @@ func TestConfigNamespaces(t *testing.T) {
 	}
 }
 
-// testClock is a time source the tests move by hand.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // limited serves every API of the catalog, as Catalog.New does, on a store
 // with limits and a clock the test moves.
 type limited struct {
 	t       *testing.T
 	handler http.Handler
 	store   *mockserver.MemoryStore
-	clock   *testClock
+	clock   *mockservertest.Clock
 }
 
 func newLimited(t *testing.T, limits mockserver.NamespaceLimits) *limited {
 	t.Helper()
-	clock := &testClock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	clock := mockservertest.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 	store := mockserver.NewMemoryStoreWith(mockserver.MemoryOptions{Namespaces: limits, Now: clock.Now})
 	srv := mockserver.New(mockserver.Options{Store: store, JournalSize: -1})
 	for _, m := range cat {
@@ -224,7 +205,7 @@ func TestNamespaceLimitInEachEnvelope(t *testing.T) {
 		t.Errorf("%d namespaces hold state, want n1, n2 and default", n)
 	}
 
-	l.clock.advance(time.Hour)
+	l.clock.Advance(time.Hour)
 	if r, _ := l.rcLogin("n3"); r.Status != http.StatusOK {
 		t.Errorf("rocketchat login in n3 once n1 and n2 went idle: %d %s", r.Status, r.Raw)
 	}
