@@ -846,6 +846,9 @@ type NotFound = ErrorResponse
 // PayloadTooLarge Body of every JSON error answer.
 type PayloadTooLarge = ErrorResponse
 
+// TooManyNamespaces Body of every JSON error answer.
+type TooManyNamespaces = ErrorResponse
+
 // Unauthorized Body of every JSON error answer.
 type Unauthorized = ErrorResponse
 
@@ -8106,6 +8109,8 @@ type GetAppUserByXmppUsernameResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8126,6 +8131,11 @@ func (r GetAppUserByXmppUsernameResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r GetAppUserByXmppUsernameResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAppUserByXmppUsernameResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8168,6 +8178,8 @@ type DeleteChatResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *ErrorResponse
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8188,6 +8200,11 @@ func (r DeleteChatResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r DeleteChatResponse) GetJSON422() *ErrorResponse {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteChatResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8230,6 +8247,8 @@ type DeleteUsersResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *ErrorResponse
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8250,6 +8269,11 @@ func (r DeleteUsersResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r DeleteUsersResponse) GetJSON422() *ErrorResponse {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteUsersResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8292,6 +8316,8 @@ type CreateUsersV1Response struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8312,6 +8338,11 @@ func (r CreateUsersV1Response) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r CreateUsersV1Response) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateUsersV1Response) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8352,6 +8383,8 @@ type ExchangeClientTokenResponse struct {
 	JSON401 *ErrorResponse
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8367,6 +8400,11 @@ func (r ExchangeClientTokenResponse) GetJSON401() *ErrorResponse {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r ExchangeClientTokenResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ExchangeClientTokenResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8407,6 +8445,8 @@ type ListAppsResponse struct {
 	JSON401 *Unauthorized
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8422,6 +8462,11 @@ func (r ListAppsResponse) GetJSON401() *Unauthorized {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r ListAppsResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListAppsResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8464,6 +8509,8 @@ type CreateAppResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8484,6 +8531,11 @@ func (r CreateAppResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r CreateAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8528,6 +8580,8 @@ type DeleteAppResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8553,6 +8607,11 @@ func (r DeleteAppResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r DeleteAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8597,6 +8656,8 @@ type GetAppResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8622,6 +8683,11 @@ func (r GetAppResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r GetAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8666,6 +8732,8 @@ type GetAppBotResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8691,6 +8759,11 @@ func (r GetAppBotResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r GetAppBotResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAppBotResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8737,6 +8810,8 @@ type UpdateAppBotResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8767,6 +8842,11 @@ func (r UpdateAppBotResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r UpdateAppBotResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateAppBotResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8813,6 +8893,8 @@ type DeleteChatInAppResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8843,6 +8925,11 @@ func (r DeleteChatInAppResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r DeleteChatInAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteChatInAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8887,6 +8974,8 @@ type ListChatsInAppResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8912,6 +9001,11 @@ func (r ListChatsInAppResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r ListChatsInAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListChatsInAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8958,6 +9052,8 @@ type CreateChatInAppResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8988,6 +9084,11 @@ func (r CreateChatInAppResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r CreateChatInAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateChatInAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9036,6 +9137,8 @@ type BroadcastToAppChatsResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
@@ -9071,6 +9174,11 @@ func (r BroadcastToAppChatsResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r BroadcastToAppChatsResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r BroadcastToAppChatsResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9115,6 +9223,8 @@ type GetAppBroadcastJobResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9140,6 +9250,11 @@ func (r GetAppBroadcastJobResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r GetAppBroadcastJobResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAppBroadcastJobResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9186,6 +9301,8 @@ type UpdateUsersInAppResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9216,6 +9333,11 @@ func (r UpdateUsersInAppResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r UpdateUsersInAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateUsersInAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9262,6 +9384,8 @@ type RemoveChatAccessInAppResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9292,6 +9416,11 @@ func (r RemoveChatAccessInAppResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r RemoveChatAccessInAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RemoveChatAccessInAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9338,6 +9467,8 @@ type GrantChatAccessInAppResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9368,6 +9499,11 @@ func (r GrantChatAccessInAppResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r GrantChatAccessInAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GrantChatAccessInAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9414,6 +9550,8 @@ type UpdateChatInAppResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9444,6 +9582,11 @@ func (r UpdateChatInAppResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r UpdateChatInAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateChatInAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9490,6 +9633,8 @@ type ProvisionAppResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9520,6 +9665,11 @@ func (r ProvisionAppResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r ProvisionAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ProvisionAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9564,6 +9714,8 @@ type ListAppTokensResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9589,6 +9741,11 @@ func (r ListAppTokensResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r ListAppTokensResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListAppTokensResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9635,6 +9792,8 @@ type CreateAppTokenResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9665,6 +9824,11 @@ func (r CreateAppTokenResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r CreateAppTokenResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateAppTokenResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9709,6 +9873,8 @@ type RevokeAppTokenResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9734,6 +9900,11 @@ func (r RevokeAppTokenResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r RevokeAppTokenResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RevokeAppTokenResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9780,6 +9951,8 @@ type RotateAppTokenResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9810,6 +9983,11 @@ func (r RotateAppTokenResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r RotateAppTokenResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RotateAppTokenResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9856,6 +10034,8 @@ type DeleteUsersInAppResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9886,6 +10066,11 @@ func (r DeleteUsersInAppResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r DeleteUsersInAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteUsersInAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9932,6 +10117,8 @@ type CreateUsersInAppResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
@@ -9962,6 +10149,11 @@ func (r CreateUsersInAppResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r CreateUsersInAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateUsersInAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -10006,6 +10198,8 @@ type GetUsersBatchJobInAppResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10031,6 +10225,11 @@ func (r GetUsersBatchJobInAppResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r GetUsersBatchJobInAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUsersBatchJobInAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -10075,6 +10274,8 @@ type GetUserChatsInAppResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10100,6 +10301,11 @@ func (r GetUserChatsInAppResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r GetUserChatsInAppResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUserChatsInAppResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -10142,6 +10348,8 @@ type CreateChatResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10162,6 +10370,11 @@ func (r CreateChatResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r CreateChatResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateChatResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -10204,6 +10417,8 @@ type GetChatUsersResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10224,6 +10439,11 @@ func (r GetChatUsersResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r GetChatUsersResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetChatUsersResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -10266,6 +10486,8 @@ type UpdateUsersResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10286,6 +10508,11 @@ func (r UpdateUsersResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r UpdateUsersResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateUsersResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -10330,6 +10557,8 @@ type RemoveChatAccessResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10355,6 +10584,11 @@ func (r RemoveChatAccessResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r RemoveChatAccessResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RemoveChatAccessResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -10399,6 +10633,8 @@ type GrantChatAccessResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10424,6 +10660,11 @@ func (r GrantChatAccessResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r GrantChatAccessResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GrantChatAccessResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -10466,6 +10707,8 @@ type CreateUsersResponse struct {
 	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
@@ -10486,6 +10729,11 @@ func (r CreateUsersResponse) GetJSON413() *PayloadTooLarge {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r CreateUsersResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateUsersResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -10528,6 +10776,8 @@ type GetUsersBatchJobResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10548,6 +10798,11 @@ func (r GetUsersBatchJobResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r GetUsersBatchJobResponse) GetJSON422() *Unprocessable {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUsersBatchJobResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -12004,6 +12259,13 @@ func ParseGetAppUserByXmppUsernameResponse(rsp *http.Response) (*GetAppUserByXmp
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12050,6 +12312,13 @@ func ParseDeleteChatResponse(rsp *http.Response) (*DeleteChatResponse, error) {
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	case rsp.StatusCode == 422:
 		// Content-type (text/plain) unsupported
@@ -12101,6 +12370,13 @@ func ParseDeleteUsersResponse(rsp *http.Response) (*DeleteUsersResponse, error) 
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case rsp.StatusCode == 422:
 		// Content-type (text/plain) unsupported
 
@@ -12151,6 +12427,13 @@ func ParseCreateUsersV1Response(rsp *http.Response) (*CreateUsersV1Response, err
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12191,6 +12474,13 @@ func ParseExchangeClientTokenResponse(rsp *http.Response) (*ExchangeClientTokenR
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12230,6 +12520,13 @@ func ParseListAppsResponse(rsp *http.Response) (*ListAppsResponse, error) {
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12277,6 +12574,13 @@ func ParseCreateAppResponse(rsp *http.Response) (*CreateAppResponse, error) {
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12332,6 +12636,13 @@ func ParseDeleteAppResponse(rsp *http.Response) (*DeleteAppResponse, error) {
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12386,6 +12697,13 @@ func ParseGetAppResponse(rsp *http.Response) (*GetAppResponse, error) {
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12439,6 +12757,13 @@ func ParseGetAppBotResponse(rsp *http.Response) (*GetAppBotResponse, error) {
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12501,6 +12826,13 @@ func ParseUpdateAppBotResponse(rsp *http.Response) (*UpdateAppBotResponse, error
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12562,6 +12894,13 @@ func ParseDeleteChatInAppResponse(rsp *http.Response) (*DeleteChatInAppResponse,
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12615,6 +12954,13 @@ func ParseListChatsInAppResponse(rsp *http.Response) (*ListChatsInAppResponse, e
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12676,6 +13022,13 @@ func ParseCreateChatInAppResponse(rsp *http.Response) (*CreateChatInAppResponse,
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12745,6 +13098,13 @@ func ParseBroadcastToAppChatsResponse(rsp *http.Response) (*BroadcastToAppChatsR
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12798,6 +13158,13 @@ func ParseGetAppBroadcastJobResponse(rsp *http.Response) (*GetAppBroadcastJobRes
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12860,6 +13227,13 @@ func ParseUpdateUsersInAppResponse(rsp *http.Response) (*UpdateUsersInAppRespons
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12920,6 +13294,13 @@ func ParseRemoveChatAccessInAppResponse(rsp *http.Response) (*RemoveChatAccessIn
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12982,6 +13363,13 @@ func ParseGrantChatAccessInAppResponse(rsp *http.Response) (*GrantChatAccessInAp
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -13042,6 +13430,13 @@ func ParseUpdateChatInAppResponse(rsp *http.Response) (*UpdateChatInAppResponse,
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -13104,6 +13499,13 @@ func ParseProvisionAppResponse(rsp *http.Response) (*ProvisionAppResponse, error
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -13157,6 +13559,13 @@ func ParseListAppTokensResponse(rsp *http.Response) (*ListAppTokensResponse, err
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -13219,6 +13628,13 @@ func ParseCreateAppTokenResponse(rsp *http.Response) (*CreateAppTokenResponse, e
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -13272,6 +13688,13 @@ func ParseRevokeAppTokenResponse(rsp *http.Response) (*RevokeAppTokenResponse, e
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -13334,6 +13757,13 @@ func ParseRotateAppTokenResponse(rsp *http.Response) (*RotateAppTokenResponse, e
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -13394,6 +13824,13 @@ func ParseDeleteUsersInAppResponse(rsp *http.Response) (*DeleteUsersInAppRespons
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -13456,6 +13893,13 @@ func ParseCreateUsersInAppResponse(rsp *http.Response) (*CreateUsersInAppRespons
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -13509,6 +13953,13 @@ func ParseGetUsersBatchJobInAppResponse(rsp *http.Response) (*GetUsersBatchJobIn
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -13564,6 +14015,13 @@ func ParseGetUserChatsInAppResponse(rsp *http.Response) (*GetUserChatsInAppRespo
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -13610,6 +14068,13 @@ func ParseCreateChatResponse(rsp *http.Response) (*CreateChatResponse, error) {
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -13658,6 +14123,13 @@ func ParseGetChatUsersResponse(rsp *http.Response) (*GetChatUsersResponse, error
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -13704,6 +14176,13 @@ func ParseUpdateUsersResponse(rsp *http.Response) (*UpdateUsersResponse, error) 
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -13759,6 +14238,13 @@ func ParseRemoveChatAccessResponse(rsp *http.Response) (*RemoveChatAccessRespons
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -13813,6 +14299,13 @@ func ParseGrantChatAccessResponse(rsp *http.Response) (*GrantChatAccessResponse,
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -13860,6 +14353,13 @@ func ParseCreateUsersResponse(rsp *http.Response) (*CreateUsersResponse, error) 
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -13906,6 +14406,13 @@ func ParseGetUsersBatchJobResponse(rsp *http.Response) (*GetUsersBatchJobRespons
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -15260,6 +15767,8 @@ type NotFoundJSONResponse ErrorResponse
 
 type PayloadTooLargeJSONResponse ErrorResponse
 
+type TooManyNamespacesJSONResponse ErrorResponse
+
 type UnauthorizedJSONResponse ErrorResponse
 
 type UnprocessableJSONResponse ErrorResponse
@@ -15324,6 +15833,20 @@ func (response GetAppUserByXmppUsername422JSONResponse) VisitGetAppUserByXmppUse
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAppUserByXmppUsername429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GetAppUserByXmppUsername429JSONResponse) VisitGetAppUserByXmppUsernameResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15403,6 +15926,20 @@ func (response DeleteChat422TextResponse) VisitDeleteChatResponse(w http.Respons
 	return err
 }
 
+type DeleteChat429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response DeleteChat429JSONResponse) VisitDeleteChatResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteUsersRequestObject struct {
 	Body *DeleteUsersJSONRequestBody
 }
@@ -15478,6 +16015,20 @@ func (response DeleteUsers422TextResponse) VisitDeleteUsersResponse(w http.Respo
 	return err
 }
 
+type DeleteUsers429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response DeleteUsers429JSONResponse) VisitDeleteUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateUsersV1RequestObject struct {
 	Body *CreateUsersV1JSONRequestBody
 }
@@ -15542,6 +16093,20 @@ func (response CreateUsersV1422JSONResponse) VisitCreateUsersV1Response(w http.R
 	return err
 }
 
+type CreateUsersV1429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response CreateUsersV1429JSONResponse) VisitCreateUsersV1Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ExchangeClientTokenRequestObject struct {
 }
 
@@ -15587,6 +16152,20 @@ func (response ExchangeClientToken422JSONResponse) VisitExchangeClientTokenRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExchangeClientToken429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ExchangeClientToken429JSONResponse) VisitExchangeClientTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15637,6 +16216,20 @@ func (response ListApps422JSONResponse) VisitListAppsResponse(w http.ResponseWri
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListApps429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ListApps429JSONResponse) VisitListAppsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15701,6 +16294,20 @@ func (response CreateApp422JSONResponse) VisitCreateAppResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response CreateApp429JSONResponse) VisitCreateAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15783,6 +16390,20 @@ func (response DeleteApp422JSONResponse) VisitDeleteAppResponse(w http.ResponseW
 	return err
 }
 
+type DeleteApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response DeleteApp429JSONResponse) VisitDeleteAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAppRequestObject struct {
 	AppId AppIdPath `json:"appId"`
 }
@@ -15861,6 +16482,20 @@ func (response GetApp422JSONResponse) VisitGetAppResponse(w http.ResponseWriter)
 	return err
 }
 
+type GetApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GetApp429JSONResponse) VisitGetAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAppBotRequestObject struct {
 	AppId AppIdPath `json:"appId"`
 }
@@ -15935,6 +16570,20 @@ func (response GetAppBot422JSONResponse) VisitGetAppBotResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAppBot429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GetAppBot429JSONResponse) VisitGetAppBotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16032,6 +16681,20 @@ func (response UpdateAppBot422JSONResponse) VisitUpdateAppBotResponse(w http.Res
 	return err
 }
 
+type UpdateAppBot429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response UpdateAppBot429JSONResponse) VisitUpdateAppBotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteChatInAppRequestObject struct {
 	AppId AppIdPath `json:"appId"`
 	Body  *DeleteChatInAppJSONRequestBody
@@ -16125,6 +16788,20 @@ func (response DeleteChatInApp422JSONResponse) VisitDeleteChatInAppResponse(w ht
 	return err
 }
 
+type DeleteChatInApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response DeleteChatInApp429JSONResponse) VisitDeleteChatInAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListChatsInAppRequestObject struct {
 	AppId  AppIdPath `json:"appId"`
 	Params ListChatsInAppParams
@@ -16200,6 +16877,20 @@ func (response ListChatsInApp422JSONResponse) VisitListChatsInAppResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListChatsInApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ListChatsInApp429JSONResponse) VisitListChatsInAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16293,6 +16984,20 @@ func (response CreateChatInApp422JSONResponse) VisitCreateChatInAppResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateChatInApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response CreateChatInApp429JSONResponse) VisitCreateChatInAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16404,6 +17109,20 @@ func (response BroadcastToAppChats422JSONResponse) VisitBroadcastToAppChatsRespo
 	return err
 }
 
+type BroadcastToAppChats429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response BroadcastToAppChats429JSONResponse) VisitBroadcastToAppChatsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAppBroadcastJobRequestObject struct {
 	AppId AppIdPath `json:"appId"`
 	JobId JobIdPath `json:"jobId"`
@@ -16479,6 +17198,20 @@ func (response GetAppBroadcastJob422JSONResponse) VisitGetAppBroadcastJobRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAppBroadcastJob429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GetAppBroadcastJob429JSONResponse) VisitGetAppBroadcastJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16576,6 +17309,20 @@ func (response UpdateUsersInApp422JSONResponse) VisitUpdateUsersInAppResponse(w 
 	return err
 }
 
+type UpdateUsersInApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response UpdateUsersInApp429JSONResponse) VisitUpdateUsersInAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RemoveChatAccessInAppRequestObject struct {
 	AppId AppIdPath `json:"appId"`
 	Body  *RemoveChatAccessInAppJSONRequestBody
@@ -16669,6 +17416,20 @@ func (response RemoveChatAccessInApp422JSONResponse) VisitRemoveChatAccessInAppR
 	return err
 }
 
+type RemoveChatAccessInApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response RemoveChatAccessInApp429JSONResponse) VisitRemoveChatAccessInAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GrantChatAccessInAppRequestObject struct {
 	AppId AppIdPath `json:"appId"`
 	Body  *GrantChatAccessInAppJSONRequestBody
@@ -16758,6 +17519,20 @@ func (response GrantChatAccessInApp422JSONResponse) VisitGrantChatAccessInAppRes
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GrantChatAccessInApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GrantChatAccessInApp429JSONResponse) VisitGrantChatAccessInAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16856,6 +17631,20 @@ func (response UpdateChatInApp422JSONResponse) VisitUpdateChatInAppResponse(w ht
 	return err
 }
 
+type UpdateChatInApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response UpdateChatInApp429JSONResponse) VisitUpdateChatInAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ProvisionAppRequestObject struct {
 	AppId AppIdPath `json:"appId"`
 	Body  *ProvisionAppJSONRequestBody
@@ -16949,6 +17738,20 @@ func (response ProvisionApp422JSONResponse) VisitProvisionAppResponse(w http.Res
 	return err
 }
 
+type ProvisionApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ProvisionApp429JSONResponse) VisitProvisionAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListAppTokensRequestObject struct {
 	AppId AppIdPath `json:"appId"`
 }
@@ -17023,6 +17826,20 @@ func (response ListAppTokens422JSONResponse) VisitListAppTokensResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAppTokens429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ListAppTokens429JSONResponse) VisitListAppTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -17120,6 +17937,20 @@ func (response CreateAppToken422JSONResponse) VisitCreateAppTokenResponse(w http
 	return err
 }
 
+type CreateAppToken429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response CreateAppToken429JSONResponse) VisitCreateAppTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RevokeAppTokenRequestObject struct {
 	AppId   AppIdPath   `json:"appId"`
 	TokenId TokenIdPath `json:"tokenId"`
@@ -17195,6 +18026,20 @@ func (response RevokeAppToken422JSONResponse) VisitRevokeAppTokenResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeAppToken429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response RevokeAppToken429JSONResponse) VisitRevokeAppTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -17293,6 +18138,20 @@ func (response RotateAppToken422JSONResponse) VisitRotateAppTokenResponse(w http
 	return err
 }
 
+type RotateAppToken429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response RotateAppToken429JSONResponse) VisitRotateAppTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteUsersInAppRequestObject struct {
 	AppId AppIdPath `json:"appId"`
 	Body  *DeleteUsersInAppJSONRequestBody
@@ -17382,6 +18241,20 @@ func (response DeleteUsersInApp422JSONResponse) VisitDeleteUsersInAppResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUsersInApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response DeleteUsersInApp429JSONResponse) VisitDeleteUsersInAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -17479,6 +18352,20 @@ func (response CreateUsersInApp422JSONResponse) VisitCreateUsersInAppResponse(w 
 	return err
 }
 
+type CreateUsersInApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response CreateUsersInApp429JSONResponse) VisitCreateUsersInAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUsersBatchJobInAppRequestObject struct {
 	AppId AppIdPath `json:"appId"`
 	JobId JobIdPath `json:"jobId"`
@@ -17554,6 +18441,20 @@ func (response GetUsersBatchJobInApp422JSONResponse) VisitGetUsersBatchJobInAppR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsersBatchJobInApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GetUsersBatchJobInApp429JSONResponse) VisitGetUsersBatchJobInAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -17638,6 +18539,20 @@ func (response GetUserChatsInApp422JSONResponse) VisitGetUserChatsInAppResponse(
 	return err
 }
 
+type GetUserChatsInApp429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GetUserChatsInApp429JSONResponse) VisitGetUserChatsInAppResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateChatRequestObject struct {
 	Body *CreateChatJSONRequestBody
 }
@@ -17698,6 +18613,20 @@ func (response CreateChat422JSONResponse) VisitCreateChatResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateChat429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response CreateChat429JSONResponse) VisitCreateChatResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -17766,6 +18695,20 @@ func (response GetChatUsers422JSONResponse) VisitGetChatUsersResponse(w http.Res
 	return err
 }
 
+type GetChatUsers429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GetChatUsers429JSONResponse) VisitGetChatUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateUsersRequestObject struct {
 	Body *UpdateUsersJSONRequestBody
 }
@@ -17826,6 +18769,20 @@ func (response UpdateUsers422JSONResponse) VisitUpdateUsersResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUsers429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response UpdateUsers429JSONResponse) VisitUpdateUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -17908,6 +18865,20 @@ func (response RemoveChatAccess422JSONResponse) VisitRemoveChatAccessResponse(w 
 	return err
 }
 
+type RemoveChatAccess429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response RemoveChatAccess429JSONResponse) VisitRemoveChatAccessResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GrantChatAccessRequestObject struct {
 	Body *GrantChatAccessJSONRequestBody
 }
@@ -17986,6 +18957,20 @@ func (response GrantChatAccess422JSONResponse) VisitGrantChatAccessResponse(w ht
 	return err
 }
 
+type GrantChatAccess429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GrantChatAccess429JSONResponse) VisitGrantChatAccessResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateUsersRequestObject struct {
 	Body *CreateUsersJSONRequestBody
 }
@@ -18050,6 +19035,20 @@ func (response CreateUsers422JSONResponse) VisitCreateUsersResponse(w http.Respo
 	return err
 }
 
+type CreateUsers429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response CreateUsers429JSONResponse) VisitCreateUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUsersBatchJobRequestObject struct {
 	JobId JobIdPath `json:"jobId"`
 }
@@ -18110,6 +19109,20 @@ func (response GetUsersBatchJob422JSONResponse) VisitGetUsersBatchJobResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsersBatchJob429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GetUsersBatchJob429JSONResponse) VisitGetUsersBatchJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }

@@ -1473,6 +1473,9 @@ type NotFound = Failure
 // PayloadTooLarge Body of every non-2xx answer except a failed login.
 type PayloadTooLarge = Failure
 
+// TooManyNamespaces Body of every non-2xx answer except a failed login.
+type TooManyNamespaces = Failure
+
 // Unauthorized Body of every non-2xx answer except a failed login.
 type Unauthorized = Failure
 
@@ -7439,6 +7442,8 @@ type ChannelsAddModeratorResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7459,6 +7464,11 @@ func (r ChannelsAddModeratorResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r ChannelsAddModeratorResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsAddModeratorResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -7501,6 +7511,8 @@ type ChannelsAddOwnerResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7521,6 +7533,11 @@ func (r ChannelsAddOwnerResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r ChannelsAddOwnerResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsAddOwnerResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -7565,6 +7582,8 @@ type ChannelsCreateResponse struct {
 	JSON403 *Forbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7590,6 +7609,11 @@ func (r ChannelsCreateResponse) GetJSON403() *Forbidden {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r ChannelsCreateResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsCreateResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -7632,6 +7656,8 @@ type ChannelsDeleteResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7652,6 +7678,11 @@ func (r ChannelsDeleteResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r ChannelsDeleteResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsDeleteResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -7692,6 +7723,8 @@ type ChannelsInfoResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7707,6 +7740,11 @@ func (r ChannelsInfoResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r ChannelsInfoResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsInfoResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -7749,6 +7787,8 @@ type ChannelsInviteResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7769,6 +7809,11 @@ func (r ChannelsInviteResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r ChannelsInviteResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsInviteResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -7811,6 +7856,8 @@ type ChannelsJoinResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7831,6 +7878,11 @@ func (r ChannelsJoinResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r ChannelsJoinResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsJoinResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -7873,6 +7925,8 @@ type ChannelsKickResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7893,6 +7947,11 @@ func (r ChannelsKickResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r ChannelsKickResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsKickResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -7935,6 +7994,8 @@ type ChannelsLeaveResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7955,6 +8016,11 @@ func (r ChannelsLeaveResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r ChannelsLeaveResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsLeaveResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -7997,6 +8063,8 @@ type ChannelsListResponse struct {
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8017,6 +8085,11 @@ func (r ChannelsListResponse) GetJSON401() *Unauthorized {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r ChannelsListResponse) GetJSON403() *Forbidden {
 	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsListResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8057,6 +8130,8 @@ type ChannelsListJoinedResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8072,6 +8147,11 @@ func (r ChannelsListJoinedResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r ChannelsListJoinedResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsListJoinedResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8114,6 +8194,8 @@ type ChannelsMembersResponse struct {
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8134,6 +8216,11 @@ func (r ChannelsMembersResponse) GetJSON401() *Unauthorized {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r ChannelsMembersResponse) GetJSON403() *Forbidden {
 	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsMembersResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8176,6 +8263,8 @@ type ChannelsRemoveModeratorResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8196,6 +8285,11 @@ func (r ChannelsRemoveModeratorResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r ChannelsRemoveModeratorResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsRemoveModeratorResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8238,6 +8332,8 @@ type ChannelsRemoveOwnerResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8258,6 +8354,11 @@ func (r ChannelsRemoveOwnerResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r ChannelsRemoveOwnerResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsRemoveOwnerResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8300,6 +8401,8 @@ type ChannelsRolesResponse struct {
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8320,6 +8423,11 @@ func (r ChannelsRolesResponse) GetJSON401() *Unauthorized {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r ChannelsRolesResponse) GetJSON403() *Forbidden {
 	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChannelsRolesResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8362,6 +8470,8 @@ type GroupsAddModeratorResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8382,6 +8492,11 @@ func (r GroupsAddModeratorResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r GroupsAddModeratorResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GroupsAddModeratorResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8424,6 +8539,8 @@ type GroupsAddOwnerResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8444,6 +8561,11 @@ func (r GroupsAddOwnerResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r GroupsAddOwnerResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GroupsAddOwnerResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8488,6 +8610,8 @@ type GroupsCreateResponse struct {
 	JSON403 *Forbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8513,6 +8637,11 @@ func (r GroupsCreateResponse) GetJSON403() *Forbidden {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r GroupsCreateResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GroupsCreateResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8555,6 +8684,8 @@ type GroupsDeleteResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8575,6 +8706,11 @@ func (r GroupsDeleteResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r GroupsDeleteResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GroupsDeleteResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8615,6 +8751,8 @@ type GroupsInfoResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8630,6 +8768,11 @@ func (r GroupsInfoResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r GroupsInfoResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GroupsInfoResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8672,6 +8815,8 @@ type GroupsInviteResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8692,6 +8837,11 @@ func (r GroupsInviteResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r GroupsInviteResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GroupsInviteResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8734,6 +8884,8 @@ type GroupsKickResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8754,6 +8906,11 @@ func (r GroupsKickResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r GroupsKickResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GroupsKickResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8796,6 +8953,8 @@ type GroupsLeaveResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8816,6 +8975,11 @@ func (r GroupsLeaveResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r GroupsLeaveResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GroupsLeaveResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8856,6 +9020,8 @@ type GroupsListResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8871,6 +9037,11 @@ func (r GroupsListResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r GroupsListResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GroupsListResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8913,6 +9084,8 @@ type GroupsMembersResponse struct {
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8933,6 +9106,11 @@ func (r GroupsMembersResponse) GetJSON401() *Unauthorized {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r GroupsMembersResponse) GetJSON403() *Forbidden {
 	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GroupsMembersResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -8975,6 +9153,8 @@ type GroupsRemoveModeratorResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8995,6 +9175,11 @@ func (r GroupsRemoveModeratorResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r GroupsRemoveModeratorResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GroupsRemoveModeratorResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9037,6 +9222,8 @@ type GroupsRemoveOwnerResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9057,6 +9244,11 @@ func (r GroupsRemoveOwnerResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r GroupsRemoveOwnerResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GroupsRemoveOwnerResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9099,6 +9291,8 @@ type GroupsRolesResponse struct {
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9119,6 +9313,11 @@ func (r GroupsRolesResponse) GetJSON401() *Unauthorized {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r GroupsRolesResponse) GetJSON403() *Forbidden {
 	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GroupsRolesResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9161,6 +9360,8 @@ type LoginResponse struct {
 	JSON401 *LoginFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9181,6 +9382,11 @@ func (r LoginResponse) GetJSON401() *LoginFailed {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r LoginResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r LoginResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9221,6 +9427,8 @@ type LogoutResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9236,6 +9444,11 @@ func (r LogoutResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r LogoutResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r LogoutResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9276,6 +9489,8 @@ type MeResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9291,6 +9506,11 @@ func (r MeResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r MeResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r MeResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9331,6 +9551,8 @@ type PermissionsListAllResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9346,6 +9568,11 @@ func (r PermissionsListAllResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r PermissionsListAllResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PermissionsListAllResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9390,6 +9617,8 @@ type PermissionsUpdateResponse struct {
 	JSON403 *Forbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9415,6 +9644,11 @@ func (r PermissionsUpdateResponse) GetJSON403() *Forbidden {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r PermissionsUpdateResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PermissionsUpdateResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9455,6 +9689,8 @@ type RoomsInfoResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9470,6 +9706,11 @@ func (r RoomsInfoResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r RoomsInfoResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RoomsInfoResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9512,6 +9753,8 @@ type UsersCreateResponse struct {
 	JSON401 *Unauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9532,6 +9775,11 @@ func (r UsersCreateResponse) GetJSON401() *Unauthorized {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r UsersCreateResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UsersCreateResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9576,6 +9824,8 @@ type UsersDeleteResponse struct {
 	JSON403 *Forbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9601,6 +9851,11 @@ func (r UsersDeleteResponse) GetJSON403() *Forbidden {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r UsersDeleteResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UsersDeleteResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9641,6 +9896,8 @@ type UsersInfoResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9656,6 +9913,11 @@ func (r UsersInfoResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r UsersInfoResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UsersInfoResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -9698,6 +9960,8 @@ type UsersListResponse struct {
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9718,6 +9982,11 @@ func (r UsersListResponse) GetJSON401() *Unauthorized {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r UsersListResponse) GetJSON403() *Forbidden {
 	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UsersListResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -11156,6 +11425,13 @@ func ParseChannelsAddModeratorResponse(rsp *http.Response) (*ChannelsAddModerato
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -11202,6 +11478,13 @@ func ParseChannelsAddOwnerResponse(rsp *http.Response) (*ChannelsAddOwnerRespons
 			return nil, err
 		}
 		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -11257,6 +11540,13 @@ func ParseChannelsCreateResponse(rsp *http.Response) (*ChannelsCreateResponse, e
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -11304,6 +11594,13 @@ func ParseChannelsDeleteResponse(rsp *http.Response) (*ChannelsDeleteResponse, e
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -11343,6 +11640,13 @@ func ParseChannelsInfoResponse(rsp *http.Response) (*ChannelsInfoResponse, error
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -11391,6 +11695,13 @@ func ParseChannelsInviteResponse(rsp *http.Response) (*ChannelsInviteResponse, e
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -11437,6 +11748,13 @@ func ParseChannelsJoinResponse(rsp *http.Response) (*ChannelsJoinResponse, error
 			return nil, err
 		}
 		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -11485,6 +11803,13 @@ func ParseChannelsKickResponse(rsp *http.Response) (*ChannelsKickResponse, error
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -11531,6 +11856,13 @@ func ParseChannelsLeaveResponse(rsp *http.Response) (*ChannelsLeaveResponse, err
 			return nil, err
 		}
 		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -11579,6 +11911,13 @@ func ParseChannelsListResponse(rsp *http.Response) (*ChannelsListResponse, error
 		}
 		response.JSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -11618,6 +11957,13 @@ func ParseChannelsListJoinedResponse(rsp *http.Response) (*ChannelsListJoinedRes
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -11666,6 +12012,13 @@ func ParseChannelsMembersResponse(rsp *http.Response) (*ChannelsMembersResponse,
 		}
 		response.JSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -11712,6 +12065,13 @@ func ParseChannelsRemoveModeratorResponse(rsp *http.Response) (*ChannelsRemoveMo
 			return nil, err
 		}
 		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -11760,6 +12120,13 @@ func ParseChannelsRemoveOwnerResponse(rsp *http.Response) (*ChannelsRemoveOwnerR
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -11806,6 +12173,13 @@ func ParseChannelsRolesResponse(rsp *http.Response) (*ChannelsRolesResponse, err
 			return nil, err
 		}
 		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -11854,6 +12228,13 @@ func ParseGroupsAddModeratorResponse(rsp *http.Response) (*GroupsAddModeratorRes
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -11900,6 +12281,13 @@ func ParseGroupsAddOwnerResponse(rsp *http.Response) (*GroupsAddOwnerResponse, e
 			return nil, err
 		}
 		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -11955,6 +12343,13 @@ func ParseGroupsCreateResponse(rsp *http.Response) (*GroupsCreateResponse, error
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12002,6 +12397,13 @@ func ParseGroupsDeleteResponse(rsp *http.Response) (*GroupsDeleteResponse, error
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12041,6 +12443,13 @@ func ParseGroupsInfoResponse(rsp *http.Response) (*GroupsInfoResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12089,6 +12498,13 @@ func ParseGroupsInviteResponse(rsp *http.Response) (*GroupsInviteResponse, error
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12135,6 +12551,13 @@ func ParseGroupsKickResponse(rsp *http.Response) (*GroupsKickResponse, error) {
 			return nil, err
 		}
 		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12183,6 +12606,13 @@ func ParseGroupsLeaveResponse(rsp *http.Response) (*GroupsLeaveResponse, error) 
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12222,6 +12652,13 @@ func ParseGroupsListResponse(rsp *http.Response) (*GroupsListResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12270,6 +12707,13 @@ func ParseGroupsMembersResponse(rsp *http.Response) (*GroupsMembersResponse, err
 		}
 		response.JSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12316,6 +12760,13 @@ func ParseGroupsRemoveModeratorResponse(rsp *http.Response) (*GroupsRemoveModera
 			return nil, err
 		}
 		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12364,6 +12815,13 @@ func ParseGroupsRemoveOwnerResponse(rsp *http.Response) (*GroupsRemoveOwnerRespo
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12410,6 +12868,13 @@ func ParseGroupsRolesResponse(rsp *http.Response) (*GroupsRolesResponse, error) 
 			return nil, err
 		}
 		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12458,6 +12923,13 @@ func ParseLoginResponse(rsp *http.Response) (*LoginResponse, error) {
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12497,6 +12969,13 @@ func ParseLogoutResponse(rsp *http.Response) (*LogoutResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12538,6 +13017,13 @@ func ParseMeResponse(rsp *http.Response) (*MeResponse, error) {
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12577,6 +13063,13 @@ func ParsePermissionsListAllResponse(rsp *http.Response) (*PermissionsListAllRes
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12632,6 +13125,13 @@ func ParsePermissionsUpdateResponse(rsp *http.Response) (*PermissionsUpdateRespo
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12671,6 +13171,13 @@ func ParseRoomsInfoResponse(rsp *http.Response) (*RoomsInfoResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12718,6 +13225,13 @@ func ParseUsersCreateResponse(rsp *http.Response) (*UsersCreateResponse, error) 
 			return nil, err
 		}
 		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12773,6 +13287,13 @@ func ParseUsersDeleteResponse(rsp *http.Response) (*UsersDeleteResponse, error) 
 		}
 		response.JSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -12812,6 +13333,13 @@ func ParseUsersInfoResponse(rsp *http.Response) (*UsersInfoResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -12859,6 +13387,13 @@ func ParseUsersListResponse(rsp *http.Response) (*UsersListResponse, error) {
 			return nil, err
 		}
 		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
 
 	}
 
@@ -14333,6 +14868,8 @@ type NotFoundJSONResponse Failure
 
 type PayloadTooLargeJSONResponse Failure
 
+type TooManyNamespacesJSONResponse Failure
+
 type UnauthorizedJSONResponse Failure
 
 type ChannelsAddModeratorRequestObject struct {
@@ -14399,6 +14936,20 @@ func (response ChannelsAddModerator413JSONResponse) VisitChannelsAddModeratorRes
 	return err
 }
 
+type ChannelsAddModerator429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsAddModerator429JSONResponse) VisitChannelsAddModeratorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChannelsAddOwnerRequestObject struct {
 	Body *ChannelsAddOwnerJSONRequestBody
 }
@@ -14459,6 +15010,20 @@ func (response ChannelsAddOwner413JSONResponse) VisitChannelsAddOwnerResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChannelsAddOwner429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsAddOwner429JSONResponse) VisitChannelsAddOwnerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14541,6 +15106,20 @@ func (response ChannelsCreate413JSONResponse) VisitChannelsCreateResponse(w http
 	return err
 }
 
+type ChannelsCreate429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsCreate429JSONResponse) VisitChannelsCreateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChannelsDeleteRequestObject struct {
 	Body *ChannelsDeleteJSONRequestBody
 }
@@ -14605,6 +15184,20 @@ func (response ChannelsDelete413JSONResponse) VisitChannelsDeleteResponse(w http
 	return err
 }
 
+type ChannelsDelete429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsDelete429JSONResponse) VisitChannelsDeleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChannelsInfoRequestObject struct {
 	Params ChannelsInfoParams
 }
@@ -14651,6 +15244,20 @@ func (response ChannelsInfo401JSONResponse) VisitChannelsInfoResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChannelsInfo429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsInfo429JSONResponse) VisitChannelsInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14719,6 +15326,20 @@ func (response ChannelsInvite413JSONResponse) VisitChannelsInviteResponse(w http
 	return err
 }
 
+type ChannelsInvite429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsInvite429JSONResponse) VisitChannelsInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChannelsJoinRequestObject struct {
 	Body *ChannelsJoinJSONRequestBody
 }
@@ -14779,6 +15400,20 @@ func (response ChannelsJoin413JSONResponse) VisitChannelsJoinResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChannelsJoin429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsJoin429JSONResponse) VisitChannelsJoinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14847,6 +15482,20 @@ func (response ChannelsKick413JSONResponse) VisitChannelsKickResponse(w http.Res
 	return err
 }
 
+type ChannelsKick429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsKick429JSONResponse) VisitChannelsKickResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChannelsLeaveRequestObject struct {
 	Body *ChannelsLeaveJSONRequestBody
 }
@@ -14907,6 +15556,20 @@ func (response ChannelsLeave413JSONResponse) VisitChannelsLeaveResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChannelsLeave429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsLeave429JSONResponse) VisitChannelsLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14975,6 +15638,20 @@ func (response ChannelsList403JSONResponse) VisitChannelsListResponse(w http.Res
 	return err
 }
 
+type ChannelsList429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsList429JSONResponse) VisitChannelsListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChannelsListJoinedRequestObject struct {
 	Params ChannelsListJoinedParams
 }
@@ -15021,6 +15698,20 @@ func (response ChannelsListJoined401JSONResponse) VisitChannelsListJoinedRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChannelsListJoined429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsListJoined429JSONResponse) VisitChannelsListJoinedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15089,6 +15780,20 @@ func (response ChannelsMembers403JSONResponse) VisitChannelsMembersResponse(w ht
 	return err
 }
 
+type ChannelsMembers429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsMembers429JSONResponse) VisitChannelsMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChannelsRemoveModeratorRequestObject struct {
 	Body *ChannelsRemoveModeratorJSONRequestBody
 }
@@ -15149,6 +15854,20 @@ func (response ChannelsRemoveModerator413JSONResponse) VisitChannelsRemoveModera
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChannelsRemoveModerator429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsRemoveModerator429JSONResponse) VisitChannelsRemoveModeratorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15217,6 +15936,20 @@ func (response ChannelsRemoveOwner413JSONResponse) VisitChannelsRemoveOwnerRespo
 	return err
 }
 
+type ChannelsRemoveOwner429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsRemoveOwner429JSONResponse) VisitChannelsRemoveOwnerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChannelsRolesRequestObject struct {
 	Params ChannelsRolesParams
 }
@@ -15277,6 +16010,20 @@ func (response ChannelsRoles403JSONResponse) VisitChannelsRolesResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChannelsRoles429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ChannelsRoles429JSONResponse) VisitChannelsRolesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15345,6 +16092,20 @@ func (response GroupsAddModerator413JSONResponse) VisitGroupsAddModeratorRespons
 	return err
 }
 
+type GroupsAddModerator429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GroupsAddModerator429JSONResponse) VisitGroupsAddModeratorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GroupsAddOwnerRequestObject struct {
 	Body *GroupsAddOwnerJSONRequestBody
 }
@@ -15405,6 +16166,20 @@ func (response GroupsAddOwner413JSONResponse) VisitGroupsAddOwnerResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GroupsAddOwner429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GroupsAddOwner429JSONResponse) VisitGroupsAddOwnerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15487,6 +16262,20 @@ func (response GroupsCreate413JSONResponse) VisitGroupsCreateResponse(w http.Res
 	return err
 }
 
+type GroupsCreate429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GroupsCreate429JSONResponse) VisitGroupsCreateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GroupsDeleteRequestObject struct {
 	Body *GroupsDeleteJSONRequestBody
 }
@@ -15551,6 +16340,20 @@ func (response GroupsDelete413JSONResponse) VisitGroupsDeleteResponse(w http.Res
 	return err
 }
 
+type GroupsDelete429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GroupsDelete429JSONResponse) VisitGroupsDeleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GroupsInfoRequestObject struct {
 	Params GroupsInfoParams
 }
@@ -15597,6 +16400,20 @@ func (response GroupsInfo401JSONResponse) VisitGroupsInfoResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GroupsInfo429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GroupsInfo429JSONResponse) VisitGroupsInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15665,6 +16482,20 @@ func (response GroupsInvite413JSONResponse) VisitGroupsInviteResponse(w http.Res
 	return err
 }
 
+type GroupsInvite429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GroupsInvite429JSONResponse) VisitGroupsInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GroupsKickRequestObject struct {
 	Body *GroupsKickJSONRequestBody
 }
@@ -15725,6 +16556,20 @@ func (response GroupsKick413JSONResponse) VisitGroupsKickResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GroupsKick429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GroupsKick429JSONResponse) VisitGroupsKickResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15793,6 +16638,20 @@ func (response GroupsLeave413JSONResponse) VisitGroupsLeaveResponse(w http.Respo
 	return err
 }
 
+type GroupsLeave429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GroupsLeave429JSONResponse) VisitGroupsLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GroupsListRequestObject struct {
 	Params GroupsListParams
 }
@@ -15839,6 +16698,20 @@ func (response GroupsList401JSONResponse) VisitGroupsListResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GroupsList429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GroupsList429JSONResponse) VisitGroupsListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15907,6 +16780,20 @@ func (response GroupsMembers403JSONResponse) VisitGroupsMembersResponse(w http.R
 	return err
 }
 
+type GroupsMembers429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GroupsMembers429JSONResponse) VisitGroupsMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GroupsRemoveModeratorRequestObject struct {
 	Body *GroupsRemoveModeratorJSONRequestBody
 }
@@ -15967,6 +16854,20 @@ func (response GroupsRemoveModerator413JSONResponse) VisitGroupsRemoveModeratorR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GroupsRemoveModerator429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GroupsRemoveModerator429JSONResponse) VisitGroupsRemoveModeratorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16035,6 +16936,20 @@ func (response GroupsRemoveOwner413JSONResponse) VisitGroupsRemoveOwnerResponse(
 	return err
 }
 
+type GroupsRemoveOwner429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GroupsRemoveOwner429JSONResponse) VisitGroupsRemoveOwnerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GroupsRolesRequestObject struct {
 	Params GroupsRolesParams
 }
@@ -16095,6 +17010,20 @@ func (response GroupsRoles403JSONResponse) VisitGroupsRolesResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GroupsRoles429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response GroupsRoles429JSONResponse) VisitGroupsRolesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16163,6 +17092,20 @@ func (response Login413JSONResponse) VisitLoginResponse(w http.ResponseWriter) e
 	return err
 }
 
+type Login429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response Login429JSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type LogoutRequestObject struct {
 }
 
@@ -16208,6 +17151,20 @@ func (response Logout401JSONResponse) VisitLogoutResponse(w http.ResponseWriter)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Logout429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response Logout429JSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16261,6 +17218,20 @@ func (response Me401JSONResponse) VisitMeResponse(w http.ResponseWriter) error {
 	return err
 }
 
+type Me429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response Me429JSONResponse) VisitMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PermissionsListAllRequestObject struct {
 	Params PermissionsListAllParams
 }
@@ -16307,6 +17278,20 @@ func (response PermissionsListAll401JSONResponse) VisitPermissionsListAllRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PermissionsListAll429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response PermissionsListAll429JSONResponse) VisitPermissionsListAllResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16389,6 +17374,20 @@ func (response PermissionsUpdate413JSONResponse) VisitPermissionsUpdateResponse(
 	return err
 }
 
+type PermissionsUpdate429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response PermissionsUpdate429JSONResponse) VisitPermissionsUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RoomsInfoRequestObject struct {
 	Params RoomsInfoParams
 }
@@ -16435,6 +17434,20 @@ func (response RoomsInfo401JSONResponse) VisitRoomsInfoResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RoomsInfo429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response RoomsInfo429JSONResponse) VisitRoomsInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16499,6 +17512,20 @@ func (response UsersCreate413JSONResponse) VisitUsersCreateResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UsersCreate429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response UsersCreate429JSONResponse) VisitUsersCreateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16581,6 +17608,20 @@ func (response UsersDelete413JSONResponse) VisitUsersDeleteResponse(w http.Respo
 	return err
 }
 
+type UsersDelete429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response UsersDelete429JSONResponse) VisitUsersDeleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UsersInfoRequestObject struct {
 	Params UsersInfoParams
 }
@@ -16627,6 +17668,20 @@ func (response UsersInfo401JSONResponse) VisitUsersInfoResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UsersInfo429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response UsersInfo429JSONResponse) VisitUsersInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -16691,6 +17746,20 @@ func (response UsersList403JSONResponse) VisitUsersListResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UsersList429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response UsersList429JSONResponse) VisitUsersListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }

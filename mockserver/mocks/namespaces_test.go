@@ -11,6 +11,7 @@ import (
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/mockserver/mockservertest"
+	"github.com/standin/standin/openapi"
 )
 
 func TestConfigNamespaces(t *testing.T) {
@@ -69,14 +70,24 @@ func newLimited(t *testing.T, limits mockserver.NamespaceLimits) *limited {
 }
 
 // send sends a request in namespace ns with the given headers; body is
-// JSON-encoded unless it is a string.
+// JSON-encoded unless it is a string. Every reply is checked against the
+// spec of the API the path is for, so the 429 too must be declared.
 func (l *limited) send(ns string, headers http.Header, method, path string, body any) mockservertest.Reply {
 	l.t.Helper()
 	req := mockservertest.NewRequest(l.t, method, path, body, ns)
 	for k, v := range headers {
 		req.Header[k] = v
 	}
-	return mockservertest.Record(l.handler, req)
+	api, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	doc, err := openapi.Load(api)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	c, err := mockservertest.NewConformance(doc, "/"+api)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	return mockservertest.RecordChecked(l.t, l.handler, req, c)
 }
 
 // rcLogin logs in to Rocket.Chat as the seeded admin in ns.
