@@ -3,6 +3,7 @@ package table
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"sync"
 	"sync/atomic"
@@ -72,14 +73,63 @@ type Table[V any] struct {
 	d *data[V]
 }
 
+// row is a record in the primary tree, ordered by id. pre holds the id's
+// first 8 bytes, so that most comparisons never read the id's bytes (a
+// cache miss each in a large table).
 type row[V any] struct {
-	id string
-	v  *V
+	pre uint64
+	id  string
+	v   *V
 }
 
+func rowLess[V any](a, b row[V]) bool {
+	if a.pre != b.pre {
+		return a.pre < b.pre
+	}
+	return a.id < b.id
+}
+
+func idRow[V any](id string) row[V] { return row[V]{pre: prefix(id), id: id} }
+
+// prefix returns the first 8 bytes of s as a big-endian number (zeros
+// past its end): prefixes order as their strings do, or are equal.
+func prefix(s string) uint64 {
+	var p uint64
+	for i := range 8 {
+		p <<= 8
+		if i < len(s) {
+			p |= uint64(s[i])
+		}
+	}
+	return p
+}
+
+// ukey is a record in a unique index. Unique indexes need no order, so
+// they are ordered by a hash of the key first: most comparisons never read
+// the key's bytes.
 type ukey[V any] struct {
+	h   uint64
 	key string
 	v   *V
+}
+
+func ukeyLess[V any](a, b ukey[V]) bool {
+	if a.h != b.h {
+		return a.h < b.h
+	}
+	return a.key < b.key
+}
+
+var hashSeed = maphash.MakeSeed()
+
+func keyProbe[V any](key string) ukey[V] {
+	return ukey[V]{h: maphash.String(hashSeed, key), key: key}
+}
+
+func keyEntry[V any](key string, v *V) ukey[V] {
+	k := keyProbe[V](key)
+	k.v = v
+	return k
 }
 
 type data[V any] struct {
@@ -96,10 +146,10 @@ var generations atomic.Uint64
 func newData[V any](s *schema[V]) *data[V] {
 	d := &data[V]{s: s}
 	d.gen.Store(generations.Add(1))
-	d.rows = btree.NewBTreeGOptions(func(a, b row[V]) bool { return a.id < b.id }, treeOptions)
+	d.rows = btree.NewBTreeGOptions(rowLess[V], treeOptions)
 	d.uniques = make([]*btree.BTreeG[ukey[V]], len(s.Unique))
 	for i := range d.uniques {
-		d.uniques[i] = btree.NewBTreeGOptions(func(a, b ukey[V]) bool { return a.key < b.key }, treeOptions)
+		d.uniques[i] = btree.NewBTreeGOptions(ukeyLess[V], treeOptions)
 	}
 	d.orders = make([]orderIndex[V], len(s.Ordered))
 	for i, o := range s.Ordered {
@@ -164,7 +214,7 @@ func (t *Table[V]) Len() int {
 // stored ones: do not modify them.
 func (t *Table[V]) Get(id string) (V, bool) {
 	if t.d != nil {
-		if r, ok := t.d.rows.Get(row[V]{id: id}); ok {
+		if r, ok := t.d.rows.Get(idRow[V](id)); ok {
 			return *r.v, true
 		}
 	}
@@ -178,7 +228,7 @@ func (t *Table[V]) Lookup(u *Unique[V], key string) (V, bool) {
 	d := t.view()
 	i := d.unique(u)
 	if key != "" {
-		if k, ok := d.uniques[i].Get(ukey[V]{key: u.norm(key)}); ok {
+		if k, ok := d.uniques[i].Get(keyProbe[V](u.norm(key))); ok {
 			return *k.v, true
 		}
 	}
@@ -213,7 +263,7 @@ func (t *Table[V]) Insert(v V) error {
 	if id == "" {
 		return &RecordError{Table: d.s.name, Reason: "a record needs an id"}
 	}
-	if _, ok := d.rows.Get(row[V]{id: id}); ok {
+	if _, ok := d.rows.Get(idRow[V](id)); ok {
 		return &DuplicateError{Table: d.s.name, Index: "id", Key: id, ID: id, Other: id}
 	}
 	if err := d.checkUnique(id, &v, nil); err != nil {
@@ -226,10 +276,10 @@ func (t *Table[V]) Insert(v V) error {
 // insert indexes the new record v, checked already.
 func (d *data[V]) insert(id string, v *V) {
 	gen := d.gen.Load()
-	d.rows.Set(row[V]{id: id, v: v})
+	d.rows.Set(row[V]{pre: prefix(id), id: id, v: v})
 	for i, u := range d.s.Unique {
 		if k := u.keyOf(v); k != "" {
-			d.uniques[i].Set(ukey[V]{key: k, v: v})
+			d.uniques[i].Set(keyEntry(k, v))
 		}
 	}
 	for _, x := range d.orders {
@@ -245,7 +295,7 @@ func (d *data[V]) checkUnique(id string, v, old *V) error {
 		if k == "" || (old != nil && u.keyOf(old) == k) {
 			continue
 		}
-		if other, ok := d.uniques[i].Get(ukey[V]{key: k}); ok {
+		if other, ok := d.uniques[i].Get(keyProbe[V](k)); ok {
 			return &DuplicateError{Table: d.s.name, Index: u.name, Key: k, ID: id, Other: d.s.ID(*other.v)}
 		}
 	}
@@ -258,7 +308,7 @@ func (t *Table[V]) Replace(v V) error {
 	d := t.data()
 	v = d.clone(v)
 	id := d.s.ID(v)
-	r, ok := d.rows.Get(row[V]{id: id})
+	r, ok := d.rows.Get(idRow[V](id))
 	if !ok {
 		return fmt.Errorf("table %q: replace %q: %w", d.s.name, id, ErrNotFound)
 	}
@@ -271,7 +321,7 @@ func (t *Table[V]) Replace(v V) error {
 // leaves the table unchanged.
 func (t *Table[V]) Update(id string, fn func(v *V) error) error {
 	d := t.data()
-	r, ok := d.rows.Get(row[V]{id: id})
+	r, ok := d.rows.Get(idRow[V](id))
 	if !ok {
 		return fmt.Errorf("table %q: update %q: %w", d.s.name, id, ErrNotFound)
 	}
@@ -291,14 +341,14 @@ func (d *data[V]) replace(id string, old, v *V) error {
 		return err
 	}
 	gen := d.gen.Load()
-	d.rows.Set(row[V]{id: id, v: v})
+	d.rows.Set(row[V]{pre: prefix(id), id: id, v: v})
 	for i, u := range d.s.Unique {
 		ok, nk := u.keyOf(old), u.keyOf(v)
 		if ok != nk && ok != "" {
-			d.uniques[i].Delete(ukey[V]{key: ok})
+			d.uniques[i].Delete(keyProbe[V](ok))
 		}
 		if nk != "" {
-			d.uniques[i].Set(ukey[V]{key: nk, v: v})
+			d.uniques[i].Set(keyEntry(nk, v))
 		}
 	}
 	for _, x := range d.orders {
@@ -319,14 +369,14 @@ func (t *Table[V]) Delete(id string) (V, bool) {
 		return zero, false
 	}
 	d := t.d
-	r, ok := d.rows.Delete(row[V]{id: id})
+	r, ok := d.rows.Delete(idRow[V](id))
 	if !ok {
 		return zero, false
 	}
 	gen := d.gen.Load()
 	for i, u := range d.s.Unique {
 		if k := u.keyOf(r.v); k != "" {
-			d.uniques[i].Delete(ukey[V]{key: k})
+			d.uniques[i].Delete(keyProbe[V](k))
 		}
 	}
 	for _, x := range d.orders {
