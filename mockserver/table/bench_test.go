@@ -3,6 +3,7 @@ package table_test
 import (
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"runtime"
 	"strconv"
@@ -298,4 +299,18 @@ func BenchmarkBuild(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/record")
 		})
 	}
+}
+
+// BenchmarkExport copies the table and encodes the copy, as an export
+// outside the lock would; it reports the time per record.
+func BenchmarkExport(b *testing.B) {
+	eachSize(b, func(b *testing.B, d *benchData) {
+		for b.Loop() {
+			c := d.t.Copy()
+			if err := c.WriteJSON(io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(d.recs)), "ns/record")
+	})
 }

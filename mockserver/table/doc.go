@@ -82,9 +82,30 @@
 // read lock is enough). A table and its copies share no state that either
 // changes, so each may be changed by its own goroutine.
 //
-// The trees are [github.com/tidwall/btree]'s BTreeG: its nodes keep counts
-// (GetAt finds the i-th record in O(log n), so a page at any offset costs
-// the same) and Copy is copy on write. [github.com/google/btree] has
-// neither counted nodes nor a way to find a position, so its last page
-// would cost O(offset).
+// # Collections inside records
+//
+// Update copies the record it changes, so a record holding a large
+// collection (a room's thousands of members) makes each change cost the
+// collection's size. Give such a collection a table of its own instead: a
+// membership per row, keyed by room and user, with an index by room
+// (ordered by what the member listing sorts by, held in the row) and a
+// group by user (the rooms a user is in). A member joins in O(log n), and
+// the room's member count is a partition's Count.
+//
+// # Paging
+//
+// Page copies the records of a page into a new slice; Range yields them
+// one at a time, for a listing that converts each record to its answer or
+// filters records no index serves (a filter that scans: say so where the
+// API documents it).
+//
+// # The trees
+//
+// The trees are [github.com/tidwall/btree]'s BTreeG (v1.8): its nodes keep
+// counts, so GetAt finds the i-th record in O(log n) and a page at any
+// offset costs the same, and Copy is copy on write.
+// [github.com/google/btree] copies on write too but keeps no counts, so a
+// last page would cost O(offset). Primary keys compare by their first 8
+// bytes before their text, and unique keys by a hash (they need no order),
+// so that a lookup in a large table reads few strings.
 package table

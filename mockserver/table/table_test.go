@@ -501,8 +501,8 @@ func TestCopyIsolation(t *testing.T) {
 	}
 }
 
-// TestCopyConcurrent: readers of copies, a writer of the original and a
-// writer of a copy run at once (run with -race).
+// TestCopyConcurrent: readers of a copy, Copy calls on it, a writer of the
+// original and a writer of another copy run at once (run with -race).
 func TestCopyConcurrent(t *testing.T) {
 	var tb table.Table[user]
 	for i := range 300 {
@@ -514,17 +514,21 @@ func TestCopyConcurrent(t *testing.T) {
 	other := tb.Copy()
 	want := fingerprint(t, &snap)
 	done := make(chan string)
-	go func() { // a reader of one copy, and Copy alongside reads
-		for range 20 {
-			_ = snap.Copy()
-			if _, err := json.Marshal(&snap); err != nil {
-				done <- err.Error()
-				return
+	for range 2 {
+		go func() { // readers of one copy, taking copies of it alongside
+			for range 20 {
+				_ = snap.Copy()
+				if _, err := json.Marshal(&snap); err != nil {
+					done <- err.Error()
+					return
+				}
+				snap.Page(groupName, "a", 50, 10, true)
+				snap.Lookup(byUsername, "n007")
+				snap.Get("u008")
 			}
-			snap.Page(groupName, "a", 50, 10, true)
-		}
-		done <- ""
-	}()
+			done <- ""
+		}()
+	}
 	go func() { // a writer of another copy
 		for i := range 300 {
 			_ = other.Update(fmt.Sprintf("u%03d", i), func(u *user) error { u.Group = "c"; return nil })
@@ -534,7 +538,7 @@ func TestCopyConcurrent(t *testing.T) {
 	for i := range 300 { // and a writer of the original
 		_ = tb.Update(fmt.Sprintf("u%03d", i), func(u *user) error { u.Group = "b"; u.Count++; return nil })
 	}
-	for range 2 {
+	for range 3 {
 		if msg := <-done; msg != "" {
 			t.Fatal(msg)
 		}
