@@ -1,0 +1,143 @@
+package table
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// MarshalJSON encodes the table as an object of its records keyed by id,
+// in id order: what encoding/json makes of a map[string]V.
+func (t Table[V]) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	if err := t.WriteJSON(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// WriteJSON writes what MarshalJSON returns to w, a record at a time, so
+// that a large table never sits in memory as one encoded block. The table
+// must not change meanwhile: write a Copy to encode outside a lock.
+func (t *Table[V]) WriteJSON(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteByte('{')
+	var err error
+	first := true
+	if t.d != nil {
+		t.d.rows.Scan(func(r row[V]) bool {
+			var key, val []byte
+			if key, err = json.Marshal(r.id); err != nil {
+				return false
+			}
+			if val, err = json.Marshal(r.v); err != nil {
+				err = fmt.Errorf("table %q: record %q: %w", t.d.s.name, r.id, err)
+				return false
+			}
+			if !first {
+				bw.WriteByte(',')
+			}
+			first = false
+			bw.Write(key)
+			bw.WriteByte(':')
+			_, err = bw.Write(val)
+			return err == nil
+		})
+	}
+	if err != nil {
+		return err
+	}
+	bw.WriteByte('}')
+	return bw.Flush()
+}
+
+// UnmarshalJSON replaces the table's records with those of an object keyed
+// by id (null is an empty table) and rebuilds every index. It refuses, with
+// a *RecordError, a null record, a key given twice, a record filed under a
+// key other than its id (unless the spec has SetID) and one the spec's
+// Check refuses; with a *DuplicateError, two records with one unique key
+// (naming the later in id order). Records are checked in id order; a
+// refusal leaves the table as it was.
+func (t *Table[V]) UnmarshalJSON(raw []byte) error {
+	s := t.view().s
+	if string(bytes.TrimSpace(raw)) == "null" {
+		*t = Table[V]{d: newData(s)}
+		return nil
+	}
+	type keyed struct {
+		key string
+		v   *V
+	}
+	var recs []keyed
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil {
+		return err
+	} else if tok != json.Delim('{') {
+		return fmt.Errorf("table %q: must be an object of records keyed by id, not %s", s.name, describe(tok))
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key := tok.(string) // object keys are always strings
+		var v *V
+		if err := dec.Decode(&v); err != nil {
+			return fmt.Errorf("table %q: record %q: %w", s.name, key, err)
+		}
+		if v == nil {
+			return &RecordError{Table: s.name, ID: key, Reason: "a record must be an object, not null"}
+		}
+		recs = append(recs, keyed{key, v})
+	}
+	if _, err := dec.Token(); err != nil {
+		return err
+	}
+	slices.SortStableFunc(recs, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	d := newData(s)
+	for i, r := range recs {
+		if i > 0 && recs[i-1].key == r.key {
+			return &RecordError{Table: s.name, ID: r.key, Reason: "the key is given twice"}
+		}
+		if s.SetID != nil {
+			s.SetID(r.v, r.key)
+		}
+		if id := s.ID(*r.v); id != r.key {
+			return &RecordError{Table: s.name, ID: r.key, Reason: fmt.Sprintf("its id is %q, but it is filed under %q", id, r.key)}
+		}
+		if s.Check != nil {
+			if err := s.Check(r.v); err != nil {
+				return &RecordError{Table: s.name, ID: r.key, Reason: "refused", Err: err}
+			}
+			if id := s.ID(*r.v); id != r.key {
+				return &RecordError{Table: s.name, ID: r.key, Reason: fmt.Sprintf("the check changed its id to %q", id)}
+			}
+		}
+		if err := d.checkUnique(r.key, r.v, nil); err != nil {
+			return err
+		}
+		d.insert(r.key, r.v)
+	}
+	t.d = d
+	return nil
+}
+
+func describe(tok json.Token) string {
+	switch tok := tok.(type) {
+	case json.Delim:
+		if tok == '[' {
+			return "an array"
+		}
+	case string:
+		return "a string"
+	case float64, json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	}
+	return fmt.Sprint(tok)
+}
