@@ -463,8 +463,18 @@ func (m *MemoryStore) Export(ctx context.Context, ns string) (Snapshot, error) {
 			k.e.mu.RUnlock()
 			continue
 		}
-		raw, err := json.Marshal(k.e.state)
-		k.e.mu.RUnlock()
+		var raw []byte
+		var err error
+		if c, ok := k.e.state.(Copier); ok {
+			// Encode a copy-on-write copy outside the lock, so that
+			// writes to the namespace never wait for a long encoding.
+			state := c.CopyState()
+			k.e.mu.RUnlock()
+			raw, err = json.Marshal(state)
+		} else {
+			raw, err = json.Marshal(k.e.state)
+			k.e.mu.RUnlock()
+		}
 		if err != nil {
 			return nil, fmt.Errorf("mockserver: export %s/%s: %w", k.ns, k.api, err)
 		}

@@ -111,6 +111,15 @@ func Invalid(path, format string, args ...any) *StateError {
 	return &StateError{Path: path, Reason: fmt.Sprintf(format, args...)}
 }
 
+// Copier is a state that can give a consistent copy of itself in constant
+// time (copy on write, as mockserver/table's tables do). The MemoryStore
+// takes that copy under the namespace's lock and encodes it outside, so
+// that exporting a large namespace never holds the lock for the whole
+// encoding. The copy must not share anything the state will change later.
+type Copier interface {
+	CopyState() any
+}
+
 // Snapshot is the exported state of namespaces: namespace → API → the
 // API's state as JSON.
 type Snapshot map[string]map[string]json.RawMessage
