@@ -8,6 +8,7 @@ import (
 	"maps"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // MemoryStore is the default Store: all state in memory, one lock per API and
@@ -16,6 +17,7 @@ type MemoryStore struct {
 	mu      sync.RWMutex
 	kinds   map[string]StateKind
 	entries map[entryKey]*entry
+	seq     atomic.Uint64 // last version handed out, see Versions
 }
 
 type entryKey struct{ ns, api string }
@@ -23,6 +25,10 @@ type entryKey struct{ ns, api string }
 type entry struct {
 	mu    sync.RWMutex
 	state any
+	// version is the store's seq at the entry's last change (an Update
+	// that succeeded, or the Import that made it); 0 while it holds its
+	// initial state.
+	version atomic.Uint64
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -88,7 +94,29 @@ func (m *MemoryStore) Update(ctx context.Context, ns, api string, fn func(any) e
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return fn(e.state)
+	if err := fn(e.state); err != nil {
+		return err
+	}
+	e.version.Store(m.seq.Add(1))
+	return nil
+}
+
+// Versions returns, for each namespace changed since it was created (by
+// an Update that succeeded or by an Import), a number that is larger after
+// every later change of it. A namespace that is left out holds its initial
+// state or nothing: never changed, or reset or dropped since. Numbers come
+// from one counter for the whole store, so a namespace reset and changed
+// again never gets a number it had before.
+func (m *MemoryStore) Versions() map[string]uint64 {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	versions := map[string]uint64{}
+	for k, e := range m.entries {
+		if v := e.version.Load(); v > versions[k.ns] {
+			versions[k.ns] = v
+		}
+	}
+	return versions
 }
 
 // Reset implements Store.
@@ -194,7 +222,9 @@ func (m *MemoryStore) Import(_ context.Context, ns string, snap Snapshot) error 
 				}
 				return ie
 			}
-			decoded[entryKey{name, api}] = &entry{state: state}
+			e := &entry{state: state}
+			e.version.Store(m.seq.Add(1))
+			decoded[entryKey{name, api}] = e
 		}
 	}
 	m.mu.Lock()
