@@ -42,6 +42,10 @@ const (
 	MarkerFile = "standin-state.txt"
 )
 
+// ErrSeedRefused is returned by [Open] when the store refuses
+// Options.Seed; the error wraps the store's reason.
+var ErrSeedRefused = errors.New("seed snapshot refused")
+
 // Options configure [Open].
 type Options struct {
 	// Logger receives what Open restores and removes and what Run fails
@@ -129,7 +133,7 @@ func (d *Dir) open(ctx context.Context, seed mockserver.Snapshot) (Stats, error)
 	if seed != nil {
 		if fresh {
 			if err := d.store.Import(ctx, "", seed); err != nil {
-				return stats, fmt.Errorf("snapshot: %w", err)
+				return stats, fmt.Errorf("%w: %w", ErrSeedRefused, err)
 			}
 			stats.Seeded = true
 		} else {

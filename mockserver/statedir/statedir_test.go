@@ -472,7 +472,7 @@ func TestSeed(t *testing.T) {
 func TestSeedRefused(t *testing.T) {
 	st, _ := newStore()
 	_, _, err := statedir.Open(context.Background(), st, t.TempDir(), statedir.Options{Seed: mockserver.Snapshot{"a": {"counter": json.RawMessage(`{"n":-1}`)}}})
-	if err == nil || !strings.Contains(err.Error(), "snapshot") || !strings.Contains(err.Error(), "must not be negative") {
+	if !errors.Is(err, statedir.ErrSeedRefused) || !strings.Contains(err.Error(), "must not be negative") {
 		t.Errorf("Open with a refused seed = %v, want an error naming the snapshot's problem", err)
 	}
 }
