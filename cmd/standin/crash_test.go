@@ -105,6 +105,9 @@ func TestCrashLoop(t *testing.T) {
 			st.failures++
 			t.Errorf("trial %d: %d corrupt state files after the kill", trial, corrupt)
 		}
+		if (trial+1)%20 == 0 {
+			t.Logf("%d trials, %d failures, %d corrupt files, %d interrupted writes, %d channels required, %d lost", trial+1, st.failures, st.corrupt, st.interrupted, st.required, st.lost)
+		}
 	}
 	// The last kill's channels, checked on one more restart.
 	if p, err := startBinary(bin, "serve", "--config", cfg, "--state-dir", dir, "--data-set", dataSet, "--quiet"); err != nil {
