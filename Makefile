@@ -5,7 +5,7 @@ PKGS      := ./...
 # The APIs this build serves, from the one list in cmd/standin/apis.go.
 APIS       = $(shell $(GO) run ./cmd/standin apis)
 
-.PHONY: run test generate lint fuzz bench conform load npm-check check-generated
+.PHONY: run test generate lint fuzz bench conform load npm-check check-generated crash-test
 
 ## run: serve every mock with its default data set on $(ADDR)
 run:
@@ -42,6 +42,17 @@ fuzz:
 ## bench: Go benchmarks of the hot paths
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./mockserver/...
+
+## crash-test: kill -9 `standin serve --state-dir` at random moments CRASH_TRIALS times
+## (default 200) while it creates channels; every restart must come up with
+## every state file whole and every change older than the loss window kept.
+## CRASH_INTERVAL sets state.interval (default 2s), CRASH_DATASET the data set.
+CRASH_TRIALS   ?= 200
+CRASH_INTERVAL ?= 2s
+CRASH_DATASET  ?= default
+crash-test:
+	STANDIN_CRASH_TRIALS=$(CRASH_TRIALS) STANDIN_CRASH_INTERVAL=$(CRASH_INTERVAL) STANDIN_CRASH_DATASET=$(CRASH_DATASET) \
+	  $(GO) test -run '^TestCrashLoop$$' -count=1 -v -timeout 120m ./cmd/standin
 
 ## conform: every API's conformance suite against a running `make run`
 conform:

@@ -6,6 +6,7 @@ require (
 	github.com/brianvoe/gofakeit/v7 v7.18.1
 	github.com/gavv/httpexpect/v2 v2.17.0
 	github.com/getkin/kin-openapi v0.152.0
+	github.com/gofrs/flock v0.12.1
 	github.com/oapi-codegen/runtime v1.8.0
 	github.com/rs/cors v1.11.1
 	github.com/tidwall/btree v1.8.2

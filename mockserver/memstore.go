@@ -41,6 +41,8 @@ type MemoryStore struct {
 	// nextSweep is when an Update next looks for idle namespaces, in Unix
 	// nanoseconds: at most a few times per idle timeout.
 	nextSweep atomic.Int64
+	// seq is the last version handed out, see Versions.
+	seq atomic.Uint64
 }
 
 // NamespaceLimits bound the namespaces of a MemoryStore: the configuration
@@ -113,6 +115,9 @@ type entry struct {
 	// state. (One that held the lock before the drop finishes on it, as
 	// if it came before the drop.)
 	gone atomic.Bool
+	// version is the store's seq at the entry's last change (an Update
+	// that succeeded, or the Import that made it).
+	version atomic.Uint64
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -239,14 +244,18 @@ func (m *MemoryStore) Update(ctx context.Context, ns, api string, fn func(any) e
 			e.mu.Unlock()
 			continue
 		}
-		return e.locked(fn)
+		return m.locked(e, fn)
 	}
 }
 
 // locked runs fn on e's state and unlocks e, which the caller locked.
-func (e *entry) locked(fn func(any) error) error {
+func (m *MemoryStore) locked(e *entry, fn func(any) error) error {
 	defer e.mu.Unlock()
-	return fn(e.state)
+	if err := fn(e.state); err != nil {
+		return err
+	}
+	e.version.Store(m.seq.Add(1))
+	return nil
 }
 
 // first runs the first Update of api in ns on e, which create returned
@@ -263,6 +272,7 @@ func (m *MemoryStore) first(ns, api string, ks *kindState, e *entry, fn func(any
 	if err := fn(e.state); err != nil {
 		return err
 	}
+	e.version.Store(m.seq.Add(1))
 	kept = true
 	return nil
 }
@@ -405,6 +415,30 @@ func (h *useHeap) Pop() any {
 	sp.index = -1
 	*h = old[:len(old)-1]
 	return sp
+}
+
+// Versions returns, for each namespace that holds state, a number that is
+// larger after every later change of it (an Update that succeeded or an
+// Import). A namespace that is left out holds no state: never changed, or
+// reset or dropped since. Numbers come from one counter for the whole
+// store, so a namespace reset and changed again never gets a number it had
+// before.
+func (m *MemoryStore) Versions() map[string]uint64 {
+	now := m.now().UnixNano()
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	versions := map[string]uint64{}
+	for name, sp := range m.spaces {
+		if m.idle(sp, now) {
+			continue
+		}
+		for _, e := range sp.entries {
+			if v := e.version.Load(); v > versions[name] {
+				versions[name] = v
+			}
+		}
+	}
+	return versions
 }
 
 // Reset implements Store. A namespace that is reset holds no state
@@ -560,7 +594,9 @@ func (m *MemoryStore) Import(_ context.Context, ns string, snap Snapshot) error 
 			if decoded[name] == nil {
 				decoded[name] = map[string]*entry{}
 			}
-			decoded[name][api] = &entry{state: state}
+			e := &entry{state: state}
+			e.version.Store(m.seq.Add(1))
+			decoded[name][api] = e
 		}
 	}
 	now := m.now().UnixNano()

@@ -16,6 +16,7 @@ import (
 
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/mocks"
+	"github.com/standin/standin/mockserver/statedir"
 )
 
 const serveSynopsis = `Serves every enabled mock on one address, each API under its own prefix
@@ -24,6 +25,14 @@ The admin API answers only requests addressed to a loopback host
 (localhost, 127.0.0.1, [::1]) or to one listed in admin.hosts, sends no
 CORS headers unless admin.corsOrigins is set and, with --admin-token,
 needs "Authorization: Bearer TOKEN" on every request but its health check.
+With --state-dir DIR the state survives restarts: it is restored from DIR
+at start and the namespaces that changed are written there every
+state.interval (default 2s) and at a graceful stop, one NS.json file per
+namespace, each written whole (temporary file, fsync, rename), so a kill -9
+loses at most the changes of one interval plus one write. A file that
+cannot be loaded stops the start with an error naming it. --snapshot FILE
+loads a snapshot (as GET /__standin/snapshot answers it) at start; with
+--state-dir it seeds only a directory that never held state.
 Without --config the documented defaults apply; --print-config shows them.
 Stops gracefully on Ctrl-C or SIGTERM.`
 
@@ -37,6 +46,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("quiet", false, "log only warnings and errors, not every request")
 	printConfig := fs.Bool("print-config", false, "print the default configuration and exit")
 	adminToken := fs.String("admin-token", "", "token the admin API requires (env STANDIN_ADMIN_TOKEN; default from config: none)")
+	stateDir := fs.String("state-dir", "", "directory the state is restored from and written to (default from config: none)")
+	snapshotFile := fs.String("snapshot", "", "snapshot file to load at start, as GET /__standin/snapshot answers it (default from config: none)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -64,6 +75,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *adminToken != "" {
 		cfg.Admin.Token = *adminToken
+	}
+	if *stateDir != "" {
+		cfg.State.Dir = *stateDir
+	}
+	if *snapshotFile != "" {
+		cfg.State.Snapshot = *snapshotFile
 	}
 	for name, api := range cfg.APIs {
 		if *dataSet != "" {
@@ -96,6 +113,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv, err := cat.New(cfg, logger)
 	if err != nil {
 		return err
+	}
+	state, stateNotes, err := restoreState(ctx, cfg.State, srv.Store(), logger)
+	if err != nil {
+		return err
+	}
+	if state != nil {
+		defer func() { _ = state.Close() }()
 	}
 	type listener struct {
 		ln      net.Listener
@@ -142,6 +166,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "  %-11s http://%s\n", l.what, l.ln.Addr())
 	}
 	fmt.Fprintf(stdout, "  admin       %s%s/health  (%s)\n", base, mockserver.AdminPrefix, adminHint(cfg.Admin))
+	for _, note := range stateNotes {
+		fmt.Fprintf(stdout, "  %s\n", note)
+	}
 	for _, l := range listeners {
 		if note := adminHostsNote(l.ln.Addr().String(), cfg.Admin); note != "" {
 			fmt.Fprintf(stdout, "  note: %s\n", note)
@@ -155,15 +182,73 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		hs := cfg.Server.HTTPServer(l.handler, errorLog)
 		g.Go(func() error { return mockserver.Serve(gctx, l.ln, hs, 5*time.Second) })
 	}
+	if state != nil {
+		g.Go(func() error { state.Run(gctx, cfg.State.Interval); return nil })
+	}
 	err = g.Wait()
 	listeners = nil
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
+	stopped := "standin stopped"
+	if state != nil {
+		// Every request has been answered: this write holds every
+		// change a client was told about.
+		if ferr := state.Flush(context.WithoutCancel(ctx)); ferr != nil {
+			err = errors.Join(err, fmt.Errorf("state not saved at shutdown: %w", ferr))
+		}
+		stopped += " (state saved in " + state.Path() + ")"
+	}
 	if err == nil {
-		fmt.Fprintln(stdout, "standin stopped")
+		fmt.Fprintln(stdout, stopped)
 	}
 	return err
+}
+
+// restoreState loads the snapshot file and opens the state directory of
+// cfg, if set, and returns the directory (nil without one) and lines for
+// the banner.
+func restoreState(ctx context.Context, cfg mocks.StateConfig, store mockserver.Store, logger *slog.Logger) (*statedir.Dir, []string, error) {
+	var seed mockserver.Snapshot
+	if cfg.Snapshot != "" {
+		data, err := os.ReadFile(cfg.Snapshot)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--snapshot: %w", err)
+		}
+		if seed, err = mockserver.ParseSnapshot(data); err != nil {
+			return nil, nil, fmt.Errorf("--snapshot %s: %w", cfg.Snapshot, err)
+		}
+	}
+	if cfg.Dir == "" {
+		if seed == nil {
+			return nil, nil, nil
+		}
+		if err := store.Import(ctx, "", seed); err != nil {
+			return nil, nil, fmt.Errorf("--snapshot %s: %w", cfg.Snapshot, err)
+		}
+		return nil, []string{fmt.Sprintf("snapshot    %s loaded (%d namespaces)", cfg.Snapshot, len(seed))}, nil
+	}
+	st, ok := store.(statedir.Store)
+	if !ok {
+		return nil, nil, fmt.Errorf("--state-dir: the store (%T) cannot tell which namespaces changed", store)
+	}
+	dir, stats, err := statedir.Open(ctx, st, cfg.Dir, statedir.Options{Logger: logger, Seed: seed})
+	if errors.Is(err, statedir.ErrSeedRefused) {
+		return nil, nil, fmt.Errorf("--snapshot %s: %w", cfg.Snapshot, err)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	notes := []string{fmt.Sprintf("state       %s  (namespaces restored: %d; changes written every %s and at shutdown; a kill -9 loses at most the last %s plus one write)",
+		cfg.Dir, stats.Restored, cfg.Interval, cfg.Interval)}
+	switch {
+	case seed == nil:
+	case stats.Seeded:
+		notes = append(notes, fmt.Sprintf("snapshot    %s loaded into the new state directory (%d namespaces)", cfg.Snapshot, len(seed)))
+	default:
+		notes = append(notes, fmt.Sprintf("snapshot    %s not loaded: %s holds state already (remove it to start again from the snapshot)", cfg.Snapshot, cfg.Dir))
+	}
+	return dir, notes, nil
 }
 
 // credentialsHint says how to authenticate to an API as configured.

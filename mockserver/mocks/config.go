@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -52,6 +53,7 @@ type Config struct {
 	Admin       mockserver.AdminOptions    `yaml:"admin"`
 	Server      mockserver.Limits          `yaml:"server"`
 	Namespaces  mockserver.NamespaceLimits `yaml:"namespaces"`
+	State       StateConfig                `yaml:"state"`
 	APIs        map[string]APIConfig       `yaml:"-"`
 }
 
@@ -79,6 +81,22 @@ func (c *CORSConfig) UnmarshalYAML(node *yaml.Node) error {
 	}
 	type plain CORSConfig
 	return node.Decode((*plain)(c))
+}
+
+// StateConfig keeps the state across restarts (see mockserver/statedir)
+// and seeds it from a snapshot file.
+type StateConfig struct {
+	// Dir, if set, is the directory the state is restored from at start
+	// and written to: every Interval, for the namespaces that changed, and
+	// at shutdown.
+	Dir string `yaml:"dir"`
+	// Interval is how often changed namespaces are written to Dir. A kill
+	// -9 loses at most the changes of one interval plus one write.
+	Interval time.Duration `yaml:"interval"`
+	// Snapshot, if set, is a file in the form GET /__standin/snapshot
+	// answers, loaded at start. With Dir, it seeds only a directory that
+	// never held state.
+	Snapshot string `yaml:"snapshot"`
 }
 
 // APIConfig configures one API: what every API has, and its own options.
@@ -250,7 +268,8 @@ func strictDecode(node *yaml.Node, v any) error {
 	return nil
 }
 
-// Validate checks names, data sets, limits, origins and hosts.
+// Validate checks names, data sets, limits, origins, hosts and the state
+// interval.
 func (c Catalog) Validate(cfg Config) error {
 	var errs []error
 	for name, api := range cfg.APIs {
@@ -270,6 +289,9 @@ func (c Catalog) Validate(cfg Config) error {
 	}
 	if err := cfg.Namespaces.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("namespaces.%w", err))
+	}
+	if cfg.State.Interval <= 0 {
+		errs = append(errs, fmt.Errorf("state.interval must be positive, got %s", cfg.State.Interval))
 	}
 	errs = append(errs, checkOrigins("cors.origins", cfg.CORS.Origins), checkOrigins("admin.corsOrigins", cfg.Admin.CORSOrigins))
 	for i, h := range cfg.Admin.Hosts {

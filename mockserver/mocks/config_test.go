@@ -61,6 +61,11 @@ func TestDefault(t *testing.T) {
 	if c.Server != mockserver.DefaultLimits() {
 		t.Errorf("Server = %+v, want mockserver.DefaultLimits() %+v", c.Server, mockserver.DefaultLimits())
 	}
+	// No state kept unless asked for, and a short interval when it is:
+	// the issue asks for at most 5s.
+	if c.State.Dir != "" || c.State.Snapshot != "" || c.State.Interval <= 0 || c.State.Interval > 5*time.Second {
+		t.Errorf("State = %+v, want no directory, no snapshot and an interval of at most 5s", c.State)
+	}
 	for _, name := range cat.Names() {
 		api, ok := c.APIs[name]
 		if !ok {
@@ -137,6 +142,7 @@ func TestDefaultYAML(t *testing.T) {
 		"cors":   reflect.TypeFor[mocks.CORSConfig](),
 		"admin":  reflect.TypeFor[mockserver.AdminOptions](),
 		"server": reflect.TypeFor[mockserver.Limits](),
+		"state":  reflect.TypeFor[mocks.StateConfig](),
 	} {
 		m, _ := keys[section].(map[string]any)
 		for _, k := range yamlKeys(typ) {
@@ -249,6 +255,19 @@ func TestParseOverDefaults(t *testing.T) {
 				t.Errorf("server = %+v, want %+v", c.Server, want)
 			}
 		}},
+		{"state dir only", "state:\n  dir: .standin\n", func(t *testing.T, c mocks.Config) {
+			want := cat.Default().State
+			want.Dir = ".standin"
+			if c.State != want {
+				t.Errorf("state = %+v, want the defaults with dir .standin: %+v", c.State, want)
+			}
+		}},
+		{"every state key", "state:\n  dir: d\n  interval: 250ms\n  snapshot: seed.json\n", func(t *testing.T, c mocks.Config) {
+			want := mocks.StateConfig{Dir: "d", Interval: 250 * time.Millisecond, Snapshot: "seed.json"}
+			if c.State != want {
+				t.Errorf("state = %+v, want %+v", c.State, want)
+			}
+		}},
 		{"full API section", "apis:\n  rocketchat:\n    enabled: true\n    dataSet: empty\n    seed: 9\n", func(t *testing.T, c mocks.Config) {
 			rc := c.APIs["rocketchat"]
 			if !rc.Enabled || rc.DataSet != "empty" || rc.Seed != 9 {
@@ -323,6 +342,10 @@ func TestParseErrors(t *testing.T) {
 		{"not a duration", "server:\n  readTimeout: soon\n", []string{"soon"}},
 		{"negative timeout", "server:\n  writeTimeout: -1s\n", []string{"server.writeTimeout"}},
 		{"negative header limit", "server:\n  maxHeaderBytes: -1\n", []string{"server.maxHeaderBytes"}},
+		{"typo in state", "state:\n  directory: d\n", []string{"directory"}},
+		{"zero state interval", "state:\n  interval: 0s\n", []string{"state.interval", "positive"}},
+		{"negative state interval", "state:\n  interval: -1s\n", []string{"state.interval", "-1s"}},
+		{"state interval not a duration", "state:\n  interval: often\n", []string{"often"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -356,6 +379,7 @@ func TestValidate(t *testing.T) {
 		{"negative idle timeout", func(c *mocks.Config) { c.Server.IdleTimeout = -time.Second }, []string{"server.idleTimeout"}},
 		{"any origin", func(c *mocks.Config) { c.CORS.Origins = []string{"*"}; c.Admin.CORSOrigins = []string{"*"} }, nil},
 		{"bad origin", func(c *mocks.Config) { c.CORS.Origins = []string{"ftp://x"} }, []string{"cors.origins[0]"}},
+		{"no state interval", func(c *mocks.Config) { c.State.Interval = 0 }, []string{"state.interval"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -419,6 +443,7 @@ func TestLoad(t *testing.T) {
 			IdleTimeout: time.Minute, MaxHeaderBytes: 65536,
 		},
 		Namespaces: mockserver.NamespaceLimits{Max: 5, IdleTimeout: 10 * time.Minute},
+		State:      mocks.StateConfig{Dir: "/var/lib/standin", Interval: 500 * time.Millisecond, Snapshot: "seed.json"},
 		APIs: map[string]mocks.APIConfig{"rocketchat": {
 			Enabled: true, DataSet: "empty", Seed: 42, RootAddr: "127.0.0.1:7001",
 			Options: rocketchat.Options{Admin: fixtures.Credentials{Username: "boss", Password: "s3cret", Email: "boss@example.test", Name: "The Boss"}},
