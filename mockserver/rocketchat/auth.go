@@ -14,7 +14,7 @@ func (s *State) login(in LoginInput) (*User, string, error) {
 	var u *User
 	switch {
 	case in.Resume != "":
-		u = s.Users[s.Tokens[hashSecret(in.Resume)]]
+		u = s.user(s.Tokens[hashSecret(in.Resume)])
 		if u == nil || !u.Active {
 			return nil, "", errLoginFailed
 		}
@@ -44,7 +44,7 @@ func (s *State) authenticate(userID, token string) (*User, bool) {
 	if userID == "" || token == "" || s.Tokens[hashSecret(token)] != userID {
 		return nil, false
 	}
-	u := s.Users[userID]
+	u := s.user(userID)
 	if u == nil || !u.Active {
 		return nil, false
 	}

@@ -1,6 +1,8 @@
 package rocketchat
 
 import (
+	"bytes"
+	"encoding/json"
 	"maps"
 	"slices"
 	"strconv"
@@ -9,6 +11,97 @@ import (
 	"github.com/standin/standin/mockserver"
 )
 
+// snapshotJSON is the JSON form of a State, the format snapshots have
+// always had: every room holds its subscriptions, keyed by user id.
+type snapshotJSON struct {
+	Users       map[string]*User       `json:"users"`       // by _id
+	Rooms       map[string]*roomJSON   `json:"rooms"`       // by _id
+	Tokens      map[string]string      `json:"tokens"`      // sha256(authToken) hex → user _id
+	Permissions map[string]*Permission `json:"permissions"` // by _id
+}
+
+// roomJSON is a room with its subscriptions, as snapshots hold it.
+type roomJSON struct {
+	Room
+	Subs map[string]*Subscription `json:"subscriptions"` // by user _id
+}
+
+// UnmarshalJSON reads a snapshot's state: it checks it (see check) and
+// builds the tables and their indexes from it.
+func (s *State) UnmarshalJSON(raw []byte) error {
+	var j snapshotJSON
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return err
+	}
+	if err := j.check(); err != nil {
+		return err
+	}
+	*s = State{Tokens: j.Tokens, Permissions: j.Permissions}
+	for _, id := range slices.Sorted(maps.Keys(j.Users)) {
+		must(s.Users.Insert(*j.Users[id]))
+	}
+	for _, id := range slices.Sorted(maps.Keys(j.Rooms)) {
+		r := j.Rooms[id]
+		room := r.Room
+		for _, uid := range slices.Sorted(maps.Keys(r.Subs)) {
+			sub := r.Subs[uid]
+			sub.RoomID = id
+			sub.Username = strings.ToLower(j.Users[uid].Username)
+			must(s.Members.Insert(*sub))
+		}
+		room.Count = len(r.Subs)
+		must(s.Rooms.Insert(room))
+	}
+	return nil
+}
+
+// MarshalJSON writes the state in the snapshot format (snapshotJSON), byte
+// for byte what encoding/json makes of it, a record at a time.
+func (s *State) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(`{"users":`)
+	if err := s.Users.WriteJSON(&b); err != nil {
+		return nil, err
+	}
+	b.WriteString(`,"rooms":{`)
+	var err error
+	first := true
+	for id, r := range s.Rooms.All() {
+		subs := make(map[string]*Subscription, r.Count)
+		for m := range s.Members.Range(membersOf, id, 0, false) {
+			subs[m.UserID] = &m
+		}
+		var key, val []byte
+		if key, err = json.Marshal(id); err != nil {
+			return nil, err
+		}
+		if val, err = json.Marshal(roomJSON{Room: r, Subs: subs}); err != nil {
+			return nil, err
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		b.Write(key)
+		b.WriteByte(':')
+		b.Write(val)
+	}
+	b.WriteString(`},"tokens":`)
+	tokens, err := json.Marshal(s.Tokens)
+	if err != nil {
+		return nil, err
+	}
+	b.Write(tokens)
+	b.WriteString(`,"permissions":`)
+	perms, err := json.Marshal(s.Permissions)
+	if err != nil {
+		return nil, err
+	}
+	b.Write(perms)
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
 // check normalises a state read from a snapshot and refuses one that would
 // break the rules: it fills the maps and role lists a snapshot may leave
 // out (a user's type defaults to "user"), and refuses null entries, keys
@@ -16,7 +109,7 @@ import (
 // user names, e-mail addresses or room names used twice (the lookups by
 // name would pick one at random), unknown room types, and references to
 // users that do not exist. It names the first problem by its JSON pointer.
-func (s *State) check() error {
+func (s *snapshotJSON) check() error {
 	mockserver.FillMap(&s.Users)
 	mockserver.FillMap(&s.Rooms)
 	mockserver.FillMap(&s.Tokens)

@@ -1,11 +1,11 @@
 package rocketchat
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	gen "github.com/standin/standin/gen/rocketchat"
 	"github.com/standin/standin/mockserver"
@@ -18,7 +18,7 @@ func (r *Room) wire() gen.Room {
 	out := gen.Room{
 		UnderscoreId: r.ID, T: gen.RoomT(r.Type), Name: new(r.Name), Fname: new(r.Name),
 		U:  gen.UserRef{UnderscoreId: r.Creator.ID, Username: r.Creator.Username},
-		Ts: r.Created, UnderscoreUpdatedAt: r.Updated, Msgs: r.Msgs, UsersCount: r.usersCount(),
+		Ts: r.Created, UnderscoreUpdatedAt: r.Updated, Msgs: r.Msgs, UsersCount: r.Count,
 		Ro: r.ReadOnly, Default: r.Default, SysMes: new(true), Broadcast: new(r.Broadcast),
 		Encrypted: new(r.Encrypted), Topic: mockserver.NonZero(r.Topic), Description: mockserver.NonZero(r.Description),
 	}
@@ -33,7 +33,7 @@ func (r *Room) wire() gen.Room {
 	return out
 }
 
-func wireRooms(rooms []*Room) []gen.Room {
+func wireRooms(rooms []Room) []gen.Room {
 	out := make([]gen.Room, len(rooms))
 	for i, r := range rooms {
 		out[i] = r.wire()
@@ -66,11 +66,8 @@ func (p *Permission) wire() gen.Permission {
 // roomRoles lists the members of r that hold a room role, by username.
 func (s *State) roomRoles(r *Room) []gen.RoomRoles {
 	out := []gen.RoomRoles{}
-	for _, u := range s.members(r) {
-		sub := r.Subs[u.ID]
-		if len(sub.Roles) == 0 {
-			continue
-		}
+	for sub := range s.Members.Range(roledOf, r.ID, 0, false) {
+		u := s.user(sub.UserID)
 		roles := make([]gen.RoomRolesRoles, len(sub.Roles))
 		for i, role := range sub.Roles {
 			roles[i] = gen.RoomRolesRoles(role)
@@ -138,28 +135,29 @@ func sortSpec(raw *string, allowed ...string) (field string, desc bool, err erro
 	return field, desc, nil
 }
 
-// sortBy orders items by the text key chooses, reversed when desc.
-func sortBy[T any](items []T, desc bool, key func(T) string) {
-	slices.SortStableFunc(items, func(a, b T) int {
-		c := strings.Compare(strings.ToLower(key(a)), strings.ToLower(key(b)))
-		if desc {
-			return -c
-		}
-		return c
-	})
+// limit is the page's size for table.Page: -1 (everything from offset on)
+// for a count of 0 or less.
+func (p page) limit() int {
+	if p.count <= 0 {
+		return -1
+	}
+	return p.count
 }
 
-// sortByTime orders items by the time key chooses, reversed when desc.
-// Times compare as instants: as RFC 3339 text, "…00:01:00Z" would sort
-// after "…00:01:00.5Z".
-func sortByTime[T any](items []T, desc bool, key func(T) time.Time) {
-	slices.SortStableFunc(items, func(a, b T) int {
-		c := key(a).Compare(key(b))
-		if desc {
-			return -c
-		}
-		return c
-	})
+// takes reports whether the match at position i of a scanned listing
+// belongs to the page, which holds n items so far.
+func (p page) takes(i, n int) bool {
+	return i >= p.offset && (p.count <= 0 || n < p.count)
+}
+
+// roomOrder compares rooms as the ordered indexes of roomsIn do (before
+// their tie on id), for listings that sort a caller's own rooms.
+var roomOrder = map[string]func(a, b Room) int{
+	"":           func(a, b Room) int { return strings.Compare(a.Name, b.Name) },
+	"name":       func(a, b Room) int { return compareStrings(roomNameKey(a), roomNameKey(b)) },
+	"ts":         func(a, b Room) int { return a.Created.Compare(b.Created) },
+	"_updatedAt": func(a, b Room) int { return a.Updated.Compare(b.Updated) },
+	"usersCount": func(a, b Room) int { return cmp.Compare(a.Count, b.Count) },
 }
 
 // userQuery parses users.list's query param: a JSON object of exact matches

@@ -1,6 +1,7 @@
 package rocketchat
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -173,23 +174,30 @@ func (s *Server) roomMembers(ctx context.Context, t string, q memberQuery) ([]ge
 		if !st.canAccess(me, r) || (r.Broadcast && !st.can(me, "view-broadcast-member-list", r)) {
 			return errForbiddenHelper
 		}
+		out = []gen.Member{}
 		filter := strings.ToLower(q.filter)
-		var users []*User
-		for _, u := range st.members(r) {
+		if len(q.status) == 0 && filter == "" {
+			// A page of the room's members by username: O(log n + page).
+			var subs []Subscription
+			subs, total = st.Members.Page(membersOf, r.ID, pg.offset, pg.limit(), desc)
+			for _, sub := range subs {
+				out = append(out, st.user(sub.UserID).member())
+			}
+			return nil
+		}
+		// The status and text filters scan the room's members.
+		for sub := range st.Members.Range(membersOf, r.ID, 0, desc) {
+			u := st.user(sub.UserID)
 			if len(q.status) > 0 && !slices.Contains(q.status, u.Status) {
 				continue
 			}
 			if filter != "" && !strings.Contains(strings.ToLower(u.Username), filter) && !strings.Contains(strings.ToLower(u.Name), filter) {
 				continue
 			}
-			users = append(users, u)
-		}
-		sortBy(users, desc, func(u *User) string { return u.Username })
-		var items []*User
-		items, total = cut(users, pg)
-		out = make([]gen.Member, len(items))
-		for i, u := range items {
-			out[i] = u.member()
+			if pg.takes(total, len(out)) {
+				out = append(out, u.member())
+			}
+			total++
 		}
 		return nil
 	})
@@ -211,26 +219,29 @@ func (s *Server) roomList(ctx context.Context, t string, joined bool, count, off
 			return errForbiddenHelper
 		}
 		onlyJoined := joined || t == TypeGroup || !st.can(me, "view-c-room", nil)
-		rooms := st.sortedRooms(func(r *Room) bool {
-			_, member := r.Subs[me.ID]
-			return r.Type == t && (member || !onlyJoined)
-		})
-		switch field {
-		case "name":
-			sortBy(rooms, desc, func(r *Room) string { return r.Name })
-		case "ts":
-			sortByTime(rooms, desc, func(r *Room) time.Time { return r.Created })
-		case "_updatedAt":
-			sortByTime(rooms, desc, func(r *Room) time.Time { return r.Updated })
-		case "usersCount":
-			slices.SortStableFunc(rooms, func(a, b *Room) int {
-				if desc {
-					return b.usersCount() - a.usersCount()
-				}
-				return a.usersCount() - b.usersCount()
-			})
+		if !onlyJoined {
+			// A page of every room of type t: O(log n + page).
+			var rooms []Room
+			rooms, total = st.Rooms.Page(roomsIn[field], t, pg.offset, pg.limit(), desc)
+			out = wireRooms(rooms)
+			return nil
 		}
-		var items []*Room
+		// The caller's rooms: O(k log n) for the k rooms the caller is in.
+		var rooms []Room
+		for m := range st.Members.Range(roomsOf, me.ID, 0, false) {
+			if r, ok := st.Rooms.Get(m.RoomID); ok && r.Type == t {
+				rooms = append(rooms, r)
+			}
+		}
+		order := roomOrder[field]
+		slices.SortFunc(rooms, func(a, b Room) int {
+			c := cmp.Or(order(a, b), strings.Compare(a.ID, b.ID))
+			if desc {
+				return -c
+			}
+			return c
+		})
+		var items []Room
 		items, total = cut(rooms, pg)
 		out = wireRooms(items)
 		return nil

@@ -39,7 +39,7 @@ func (s *State) findRoom(caller *User, ref RoomRef, t string) (*Room, error) {
 	}
 	var r *Room
 	if ref.ID != "" {
-		r = s.Rooms[ref.ID]
+		r = s.room(ref.ID)
 	} else {
 		r = s.roomByName(ref.Name)
 	}
@@ -58,7 +58,7 @@ func (s *State) findAnyRoom(caller *User, id string) (*Room, error) {
 	if id == "" {
 		return nil, errRoomParam
 	}
-	r := s.Rooms[id]
+	r := s.room(id)
 	if r == nil {
 		return nil, ErrRoomNotFound.With("The required \"roomId\" param provided does not match any room")
 	}
@@ -73,7 +73,7 @@ func (s *State) findUser(ref UserRef) (*User, error) {
 	var u *User
 	switch {
 	case ref.ID != "":
-		u = s.Users[ref.ID]
+		u = s.user(ref.ID)
 	case ref.Username != "":
 		u = s.userByName(ref.Username)
 	default:
@@ -117,7 +117,7 @@ func (s *State) resolveInvitees(l InviteList) ([]*User, error) {
 		ids = append([]string{l.UserID}, ids...)
 	}
 	for _, id := range ids {
-		add(s.Users[id])
+		add(s.user(id))
 	}
 	names := slices.Clone(l.Usernames)
 	for _, n := range []string{l.Username, l.User} {
@@ -148,7 +148,7 @@ func (s *State) invite(caller *User, r *Room, users []*User, now time.Time) (int
 	if r.Type == TypeDirect {
 		return 0, fail("error-cant-invite-for-direct-room", "Can't invite user to direct rooms")
 	}
-	_, member := r.Subs[caller.ID]
+	member := s.sub(r.ID, caller.ID) != nil
 	allowed := (member && s.can(caller, "add-user-to-joined-room", r)) ||
 		(r.Type == TypeChannel && s.can(caller, "add-user-to-any-c-room", nil)) ||
 		(r.Type == TypeGroup && s.can(caller, "add-user-to-any-p-room", nil))
@@ -160,14 +160,13 @@ func (s *State) invite(caller *User, r *Room, users []*User, now time.Time) (int
 	}
 	added := 0
 	for _, u := range users {
-		if _, ok := r.Subs[u.ID]; ok {
-			continue
+		if s.addMember(r, u, nil, now) {
+			added++
 		}
-		r.Subs[u.ID] = &Subscription{UserID: u.ID, Roles: []string{}, Joined: now}
-		added++
 	}
 	if added > 0 {
 		r.Updated = now
+		s.putRoom(r)
 	}
 	return added, nil
 }
@@ -182,14 +181,15 @@ func (s *State) kick(caller *User, r *Room, target *User, now time.Time) error {
 	if !s.can(caller, anyRoom, nil) && !s.canAccess(caller, r) {
 		return ErrRoomNotFound.WithDetail("method", method)
 	}
-	if _, ok := r.Subs[target.ID]; !ok {
+	if s.sub(r.ID, target.ID) == nil {
 		return ErrUserNotInRoom.WithDetail("method", method)
 	}
-	if r.hasRole(target.ID, RoleOwner) && len(r.owners()) == 1 {
+	if s.hasRole(r, target.ID, RoleOwner) && s.ownerCount(r) == 1 {
 		return ErrYouAreLastOwner.WithDetail("method", method)
 	}
-	delete(r.Subs, target.ID)
+	s.removeMember(r, target.ID)
 	r.Updated = now
+	s.putRoom(r)
 	return nil
 }
 
@@ -198,27 +198,29 @@ func (s *State) join(caller *User, r *Room, now time.Time) error {
 	if r.Archived {
 		return fail("error-room-archived", fmt.Sprintf("The channel, %s, is archived", r.Name))
 	}
-	if _, ok := r.Subs[caller.ID]; ok {
+	if s.sub(r.ID, caller.ID) != nil {
 		return nil
 	}
 	if !s.can(caller, "view-c-room", nil) {
 		return ErrNotAllowed.WithDetail("method", "joinRoom")
 	}
-	r.Subs[caller.ID] = &Subscription{UserID: caller.ID, Roles: []string{}, Joined: now}
+	s.addMember(r, caller, nil, now)
 	r.Updated = now
+	s.putRoom(r)
 	return nil
 }
 
 // leave removes caller from r; the last owner must hand over first.
 func (s *State) leave(caller *User, r *Room, now time.Time) error {
-	if _, ok := r.Subs[caller.ID]; !ok {
+	if s.sub(r.ID, caller.ID) == nil {
 		return ErrUserNotInRoom.With("You are not in this room").WithDetail("method", "leaveRoom")
 	}
-	if r.hasRole(caller.ID, RoleOwner) && len(r.owners()) == 1 {
+	if s.hasRole(r, caller.ID, RoleOwner) && s.ownerCount(r) == 1 {
 		return ErrYouAreLastOwner.WithDetail("method", "leaveRoom")
 	}
-	delete(r.Subs, caller.ID)
+	s.removeMember(r, caller.ID)
 	r.Updated = now
+	s.putRoom(r)
 	return nil
 }
 
@@ -227,8 +229,20 @@ func (s *State) deleteRoom(caller *User, r *Room) error {
 	if !s.can(caller, "delete-"+r.Type, r) {
 		return ErrNotAllowed.WithDetail("method", "eraseRoom")
 	}
-	delete(s.Rooms, r.ID)
+	s.dropRoom(r.ID)
 	return nil
+}
+
+// dropRoom deletes room id and its memberships.
+func (s *State) dropRoom(id string) {
+	var keys []string
+	for m := range s.Members.Range(membersOf, id, 0, false) {
+		keys = append(keys, memberKey(m.RoomID, m.UserID))
+	}
+	for _, k := range keys {
+		s.Members.Delete(k)
+	}
+	s.Rooms.Delete(id)
 }
 
 // roleChange describes addOwner, removeOwner, addModerator and
@@ -257,23 +271,25 @@ func (s *State) changeRole(caller *User, r *Room, target *User, c roleChange, no
 	if !s.can(caller, c.permission, r) {
 		return ErrNotAllowed.WithDetail("method", c.method)
 	}
-	sub, ok := r.Subs[target.ID]
-	if !ok {
+	sub := s.sub(r.ID, target.ID)
+	if sub == nil {
 		return c.notMember.WithDetail("method", c.method)
 	}
 	has := slices.Contains(sub.Roles, c.role)
 	if has == c.add {
 		return c.already.WithDetail("method", c.method)
 	}
-	if !c.add && c.last != nil && len(r.owners()) == 1 {
+	if !c.add && c.last != nil && s.ownerCount(r) == 1 {
 		return c.last.WithDetail("method", c.method)
 	}
 	if c.add {
-		sub.Roles = append(sub.Roles, c.role)
+		sub.Roles = append(slices.Clone(sub.Roles), c.role)
 	} else {
 		sub.Roles = slices.DeleteFunc(slices.Clone(sub.Roles), func(x string) bool { return x == c.role })
 	}
+	must(s.Members.Replace(*sub))
 	r.Updated = now
+	s.putRoom(r)
 	return nil
 }
 
@@ -306,16 +322,14 @@ func (s *State) createRoom(caller *User, t string, in RoomInput, now time.Time) 
 	}
 	r := &Room{ID: newID(), Type: t, Name: in.Name, Creator: Ref{caller.ID, caller.Username}, ReadOnly: in.ReadOnly,
 		Broadcast: in.Broadcast, Encrypted: in.Encrypted, Custom: in.Custom,
-		Created: now, Updated: now, Subs: map[string]*Subscription{}}
+		Created: now, Updated: now}
 	if !in.ExcludeSelf {
-		r.Subs[caller.ID] = &Subscription{UserID: caller.ID, Roles: []string{RoleOwner}, Joined: now}
+		s.addMember(r, caller, []string{RoleOwner}, now)
 	}
 	for _, u := range members {
-		if _, ok := r.Subs[u.ID]; !ok {
-			r.Subs[u.ID] = &Subscription{UserID: u.ID, Roles: []string{}, Joined: now}
-		}
+		s.addMember(r, u, nil, now)
 	}
-	s.Rooms[r.ID] = r
+	must(s.Rooms.Insert(*r))
 	return r, nil
 }
 
@@ -354,7 +368,7 @@ func (s *State) createUser(caller *User, in UserInput, now time.Time) (*User, er
 	u := &User{ID: newID(), Username: in.Username, Name: in.Name, Email: strings.ToLower(in.Email), Verified: in.Verified,
 		Password: hashSecret(in.Password), Roles: slices.Clone(roles), Active: active, Type: "user", Status: "offline",
 		Nickname: in.Nickname, CreatedAt: now, UpdatedAt: now}
-	s.Users[u.ID] = u
+	must(s.Users.Insert(*u))
 	return u, nil
 }
 
@@ -368,8 +382,19 @@ func (s *State) deleteUser(caller, target *User, relinquish bool) ([]string, err
 	}
 	var orphaned, removed []*Room
 	var names []string
-	for _, r := range s.sortedRooms(func(r *Room) bool { return r.hasRole(target.ID, RoleOwner) && len(r.owners()) == 1 }) {
-		if len(r.Subs) > 1 {
+	var mine []string // the rooms target is in
+	for m := range s.Members.Range(roomsOf, target.ID, 0, false) {
+		mine = append(mine, m.RoomID)
+	}
+	var owned []*Room
+	for _, id := range mine {
+		if r := s.room(id); s.hasRole(r, target.ID, RoleOwner) && s.ownerCount(r) == 1 {
+			owned = append(owned, r)
+		}
+	}
+	slices.SortFunc(owned, func(a, b *Room) int { return strings.Compare(a.Name, b.Name) })
+	for _, r := range owned {
+		if r.Count > 1 {
 			orphaned = append(orphaned, r)
 		} else {
 			removed = append(removed, r)
@@ -383,30 +408,34 @@ func (s *State) deleteUser(caller, target *User, relinquish bool) ([]string, err
 	}
 	for _, r := range orphaned {
 		var heir *Subscription
-		for id, sub := range r.Subs {
-			if id == target.ID {
+		for sub := range s.Members.Range(membersOf, r.ID, 0, false) {
+			if sub.UserID == target.ID {
 				continue
 			}
 			if heir == nil || sub.Joined.Before(heir.Joined) || (sub.Joined.Equal(heir.Joined) && sub.UserID < heir.UserID) {
-				heir = sub
+				heir = &sub
 			}
 		}
-		heir.Roles = append(heir.Roles, RoleOwner)
+		heir.Roles = append(slices.Clone(heir.Roles), RoleOwner)
+		must(s.Members.Replace(*heir))
 	}
 	deleted := make([]string, len(removed))
 	for i, r := range removed {
 		deleted[i] = r.ID
-		delete(s.Rooms, r.ID)
+		s.dropRoom(r.ID)
 	}
-	for _, r := range s.Rooms {
-		delete(r.Subs, target.ID)
+	for _, id := range mine {
+		if r := s.room(id); r != nil {
+			s.removeMember(r, target.ID)
+			s.putRoom(r)
+		}
 	}
 	for hash, id := range s.Tokens {
 		if id == target.ID {
 			delete(s.Tokens, hash)
 		}
 	}
-	delete(s.Users, target.ID)
+	s.Users.Delete(target.ID)
 	return deleted, nil
 }
 

@@ -31,7 +31,7 @@ func Seed(t *fixtures.Tenant) *State {
 			Verified: true, Password: hashSecret(fu.Password), Roles: roles, Active: true, Type: "user",
 			Status: "offline", CreatedAt: at, UpdatedAt: at,
 		}
-		s.Users[u.ID] = u
+		must(s.Users.Insert(*u))
 		byName[u.Username] = u
 	}
 	for i, fr := range t.Rooms {
@@ -43,7 +43,7 @@ func Seed(t *fixtures.Tenant) *State {
 		owner := byName[fr.Owner]
 		r := &Room{
 			ID: seededID(seed, "room", fr.Name), Type: typ, Name: fr.Name, Topic: fr.Topic,
-			Created: at, Updated: at, Subs: map[string]*Subscription{},
+			Created: at, Updated: at,
 		}
 		if owner != nil {
 			r.Creator = Ref{owner.ID, owner.Username}
@@ -60,9 +60,9 @@ func Seed(t *fixtures.Tenant) *State {
 			if slices.Contains(fr.Moderators, name) {
 				roles = append(roles, RoleModerator)
 			}
-			r.Subs[u.ID] = &Subscription{UserID: u.ID, Roles: append([]string{}, roles...), Joined: at}
+			s.addMember(r, u, append([]string{}, roles...), at)
 		}
-		s.Rooms[r.ID] = r
+		must(s.Rooms.Insert(*r))
 	}
 	return s
 }

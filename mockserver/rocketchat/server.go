@@ -151,26 +151,34 @@ func (s *Server) UsersList(ctx context.Context, req gen.UsersListRequestObject) 
 		if !st.can(me, "view-d-room", nil) {
 			return errForbidden
 		}
-		var users []*User
-		for _, u := range st.Users {
-			if keep(u) {
-				users = append(users, u)
-			}
-		}
-		sortedUsers(users)
+		idx := usersInUsername
 		switch field {
 		case "name":
-			sortBy(users, desc, func(u *User) string { return u.Name })
+			idx = usersInName
 		case "createdAt":
-			sortByTime(users, desc, func(u *User) time.Time { return u.CreatedAt })
-		case "username":
-			sortBy(users, desc, func(u *User) string { return u.Username })
+			idx = usersInCreated
 		}
 		pg := paging(p.Count, p.Offset)
-		items, total := cut(users, pg)
-		wire := make([]gen.User, len(items))
-		for i, u := range items {
-			wire[i] = u.wire()
+		wire := []gen.User{}
+		var total int
+		if p.Query == nil || *p.Query == "" {
+			// A page in one of the indexes' orders: O(log n + page).
+			var users []User
+			users, total = st.Users.Page(idx, "", pg.offset, pg.limit(), desc)
+			for _, u := range users {
+				wire = append(wire, u.wire())
+			}
+		} else {
+			// A query scans every user (see the spec's description).
+			for u := range st.Users.Range(idx, "", 0, desc) {
+				if !keep(&u) {
+					continue
+				}
+				if pg.takes(total, len(wire)) {
+					wire = append(wire, u.wire())
+				}
+				total++
+			}
 		}
 		out = gen.UsersList200JSONResponse{Users: wire, Count: len(wire), Offset: pg.offset, Total: total, Success: true}
 		return nil

@@ -47,7 +47,7 @@ func New(s mockserver.Setup, opts Options) (mockserver.API, error) {
 	if err != nil {
 		return mockserver.API{}, fmt.Errorf("rocketchat: %w", err)
 	}
-	state := mockserver.NewState(s.Store, Name, func() *State { return Seed(tenant) }, (*State).check)
+	state := mockserver.NewState(s.Store, Name, func() *State { return Seed(tenant) }, nil)
 	srv := &Server{session: mockserver.Session[State, *User]{State: state, Resolve: me}, now: s.Clock()}
 	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: envelope.InvalidRequest, ResponseErrorHandlerFunc: envelope.Write})

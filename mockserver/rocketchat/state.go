@@ -6,10 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/table"
 )
 
 // Room types.
@@ -26,14 +30,21 @@ const (
 	RoleLeader    = "leader"
 )
 
-// State is the whole Rocket.Chat world of one namespace. It is plain data so
-// that snapshots round-trip through JSON; every index it needs is derived on
-// the fly, so an imported snapshot cannot disagree with itself.
+// State is the whole Rocket.Chat world of one namespace, in indexed tables
+// (mockserver/table): users by id, lower-cased username and e-mail, and in
+// each order users.list offers; rooms by id and name, split by type, in
+// each order channels.list and groups.list offer; memberships keyed by room
+// and user, split by room (ordered by username, for channels.members) and
+// by user (the rooms a user is in). Its JSON is the format snapshots have
+// always had (see MarshalJSON): a room holds its subscriptions, and the
+// indexes are rebuilt on import, so an imported snapshot cannot disagree
+// with itself.
 type State struct {
-	Users       map[string]*User       `json:"users"`       // by _id
-	Rooms       map[string]*Room       `json:"rooms"`       // by _id
-	Tokens      map[string]string      `json:"tokens"`      // sha256(authToken) hex → user _id
-	Permissions map[string]*Permission `json:"permissions"` // by _id
+	Users       table.Table[User]
+	Rooms       table.Table[Room]
+	Members     table.Table[Subscription]
+	Tokens      map[string]string      // sha256(authToken) hex → user _id
+	Permissions map[string]*Permission // by _id
 }
 
 // User is an account. Password holds a hash, never the password.
@@ -53,25 +64,27 @@ type User struct {
 	UpdatedAt time.Time `json:"_updatedAt"`
 }
 
-// Room is a channel, a private group or a direct room, with its
-// subscriptions (who is in it, with which room roles).
+// Room is a channel, a private group or a direct room. Who is in it, with
+// which room roles, is in State.Members; Count mirrors the number of its
+// members (kept by addMember and removeMember), so that rooms can be
+// ordered by usersCount.
 type Room struct {
-	ID          string                   `json:"_id"`
-	Type        string                   `json:"t"`
-	Name        string                   `json:"name"`
-	Topic       string                   `json:"topic,omitempty"`
-	Description string                   `json:"description,omitempty"`
-	Creator     Ref                      `json:"u"`
-	ReadOnly    bool                     `json:"ro"`
-	Broadcast   bool                     `json:"broadcast"`
-	Encrypted   bool                     `json:"encrypted"`
-	Archived    bool                     `json:"archived"`
-	Default     bool                     `json:"default"`
-	Msgs        int                      `json:"msgs"`
-	Custom      map[string]any           `json:"customFields,omitempty"`
-	Created     time.Time                `json:"ts"`
-	Updated     time.Time                `json:"_updatedAt"`
-	Subs        map[string]*Subscription `json:"subscriptions"` // by user _id
+	ID          string         `json:"_id"`
+	Type        string         `json:"t"`
+	Name        string         `json:"name"`
+	Topic       string         `json:"topic,omitempty"`
+	Description string         `json:"description,omitempty"`
+	Creator     Ref            `json:"u"`
+	ReadOnly    bool           `json:"ro"`
+	Broadcast   bool           `json:"broadcast"`
+	Encrypted   bool           `json:"encrypted"`
+	Archived    bool           `json:"archived"`
+	Default     bool           `json:"default"`
+	Msgs        int            `json:"msgs"`
+	Custom      map[string]any `json:"customFields,omitempty"`
+	Created     time.Time      `json:"ts"`
+	Updated     time.Time      `json:"_updatedAt"`
+	Count       int            `json:"-"` // members, as State.Members holds them
 }
 
 // Ref names a user by id and username, as rooms name their creator.
@@ -80,11 +93,15 @@ type Ref struct {
 	Username string `json:"username"`
 }
 
-// Subscription is one user's membership of a room.
+// Subscription is one user's membership of a room: a row of
+// State.Members. In snapshots it sits in its room, under the user's id, as
+// {userId, roles, ts}.
 type Subscription struct {
-	UserID string    `json:"userId"`
-	Roles  []string  `json:"roles"`
-	Joined time.Time `json:"ts"`
+	RoomID   string    `json:"-"`
+	UserID   string    `json:"userId"`
+	Username string    `json:"-"` // the member's username, lower-cased: the member listing's order
+	Roles    []string  `json:"roles"`
+	Joined   time.Time `json:"ts"`
 }
 
 // Permission maps a permission to the roles that hold it.
@@ -94,19 +111,130 @@ type Permission struct {
 	Updated time.Time `json:"_updatedAt"`
 }
 
+// The indexes. Text orders are case-insensitive and break ties as the
+// listings always have (users by username, rooms by name), then by id.
+var (
+	usersByUsername = table.UniqueFold("username", func(u User) string { return u.Username })
+	usersByEmail    = table.UniqueFold("email", func(u User) string { return u.Email })
+	usersInUsername = table.ByKey("username", func(u User) string { return strings.ToLower(u.Username) })
+	usersInName     = table.ByCompare("name", func(u User) [2]string {
+		return [2]string{strings.ToLower(u.Name), strings.ToLower(u.Username)}
+	}, compareStrings)
+	usersInCreated = table.ByCompare("createdAt", func(u User) timeKey {
+		return timeKey{u.CreatedAt.Round(0), strings.ToLower(u.Username)}
+	}, compareTimeKey)
+
+	roomsByName = table.UniqueKey("name", func(r Room) string { return r.Name })
+	// roomsIn are the orders of channels.list and groups.list, split by
+	// room type; "" (no sort) is by name as stored, "name" by name
+	// case-insensitively.
+	roomsIn = map[string]*table.Order[Room]{
+		"":           table.ByKey("default", func(r Room) string { return r.Name }).PartitionBy(roomType),
+		"name":       table.ByCompare("name", roomNameKey, compareStrings).PartitionBy(roomType),
+		"ts":         table.ByCompare("ts", func(r Room) timeKey { return timeKey{r.Created.Round(0), r.Name} }, compareTimeKey).PartitionBy(roomType),
+		"_updatedAt": table.ByCompare("_updatedAt", func(r Room) timeKey { return timeKey{r.Updated.Round(0), r.Name} }, compareTimeKey).PartitionBy(roomType),
+		"usersCount": table.ByCompare("usersCount", func(r Room) countKey { return countKey{r.Count, r.Name} }, compareCountKey).PartitionBy(roomType),
+	}
+
+	// membersOf is each room's members by username.
+	membersOf = table.ByKey("room", func(s Subscription) string { return s.Username }).PartitionBy(func(s Subscription) string { return s.RoomID })
+	// roomsOf is each user's memberships.
+	roomsOf = table.ByID[Subscription]("user").PartitionBy(func(s Subscription) string { return s.UserID })
+	// ownersOf holds each room's owners; roledOf each room's members with
+	// a room role, by username. Rows outside them sit in partition "".
+	ownersOf = table.ByID[Subscription]("owners").PartitionBy(func(s Subscription) string {
+		if slices.Contains(s.Roles, RoleOwner) {
+			return s.RoomID
+		}
+		return ""
+	})
+	roledOf = table.ByKey("roled", func(s Subscription) string { return s.Username }).PartitionBy(func(s Subscription) string {
+		if len(s.Roles) > 0 {
+			return s.RoomID
+		}
+		return ""
+	})
+)
+
+func roomType(r Room) string { return r.Type }
+
+func roomNameKey(r Room) [2]string { return [2]string{strings.ToLower(r.Name), r.Name} }
+
+func compareStrings(a, b [2]string) int {
+	return cmp.Or(strings.Compare(a[0], b[0]), strings.Compare(a[1], b[1]))
+}
+
+type timeKey struct {
+	at  time.Time
+	tie string
+}
+
+func compareTimeKey(a, b timeKey) int {
+	return cmp.Or(a.at.Compare(b.at), strings.Compare(a.tie, b.tie))
+}
+
+type countKey struct {
+	n   int
+	tie string
+}
+
+func compareCountKey(a, b countKey) int {
+	return cmp.Or(cmp.Compare(a.n, b.n), strings.Compare(a.tie, b.tie))
+}
+
+// TableSpec declares the users table.
+func (User) TableSpec() table.Spec[User] {
+	return table.Spec[User]{Name: "users", ID: func(u User) string { return u.ID },
+		Unique:  []*table.Unique[User]{usersByUsername, usersByEmail},
+		Ordered: []*table.Order[User]{usersInUsername, usersInName, usersInCreated},
+		Clone:   func(u User) User { u.Roles = slices.Clone(u.Roles); return u }}
+}
+
+// TableSpec declares the rooms table.
+func (Room) TableSpec() table.Spec[Room] {
+	ordered := make([]*table.Order[Room], 0, len(roomsIn))
+	for _, k := range slices.Sorted(maps.Keys(roomsIn)) {
+		ordered = append(ordered, roomsIn[k])
+	}
+	return table.Spec[Room]{Name: "rooms", ID: func(r Room) string { return r.ID },
+		Unique: []*table.Unique[Room]{roomsByName}, Ordered: ordered,
+		Clone: func(r Room) Room { r.Custom = maps.Clone(r.Custom); return r }}
+}
+
+// TableSpec declares the memberships table.
+func (Subscription) TableSpec() table.Spec[Subscription] {
+	return table.Spec[Subscription]{Name: "subscriptions", ID: func(s Subscription) string { return memberKey(s.RoomID, s.UserID) },
+		Ordered: []*table.Order[Subscription]{membersOf, roomsOf, ownersOf, roledOf},
+		Clone:   func(s Subscription) Subscription { s.Roles = slices.Clone(s.Roles); return s }}
+}
+
+// memberKey is a membership's primary key.
+func memberKey(roomID, userID string) string { return roomID + "/" + userID }
+
 // NewState returns an empty world with the default permission table.
 func NewState(now time.Time) *State {
-	s := &State{
-		Users:       map[string]*User{},
-		Rooms:       map[string]*Room{},
-		Tokens:      map[string]string{},
-		Permissions: map[string]*Permission{},
-	}
+	s := &State{Tokens: map[string]string{}, Permissions: map[string]*Permission{}}
 	for id, roles := range DefaultPermissions {
 		s.Permissions[id] = &Permission{ID: id, Roles: slices.Clone(roles), Updated: now}
 	}
 	return s
 }
+
+// CopyState returns a copy of s that shares nothing s will change: the
+// tables are copied on write in O(1), the tokens and permissions (small)
+// copied. The store encodes it outside the namespace's lock.
+func (s *State) CopyState() any {
+	c := &State{Users: s.Users.Copy(), Rooms: s.Rooms.Copy(), Members: s.Members.Copy(),
+		Tokens: maps.Clone(s.Tokens), Permissions: make(map[string]*Permission, len(s.Permissions))}
+	for id, p := range s.Permissions {
+		cp := *p
+		cp.Roles = slices.Clone(p.Roles)
+		c.Permissions[id] = &cp
+	}
+	return c
+}
+
+var _ mockserver.Copier = (*State)(nil)
 
 // DefaultPermissions is the subset of Rocket.Chat's default permission
 // table that the fake enforces (reference §6.1).
@@ -153,25 +281,76 @@ var DefaultPermissions = map[string][]string{
 // KnownRoles are the roles a permission can be given to.
 var KnownRoles = []string{"admin", "anonymous", "app", "bot", "guest", "leader", "moderator", "owner", "user"}
 
-// usersCount is the number of members, derived so that it is always true.
-func (r *Room) usersCount() int { return len(r.Subs) }
-
-// owners returns the ids of the room's owners.
-func (r *Room) owners() []string {
-	var ids []string
-	for id, sub := range r.Subs {
-		if slices.Contains(sub.Roles, RoleOwner) {
-			ids = append(ids, id)
-		}
+// user returns the user id, or nil.
+func (s *State) user(id string) *User {
+	if u, ok := s.Users.Get(id); ok {
+		return &u
 	}
-	slices.Sort(ids)
-	return ids
+	return nil
 }
 
+// room returns the room id, or nil.
+func (s *State) room(id string) *Room {
+	if r, ok := s.Rooms.Get(id); ok {
+		return &r
+	}
+	return nil
+}
+
+// sub returns userID's membership of room roomID, or nil.
+func (s *State) sub(roomID, userID string) *Subscription {
+	if m, ok := s.Members.Get(memberKey(roomID, userID)); ok {
+		return &m
+	}
+	return nil
+}
+
+// ownerCount is the number of owners of room r: O(log n).
+func (s *State) ownerCount(r *Room) int { return s.Members.Count(ownersOf, r.ID) }
+
 // hasRole reports whether user holds role in room r.
-func (r *Room) hasRole(userID, role string) bool {
-	sub, ok := r.Subs[userID]
-	return ok && slices.Contains(sub.Roles, role)
+func (s *State) hasRole(r *Room, userID, role string) bool {
+	m := s.sub(r.ID, userID)
+	return m != nil && slices.Contains(m.Roles, role)
+}
+
+// addMember makes u a member of r with roles, unless it is one already,
+// and keeps r's member count (in r too). It reports whether u joined.
+func (s *State) addMember(r *Room, u *User, roles []string, now time.Time) bool {
+	if s.sub(r.ID, u.ID) != nil {
+		return false
+	}
+	if roles == nil {
+		roles = []string{}
+	}
+	must(s.Members.Insert(Subscription{RoomID: r.ID, UserID: u.ID, Username: strings.ToLower(u.Username), Roles: roles, Joined: now}))
+	r.Count++
+	return true
+}
+
+// removeMember ends userID's membership of r and keeps r's member count.
+func (s *State) removeMember(r *Room, userID string) {
+	if _, ok := s.Members.Delete(memberKey(r.ID, userID)); ok {
+		r.Count--
+	}
+}
+
+// putRoom stores r (a changed copy of a stored room, or a new one).
+func (s *State) putRoom(r *Room) {
+	if _, ok := s.Rooms.Get(r.ID); ok {
+		must(s.Rooms.Replace(*r))
+		return
+	}
+	must(s.Rooms.Insert(*r))
+}
+
+// must panics on an error the rules have ruled out by their checks: a
+// table refusing a change here is a bug in the rules, not a request's
+// fault.
+func must(err error) {
+	if err != nil {
+		panic(fmt.Sprintf("rocketchat: %v", err))
+	}
 }
 
 // can reports whether u holds permission perm, through a global role or,
@@ -181,11 +360,15 @@ func (s *State) can(u *User, perm string, r *Room) bool {
 	if !ok {
 		return false
 	}
+	var sub *Subscription
+	if r != nil {
+		sub = s.sub(r.ID, u.ID)
+	}
 	for _, role := range p.Roles {
 		if slices.Contains(u.Roles, role) {
 			return true
 		}
-		if r != nil && r.hasRole(u.ID, role) {
+		if sub != nil && slices.Contains(sub.Roles, role) {
 			return true
 		}
 	}
@@ -195,69 +378,34 @@ func (s *State) can(u *User, perm string, r *Room) bool {
 // canAccess reports whether u may see room r: members always; anyone with
 // view-c-room for public channels.
 func (s *State) canAccess(u *User, r *Room) bool {
-	if _, ok := r.Subs[u.ID]; ok {
+	if s.sub(r.ID, u.ID) != nil {
 		return true
 	}
 	return r.Type == TypeChannel && s.can(u, "view-c-room", nil)
 }
 
-// userByName finds a user by username, case-insensitively.
+// userByName finds a user by username, case-insensitively: O(log n).
 func (s *State) userByName(name string) *User {
-	for _, u := range s.Users {
-		if strings.EqualFold(u.Username, name) {
-			return u
-		}
+	if u, ok := s.Users.Lookup(usersByUsername, name); ok {
+		return &u
 	}
 	return nil
 }
 
-// userByEmail finds a user by e-mail address, case-insensitively.
+// userByEmail finds a user by e-mail address, case-insensitively: O(log n).
 func (s *State) userByEmail(email string) *User {
-	for _, u := range s.Users {
-		if strings.EqualFold(u.Email, email) {
-			return u
-		}
+	if u, ok := s.Users.Lookup(usersByEmail, email); ok {
+		return &u
 	}
 	return nil
 }
 
 // roomByName finds a room by name (names are unique across types).
 func (s *State) roomByName(name string) *Room {
-	for _, r := range s.Rooms {
-		if r.Name == name {
-			return r
-		}
+	if r, ok := s.Rooms.Lookup(roomsByName, name); ok {
+		return &r
 	}
 	return nil
-}
-
-// sortedUsers returns users ordered by username, for stable listings.
-func sortedUsers(users []*User) []*User {
-	slices.SortFunc(users, func(a, b *User) int { return cmp.Compare(strings.ToLower(a.Username), strings.ToLower(b.Username)) })
-	return users
-}
-
-// sortedRooms returns the rooms ordered by name.
-func (s *State) sortedRooms(keep func(*Room) bool) []*Room {
-	var out []*Room
-	for _, r := range s.Rooms {
-		if keep(r) {
-			out = append(out, r)
-		}
-	}
-	slices.SortFunc(out, func(a, b *Room) int { return cmp.Compare(a.Name, b.Name) })
-	return out
-}
-
-// members returns the users subscribed to r, by username.
-func (s *State) members(r *Room) []*User {
-	out := make([]*User, 0, len(r.Subs))
-	for _, id := range slices.Sorted(maps.Keys(r.Subs)) {
-		if u := s.Users[id]; u != nil {
-			out = append(out, u)
-		}
-	}
-	return sortedUsers(out)
 }
 
 // idAlphabet is Meteor's id alphabet.
