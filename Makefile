@@ -5,7 +5,9 @@ PKGS      := ./...
 # The APIs this build serves, from the one list in cmd/standin/apis.go.
 APIS       = $(shell $(GO) run ./cmd/standin apis)
 
-.PHONY: run test generate lint fuzz bench conform load npm-check check-generated crash-test
+BENCHTIME ?= 1s
+
+.PHONY: run test generate lint fuzz bench bench-scale conform load npm-check check-generated crash-test
 
 ## run: serve every mock with its default data set on $(ADDR)
 run:
@@ -53,6 +55,15 @@ CRASH_DATASET  ?= default
 crash-test:
 	STANDIN_CRASH_TRIALS=$(CRASH_TRIALS) STANDIN_CRASH_INTERVAL=$(CRASH_INTERVAL) STANDIN_CRASH_DATASET=$(CRASH_DATASET) \
 	  $(GO) test -run '^TestCrashLoop$$' -count=1 -v -timeout 120m ./cmd/standin
+
+## bench-scale: Rocket.Chat at 1k and 100k users (and 1M with STANDIN_BENCH_1M=1,
+## which takes a few minutes): listings' first and last pages, lookups,
+## create, login, invite, export, with heap and RSS
+bench-scale:
+	@$(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime $(BENCHTIME) -timeout 60m ./mockserver/rocketchat/ | \
+	  awk '/^BenchmarkScale/ { split($$1, p, "/"); sub(/-[0-9]+$$/, "", p[3]); line = sprintf("%-14s %-24s", p[2], p[3]); \
+	    for (i = 3; i < NF; i += 2) line = line sprintf(" %14s %-9s", $$i, $$(i+1)); print line; next } \
+	    /^(ok|FAIL|---)/ { print }'
 
 ## conform: every API's conformance suite against a running `make run`
 conform:
