@@ -2124,6 +2124,11 @@ type ClientInterface interface {
 	// holding only `view-joined-room` sees the channels they belong to; a
 	// caller with neither gets 403 `{"success": false, "error": "forbidden"}`.
 	//
+	// Cost in the mock: the listing of every public channel is read from an
+	// index in each `sort` order (`name`, `ts`, `_updatedAt`,
+	// `usersCount`), O(log n + page); the listing of the caller's own
+	// channels sorts the rooms the caller is in, O(k log k) for k rooms.
+	//
 	// Corresponds with GET /api/v1/channels.list (the `ChannelsList` operationId).
 	ChannelsList(ctx context.Context, params *ChannelsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -2144,6 +2149,10 @@ type ClientInterface interface {
 	// is one of the given values (`status[]=online&status[]=away`),
 	// `filter` keeps members whose username or name contains the text, and
 	// `sort` may only order by `username`.
+	//
+	// Cost in the mock: without `status[]` or `filter`, a page is read from
+	// the room's member index, O(log n + page) at any `offset`; `status[]`
+	// and `filter` scan the room's members, O(members).
 	//
 	// In a broadcast room the member list is reserved to holders of
 	// `view-broadcast-member-list` (admin, and the room's owners and
@@ -2481,13 +2490,17 @@ type ClientInterface interface {
 	// No permission is needed beyond being logged in; groups the caller is
 	// not in are never listed, not even for admins.
 	//
+	// Cost in the mock: the caller's rooms are sorted, O(k log k) for the k
+	// rooms the caller is in.
+	//
 	// Corresponds with GET /api/v1/groups.list (the `GroupsList` operationId).
 	GroupsList(ctx context.Context, params *GroupsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GroupsMembers Members of a private group
 	//
 	// A page of the group's members; parameters behave as for
-	// `channels.members` (`status[]`, `filter`, `sort` by `username` only).
+	// `channels.members` (`status[]`, `filter`, `sort` by `username` only),
+	// with the same costs (`status[]` and `filter` scan the group's members).
 	// The group must be accessible to the caller, else 400
 	// `error-room-not-found`. Broadcast groups reserve the list to holders
 	// of `view-broadcast-member-list` (admin, owners, moderators by
@@ -2762,6 +2775,11 @@ type ClientInterface interface {
 	//
 	// A page of users, with `count`, `offset` and `total`. `query` may hold
 	// a JSON filter and `sort` a JSON sort document.
+	//
+	// Cost in the mock: without `query`, a page in any `sort` order
+	// (`username`, `name`, `createdAt`) is read from an index, O(log n +
+	// page) at any `offset`. Every `query` filter (`username`, `name`,
+	// `active`, `type`, `status`, `roles`) scans all users, O(n).
 	//
 	// Decision (undocumented upstream): the route is guarded by the route
 	// permission `view-d-room` (default roles admin, user, bot, app); a
@@ -3264,6 +3282,11 @@ func (c *Client) ChannelsLeave(ctx context.Context, body ChannelsLeaveJSONReques
 // holding only `view-joined-room` sees the channels they belong to; a
 // caller with neither gets 403 `{"success": false, "error": "forbidden"}`.
 //
+// Cost in the mock: the listing of every public channel is read from an
+// index in each `sort` order (`name`, `ts`, `_updatedAt`,
+// `usersCount`), O(log n + page); the listing of the caller's own
+// channels sorts the rooms the caller is in, O(k log k) for k rooms.
+//
 // Corresponds with GET /api/v1/channels.list (the `ChannelsList` operationId).
 func (c *Client) ChannelsList(ctx context.Context, params *ChannelsListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewChannelsListRequest(c.Server, params)
@@ -3304,6 +3327,10 @@ func (c *Client) ChannelsListJoined(ctx context.Context, params *ChannelsListJoi
 // is one of the given values (`status[]=online&status[]=away`),
 // `filter` keeps members whose username or name contains the text, and
 // `sort` may only order by `username`.
+//
+// Cost in the mock: without `status[]` or `filter`, a page is read from
+// the room's member index, O(log n + page) at any `offset`; `status[]`
+// and `filter` scan the room's members, O(members).
 //
 // In a broadcast room the member list is reserved to holders of
 // `view-broadcast-member-list` (admin, and the room's owners and
@@ -3851,6 +3878,9 @@ func (c *Client) GroupsLeave(ctx context.Context, body GroupsLeaveJSONRequestBod
 // No permission is needed beyond being logged in; groups the caller is
 // not in are never listed, not even for admins.
 //
+// Cost in the mock: the caller's rooms are sorted, O(k log k) for the k
+// rooms the caller is in.
+//
 // Corresponds with GET /api/v1/groups.list (the `GroupsList` operationId).
 func (c *Client) GroupsList(ctx context.Context, params *GroupsListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGroupsListRequest(c.Server, params)
@@ -3867,7 +3897,8 @@ func (c *Client) GroupsList(ctx context.Context, params *GroupsListParams, reqEd
 // GroupsMembers Members of a private group
 //
 // A page of the group's members; parameters behave as for
-// `channels.members` (`status[]`, `filter`, `sort` by `username` only).
+// `channels.members` (`status[]`, `filter`, `sort` by `username` only),
+// with the same costs (`status[]` and `filter` scan the group's members).
 // The group must be accessible to the caller, else 400
 // `error-room-not-found`. Broadcast groups reserve the list to holders
 // of `view-broadcast-member-list` (admin, owners, moderators by
@@ -4332,6 +4363,11 @@ func (c *Client) UsersInfo(ctx context.Context, params *UsersInfoParams, reqEdit
 //
 // A page of users, with `count`, `offset` and `total`. `query` may hold
 // a JSON filter and `sort` a JSON sort document.
+//
+// Cost in the mock: without `query`, a page in any `sort` order
+// (`username`, `name`, `createdAt`) is read from an index, O(log n +
+// page) at any `offset`. Every `query` filter (`username`, `name`,
+// `active`, `type`, `status`, `roles`) scans all users, O(n).
 //
 // Decision (undocumented upstream): the route is guarded by the route
 // permission `view-d-room` (default roles admin, user, bot, app); a
@@ -6755,6 +6791,11 @@ type ClientWithResponsesInterface interface {
 	// holding only `view-joined-room` sees the channels they belong to; a
 	// caller with neither gets 403 `{"success": false, "error": "forbidden"}`.
 	//
+	// Cost in the mock: the listing of every public channel is read from an
+	// index in each `sort` order (`name`, `ts`, `_updatedAt`,
+	// `usersCount`), O(log n + page); the listing of the caller's own
+	// channels sorts the rooms the caller is in, O(k log k) for k rooms.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/channels.list (the `ChannelsList` operationId).
@@ -6779,6 +6820,10 @@ type ClientWithResponsesInterface interface {
 	// is one of the given values (`status[]=online&status[]=away`),
 	// `filter` keeps members whose username or name contains the text, and
 	// `sort` may only order by `username`.
+	//
+	// Cost in the mock: without `status[]` or `filter`, a page is read from
+	// the room's member index, O(log n + page) at any `offset`; `status[]`
+	// and `filter` scan the room's members, O(members).
 	//
 	// In a broadcast room the member list is reserved to holders of
 	// `view-broadcast-member-list` (admin, and the room's owners and
@@ -7122,6 +7167,9 @@ type ClientWithResponsesInterface interface {
 	// No permission is needed beyond being logged in; groups the caller is
 	// not in are never listed, not even for admins.
 	//
+	// Cost in the mock: the caller's rooms are sorted, O(k log k) for the k
+	// rooms the caller is in.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/groups.list (the `GroupsList` operationId).
@@ -7130,7 +7178,8 @@ type ClientWithResponsesInterface interface {
 	// GroupsMembersWithResponse Members of a private group
 	//
 	// A page of the group's members; parameters behave as for
-	// `channels.members` (`status[]`, `filter`, `sort` by `username` only).
+	// `channels.members` (`status[]`, `filter`, `sort` by `username` only),
+	// with the same costs (`status[]` and `filter` scan the group's members).
 	// The group must be accessible to the caller, else 400
 	// `error-room-not-found`. Broadcast groups reserve the list to holders
 	// of `view-broadcast-member-list` (admin, owners, moderators by
@@ -7419,6 +7468,11 @@ type ClientWithResponsesInterface interface {
 	//
 	// A page of users, with `count`, `offset` and `total`. `query` may hold
 	// a JSON filter and `sort` a JSON sort document.
+	//
+	// Cost in the mock: without `query`, a page in any `sort` order
+	// (`username`, `name`, `createdAt`) is read from an index, O(log n +
+	// page) at any `offset`. Every `query` filter (`username`, `name`,
+	// `active`, `type`, `status`, `roles`) scans all users, O(n).
 	//
 	// Decision (undocumented upstream): the route is guarded by the route
 	// permission `view-d-room` (default roles admin, user, bot, app); a
@@ -10444,6 +10498,11 @@ func (c *ClientWithResponses) ChannelsLeaveWithResponse(ctx context.Context, bod
 // holding only `view-joined-room` sees the channels they belong to; a
 // caller with neither gets 403 `{"success": false, "error": "forbidden"}`.
 //
+// Cost in the mock: the listing of every public channel is read from an
+// index in each `sort` order (`name`, `ts`, `_updatedAt`,
+// `usersCount`), O(log n + page); the listing of the caller's own
+// channels sorts the rooms the caller is in, O(k log k) for k rooms.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/channels.list (the `ChannelsList` operationId).
@@ -10480,6 +10539,10 @@ func (c *ClientWithResponses) ChannelsListJoinedWithResponse(ctx context.Context
 // is one of the given values (`status[]=online&status[]=away`),
 // `filter` keeps members whose username or name contains the text, and
 // `sort` may only order by `username`.
+//
+// Cost in the mock: without `status[]` or `filter`, a page is read from
+// the room's member index, O(log n + page) at any `offset`; `status[]`
+// and `filter` scan the room's members, O(members).
 //
 // In a broadcast room the member list is reserved to holders of
 // `view-broadcast-member-list` (admin, and the room's owners and
@@ -10949,6 +11012,9 @@ func (c *ClientWithResponses) GroupsLeaveWithResponse(ctx context.Context, body 
 // No permission is needed beyond being logged in; groups the caller is
 // not in are never listed, not even for admins.
 //
+// Cost in the mock: the caller's rooms are sorted, O(k log k) for the k
+// rooms the caller is in.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/groups.list (the `GroupsList` operationId).
@@ -10963,7 +11029,8 @@ func (c *ClientWithResponses) GroupsListWithResponse(ctx context.Context, params
 // GroupsMembersWithResponse Members of a private group
 //
 // A page of the group's members; parameters behave as for
-// `channels.members` (`status[]`, `filter`, `sort` by `username` only).
+// `channels.members` (`status[]`, `filter`, `sort` by `username` only),
+// with the same costs (`status[]` and `filter` scan the group's members).
 // The group must be accessible to the caller, else 400
 // `error-room-not-found`. Broadcast groups reserve the list to holders
 // of `view-broadcast-member-list` (admin, owners, moderators by
@@ -11366,6 +11433,11 @@ func (c *ClientWithResponses) UsersInfoWithResponse(ctx context.Context, params 
 //
 // A page of users, with `count`, `offset` and `total`. `query` may hold
 // a JSON filter and `sort` a JSON sort document.
+//
+// Cost in the mock: without `query`, a page in any `sort` order
+// (`username`, `name`, `createdAt`) is read from an index, O(log n +
+// page) at any `offset`. Every `query` filter (`username`, `name`,
+// `active`, `type`, `status`, `roles`) scans all users, O(n).
 //
 // Decision (undocumented upstream): the route is guarded by the route
 // permission `view-d-room` (default roles admin, user, bot, app); a
