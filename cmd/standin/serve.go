@@ -155,25 +155,31 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	// The banner is written at once, so that whoever waits for its first
+	// line (a script, a test) reads all of it.
 	base := "http://" + listeners[0].ln.Addr().String()
-	fmt.Fprintf(stdout, "standin serving on %s\n", base)
+	var banner strings.Builder
+	fmt.Fprintf(&banner, "standin serving on %s\n", base)
 	for _, name := range srv.APIs() {
 		api := cfg.APIs[name]
 		mock, _ := cat.Lookup(name)
-		fmt.Fprintf(stdout, "  %-11s %s/%s  (data set %q, seed %d%s)\n", name, base, name, api.DataSet, api.Seed, credentialsHint(mock, api))
+		fmt.Fprintf(&banner, "  %-11s %s/%s  (data set %q, seed %d%s)\n", name, base, name, api.DataSet, api.Seed, credentialsHint(mock, api))
 	}
 	for _, l := range listeners[1:] {
-		fmt.Fprintf(stdout, "  %-11s http://%s\n", l.what, l.ln.Addr())
+		fmt.Fprintf(&banner, "  %-11s http://%s\n", l.what, l.ln.Addr())
 	}
-	fmt.Fprintf(stdout, "  admin       %s%s/health  (%s)\n", base, mockserver.AdminPrefix, adminHint(cfg.Admin))
+	fmt.Fprintf(&banner, "  admin       %s%s/health  (%s)\n", base, mockserver.AdminPrefix, adminHint(cfg.Admin))
 	for _, note := range stateNotes {
-		fmt.Fprintf(stdout, "  %s\n", note)
+		fmt.Fprintf(&banner, "  %s\n", note)
 	}
 	for _, l := range listeners {
 		if note := adminHostsNote(l.ln.Addr().String(), cfg.Admin); note != "" {
-			fmt.Fprintf(stdout, "  note: %s\n", note)
+			fmt.Fprintf(&banner, "  note: %s\n", note)
 			break
 		}
+	}
+	if _, err := io.WriteString(stdout, banner.String()); err != nil {
+		return err
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
