@@ -19,24 +19,12 @@ func (s *Server) ListApps(ctx context.Context, req gen.ListAppsRequestObject) (g
 	limit, offset := cmp.Or(deref(p.Limit), 20), deref(p.Offset)
 	var out gen.ListApps200JSONResponse
 	err := s.view(ctx, "", func(st *State, app *App, now time.Time) error {
-		var children []*App
-		for _, a := range st.Apps {
-			if a.ParentID == app.ID {
-				children = append(children, a)
-			}
+		by := appsByCreated
+		if deref(p.OrderBy) == "displayName" {
+			by = appsByName
 		}
-		by := func(a, b *App) int {
-			if deref(p.OrderBy) == "displayName" {
-				return cmp.Or(strings.Compare(strings.ToLower(a.DisplayName), strings.ToLower(b.DisplayName)), strings.Compare(a.ID, b.ID))
-			}
-			return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
-		}
-		slices.SortFunc(children, by)
-		if deref(p.Order) == "desc" {
-			slices.Reverse(children)
-		}
-		items := page(children, limit, offset)
-		out = gen.ListApps200JSONResponse{Total: len(children), Limit: limit, Offset: offset, Apps: make([]gen.App, len(items))}
+		items, total := st.Apps.Page(by, app.ID, max(offset, 0), max(limit, 0), deref(p.Order) == "desc")
+		out = gen.ListApps200JSONResponse{Total: total, Limit: limit, Offset: offset, Apps: make([]gen.App, len(items))}
 		for i, a := range items {
 			out.Apps[i] = st.wireApp(a, now)
 		}
@@ -57,11 +45,13 @@ func (s *Server) CreateApp(ctx context.Context, req gen.CreateAppRequestObject) 
 	}
 	var out gen.CreateApp200JSONResponse
 	err := s.update(ctx, "", func(st *State, parent *App, now time.Time) error {
-		a := &App{ID: objectID(), Secret: randomSecret(), ParentID: parent.ID, DisplayName: strings.TrimSpace(b.DisplayName),
+		a := App{ID: objectID(), Secret: randomSecret(), ParentID: parent.ID, DisplayName: strings.TrimSpace(b.DisplayName),
 			DomainName: trimmed(b.DomainName), AppTagline: trimmed(b.AppTagline), LogoImage: trimmed(b.LogoImage),
 			SublogoImage: trimmed(b.SublogoImage), PrimaryColor: trimmed(b.PrimaryColor), BundleID: trimmed(b.BundleId),
 			Extra: b.AdditionalProperties, Tokens: map[string]*AppToken{}, Bot: Bot{Status: "off"}, CreatedAt: now, UpdatedAt: now}
-		st.Apps[a.ID] = a
+		if err := st.Apps.Insert(a); err != nil {
+			return err
+		}
 		out = gen.CreateApp200JSONResponse{App: st.wireApp(a, now), AppSecret: a.Secret}
 		return nil
 	})
@@ -72,7 +62,7 @@ func (s *Server) CreateApp(ctx context.Context, req gen.CreateAppRequestObject) 
 func (s *Server) GetApp(ctx context.Context, req gen.GetAppRequestObject) (gen.GetAppResponseObject, error) {
 	var out gen.GetApp200JSONResponse
 	err := s.view(ctx, req.AppId, func(st *State, app *App, now time.Time) error {
-		out.App = st.wireApp(app, now)
+		out.App = st.wireApp(*app, now)
 		return nil
 	})
 	return out, err
@@ -126,10 +116,19 @@ func (s *Server) CreateAppToken(ctx context.Context, req gen.CreateAppTokenReque
 		label = trimmed(req.Body.Label)
 	}
 	var out gen.CreateAppToken200JSONResponse
-	err := s.update(ctx, req.AppId, func(_ *State, app *App, now time.Time) error {
+	err := s.update(ctx, req.AppId, func(st *State, app *App, now time.Time) error {
 		t := &AppToken{ID: objectID(), Label: label, CreatedAt: now}
 		value := issue(t)
-		app.Tokens[t.ID] = t
+		if err := st.Apps.Update(app.ID, func(a *App) error {
+			if a.Tokens == nil {
+				a.Tokens = map[string]*AppToken{}
+			}
+			a.Tokens[t.ID] = t
+			return nil
+		}); err != nil {
+			return err
+		}
+		st.setToken(t.Hash, app.ID, true)
 		out = gen.CreateAppToken200JSONResponse{TokenId: t.ID, Token: value, Label: mockserver.NonZero(label), CreatedAt: now}
 		return nil
 	})
@@ -140,19 +139,30 @@ func (s *Server) CreateAppToken(ctx context.Context, req gen.CreateAppTokenReque
 // a new value under the same id; the old one stops working at once.
 func (s *Server) RotateAppToken(ctx context.Context, req gen.RotateAppTokenRequestObject) (gen.RotateAppTokenResponseObject, error) {
 	var out gen.RotateAppToken200JSONResponse
-	err := s.update(ctx, req.AppId, func(_ *State, app *App, now time.Time) error {
-		t := app.Tokens[req.TokenId]
-		if t == nil {
-			return notFound("token %q not found", req.TokenId)
+	err := s.update(ctx, req.AppId, func(st *State, app *App, now time.Time) error {
+		var t AppToken
+		var value string
+		err := st.Apps.Update(app.ID, func(a *App) error {
+			p := a.Tokens[req.TokenId] // a copy of the stored token
+			if p == nil {
+				return notFound("token %q not found", req.TokenId)
+			}
+			if p.Revoked {
+				return invalid("token %q is revoked and cannot be rotated", req.TokenId)
+			}
+			if req.Body != nil && req.Body.Label != nil {
+				p.Label = trimmed(req.Body.Label)
+			}
+			st.setToken(p.Hash, app.ID, false)
+			value = issue(p)
+			p.RotatedAt = new(now)
+			t = *p
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		if t.Revoked {
-			return invalid("token %q is revoked and cannot be rotated", req.TokenId)
-		}
-		if req.Body != nil && req.Body.Label != nil {
-			t.Label = trimmed(req.Body.Label)
-		}
-		value := issue(t)
-		t.RotatedAt = new(now)
+		st.setToken(t.Hash, app.ID, true)
 		out = gen.RotateAppToken200JSONResponse{TokenId: t.ID, Token: value, Label: mockserver.NonZero(t.Label), CreatedAt: t.CreatedAt}
 		return nil
 	})
@@ -161,15 +171,18 @@ func (s *Server) RotateAppToken(ctx context.Context, req gen.RotateAppTokenReque
 
 // RevokeAppToken implements DELETE /v2/apps/{appId}/tokens/{tokenId}.
 func (s *Server) RevokeAppToken(ctx context.Context, req gen.RevokeAppTokenRequestObject) (gen.RevokeAppTokenResponseObject, error) {
-	err := s.update(ctx, req.AppId, func(_ *State, app *App, now time.Time) error {
-		t := app.Tokens[req.TokenId]
-		if t == nil {
-			return notFound("token %q not found", req.TokenId)
-		}
-		if !t.Revoked {
-			t.Revoked, t.RevokedAt = true, new(now)
-		}
-		return nil
+	err := s.update(ctx, req.AppId, func(st *State, app *App, now time.Time) error {
+		return st.Apps.Update(app.ID, func(a *App) error {
+			t := a.Tokens[req.TokenId] // a copy of the stored token
+			if t == nil {
+				return notFound("token %q not found", req.TokenId)
+			}
+			if !t.Revoked {
+				t.Revoked, t.RevokedAt = true, new(now)
+				st.setToken(t.Hash, app.ID, false)
+			}
+			return nil
+		})
 	})
 	return gen.RevokeAppToken200JSONResponse{Ok: true}, err
 }
@@ -196,6 +209,9 @@ func (s *Server) ProvisionApp(ctx context.Context, req gen.ProvisionAppRequestOb
 				return err
 			}
 			c.AppChat = true
+			if err := st.Chats.Replace(c); err != nil {
+				return err
+			}
 			out.Rooms = append(out.Rooms, st.wireChat(c, false, now))
 		}
 		return nil
@@ -220,7 +236,7 @@ func (s *Server) UpdateAppBot(ctx context.Context, req gen.UpdateAppBotRequestOb
 	}
 	b := req.Body
 	var out gen.UpdateAppBot200JSONResponse
-	err := s.update(ctx, req.AppId, func(_ *State, app *App, now time.Time) error {
+	err := s.update(ctx, req.AppId, func(st *State, app *App, now time.Time) error {
 		bot := app.Bot
 		if b.Status != nil {
 			bot.Status = string(*b.Status)
@@ -240,7 +256,7 @@ func (s *Server) UpdateAppBot(ctx context.Context, req gen.UpdateAppBotRequestOb
 		bot.UpdatedAt = new(now)
 		app.Bot = bot
 		out.Bot = bot.wire()
-		return nil
+		return st.Apps.Replace(*app)
 	})
 	return out, err
 }

@@ -112,7 +112,7 @@ func (s *Server) RemoveChatAccessInApp(ctx context.Context, req gen.RemoveChatAc
 }
 
 // chatsPage lists one page of chats, with members if asked.
-func (s *Server) chatsPage(st *State, chats []*Chat, limit, offset *int, members *bool, now time.Time) gen.ChatsPage {
+func (s *Server) chatsPage(st *State, chats []Chat, limit, offset *int, members *bool, now time.Time) gen.ChatsPage {
 	l, o := cmp.Or(deref(limit), 100), deref(offset)
 	items := page(chats, l, o)
 	return gen.ChatsPage{Chats: st.wireChats(items, deref(members), now), Total: len(chats), Limit: l, Offset: o}
@@ -138,7 +138,9 @@ func (s *Server) ListChatsInApp(ctx context.Context, req gen.ListChatsInAppReque
 	var out gen.ListChatsInApp200JSONResponse
 	err := s.view(ctx, req.AppId, func(st *State, app *App, now time.Time) error {
 		p := req.Params
-		out = gen.ListChatsInApp200JSONResponse(s.chatsPage(st, st.appChats(app.ID), p.Limit, p.Offset, p.IncludeMembers, now))
+		l, o := cmp.Or(deref(p.Limit), 100), deref(p.Offset)
+		items, total := st.Chats.Page(chatsByCreated, app.ID, max(o, 0), max(l, 0), false)
+		out = gen.ListChatsInApp200JSONResponse{Chats: st.wireChats(items, deref(p.IncludeMembers), now), Total: total, Limit: l, Offset: o}
 		return nil
 	})
 	return out, err
@@ -152,8 +154,8 @@ func (s *Server) UpdateChatInApp(ctx context.Context, req gen.UpdateChatInAppReq
 	b := req.Body
 	var out gen.UpdateChatInApp200JSONResponse
 	err := s.update(ctx, req.AppId, func(st *State, app *App, now time.Time) error {
-		c := st.chat(app.ID, req.ChatName)
-		if c == nil {
+		c, ok := st.chat(app.ID, req.ChatName)
+		if !ok {
 			return notFound("Chat %q not found", qualified(app.ID, req.ChatName))
 		}
 		if b.Title == nil && b.Description == nil && b.Picture == nil {
@@ -173,7 +175,7 @@ func (s *Server) UpdateChatInApp(ctx context.Context, req gen.UpdateChatInAppReq
 		}
 		c.UpdatedAt = now
 		out.Result = st.wireChat(c, false, now)
-		return nil
+		return st.Chats.Replace(c)
 	})
 	return out, err
 }
@@ -191,9 +193,11 @@ func (s *Server) BroadcastToAppChats(ctx context.Context, req gen.BroadcastToApp
 		if err != nil {
 			return err
 		}
-		job := &Broadcast{ID: objectID(), AppID: app.ID, Text: in.Text, DryRun: in.DryRun, CreatedAt: now,
+		job := Broadcast{ID: objectID(), AppID: app.ID, Text: in.Text, DryRun: in.DryRun, CreatedAt: now,
 			ReadyAt: now.Add(s.jobDelay), Results: results}
-		st.Broadcasts[job.ID] = job
+		if err := st.Broadcasts.Insert(job); err != nil {
+			return err
+		}
 		out = gen.BroadcastToAppChats202JSONResponse{JobId: job.ID, StatusUrl: "/v2/apps/" + app.ID + "/chats/broadcast/" + job.ID}
 		return nil
 	})
@@ -204,8 +208,8 @@ func (s *Server) BroadcastToAppChats(ctx context.Context, req gen.BroadcastToApp
 func (s *Server) GetAppBroadcastJob(ctx context.Context, req gen.GetAppBroadcastJobRequestObject) (gen.GetAppBroadcastJobResponseObject, error) {
 	var out gen.GetAppBroadcastJob200JSONResponse
 	err := s.view(ctx, req.AppId, func(st *State, app *App, now time.Time) error {
-		b := st.Broadcasts[req.JobId]
-		if b == nil || b.AppID != app.ID {
+		b, ok := st.Broadcasts.Get(req.JobId)
+		if !ok || b.AppID != app.ID {
 			return notFound("broadcast job %q not found", req.JobId)
 		}
 		out = gen.GetAppBroadcastJob200JSONResponse(b.wire(now))

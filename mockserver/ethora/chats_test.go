@@ -297,7 +297,7 @@ func TestBroadcast(t *testing.T) {
 			}
 			before := h.state()
 			if tc.names == nil {
-				for name := range before.Chats {
+				for name := range before.Chats.All() {
 					tc.names = append(tc.names, name)
 					tc.statuses = append(tc.statuses, "sent")
 				}
@@ -333,8 +333,8 @@ func TestBroadcast(t *testing.T) {
 			}
 			// A broadcast touches no chat.
 			after := h.state()
-			for name, ch := range before.Chats {
-				if !slices.Equal(after.Chats[name].Members, ch.Members) {
+			for name, ch := range before.Chats.All() {
+				if got, _ := after.Chats.Get(name); !slices.Equal(got.Members, ch.Members) {
 					t.Errorf("broadcast changed %s", name)
 				}
 			}

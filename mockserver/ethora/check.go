@@ -1,19 +1,93 @@
 package ethora
 
 import (
+	"encoding/json"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
 
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/table"
 )
 
-// check normalises a state read from a snapshot and refuses one that would
-// break the rules: it fills the maps a snapshot may leave out and refuses
-// null entries, keys that differ from what they index, references to apps
-// and users that do not exist, and apps that are their own ancestors. It
-// names the first problem by its JSON pointer.
-func (s *State) check() error {
+// snapshot is a State as JSON holds it: maps keyed by id.
+type snapshot struct {
+	Apps       map[string]*App       `json:"apps"`
+	Users      map[string]*User      `json:"users"`
+	Chats      map[string]*Chat      `json:"chats"`
+	UserJobs   map[string]*UserJob   `json:"userJobs"`
+	Broadcasts map[string]*Broadcast `json:"broadcasts"`
+}
+
+// UnmarshalJSON reads a state from a snapshot: it checks the whole of it
+// (see check), then builds the tables, rebuilding every index, and the
+// index of app tokens. A refused snapshot leaves s as it was.
+func (s *State) UnmarshalJSON(raw []byte) error {
+	var w snapshot
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return err
+	}
+	if err := w.check(); err != nil {
+		return err
+	}
+	st := NewState()
+	for _, id := range slices.Sorted(maps.Keys(w.Apps)) {
+		a := w.Apps[id]
+		if err := insert(&st.Apps, *a); err != nil {
+			return err
+		}
+		for _, tid := range slices.Sorted(maps.Keys(a.Tokens)) {
+			t := a.Tokens[tid]
+			if t.Revoked {
+				continue
+			}
+			if other, ok := st.tokens[t.Hash]; ok {
+				return mockserver.Invalid(mockserver.Pointer("apps", id, "tokens", tid, "hash"), "is the hash of an active token of app %q too", other)
+			}
+			st.tokens[t.Hash] = id
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(w.Users)) {
+		if err := insert(&st.Users, *w.Users[key]); err != nil {
+			return err
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(w.Chats)) {
+		if err := insert(&st.Chats, *w.Chats[key]); err != nil {
+			return err
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(w.UserJobs)) {
+		if err := insert(&st.UserJobs, *w.UserJobs[key]); err != nil {
+			return err
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(w.Broadcasts)) {
+		if err := insert(&st.Broadcasts, *w.Broadcasts[key]); err != nil {
+			return err
+		}
+	}
+	*s = *st
+	return nil
+}
+
+// insert adds a checked record of a snapshot to t; a unique key another
+// record holds is refused at the later record's key.
+func insert[V any](t *table.Table[V], v V) error {
+	err := t.Insert(v)
+	if dup, ok := errors.AsType[*table.DuplicateError](err); ok {
+		return mockserver.Invalid(mockserver.Pointer(dup.Table, dup.ID, dup.Index), "is taken by %q", dup.Other)
+	}
+	return err
+}
+
+// check refuses a snapshot that would break the rules: it fills the maps a
+// snapshot may leave out and refuses null entries, keys that differ from
+// what they index, references to apps and users that do not exist, and
+// apps that are their own ancestors. It names the first problem by its
+// JSON pointer.
+func (s *snapshot) check() error {
 	mockserver.FillMap(&s.Apps)
 	mockserver.FillMap(&s.Users)
 	mockserver.FillMap(&s.Chats)

@@ -24,7 +24,7 @@ func trimmed(p *string) string { return strings.TrimSpace(deref(p)) }
 
 // wire renders a user; xmppPassword only where the spec shows it
 // (creation results and the client-token exchange).
-func (u *User) wire(withXMPPPassword bool) gen.User {
+func (u User) wire(withXMPPPassword bool) gen.User {
 	out := gen.User{ID: u.ID, AppId: u.AppID, Uuid: u.UUID, XmppUsername: u.XMPPUsername(),
 		FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Username: mockserver.NonZero(u.Username),
 		ProfileImage: mockserver.NonZero(u.ProfileImage), Roles: &[]string{"user"}, Tags: &[]string{},
@@ -35,13 +35,13 @@ func (u *User) wire(withXMPPPassword bool) gen.User {
 	return out
 }
 
-func (u *User) member() gen.ChatMember {
+func (u User) member() gen.ChatMember {
 	return gen.ChatMember{XmppUsername: u.XMPPUsername(), Uuid: new(u.UUID), FirstName: new(u.FirstName),
 		LastName: new(u.LastName), ProfileImage: mockserver.NonZero(u.ProfileImage)}
 }
 
 // wireChat renders a chat, with its members' public records if asked.
-func (s *State) wireChat(c *Chat, withMembers bool, now time.Time) gen.Chat {
+func (s *State) wireChat(c Chat, withMembers bool, now time.Time) gen.Chat {
 	out := gen.Chat{ID: c.ID, Name: c.Name, AppId: c.AppID, Title: c.Title, Type: gen.ChatType(c.Type),
 		Description: mockserver.NonZero(c.Description), Picture: mockserver.NonZero(c.Picture), CreatedBy: mockserver.NonZero(c.CreatedBy),
 		MembersCount: new(len(c.Members)), IsAppChat: new(c.AppChat), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
@@ -49,7 +49,7 @@ func (s *State) wireChat(c *Chat, withMembers bool, now time.Time) gen.Chat {
 	if withMembers {
 		members := make([]gen.ChatMember, 0, len(c.Members))
 		for _, m := range c.Members {
-			if u := s.Users[m]; u != nil && u.visible(now) {
+			if u, ok := s.Users.Get(m); ok && u.visible(now) {
 				members = append(members, u.member())
 			}
 		}
@@ -58,7 +58,7 @@ func (s *State) wireChat(c *Chat, withMembers bool, now time.Time) gen.Chat {
 	return out
 }
 
-func (s *State) wireChats(chats []*Chat, withMembers bool, now time.Time) []gen.Chat {
+func (s *State) wireChats(chats []Chat, withMembers bool, now time.Time) []gen.Chat {
 	out := make([]gen.Chat, len(chats))
 	for i, c := range chats {
 		out[i] = s.wireChat(c, withMembers, now)
@@ -66,12 +66,12 @@ func (s *State) wireChats(chats []*Chat, withMembers bool, now time.Time) []gen.
 	return out
 }
 
-func (s *State) wireApp(a *App, now time.Time) gen.App {
+func (s *State) wireApp(a App, now time.Time) gen.App {
 	out := gen.App{ID: a.ID, DisplayName: a.DisplayName, DomainName: mockserver.NonZero(a.DomainName), AppTagline: mockserver.NonZero(a.AppTagline),
 		LogoImage: mockserver.NonZero(a.LogoImage), SublogoImage: mockserver.NonZero(a.SublogoImage), PrimaryColor: mockserver.NonZero(a.PrimaryColor),
 		BundleId: mockserver.NonZero(a.BundleID), ParentAppId: mockserver.NonZero(a.ParentID), CreatorId: mockserver.NonZero(a.ParentID),
 		IsBaseApp: new(a.ParentID == ""), CreatedAt: a.CreatedAt, UpdatedAt: new(a.UpdatedAt),
-		Stats:                &gen.AppStats{Users: new(len(s.appUsers(a.ID, now))), Chats: new(len(s.appChats(a.ID)))},
+		Stats:                &gen.AppStats{Users: new(s.visibleCount(a.ID, now)), Chats: new(s.Chats.Count(chatsByCreated, a.ID))},
 		AdditionalProperties: a.Extra}
 	return out
 }
@@ -93,7 +93,7 @@ func (b Bot) wire() gen.Bot {
 
 // wireJob renders a user batch job as its state is now; per-user records
 // appear once the job has completed.
-func (s *State) wireJob(j *UserJob, now time.Time) gen.UsersBatchJob {
+func (s *State) wireJob(j UserJob, now time.Time) gen.UsersBatchJob {
 	state := jobState(j.CreatedAt, j.ReadyAt, now)
 	out := gen.UsersBatchJob{JobId: j.ID, AppId: j.AppID, State: gen.JobState(state), Total: len(j.Results),
 		CreatedAt: j.CreatedAt, UpdatedAt: new(earlier(now, j.ReadyAt))}
@@ -104,7 +104,7 @@ func (s *State) wireJob(j *UserJob, now time.Time) gen.UsersBatchJob {
 	for i, r := range j.Results {
 		items[i] = gen.UsersBatchJobItem{Uuid: new(r.UUID), XmppUsername: new(r.XMPPUsername),
 			Status: gen.UserBatchStatus(r.Status), Error: mockserver.NonZero(r.Error)}
-		if u := s.Users[r.XMPPUsername]; u != nil && r.Status == "created" {
+		if u, ok := s.Users.Get(r.XMPPUsername); ok && r.Status == "created" {
 			items[i].User = new(u.wire(true))
 		}
 	}
@@ -112,7 +112,7 @@ func (s *State) wireJob(j *UserJob, now time.Time) gen.UsersBatchJob {
 	return out
 }
 
-func (b *Broadcast) wire(now time.Time) gen.BroadcastJob {
+func (b Broadcast) wire(now time.Time) gen.BroadcastJob {
 	state := jobState(b.CreatedAt, b.ReadyAt, now)
 	out := gen.BroadcastJob{JobId: b.ID, AppId: b.AppID, State: gen.JobState(state), DryRun: new(b.DryRun),
 		Text: new(b.Text), CreatedAt: b.CreatedAt, UpdatedAt: new(earlier(now, b.ReadyAt))}

@@ -72,23 +72,15 @@ const clientTokenOperation = "exchangeClientToken"
 type keys struct{ s *State }
 
 func (k keys) AppSecret(appID string) (string, bool) {
-	a := k.s.Apps[appID]
-	if a == nil {
+	a, ok := k.s.Apps.Get(appID)
+	if !ok {
 		return "", false
 	}
 	return a.Secret, true
 }
 
 func (k keys) AppToken(value string) (string, bool) {
-	hash := hashSecret(value)
-	for _, a := range k.s.Apps {
-		for _, t := range a.Tokens {
-			if !t.Revoked && t.Hash == hash {
-				return a.ID, true
-			}
-		}
-	}
-	return "", false
+	return k.s.tokenApp(hashSecret(value))
 }
 
 // authenticator verifies the request's token against the apps of its

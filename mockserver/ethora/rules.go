@@ -14,14 +14,14 @@ import (
 // scope checks that caller may act on app id: it is the caller's own app or
 // one of its children.
 func (s *State) scope(caller, id string) (*App, error) {
-	app := s.Apps[id]
-	if app == nil {
+	app, ok := s.Apps.Get(id)
+	if !ok {
 		return nil, notFound("app %q not found", id)
 	}
 	if id != caller && app.ParentID != caller {
 		return nil, ErrForbidden.Withf("Forbidden: app %q is neither the token's app nor one of its children", id)
 	}
-	return app, nil
+	return &app, nil
 }
 
 // UserInput is one entry of a user batch.
@@ -62,17 +62,21 @@ func (s *State) batchUsers(appID string, in []UserInput, now, ready time.Time) (
 			uuid = objectID()
 		}
 		r := UserResult{UUID: uuid, XMPPUsername: appID + "_" + uuid, Status: "created"}
+		_, taken := s.Users.Get(r.XMPPUsername)
 		switch {
-		case s.Users[r.XMPPUsername] != nil:
+		case taken:
 			r.Status, r.Error = "uuid_exists", fmt.Sprintf("user with uuid %q already exists", uuid)
 		case s.emailTaken(appID, u.Email):
 			r.Status, r.Error = "exists", fmt.Sprintf("user with email %q already exists", u.Email)
 		default:
-			s.Users[r.XMPPUsername] = &User{
+			err := s.Users.Insert(User{
 				ID: objectID(), AppID: appID, UUID: uuid, FirstName: strings.TrimSpace(u.FirstName),
 				LastName: strings.TrimSpace(u.LastName), Email: strings.ToLower(u.Email), ProfileImage: u.ProfileImage,
 				Username: appID + "_" + uuid, Password: hashSecret(u.Password), XMPPPassword: randomSecret()[:20],
 				Extra: u.Extra, VisibleAt: ready, CreatedAt: now, UpdatedAt: now,
+			})
+			if err != nil { // checked above: a broken index
+				return nil, err
 			}
 		}
 		results = append(results, r)
@@ -80,13 +84,11 @@ func (s *State) batchUsers(appID string, in []UserInput, now, ready time.Time) (
 	return results, nil
 }
 
+// emailTaken reports whether a user of app has the e-mail address email,
+// in any case.
 func (s *State) emailTaken(appID, email string) bool {
-	for _, u := range s.Users {
-		if u.AppID == appID && strings.EqualFold(u.Email, email) {
-			return true
-		}
-	}
-	return false
+	_, ok := s.Users.Lookup(usersByEmail, emailKey(appID, email))
+	return ok
 }
 
 // deleteUsers removes users of app by uuid, and their chat memberships.
@@ -95,22 +97,30 @@ func (s *State) deleteUsers(appID string, uuids []string, now time.Time, missing
 	if len(uuids) == 0 {
 		return 0, invalid("usersIdList must not be empty")
 	}
-	var gone []*User
+	var gone []string
 	for _, id := range uuids {
-		u := s.user(appID, id, now)
-		if u == nil {
+		u, ok := s.user(appID, id, now)
+		if !ok {
 			return 0, missing(id)
 		}
-		if !slices.Contains(gone, u) {
-			gone = append(gone, u)
+		if !slices.Contains(gone, u.XMPPUsername()) {
+			gone = append(gone, u.XMPPUsername())
 		}
 	}
-	for _, u := range gone {
-		name := u.XMPPUsername()
-		for _, c := range s.appChats(appID) {
-			c.Members = slices.DeleteFunc(c.Members, func(m string) bool { return m == name })
+	// Memberships are held by the chats: this scans the app's chats.
+	for _, c := range s.appChats(appID) {
+		if !slices.ContainsFunc(c.Members, func(m string) bool { return slices.Contains(gone, m) }) {
+			continue
 		}
-		delete(s.Users, name)
+		if err := s.Chats.Update(c.Name, func(c *Chat) error {
+			c.Members = slices.DeleteFunc(c.Members, func(m string) bool { return slices.Contains(gone, m) })
+			return nil
+		}); err != nil {
+			return 0, err
+		}
+	}
+	for _, name := range gone {
+		s.Users.Delete(name)
 	}
 	return len(gone), nil
 }
@@ -124,34 +134,33 @@ type ChatInput struct {
 
 // createChat adds a chat named {appId}_{uuid} to app. Members that name no
 // user of the app are left out.
-func (s *State) createChat(appID, createdBy string, in ChatInput, now time.Time) (*Chat, error) {
+func (s *State) createChat(appID, createdBy string, in ChatInput, now time.Time) (Chat, error) {
 	uuid := localName(appID, jidLocal(in.UUID)) // a chat may be given as its full JID
 	if uuid == "" {
 		uuid = objectID()
 	}
 	name := appID + "_" + uuid
-	if s.Chats[name] != nil {
-		return nil, exists("Chat %q already exists", name)
+	if _, ok := s.Chats.Get(name); ok {
+		return Chat{}, exists("Chat %q already exists", name)
 	}
-	c := &Chat{ID: objectID(), Name: name, AppID: appID, Title: cmp.Or(in.Title, "Chat Room "+uuid), Type: cmp.Or(in.Type, "group"),
+	c := Chat{ID: objectID(), Name: name, AppID: appID, Title: cmp.Or(in.Title, "Chat Room "+uuid), Type: cmp.Or(in.Type, "group"),
 		Description: in.Description, Picture: in.Picture, CreatedBy: createdBy, Extra: in.Extra,
 		Members: []string{}, CreatedAt: now, UpdatedAt: now}
 	for _, m := range in.Members {
-		if u := s.user(appID, m, now); u != nil && !slices.Contains(c.Members, u.XMPPUsername()) {
+		if u, ok := s.user(appID, m, now); ok && !slices.Contains(c.Members, u.XMPPUsername()) {
 			c.Members = append(c.Members, u.XMPPUsername())
 		}
 	}
-	s.Chats[name] = c
-	return c, nil
+	return c, s.Chats.Insert(c)
 }
 
 // deleteChat removes a chat of app by name, uuid or JID.
 func (s *State) deleteChat(appID, ref string, missing func(string) error) error {
-	c := s.chat(appID, ref)
-	if c == nil {
+	c, ok := s.chat(appID, ref)
+	if !ok {
 		return missing(qualified(appID, ref))
 	}
-	delete(s.Chats, c.Name)
+	s.Chats.Delete(c.Name)
 	return nil
 }
 
@@ -170,25 +179,27 @@ type AccessDetail struct{ XMPPUsername, Status string }
 // access grants (or, with grant false, removes) members' access to a chat.
 // It is idempotent: members already in (or already out) are reported, not
 // refused.
-func (s *State) access(appID, chatRef string, members []string, grant bool, now time.Time) (*Chat, []AccessDetail, error) {
-	c := s.chat(appID, chatRef)
-	if c == nil {
-		return nil, nil, notFound("Chat %q not found", qualified(appID, chatRef))
+func (s *State) access(appID, chatRef string, members []string, grant bool, now time.Time) (Chat, []AccessDetail, error) {
+	c, ok := s.chat(appID, chatRef)
+	if !ok {
+		return Chat{}, nil, notFound("Chat %q not found", qualified(appID, chatRef))
 	}
 	if len(members) == 0 {
-		return nil, nil, invalid("members must not be empty")
+		return Chat{}, nil, invalid("members must not be empty")
 	}
 	details := make([]AccessDetail, 0, len(members))
+	// The members are changed on a copy, stored once at the end.
+	c.Members = slices.Clone(c.Members)
 	for _, m := range members {
-		u := s.user(appID, m, now)
+		u, found := s.user(appID, m, now)
 		name := qualified(appID, m)
-		if u != nil {
+		if found {
 			name = u.XMPPUsername()
 		}
 		in := slices.Contains(c.Members, name)
 		d := AccessDetail{XMPPUsername: name}
 		switch {
-		case u == nil:
+		case !found:
 			d.Status = AccessNotFound
 		case grant && in:
 			d.Status = AccessAlreadyMember
@@ -206,6 +217,9 @@ func (s *State) access(appID, chatRef string, members []string, grant bool, now 
 	for _, d := range details {
 		if d.Status == AccessGranted || d.Status == AccessRemoved {
 			c.UpdatedAt = now
+			if err := s.Chats.Replace(c); err != nil {
+				return Chat{}, nil, err
+			}
 			break
 		}
 	}
@@ -242,15 +256,15 @@ func (s *State) updateUsers(appID string, updates []UserUpdate, now time.Time) (
 			continue
 		}
 		r := UpdateResult{XMPPUsername: qualified(appID, ref)}
-		u := s.user(appID, ref, now)
-		if u != nil {
+		u, found := s.user(appID, ref, now)
+		if found {
 			r.XMPPUsername = u.XMPPUsername()
 		}
 		switch {
-		case u == nil:
+		case !found:
 			r.Status = "not-found"
 		case up.FirstName == "" && up.LastName == "" && up.Username == "" && up.ProfileImage == "":
-			r.Status, r.User = "skipped", u
+			r.Status, r.User = "skipped", &u
 		default:
 			for _, f := range []struct {
 				dst *string
@@ -261,7 +275,10 @@ func (s *State) updateUsers(appID string, updates []UserUpdate, now time.Time) (
 				}
 			}
 			u.UpdatedAt = now
-			r.Status, r.User = "updated", u
+			if err := s.Users.Replace(u); err != nil {
+				return nil, err
+			}
+			r.Status, r.User = "updated", &u
 		}
 		out = append(out, r)
 	}
@@ -269,13 +286,15 @@ func (s *State) updateUsers(appID string, updates []UserUpdate, now time.Time) (
 }
 
 // userChats lists the chats of app that the user uuid is a member of.
-func (s *State) userChats(appID, uuid string, now time.Time) ([]*Chat, error) {
-	u := s.user(appID, uuid, now)
-	if u == nil {
+// Memberships are held by the chats: this scans the app's chats (and no
+// other app's).
+func (s *State) userChats(appID, uuid string, now time.Time) ([]Chat, error) {
+	u, ok := s.user(appID, uuid, now)
+	if !ok {
 		return nil, notFound("user %q not found in app %q", uuid, appID)
 	}
-	var out []*Chat
-	for _, c := range s.appChats(appID) {
+	var out []Chat
+	for c := range s.Chats.Range(chatsByCreated, appID, 0, false) {
 		if slices.Contains(c.Members, u.XMPPUsername()) {
 			out = append(out, c)
 		}
@@ -285,32 +304,30 @@ func (s *State) userChats(appID, uuid string, now time.Time) ([]*Chat, error) {
 
 // deleteApp removes app, its children and everything they hold.
 func (s *State) deleteApp(id string) {
-	for _, child := range s.Apps {
-		if child.ParentID == id {
-			s.deleteApp(child.ID)
+	children, _ := s.Apps.Page(appsByCreated, id, 0, -1, false)
+	for _, child := range children {
+		s.deleteApp(child.ID)
+	}
+	users, _ := s.Users.Page(usersByCreated, id, 0, -1, false)
+	for _, u := range users {
+		s.Users.Delete(u.XMPPUsername())
+	}
+	for _, c := range s.appChats(id) {
+		s.Chats.Delete(c.Name)
+	}
+	jobs, _ := s.UserJobs.Page(jobsByApp, id, 0, -1, false)
+	for _, j := range jobs {
+		s.UserJobs.Delete(j.ID)
+	}
+	broadcasts, _ := s.Broadcasts.Page(broadcastsByApp, id, 0, -1, false)
+	for _, b := range broadcasts {
+		s.Broadcasts.Delete(b.ID)
+	}
+	if a, ok := s.Apps.Delete(id); ok {
+		for _, t := range a.Tokens {
+			s.setToken(t.Hash, id, false)
 		}
 	}
-	for k, u := range s.Users {
-		if u.AppID == id {
-			delete(s.Users, k)
-		}
-	}
-	for k, c := range s.Chats {
-		if c.AppID == id {
-			delete(s.Chats, k)
-		}
-	}
-	for k, j := range s.UserJobs {
-		if j.AppID == id {
-			delete(s.UserJobs, k)
-		}
-	}
-	for k, b := range s.Broadcasts {
-		if b.AppID == id {
-			delete(s.Broadcasts, k)
-		}
-	}
-	delete(s.Apps, id)
 }
 
 // BroadcastInput selects the chats of a broadcast: exactly one of the three.
@@ -340,7 +357,7 @@ func (s *State) broadcast(appID string, in BroadcastInput) ([]BroadcastResult, e
 	var out []BroadcastResult
 	switch {
 	case in.AllRooms:
-		for _, c := range s.appChats(appID) {
+		for c := range s.Chats.Range(chatsByCreated, appID, 0, false) {
 			out = append(out, BroadcastResult{ChatName: c.Name, Status: status})
 		}
 	default:
@@ -348,7 +365,7 @@ func (s *State) broadcast(appID string, in BroadcastInput) ([]BroadcastResult, e
 		// chatNames do.
 		for _, n := range append(slices.Clone(in.ChatNames), in.ChatIDs...) {
 			r := BroadcastResult{ChatName: qualified(appID, n), Status: status}
-			if s.chat(appID, n) == nil {
+			if _, ok := s.chat(appID, n); !ok {
 				r.Status = "not-found"
 			}
 			out = append(out, r)

@@ -1,10 +1,12 @@
 package ethora
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/standin/standin/fixtures"
+	"github.com/standin/standin/mockserver/table"
 )
 
 // seedEpoch is the creation time of seeded data.
@@ -23,8 +25,8 @@ type AppConfig struct {
 // unless the tenant is nil.
 func Seed(app AppConfig, t *fixtures.Tenant) *State {
 	s := NewState()
-	s.Apps[app.ID] = &App{ID: app.ID, Secret: app.Secret, DisplayName: app.DisplayName,
-		Tokens: map[string]*AppToken{}, Bot: Bot{Status: "off"}, CreatedAt: seedEpoch, UpdatedAt: seedEpoch}
+	mustInsert(&s.Apps, App{ID: app.ID, Secret: app.Secret, DisplayName: app.DisplayName,
+		Tokens: map[string]*AppToken{}, Bot: Bot{Status: "off"}, CreatedAt: seedEpoch, UpdatedAt: seedEpoch})
 	if t == nil {
 		return s
 	}
@@ -34,14 +36,14 @@ func Seed(app AppConfig, t *fixtures.Tenant) *State {
 			last = "User"
 		}
 		at := seedEpoch.Add(time.Duration(i) * time.Minute)
-		u := &User{ID: seededID(app.ID, "user", fu.Username), AppID: app.ID, UUID: fu.Username, FirstName: first, LastName: last,
+		u := User{ID: seededID(app.ID, "user", fu.Username), AppID: app.ID, UUID: fu.Username, FirstName: first, LastName: last,
 			Email: fu.Email, Username: app.ID + "_" + fu.Username, Password: hashSecret(fu.Password),
 			XMPPPassword: seededID(app.ID, "xmpp", fu.Username)[:20], VisibleAt: at, CreatedAt: at, UpdatedAt: at}
-		s.Users[u.XMPPUsername()] = u
+		mustInsert(&s.Users, u)
 	}
 	for i, fr := range t.Rooms {
 		at := seedEpoch.Add(time.Hour + time.Duration(i)*time.Minute)
-		c := &Chat{ID: seededID(app.ID, "chat", fr.Name), Name: app.ID + "_" + fr.Name, AppID: app.ID, Title: fr.Name,
+		c := Chat{ID: seededID(app.ID, "chat", fr.Name), Name: app.ID + "_" + fr.Name, AppID: app.ID, Title: fr.Name,
 			Description: fr.Topic, Type: "group", CreatedBy: app.ID + "_" + fr.Owner, Members: []string{}, CreatedAt: at, UpdatedAt: at}
 		if !fr.Private {
 			c.Type = "public"
@@ -49,7 +51,7 @@ func Seed(app AppConfig, t *fixtures.Tenant) *State {
 		for _, m := range fr.Members {
 			c.Members = append(c.Members, app.ID+"_"+m)
 		}
-		s.Chats[c.Name] = c
+		mustInsert(&s.Chats, c)
 	}
 	return s
 }
@@ -57,4 +59,12 @@ func Seed(app AppConfig, t *fixtures.Tenant) *State {
 // seededID derives a stable 24-hex id from parts.
 func seededID(parts ...string) string {
 	return hashSecret(strings.Join(parts, "\x00"))[:24]
+}
+
+// mustInsert adds a seeded record: a data set whose names or addresses
+// collide is a broken fixture.
+func mustInsert[V any](t *table.Table[V], v V) {
+	if err := t.Insert(v); err != nil {
+		panic(fmt.Sprintf("ethora: seed: %v", err))
+	}
 }

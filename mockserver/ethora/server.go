@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -57,11 +56,11 @@ func (s *Server) scoped(appID string, fn func(*State, *App, time.Time) error) fu
 // an app deleted since the token was checked is refused.
 func callerApp(ctx context.Context, st *State) (*App, error) {
 	id := callerFrom(ctx).AppID
-	app := st.Apps[id]
-	if app == nil {
+	app, ok := st.Apps.Get(id)
+	if !ok {
 		return nil, ErrUnauthorized.Withf("Unauthorized: the token's app %q no longer exists", id)
 	}
-	return app, nil
+	return &app, nil
 }
 
 // --- users ---
@@ -87,8 +86,10 @@ func (s *Server) createUserJob(ctx context.Context, appID, statusPath string, bo
 		if err != nil {
 			return err
 		}
-		job := &UserJob{ID: objectID(), AppID: app.ID, CreatedAt: now, ReadyAt: ready, Results: results}
-		st.UserJobs[job.ID] = job
+		job := UserJob{ID: objectID(), AppID: app.ID, CreatedAt: now, ReadyAt: ready, Results: results}
+		if err := st.UserJobs.Insert(job); err != nil {
+			return err
+		}
 		out = gen.BatchJobAccepted{JobId: job.ID, StatusUrl: fmt.Sprintf(statusPath, app.ID, job.ID)}
 		return nil
 	})
@@ -99,8 +100,8 @@ func (s *Server) createUserJob(ctx context.Context, appID, statusPath string, bo
 func (s *Server) userJob(ctx context.Context, appID, jobID string) (gen.UsersBatchJob, error) {
 	var out gen.UsersBatchJob
 	err := s.view(ctx, appID, func(st *State, app *App, now time.Time) error {
-		j := st.UserJobs[jobID]
-		if j == nil || j.AppID != app.ID {
+		j, ok := st.UserJobs.Get(jobID)
+		if !ok || j.AppID != app.ID {
 			return notFound("job %q not found", jobID)
 		}
 		out = st.wireJob(j, now)
@@ -141,8 +142,7 @@ func (s *Server) CreateUsersV1(ctx context.Context, req gen.CreateUsersV1Request
 	}
 	var out gen.CreateUsersV1200JSONResponse
 	err := s.update(ctx, "", func(st *State, app *App, now time.Time) error {
-		probe := *st // a shallow copy to find conflicts before any change
-		probe.Users = maps.Clone(st.Users)
+		probe := State{Users: st.Users.Copy()} // a copy to find conflicts before any change, in O(1)
 		results, err := probe.batchUsers(app.ID, userInputs(req.Body.UsersList), now, now)
 		if err != nil {
 			return err
@@ -155,7 +155,8 @@ func (s *Server) CreateUsersV1(ctx context.Context, req gen.CreateUsersV1Request
 		st.Users = probe.Users
 		out = gen.CreateUsersV1200JSONResponse{Ok: true, Results: make([]gen.User, len(results))}
 		for i, r := range results {
-			out.Results[i] = st.Users[r.XMPPUsername].wire(true)
+			u, _ := st.Users.Get(r.XMPPUsername)
+			out.Results[i] = u.wire(true)
 		}
 		return nil
 	})
@@ -196,22 +197,24 @@ func (s *Server) GetChatUsers(ctx context.Context, req gen.GetChatUsersRequestOb
 	limit, offset := cmp.Or(deref(p.Limit), 100), deref(p.Offset)
 	var out gen.GetChatUsers200JSONResponse
 	err := s.view(ctx, "", func(st *State, app *App, now time.Time) error {
-		users := st.appUsers(app.ID, now)
-		if name := trimmed(p.ChatName); name != "" {
-			c := st.chat(app.ID, name)
-			if c == nil {
+		name, x, id := trimmed(p.ChatName), trimmed(p.XmppUsername), trimmed(p.UserId)
+		var chat Chat
+		if name != "" {
+			var ok bool
+			if chat, ok = st.chat(app.ID, name); !ok {
 				return notFound("Chat %q not found", qualified(app.ID, name))
 			}
-			users = slices.DeleteFunc(users, func(u *User) bool { return !slices.Contains(c.Members, u.XMPPUsername()) })
 		}
-		if x := trimmed(p.XmppUsername); x != "" {
-			users = slices.DeleteFunc(users, func(u *User) bool { return u.XMPPUsername() != qualified(app.ID, x) })
+		var items []User
+		var total int
+		if name == "" && x == "" && id == "" {
+			// No filter: a page of the app's users, from its index.
+			items, total = st.usersPage(app.ID, now, offset, limit)
+		} else {
+			users := st.filterUsers(app.ID, name != "", chat, x, id, now)
+			items, total = page(users, limit, offset), len(users)
 		}
-		if id := trimmed(p.UserId); id != "" {
-			users = slices.DeleteFunc(users, func(u *User) bool { return u.ID != id })
-		}
-		items := page(users, limit, offset)
-		out = gen.GetChatUsers200JSONResponse{Total: len(users), Limit: limit, Offset: offset, Results: make([]gen.User, len(items))}
+		out = gen.GetChatUsers200JSONResponse{Total: total, Limit: limit, Offset: offset, Results: make([]gen.User, len(items))}
 		for i, u := range items {
 			out.Results[i] = u.wire(false)
 		}
@@ -268,8 +271,8 @@ func (s *Server) UpdateUsersInApp(ctx context.Context, req gen.UpdateUsersInAppR
 func (s *Server) GetAppUserByXmppUsername(ctx context.Context, req gen.GetAppUserByXmppUsernameRequestObject) (gen.GetAppUserByXmppUsernameResponseObject, error) {
 	var out gen.GetAppUserByXmppUsername200JSONResponse
 	err := s.view(ctx, "", func(st *State, app *App, now time.Time) error {
-		u := st.user(app.ID, req.XmppUsername, now)
-		if u == nil {
+		u, ok := st.user(app.ID, req.XmppUsername, now)
+		if !ok {
 			return notFound("user %q not found", req.XmppUsername)
 		}
 		out.User = u.wire(false)
@@ -284,8 +287,8 @@ func (s *Server) ExchangeClientToken(ctx context.Context, _ gen.ExchangeClientTo
 	c := callerFrom(ctx)
 	var out gen.ExchangeClientToken200JSONResponse
 	err := s.view(ctx, "", func(st *State, app *App, now time.Time) error {
-		u := st.user(app.ID, c.UserID, now)
-		if c.UserID == "" || u == nil {
+		u, ok := st.user(app.ID, c.UserID, now)
+		if c.UserID == "" || !ok {
 			return ErrUserNotFound.Withf("user %q not found in app %q", c.UserID, app.ID)
 		}
 		out = gen.ExchangeClientToken200JSONResponse{Success: true, User: u.wire(true),
@@ -293,4 +296,39 @@ func (s *Server) ExchangeClientToken(ctx context.Context, _ gen.ExchangeClientTo
 		return nil
 	})
 	return out, err
+}
+
+// filterUsers returns the visible users of app that the filters of
+// GET /v2/chats/users select, ordered as the app's listing: an
+// xmppUsername names one user, a chat selects its members (its size, not
+// the app's), and a userId (a Mongo _id) alone scans the app's users.
+func (s *State) filterUsers(appID string, inChat bool, chat Chat, xmpp, id string, now time.Time) []User {
+	var users []User
+	keep := func(u User) bool {
+		return u.visible(now) && (xmpp == "" || u.XMPPUsername() == qualified(appID, xmpp)) && (id == "" || u.ID == id) &&
+			(!inChat || slices.Contains(chat.Members, u.XMPPUsername()))
+	}
+	switch {
+	case xmpp != "":
+		if u, ok := s.Users.Get(qualified(appID, xmpp)); ok && u.AppID == appID && keep(u) {
+			users = append(users, u)
+		}
+	case inChat:
+		for _, m := range chat.Members {
+			if u, ok := s.Users.Get(m); ok && u.AppID == appID && u.visible(now) && (id == "" || u.ID == id) {
+				users = append(users, u)
+			}
+		}
+		slices.SortFunc(users, func(a, b User) int {
+			return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.UUID, b.UUID))
+		})
+		users = slices.CompactFunc(users, func(a, b User) bool { return a.UUID == b.UUID })
+	default:
+		for u := range s.Users.Range(usersByCreated, appID, 0, false) {
+			if keep(u) {
+				users = append(users, u)
+			}
+		}
+	}
+	return users
 }

@@ -61,7 +61,7 @@ func New(s mockserver.Setup, opts Options) (mockserver.API, error) {
 	if err != nil {
 		return mockserver.API{}, fmt.Errorf("ethora: %w", err)
 	}
-	state := mockserver.NewState(s.Store, Name, func() *State { return Seed(opts.App, tenant) }, (*State).check)
+	state := mockserver.NewState(s.Store, Name, func() *State { return Seed(opts.App, tenant) }, nil)
 	srv := &Server{session: mockserver.Session[State, *App]{State: state, Resolve: callerApp}, now: s.Clock(), jobDelay: opts.JobDelay}
 	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: envelope.InvalidRequest, ResponseErrorHandlerFunc: envelope.Write})

@@ -1,25 +1,124 @@
 package ethora
 
 import (
-	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/standin/standin/mockserver/table"
 )
 
 // State is the Ethora world of one namespace: apps (each a tenant, with its
 // secret, app tokens and bot), their users and chats, and the jobs of user
-// batches and broadcasts. It is plain data so snapshots round-trip through
-// JSON.
+// batches and broadcasts. Each collection is an indexed table
+// (mockserver/table): records are values, changed only through the table,
+// and split by app so that one tenant's size never slows another's calls.
+// It encodes as the maps it used to be (each table an object keyed by id),
+// so snapshots keep their format; decoding checks the whole state and
+// rebuilds every index (see UnmarshalJSON).
 type State struct {
-	Apps       map[string]*App       `json:"apps"`       // by app id
-	Users      map[string]*User      `json:"users"`      // by xmppUsername, {appId}_{uuid}
-	Chats      map[string]*Chat      `json:"chats"`      // by name, {appId}_{uuid}
-	UserJobs   map[string]*UserJob   `json:"userJobs"`   // by job id
-	Broadcasts map[string]*Broadcast `json:"broadcasts"` // by job id
+	Apps       table.Table[App]       `json:"apps"`       // by app id
+	Users      table.Table[User]      `json:"users"`      // by xmppUsername, {appId}_{uuid}
+	Chats      table.Table[Chat]      `json:"chats"`      // by name, {appId}_{uuid}
+	UserJobs   table.Table[UserJob]   `json:"userJobs"`   // by job id
+	Broadcasts table.Table[Broadcast] `json:"broadcasts"` // by job id
+
+	// tokens maps the hash of each active app token to its app, so that a
+	// token check never scans the apps. The rules that issue, rotate and
+	// revoke tokens and delete apps keep it; decoding rebuilds it.
+	tokens map[string]string
+}
+
+// Indexes. Ordered indexes sort equal keys by id, and a user's id
+// ({appId}_{uuid}) orders as its uuid within one app, a chat's id is its
+// name: the orders the listings have always used.
+var (
+	// appsByCreated and appsByName hold each parent's children (the
+	// listing of GET /v2/apps, in its two orders).
+	appsByCreated = table.ByTime("createdAt", func(a App) time.Time { return a.CreatedAt }).PartitionBy(func(a App) string { return a.ParentID })
+	appsByName    = table.ByKey("displayName", func(a App) string { return strings.ToLower(a.DisplayName) }).PartitionBy(func(a App) string { return a.ParentID })
+	// usersByCreated orders each app's users by creation; usersByVisible
+	// by the moment they become visible, to count (and skip) the users of
+	// batches still running.
+	usersByCreated = table.ByTime("createdAt", func(u User) time.Time { return u.CreatedAt }).PartitionBy(func(u User) string { return u.AppID })
+	usersByVisible = table.ByTime("visibleAt", func(u User) time.Time { return u.VisibleAt }).PartitionBy(func(u User) string { return u.AppID })
+	// usersByEmail is an app's e-mail addresses, lower-cased: one user
+	// per address within an app.
+	usersByEmail = table.UniqueKey("email", func(u User) string { return emailKey(u.AppID, u.Email) })
+	// chatsByCreated orders each app's chats by creation.
+	chatsByCreated  = table.ByTime("createdAt", func(c Chat) time.Time { return c.CreatedAt }).PartitionBy(func(c Chat) string { return c.AppID })
+	jobsByApp       = table.ByID[UserJob]("appId").PartitionBy(func(j UserJob) string { return j.AppID })
+	broadcastsByApp = table.ByID[Broadcast]("appId").PartitionBy(func(b Broadcast) string { return b.AppID })
+)
+
+// emailKey is the key of an e-mail address in usersByEmail; none for an
+// empty address.
+func emailKey(appID, email string) string {
+	if email == "" {
+		return ""
+	}
+	return appID + "\x00" + strings.ToLower(email)
+}
+
+// TableSpec declares the apps table.
+func (App) TableSpec() table.Spec[App] {
+	return table.Spec[App]{Name: "apps", ID: func(a App) string { return a.ID },
+		Ordered: []*table.Order[App]{appsByCreated, appsByName},
+		Clone: func(a App) App {
+			a.Extra = maps.Clone(a.Extra)
+			if a.Tokens != nil {
+				tokens := make(map[string]*AppToken, len(a.Tokens))
+				for id, t := range a.Tokens {
+					c := *t
+					tokens[id] = &c
+				}
+				a.Tokens = tokens
+			}
+			return a
+		}}
+}
+
+// TableSpec declares the users table.
+func (User) TableSpec() table.Spec[User] {
+	return table.Spec[User]{Name: "users", ID: func(u User) string { return u.XMPPUsername() },
+		Unique:  []*table.Unique[User]{usersByEmail},
+		Ordered: []*table.Order[User]{usersByCreated, usersByVisible},
+		Clone:   func(u User) User { u.Extra = maps.Clone(u.Extra); return u }}
+}
+
+// TableSpec declares the chats table.
+func (Chat) TableSpec() table.Spec[Chat] {
+	return table.Spec[Chat]{Name: "chats", ID: func(c Chat) string { return c.Name },
+		Ordered: []*table.Order[Chat]{chatsByCreated},
+		Clone: func(c Chat) Chat {
+			c.Extra, c.Members = maps.Clone(c.Extra), slices.Clone(c.Members)
+			return c
+		}}
+}
+
+// TableSpec declares the user batch jobs table.
+func (UserJob) TableSpec() table.Spec[UserJob] {
+	return table.Spec[UserJob]{Name: "userJobs", ID: func(j UserJob) string { return j.ID },
+		Ordered: []*table.Order[UserJob]{jobsByApp},
+		Clone:   func(j UserJob) UserJob { j.Results = slices.Clone(j.Results); return j }}
+}
+
+// TableSpec declares the broadcasts table.
+func (Broadcast) TableSpec() table.Spec[Broadcast] {
+	return table.Spec[Broadcast]{Name: "broadcasts", ID: func(b Broadcast) string { return b.ID },
+		Ordered: []*table.Order[Broadcast]{broadcastsByApp},
+		Clone:   func(b Broadcast) Broadcast { b.Results = slices.Clone(b.Results); return b }}
+}
+
+// CopyState returns a copy-on-write copy of s (mockserver.Copier), for an
+// export to encode outside the namespace's lock.
+func (s *State) CopyState() any {
+	return &State{Apps: s.Apps.Copy(), Users: s.Users.Copy(), Chats: s.Chats.Copy(),
+		UserJobs: s.UserJobs.Copy(), Broadcasts: s.Broadcasts.Copy(), tokens: maps.Clone(s.tokens)}
 }
 
 // App is a tenant. Apps created through the API are children of the app
@@ -90,9 +189,9 @@ type User struct {
 }
 
 // XMPPUsername is the user's name in chats: {appId}_{uuid}.
-func (u *User) XMPPUsername() string { return u.AppID + "_" + u.UUID }
+func (u User) XMPPUsername() string { return u.AppID + "_" + u.UUID }
 
-func (u *User) visible(now time.Time) bool { return !now.Before(u.VisibleAt) }
+func (u User) visible(now time.Time) bool { return !now.Before(u.VisibleAt) }
 
 // Chat is a chat room of one app. Members are xmppUsernames in the order
 // they were granted access.
@@ -170,8 +269,7 @@ func jobState(created, ready, now time.Time) string {
 
 // NewState returns a world with no apps.
 func NewState() *State {
-	return &State{Apps: map[string]*App{}, Users: map[string]*User{}, Chats: map[string]*Chat{},
-		UserJobs: map[string]*UserJob{}, Broadcasts: map[string]*Broadcast{}}
+	return &State{tokens: map[string]string{}}
 }
 
 // objectID returns a random 24-hex id, the shape of Mongo ObjectIds.
@@ -214,53 +312,96 @@ func qualified(appID, ref string) string { return appID + "_" + localName(appID,
 
 // lookup finds a record of app by a reference in any form: the name as
 // given (a uuid may itself hold an "@"), then as a full JID.
-func lookup[T any](m map[string]*T, appID, ref string) *T {
-	if v := m[appID+"_"+localName(appID, ref)]; v != nil {
-		return v
+func lookup[T any](t *table.Table[T], appID, ref string) (T, bool) {
+	if v, ok := t.Get(appID + "_" + localName(appID, ref)); ok {
+		return v, true
 	}
-	return m[qualified(appID, ref)]
+	return t.Get(qualified(appID, ref))
 }
 
-// appUsers returns the visible users of app, ordered by creation.
-func (s *State) appUsers(appID string, now time.Time) []*User {
-	var out []*User
-	for _, u := range s.Users {
-		if u.AppID == appID && u.visible(now) {
-			out = append(out, u)
+// visibleCount is the number of visible users of app.
+func (s *State) visibleCount(appID string, now time.Time) int {
+	return s.Users.Search(usersByVisible, appID, func(u User) bool { return u.VisibleAt.After(now) })
+}
+
+// usersPage returns at most limit visible users of app from position
+// offset on, ordered by creation (equal times by uuid), and how many
+// visible users app has. Users of batches still running are not visible:
+// they are found by visibleAt (the last ones in that order) and skipped,
+// so a page costs O(log n + page + running), never a scan of the app.
+func (s *State) usersPage(appID string, now time.Time, offset, limit int) ([]User, int) {
+	total := s.visibleCount(appID, now)
+	hidden, _ := s.Users.Page(usersByVisible, appID, total, -1, false)
+	// The position of the offset-th visible user among all the app's
+	// users: each hidden user ranked at or before it moves it on by one.
+	ranks := make([]int, len(hidden))
+	for i, h := range hidden {
+		id := h.XMPPUsername()
+		ranks[i] = s.Users.Search(usersByCreated, appID, func(u User) bool {
+			c := u.CreatedAt.Compare(h.CreatedAt)
+			return c > 0 || c == 0 && u.XMPPUsername() >= id
+		})
+	}
+	slices.Sort(ranks)
+	pos := max(offset, 0)
+	for _, r := range ranks {
+		if r <= pos {
+			pos++
 		}
 	}
-	slices.SortFunc(out, func(a, b *User) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.UUID, b.UUID))
-	})
-	return out
+	out := make([]User, 0, max(min(limit, total-max(offset, 0)), 0))
+	if len(out) == cap(out) {
+		return out, total
+	}
+	for u := range s.Users.Range(usersByCreated, appID, pos, false) {
+		if !u.visible(now) {
+			continue
+		}
+		out = append(out, u)
+		if len(out) == limit {
+			break
+		}
+	}
+	return out, total
 }
 
 // appChats returns the chats of app, ordered by creation.
-func (s *State) appChats(appID string) []*Chat {
-	var out []*Chat
-	for _, c := range s.Chats {
-		if c.AppID == appID {
-			out = append(out, c)
-		}
-	}
-	slices.SortFunc(out, func(a, b *Chat) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.Name, b.Name))
-	})
+func (s *State) appChats(appID string) []Chat {
+	out, _ := s.Chats.Page(chatsByCreated, appID, 0, -1, false)
 	return out
 }
 
 // user finds a visible user of app by uuid, xmppUsername or JID.
-func (s *State) user(appID, ref string, now time.Time) *User {
-	u := lookup(s.Users, appID, ref)
-	if u == nil || !u.visible(now) {
-		return nil
+func (s *State) user(appID, ref string, now time.Time) (User, bool) {
+	u, ok := lookup(&s.Users, appID, ref)
+	if !ok || !u.visible(now) {
+		return User{}, false
 	}
-	return u
+	return u, true
 }
 
 // chat finds a chat of app by name, uuid or JID.
-func (s *State) chat(appID, ref string) *Chat {
-	return lookup(s.Chats, appID, ref)
+func (s *State) chat(appID, ref string) (Chat, bool) {
+	return lookup(&s.Chats, appID, ref)
+}
+
+// tokenApp returns the app of the active app token whose hash is hash.
+func (s *State) tokenApp(hash string) (string, bool) {
+	id, ok := s.tokens[hash]
+	return id, ok
+}
+
+// setToken records (or with active false, forgets) the hash of an app
+// token.
+func (s *State) setToken(hash, appID string, active bool) {
+	if s.tokens == nil {
+		s.tokens = map[string]string{}
+	}
+	if active {
+		s.tokens[hash] = appID
+	} else if s.tokens[hash] == appID {
+		delete(s.tokens, hash)
+	}
 }
 
 // hashSecret hashes a password for storage.

@@ -136,7 +136,7 @@ func TestGrandchildrenAreOutOfReach(t *testing.T) {
 	// Deleting the child takes the grandchild with it.
 	parent.ok("DELETE", "/v2/apps/"+child, nil)
 	h.as(serverToken(grandchild, gSecret)).refused(http.StatusUnauthorized, "UNAUTHORIZED", "GET", "/v2/chats/users", nil)
-	if _, ok := h.state().Apps[grandchild]; ok {
+	if _, ok := h.state().Apps.Get(grandchild); ok {
 		t.Errorf("the grandchild survived its parent's deletion")
 	}
 }
@@ -153,7 +153,8 @@ func TestListAppsShowsOnlyChildren(t *testing.T) {
 		id, _ := parent.childApp(name)
 		ids = append(ids, id)
 	}
-	c := h.as(serverToken(ids[0], h.state().Apps[ids[0]].Secret))
+	first, _ := h.state().Apps.Get(ids[0])
+	c := h.as(serverToken(ids[0], first.Secret))
 	c.childApp("Grandchild")
 
 	r := parent.ok("GET", "/v2/apps", nil)
@@ -200,17 +201,17 @@ func TestDeleteApp(t *testing.T) {
 	parent.refused(http.StatusNotFound, "NOT_FOUND", "DELETE", "/v2/apps/"+child, nil)
 	c.refused(http.StatusUnauthorized, "UNAUTHORIZED", "GET", "/v2/chats/users", nil)
 	st := h.state()
-	for _, u := range st.Users {
+	for _, u := range st.Users.All() {
 		if u.AppID == child {
 			t.Errorf("user %s of the deleted app survived", u.UUID)
 		}
 	}
-	for _, ch := range st.Chats {
+	for _, ch := range st.Chats.All() {
 		if ch.AppID == child {
 			t.Errorf("chat %s of the deleted app survived", ch.Name)
 		}
 	}
-	for _, b := range st.Broadcasts {
+	for _, b := range st.Broadcasts.All() {
 		if b.AppID == child {
 			t.Errorf("a broadcast of the deleted app survived")
 		}

@@ -115,10 +115,14 @@ func TestUserBatchConflicts(t *testing.T) {
 	}
 	// The conflicting entries created nobody.
 	st := h.state()
-	if st.Users[xmpp("fresh")] != nil || st.Users[xmpp("twin2")] != nil {
+	_, fresh := st.Users.Get(xmpp("fresh"))
+	_, twin2 := st.Users.Get(xmpp("twin2"))
+	if fresh || twin2 {
 		t.Errorf("a conflicting entry was created")
 	}
-	if st.Users[xmpp("dup")].Email != "dup@example.test" || st.Users[xmpp("admin")].Email != "admin@standin.local" {
+	dup, _ := st.Users.Get(xmpp("dup"))
+	admin, _ := st.Users.Get(xmpp("admin"))
+	if dup.Email != "dup@example.test" || admin.Email != "admin@standin.local" {
 		t.Errorf("a conflict changed the existing user")
 	}
 	// A generated uuid when none is given.
@@ -162,7 +166,7 @@ func TestUserBatchValidation(t *testing.T) {
 			if c.visible("ok") || c.visible("m0") {
 				t.Errorf("a refused batch created users")
 			}
-			if len(h.state().UserJobs) != 0 {
+			if h.state().UserJobs.Len() != 0 {
 				t.Errorf("a refused batch left a job")
 			}
 		})
