@@ -367,6 +367,22 @@ func TestSnapshotRefusesBrokenState(t *testing.T) {
 			},
 		},
 		{
+			// Uniqueness of e-mail addresses within an app is what user
+			// batches check (status "exists"), by an index that import
+			// rebuilds.
+			name: "two users of one app with one e-mail address in another case",
+			edit: func(t testing.TB, _ snapshotFixture, st jsonObject) string {
+				users := object(t, st, "users")
+				twin := cloneJSON(t, users[xmpp("admin")])
+				twin["uuid"], twin["email"] = "twin", strings.ToUpper(twin["email"].(string))
+				users[xmpp("twin")] = twin
+				return "/users/" + xmpp("twin") + "/email"
+			},
+			after: func(fx snapshotFixture) []func() {
+				return []func(){fx.noServerError(fx.token, "GET", "/v2/chats/users", nil)}
+			},
+		},
+		{
 			name: "user filed under a key that is not its {appId}_{uuid}",
 			edit: func(t testing.TB, _ snapshotFixture, st jsonObject) string {
 				users := object(t, st, "users")
