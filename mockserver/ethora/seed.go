@@ -38,7 +38,7 @@ func Seed(app AppConfig, t *fixtures.Tenant) *State {
 		at := seedEpoch.Add(time.Duration(i) * time.Minute)
 		u := User{ID: seededID(app.ID, "user", fu.Username), AppID: app.ID, UUID: fu.Username, FirstName: first, LastName: last,
 			Email: fu.Email, Username: app.ID + "_" + fu.Username, Password: hashSecret(fu.Password),
-			XMPPPassword: seededID(app.ID, "xmpp", fu.Username)[:20], VisibleAt: at, CreatedAt: at, UpdatedAt: at}
+			XMPPPassword: seededID(app.ID, "xmpp", fu.Username)[:20], VisibleAt: seedEpoch, CreatedAt: at, UpdatedAt: at}
 		mustInsert(&s.Users, u)
 	}
 	for i, fr := range t.Rooms {
