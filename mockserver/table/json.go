@@ -59,9 +59,9 @@ func (t *Table[V]) WriteJSON(w io.Writer) error {
 // by id (null is an empty table) and rebuilds every index. It refuses, with
 // a *RecordError, a null record, a key given twice, a record filed under a
 // key other than its id (unless the spec has SetID) and one the spec's
-// Check refuses; with a *DuplicateError, two records with one unique key
-// (naming the later in id order). Records are checked in id order; a
-// refusal leaves the table as it was.
+// Check refuses, checking records in id order; then, with a
+// *DuplicateError, two records with one unique key (naming the later in id
+// order, as InsertAll does). A refusal leaves the table as it was.
 func (t *Table[V]) UnmarshalJSON(raw []byte) error {
 	s := t.view().s
 	if string(bytes.TrimSpace(raw)) == "null" {
@@ -98,7 +98,7 @@ func (t *Table[V]) UnmarshalJSON(raw []byte) error {
 		return err
 	}
 	slices.SortStableFunc(recs, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
-	d := newData(s)
+	rows := make([]row[V], len(recs))
 	for i, r := range recs {
 		if i > 0 && recs[i-1].key == r.key {
 			return &RecordError{Table: s.name, ID: r.key, Reason: "the key is given twice"}
@@ -117,10 +117,11 @@ func (t *Table[V]) UnmarshalJSON(raw []byte) error {
 				return &RecordError{Table: s.name, ID: r.key, Reason: fmt.Sprintf("the check changed its id to %q", id)}
 			}
 		}
-		if err := d.checkUnique(r.key, r.v, nil); err != nil {
-			return err
-		}
-		d.insert(r.key, r.v)
+		rows[i] = row[V]{pre: prefix(r.key), id: r.key, v: r.v}
+	}
+	d := newData(s)
+	if err := d.insertAll(rows); err != nil {
+		return err
 	}
 	t.d = d
 	return nil

@@ -780,3 +780,54 @@ func TestZeroTableReads(t *testing.T) {
 		t.Error("not empty")
 	}
 }
+
+func TestInsertAll(t *testing.T) {
+	var us []user
+	for i := range 200 {
+		us = append(us, mk(fmt.Sprintf("u%03d", (i*37)%200), fmt.Sprintf("N%03d", i), "abc"[i%3:i%3+1], i%11, i%5))
+	}
+	var bulk table.Table[user]
+	if err := bulk.InsertAll(us); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fingerprint(t, &bulk), fingerprint(t, fill(t, us...)); got != want {
+		t.Errorf("InsertAll into an empty table differs from Inserts:\n%s\nwant\n%s", got, want)
+	}
+	// Into a table that holds records.
+	more := fill(t, us[:100]...)
+	if err := more.InsertAll(us[100:]); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fingerprint(t, more), fingerprint(t, &bulk); got != want {
+		t.Error("InsertAll into a filled table differs from Inserts")
+	}
+	us[0].Roles[0] = "changed"
+	if u, _ := bulk.Get(us[0].ID); u.Roles[0] != "user" {
+		t.Error("InsertAll kept the caller's slice")
+	}
+	tests := []struct {
+		name  string
+		batch []user
+		check func(error) bool
+	}{
+		{"an id given twice", []user{mk("x1", "p", "a", 0, 0), mk("x1", "q", "a", 0, 0)}, isDup("id", "x1", "x1", "x1")},
+		{"an id the table has", []user{mk("x1", "p", "a", 0, 0), mk("k1", "q", "a", 0, 0)}, isDup("id", "k1", "k1", "k1")},
+		{"a username given twice", []user{mk("x3", "P", "a", 0, 0), mk("x2", "q", "a", 0, 0), mk("x1", "p", "a", 0, 0)}, isDup("username", "p", "x3", "x1")},
+		{"a username the table has", []user{mk("x9", "p", "a", 0, 0), mk("x8", "KEPT", "a", 0, 0)}, isDup("username", "kept", "x8", "k1")},
+		{"the smallest id refused first", []user{mk("x5", "kept", "a", 0, 0), mk("x4", "p", "a", 0, 0), mk("x2", "r", "a", 0, 0), mk("x3", "P", "a", 0, 0)},
+			isDup("username", "p", "x4", "x3")},
+		{"no id", []user{mk("x1", "p", "a", 0, 0), mk("", "q", "a", 0, 0)}, func(err error) bool { return errors.Is(err, table.ErrInvalid) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := fill(t, mk("k1", "kept", "a", 1, 1))
+			before := fingerprint(t, tb)
+			if err := tb.InsertAll(tt.batch); !tt.check(err) {
+				t.Fatalf("InsertAll = %v", err)
+			}
+			if got := fingerprint(t, tb); got != before {
+				t.Error("a refused InsertAll changed the table")
+			}
+		})
+	}
+}
