@@ -24,29 +24,40 @@ func (t Table[V]) MarshalJSON() ([]byte, error) {
 // that a large table never sits in memory as one encoded block. The table
 // must not change meanwhile: write a Copy to encode outside a lock.
 func (t *Table[V]) WriteJSON(w io.Writer) error {
-	bw := bufio.NewWriter(w)
+	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteByte('{')
 	var err error
-	first := true
 	if t.d != nil {
+		// One encoder over one buffer for every key and record: json.Marshal
+		// would allocate a result for each. Encode ends each with a newline,
+		// which is cut.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		first := true
 		t.d.rows.Scan(func(r row[V]) bool {
-			var key, val []byte
-			if key, err = json.Marshal(r.id); err != nil {
+			if !first {
+				buf.WriteByte(',')
+			}
+			first = false
+			if err = enc.Encode(r.id); err != nil {
 				return false
 			}
-			if val, err = json.Marshal(r.v); err != nil {
+			buf.Truncate(buf.Len() - 1)
+			buf.WriteByte(':')
+			if err = enc.Encode(r.v); err != nil {
 				err = fmt.Errorf("table %q: record %q: %w", t.d.s.name, r.id, err)
 				return false
 			}
-			if !first {
-				bw.WriteByte(',')
+			buf.Truncate(buf.Len() - 1)
+			if buf.Len() >= 32<<10 {
+				_, err = bw.Write(buf.Bytes())
+				buf.Reset()
 			}
-			first = false
-			bw.Write(key)
-			bw.WriteByte(':')
-			_, err = bw.Write(val)
 			return err == nil
 		})
+		if err == nil {
+			_, err = bw.Write(buf.Bytes())
+		}
 	}
 	if err != nil {
 		return err

@@ -576,6 +576,21 @@ func TestJSONFormat(t *testing.T) {
 			t.Errorf("JSON of %T:\n%s\nwant\n%s", v, got, w)
 		}
 	}
+	// Large enough for WriteJSON to flush its buffer several times.
+	var big []user
+	bigWant := map[string]*user{}
+	for i := range 2000 {
+		u := mk(fmt.Sprintf("id-%04d<%d>", i, i%7), fmt.Sprintf("name%04d", i), "a", i, i)
+		big = append(big, u)
+		bigWant[u.ID] = &big[len(big)-1]
+	}
+	var w strings.Builder
+	if err := fill(t, big...).WriteJSON(&w); err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := json.Marshal(bigWant); w.String() != string(want) || w.Len() < 4*32<<10 {
+		t.Errorf("WriteJSON of %d bytes differs from encoding/json's %d", w.Len(), len(want))
+	}
 	var empty table.Table[user]
 	if got, _ := json.Marshal(&empty); string(got) != "{}" {
 		t.Errorf("empty table = %s, want {}", got)
