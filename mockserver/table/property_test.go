@@ -89,7 +89,8 @@ var (
 )
 
 func randomUser(r *rand.Rand, id string) user {
-	u := user{ID: id, Name: poolNames[r.IntN(len(poolNames))], Group: poolGroups[r.IntN(len(poolGroups))],
+	groups := append(poolGroups, "") // "": in no partition of a partitioned index
+	u := user{ID: id, Name: poolNames[r.IntN(len(poolNames))], Group: groups[r.IntN(len(groups))],
 		Created: baseTime.Add(time.Duration(r.IntN(5)) * 500 * time.Millisecond), Count: r.IntN(4), Roles: []string{"user"}}
 	if r.IntN(3) > 0 {
 		u.Email = strings.ToUpper(u.Name[:1]) + u.Name[1:] + fmt.Sprint(r.IntN(3)) + "@x"

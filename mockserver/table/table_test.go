@@ -436,6 +436,25 @@ func TestPartitions(t *testing.T) {
 	if n := tb.Count(byName, "a"); n != 0 {
 		t.Errorf("byName has a partition a of %d", n)
 	}
+	// A record without a partition is in no partition of a partitioned
+	// index, and in every index without partitions.
+	if err := tb.Insert(mk("u6", "f", "", 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if n := tb.Count(groupAll, ""); n != 0 {
+		t.Errorf("partition \"\" holds %d records", n)
+	}
+	if n := tb.Count(byName, ""); n != 6 {
+		t.Errorf("byName holds %d records, want 6", n)
+	}
+	for _, g := range []string{"a", ""} {
+		if err := tb.Update("u6", func(u *user) error { u.Group = g; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := tb.Count(groupAll, "a"); n != 3 {
+		t.Errorf("after moving u6 into a and out again, a holds %d, want 3", n)
+	}
 	// Moving the last of a partition empties it.
 	for _, id := range []string{"u2", "u4"} {
 		if err := tb.Update(id, func(u *user) error { u.Group = "c"; return nil }); err != nil {
