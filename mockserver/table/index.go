@@ -97,11 +97,17 @@ func (x *ordered[V, K]) own(gen uint64, part string, create bool) *partition[V, 
 }
 
 func (x *ordered[V, K]) add(gen uint64, id string, v *V) {
-	x.own(gen, x.o.partOf(v), true).tree.Set(x.entryOf(id, v))
+	part, ok := x.o.partOf(v)
+	if ok {
+		x.own(gen, part, true).tree.Set(x.entryOf(id, v))
+	}
 }
 
 func (x *ordered[V, K]) remove(gen uint64, id string, v *V) {
-	part := x.o.partOf(v)
+	part, ok := x.o.partOf(v)
+	if !ok {
+		return
+	}
 	p := x.own(gen, part, false)
 	if p == nil {
 		return
@@ -113,11 +119,13 @@ func (x *ordered[V, K]) remove(gen uint64, id string, v *V) {
 }
 
 func (x *ordered[V, K]) moves(old, v *V) bool {
-	return x.o.partOf(old) != x.o.partOf(v) || x.compare(x.key(*old), x.key(*v)) != 0
+	a, _ := x.o.partOf(old)
+	b, _ := x.o.partOf(v)
+	return a != b || x.compare(x.key(*old), x.key(*v)) != 0
 }
 
 func (x *ordered[V, K]) swap(gen uint64, id string, v *V) {
-	x.own(gen, x.o.partOf(v), true).tree.Set(x.entryOf(id, v))
+	x.add(gen, id, v)
 }
 
 func (x *ordered[V, K]) count(part string) int {

@@ -24,29 +24,40 @@ func (t Table[V]) MarshalJSON() ([]byte, error) {
 // that a large table never sits in memory as one encoded block. The table
 // must not change meanwhile: write a Copy to encode outside a lock.
 func (t *Table[V]) WriteJSON(w io.Writer) error {
-	bw := bufio.NewWriter(w)
+	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteByte('{')
 	var err error
-	first := true
 	if t.d != nil {
+		// One encoder over one buffer for every key and record: json.Marshal
+		// would allocate a result for each. Encode ends each with a newline,
+		// which is cut.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		first := true
 		t.d.rows.Scan(func(r row[V]) bool {
-			var key, val []byte
-			if key, err = json.Marshal(r.id); err != nil {
+			if !first {
+				buf.WriteByte(',')
+			}
+			first = false
+			if err = enc.Encode(r.id); err != nil {
 				return false
 			}
-			if val, err = json.Marshal(r.v); err != nil {
+			buf.Truncate(buf.Len() - 1)
+			buf.WriteByte(':')
+			if err = enc.Encode(r.v); err != nil {
 				err = fmt.Errorf("table %q: record %q: %w", t.d.s.name, r.id, err)
 				return false
 			}
-			if !first {
-				bw.WriteByte(',')
+			buf.Truncate(buf.Len() - 1)
+			if buf.Len() >= 32<<10 {
+				_, err = bw.Write(buf.Bytes())
+				buf.Reset()
 			}
-			first = false
-			bw.Write(key)
-			bw.WriteByte(':')
-			_, err = bw.Write(val)
 			return err == nil
 		})
+		if err == nil {
+			_, err = bw.Write(buf.Bytes())
+		}
 	}
 	if err != nil {
 		return err
@@ -59,9 +70,9 @@ func (t *Table[V]) WriteJSON(w io.Writer) error {
 // by id (null is an empty table) and rebuilds every index. It refuses, with
 // a *RecordError, a null record, a key given twice, a record filed under a
 // key other than its id (unless the spec has SetID) and one the spec's
-// Check refuses; with a *DuplicateError, two records with one unique key
-// (naming the later in id order). Records are checked in id order; a
-// refusal leaves the table as it was.
+// Check refuses, checking records in id order; then, with a
+// *DuplicateError, two records with one unique key (naming the later in id
+// order, as InsertAll does). A refusal leaves the table as it was.
 func (t *Table[V]) UnmarshalJSON(raw []byte) error {
 	s := t.view().s
 	if string(bytes.TrimSpace(raw)) == "null" {
@@ -98,7 +109,7 @@ func (t *Table[V]) UnmarshalJSON(raw []byte) error {
 		return err
 	}
 	slices.SortStableFunc(recs, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
-	d := newData(s)
+	rows := make([]row[V], len(recs))
 	for i, r := range recs {
 		if i > 0 && recs[i-1].key == r.key {
 			return &RecordError{Table: s.name, ID: r.key, Reason: "the key is given twice"}
@@ -117,10 +128,11 @@ func (t *Table[V]) UnmarshalJSON(raw []byte) error {
 				return &RecordError{Table: s.name, ID: r.key, Reason: fmt.Sprintf("the check changed its id to %q", id)}
 			}
 		}
-		if err := d.checkUnique(r.key, r.v, nil); err != nil {
-			return err
-		}
-		d.insert(r.key, r.v)
+		rows[i] = row[V]{pre: prefix(r.key), id: r.key, v: r.v}
+	}
+	d := newData(s)
+	if err := d.insertAll(rows); err != nil {
+		return err
 	}
 	t.d = d
 	return nil

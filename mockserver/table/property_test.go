@@ -66,6 +66,21 @@ func (m model) admits(id string, v user) bool {
 	return true
 }
 
+// batch returns the id of the record that inserting vs one by one in id
+// order would refuse first, or "" if all would go in.
+func (m model) batch(vs []user) string {
+	sorted := slices.Clone(vs)
+	slices.SortStableFunc(sorted, func(a, b user) int { return strings.Compare(a.ID, b.ID) })
+	c := maps.Clone(m)
+	for _, v := range sorted {
+		if _, taken := c[v.ID]; taken || !c.admits(v.ID, v) {
+			return v.ID
+		}
+		c[v.ID] = v
+	}
+	return ""
+}
+
 var (
 	poolIDs    = []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p"}
 	poolNames  = []string{"ann", "Ann", "bob", "BOB", "cy", "dee", "eve", "fay", "gus", "hal", "ivy", "jo", "kim", "lu", "max", "ned", "oz", "pat", "quinn", "ray"}
@@ -74,7 +89,8 @@ var (
 )
 
 func randomUser(r *rand.Rand, id string) user {
-	u := user{ID: id, Name: poolNames[r.IntN(len(poolNames))], Group: poolGroups[r.IntN(len(poolGroups))],
+	groups := append(poolGroups, "") // "": in no partition of a partitioned index
+	u := user{ID: id, Name: poolNames[r.IntN(len(poolNames))], Group: groups[r.IntN(len(groups))],
 		Created: baseTime.Add(time.Duration(r.IntN(5)) * 500 * time.Millisecond), Count: r.IntN(4), Roles: []string{"user"}}
 	if r.IntN(3) > 0 {
 		u.Email = strings.ToUpper(u.Name[:1]) + u.Name[1:] + fmt.Sprint(r.IntN(3)) + "@x"
@@ -104,8 +120,26 @@ func TestProperty(t *testing.T) {
 			for step := range 400 {
 				id := poolIDs[r.IntN(len(poolIDs))]
 				_, exists := m[id]
-				op := r.IntN(10)
+				op := r.IntN(11)
 				switch {
+				case op == 10: // insert a batch, all or none
+					batch := make([]user, 1+r.IntN(4))
+					for i := range batch {
+						batch[i] = randomUser(r, poolIDs[r.IntN(len(poolIDs))])
+					}
+					err := tb.InsertAll(batch)
+					want := m.batch(batch)
+					if (err == nil) != (want == "") {
+						t.Fatalf("step %d: InsertAll(%v) = %v; the model refuses %q", step, ids(batch), err, want)
+					}
+					if err != nil && !strings.Contains(err.Error(), fmt.Sprintf("%q", want)) {
+						t.Fatalf("step %d: InsertAll(%v) = %v; want it to name %q", step, ids(batch), err, want)
+					}
+					if err == nil {
+						for _, u := range batch {
+							m[u.ID] = u
+						}
+					}
 				case op < 3: // insert
 					v := randomUser(r, id)
 					err := tb.Insert(v)

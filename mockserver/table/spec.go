@@ -112,8 +112,10 @@ func ByID[V any](name string) *Order[V] {
 }
 
 // PartitionBy splits the index into partitions by part: each listing,
-// count and search then covers one partition. It returns o, and must be
-// called before the index is used.
+// count and search then covers one partition. A record whose partition is
+// "" is not in the index, so an index can hold a few records of many (the
+// owners of each room). It returns o, and must be called before the index
+// is used.
 func (o *Order[V]) PartitionBy(part func(V) string) *Order[V] {
 	o.part = part
 	return o
@@ -122,11 +124,13 @@ func (o *Order[V]) PartitionBy(part func(V) string) *Order[V] {
 // Name returns the index's name.
 func (o *Order[V]) Name() string { return o.name }
 
-func (o *Order[V]) partOf(v *V) string {
+// partOf returns the partition of v, and whether v is in the index.
+func (o *Order[V]) partOf(v *V) (string, bool) {
 	if o.part == nil {
-		return ""
+		return "", true
 	}
-	return o.part(*v)
+	p := o.part(*v)
+	return p, p != ""
 }
 
 // schema is a checked Spec.

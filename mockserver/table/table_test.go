@@ -436,6 +436,25 @@ func TestPartitions(t *testing.T) {
 	if n := tb.Count(byName, "a"); n != 0 {
 		t.Errorf("byName has a partition a of %d", n)
 	}
+	// A record without a partition is in no partition of a partitioned
+	// index, and in every index without partitions.
+	if err := tb.Insert(mk("u6", "f", "", 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if n := tb.Count(groupAll, ""); n != 0 {
+		t.Errorf("partition \"\" holds %d records", n)
+	}
+	if n := tb.Count(byName, ""); n != 6 {
+		t.Errorf("byName holds %d records, want 6", n)
+	}
+	for _, g := range []string{"a", ""} {
+		if err := tb.Update("u6", func(u *user) error { u.Group = g; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := tb.Count(groupAll, "a"); n != 3 {
+		t.Errorf("after moving u6 into a and out again, a holds %d, want 3", n)
+	}
 	// Moving the last of a partition empties it.
 	for _, id := range []string{"u2", "u4"} {
 		if err := tb.Update(id, func(u *user) error { u.Group = "c"; return nil }); err != nil {
@@ -575,6 +594,21 @@ func TestJSONFormat(t *testing.T) {
 		if string(got) != string(w) {
 			t.Errorf("JSON of %T:\n%s\nwant\n%s", v, got, w)
 		}
+	}
+	// Large enough for WriteJSON to flush its buffer several times.
+	var big []user
+	bigWant := map[string]*user{}
+	for i := range 2000 {
+		u := mk(fmt.Sprintf("id-%04d<%d>", i, i%7), fmt.Sprintf("name%04d", i), "a", i, i)
+		big = append(big, u)
+		bigWant[u.ID] = &big[len(big)-1]
+	}
+	var w strings.Builder
+	if err := fill(t, big...).WriteJSON(&w); err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := json.Marshal(bigWant); w.String() != string(want) || w.Len() < 4*32<<10 {
+		t.Errorf("WriteJSON of %d bytes differs from encoding/json's %d", w.Len(), len(want))
 	}
 	var empty table.Table[user]
 	if got, _ := json.Marshal(&empty); string(got) != "{}" {
@@ -778,5 +812,56 @@ func TestZeroTableReads(t *testing.T) {
 	}
 	if tb.Len() != 0 {
 		t.Error("not empty")
+	}
+}
+
+func TestInsertAll(t *testing.T) {
+	var us []user
+	for i := range 200 {
+		us = append(us, mk(fmt.Sprintf("u%03d", (i*37)%200), fmt.Sprintf("N%03d", i), "abc"[i%3:i%3+1], i%11, i%5))
+	}
+	var bulk table.Table[user]
+	if err := bulk.InsertAll(us); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fingerprint(t, &bulk), fingerprint(t, fill(t, us...)); got != want {
+		t.Errorf("InsertAll into an empty table differs from Inserts:\n%s\nwant\n%s", got, want)
+	}
+	// Into a table that holds records.
+	more := fill(t, us[:100]...)
+	if err := more.InsertAll(us[100:]); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fingerprint(t, more), fingerprint(t, &bulk); got != want {
+		t.Error("InsertAll into a filled table differs from Inserts")
+	}
+	us[0].Roles[0] = "changed"
+	if u, _ := bulk.Get(us[0].ID); u.Roles[0] != "user" {
+		t.Error("InsertAll kept the caller's slice")
+	}
+	tests := []struct {
+		name  string
+		batch []user
+		check func(error) bool
+	}{
+		{"an id given twice", []user{mk("x1", "p", "a", 0, 0), mk("x1", "q", "a", 0, 0)}, isDup("id", "x1", "x1", "x1")},
+		{"an id the table has", []user{mk("x1", "p", "a", 0, 0), mk("k1", "q", "a", 0, 0)}, isDup("id", "k1", "k1", "k1")},
+		{"a username given twice", []user{mk("x3", "P", "a", 0, 0), mk("x2", "q", "a", 0, 0), mk("x1", "p", "a", 0, 0)}, isDup("username", "p", "x3", "x1")},
+		{"a username the table has", []user{mk("x9", "p", "a", 0, 0), mk("x8", "KEPT", "a", 0, 0)}, isDup("username", "kept", "x8", "k1")},
+		{"the smallest id refused first", []user{mk("x5", "kept", "a", 0, 0), mk("x4", "p", "a", 0, 0), mk("x2", "r", "a", 0, 0), mk("x3", "P", "a", 0, 0)},
+			isDup("username", "p", "x4", "x3")},
+		{"no id", []user{mk("x1", "p", "a", 0, 0), mk("", "q", "a", 0, 0)}, func(err error) bool { return errors.Is(err, table.ErrInvalid) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := fill(t, mk("k1", "kept", "a", 1, 1))
+			before := fingerprint(t, tb)
+			if err := tb.InsertAll(tt.batch); !tt.check(err) {
+				t.Fatalf("InsertAll = %v", err)
+			}
+			if got := fingerprint(t, tb); got != before {
+				t.Error("a refused InsertAll changed the table")
+			}
+		})
 	}
 }
