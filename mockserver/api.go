@@ -13,6 +13,9 @@ import (
 type API struct {
 	// Name is the API's spec name and default mount prefix, e.g. "rocketchat".
 	Name string
+	// Prefix is the path the API is mounted under on the shared port,
+	// e.g. "/ucs"; empty means "/" + Name.
+	Prefix string
 	// Spec is the API's parsed OpenAPI document, with servers cleared.
 	Spec *openapi3.T
 	// Handler serves the API's operations. Requests reach it routed,

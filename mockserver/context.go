@@ -2,7 +2,9 @@ package mockserver
 
 import (
 	"context"
+	"net/http"
 	"regexp"
+	"strings"
 )
 
 // NamespaceHeader selects the state namespace of a request. Requests without
@@ -45,4 +47,27 @@ func WithCaller[C any](ctx context.Context, c C) context.Context {
 func CallerFrom[C any](ctx context.Context) (C, bool) {
 	c, ok := ctx.Value(callerKey{}).(C)
 	return c, ok
+}
+
+type mountKey struct{}
+
+// withMountPath returns a context that records the path prefix the
+// request's API is mounted under ("/ucs"; none at the root of a port).
+func withMountPath(ctx context.Context, prefix string) context.Context {
+	return context.WithValue(ctx, mountKey{}, prefix)
+}
+
+// BaseURL returns the URL a client reached the request's API at: scheme,
+// host and the API's mount path, without a trailing slash
+// ("http://127.0.0.1:8080/ucs"). An API that hands out links to itself
+// (signed file URLs, HAL links) builds them on it. The scheme is https
+// when the request came over TLS or a proxy says so in
+// X-Forwarded-Proto.
+func BaseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	prefix, _ := r.Context().Value(mountKey{}).(string)
+	return scheme + "://" + r.Host + prefix
 }

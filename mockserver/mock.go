@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -23,6 +24,9 @@ type Mock struct {
 	Name string
 	// Title is the API's name for people, e.g. "Rocket.Chat".
 	Title string
+	// Prefix is the path the API is mounted under on standin's shared
+	// port, e.g. "/ucs"; "/" + Name unless the definition says otherwise.
+	Prefix string
 	// Test is what the test kit needs to drive the API as a client.
 	Test TestHooks
 
@@ -36,6 +40,8 @@ type Mock struct {
 // Definition is an API's description with its own options type O.
 type Definition[O any] struct {
 	Name, Title string
+	// Prefix is the mount path on the shared port; empty means "/" + Name.
+	Prefix string
 	// Options is the YAML of the API's own options, with their default
 	// values and a comment on each: the apis.<name>.options section of the
 	// configuration, as `standin serve --print-config` shows it.
@@ -125,9 +131,17 @@ func Define[O any](d Definition[O]) *Mock {
 	if err := decodeOptions(d.Options, &defaults); err != nil {
 		panic(fmt.Sprintf("mockserver: default options of %q: %v", d.Name, err))
 	}
+	prefix := d.Prefix
+	if prefix == "" {
+		prefix = "/" + d.Name
+	}
+	if !strings.HasPrefix(prefix, "/") || strings.HasSuffix(prefix, "/") || strings.Count(prefix, "/") != 1 {
+		panic(fmt.Sprintf("mockserver: prefix of %q must be one path segment such as /name, not %q", d.Name, prefix))
+	}
 	m := &Mock{
 		Name:        d.Name,
 		Title:       d.Title,
+		Prefix:      prefix,
 		Test:        d.Test,
 		optionsYAML: bytes.Clone(d.Options),
 		defaults:    defaults,
@@ -150,7 +164,11 @@ func Define[O any](d Definition[O]) *Mock {
 			if !ok {
 				return API{}, fmt.Errorf("mockserver: options of %q are %T, not %T", d.Name, opts, o)
 			}
-			return d.Build(s, o)
+			api, err := d.Build(s, o)
+			if err == nil && api.Prefix == "" {
+				api.Prefix = prefix
+			}
+			return api, err
 		},
 		credentials: func(opts any) []Credential {
 			o, _ := opts.(O)

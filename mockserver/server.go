@@ -113,8 +113,8 @@ func (s *Server) Store() Store { return s.store }
 // Journal returns the request journal, or nil if it is disabled.
 func (s *Server) Journal() *Journal { return s.journal }
 
-// Mount adds api under "/"+api.Name. It fails if the spec cannot be routed
-// or the name is taken.
+// Mount adds api under api.Prefix ("/"+api.Name when empty). It fails if
+// the spec cannot be routed or the name or prefix is taken.
 func (s *Server) Mount(api API) error {
 	if api.Name == "" || strings.ContainsAny(api.Name, "/ ") || api.Name == "__standin" {
 		return fmt.Errorf("mockserver: invalid API name %q", api.Name)
@@ -125,11 +125,21 @@ func (s *Server) Mount(api API) error {
 	if slices.ContainsFunc(s.apis, func(m *mounted) bool { return m.api.Name == api.Name }) {
 		return fmt.Errorf("mockserver: API %q mounted twice", api.Name)
 	}
+	prefix := api.Prefix
+	if prefix == "" {
+		prefix = "/" + api.Name
+	}
+	if !strings.HasPrefix(prefix, "/") || strings.Count(prefix, "/") != 1 || prefix == "/" || prefix == AdminPrefix {
+		return fmt.Errorf("mockserver: API %q: prefix %q must be one path segment such as /name", api.Name, prefix)
+	}
+	if slices.ContainsFunc(s.apis, func(m *mounted) bool { return m.prefix == prefix }) {
+		return fmt.Errorf("mockserver: API %q: prefix %q is taken", api.Name, prefix)
+	}
 	router, err := legacy.NewRouter(api.Spec)
 	if err != nil {
 		return fmt.Errorf("mockserver: route %q: %w", api.Name, err)
 	}
-	s.apis = append(s.apis, &mounted{api: api, prefix: "/" + api.Name, router: router})
+	s.apis = append(s.apis, &mounted{api: api, prefix: prefix, router: router})
 	return nil
 }
 
@@ -160,6 +170,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		for _, m := range s.apis {
 			if under(path, m.prefix) {
+				r = r.WithContext(withMountPath(r.Context(), m.prefix))
 				http.StripPrefix(m.prefix, s.apiHandler(m)).ServeHTTP(w, r)
 				return
 			}

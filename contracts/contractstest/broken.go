@@ -104,7 +104,7 @@ func failed(sc contracts.ScenarioResult) bool {
 // unauthenticated once more, with the credentials of the mock's Login
 // hook: a server that does not check credentials.
 func withoutAuthentication(mock *mockserver.Mock, h http.Handler) http.Handler {
-	prefix := "/" + mock.Name
+	prefix := mock.Prefix
 	// The Login hook sends paths relative to the API root.
 	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = r.Clone(r.Context())

@@ -28,7 +28,6 @@ func InProcess(t testing.TB, mock *mockserver.Mock, wrap func(http.Handler) http
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := mock.Name
 	creds := map[string]string{}
 	for _, c := range mock.Credentials(mock.DefaultOptions()) {
 		creds[c.Key] = c.Value
@@ -37,7 +36,7 @@ func InProcess(t testing.TB, mock *mockserver.Mock, wrap func(http.Handler) http
 	if wrap != nil {
 		h = wrap(h)
 	}
-	target := contracts.InProcess(h, "/"+api)
+	target := contracts.InProcess(h, mock.Prefix)
 	sum := fnv.New64a()
 	_, _ = sum.Write([]byte(t.Name()))
 	target.Header = http.Header{mockserver.NamespaceHeader: {fmt.Sprintf("t%x", sum.Sum64())}}

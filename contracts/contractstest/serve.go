@@ -12,7 +12,7 @@ import (
 
 // Serve serves mock alone, with its default configuration, on a loopback
 // port for the length of the test, and returns the server; the API is at
-// ts.URL + "/" + mock.Name.
+// ts.URL + mock.Prefix.
 func Serve(t testing.TB, mock *mockserver.Mock) *httptest.Server {
 	t.Helper()
 	catalog := mocks.Catalog{mock}
@@ -40,7 +40,7 @@ func ValidatingClient(t testing.TB, ts *httptest.Server, mock *mockserver.Mock) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &http.Client{Transport: v.Transport(ts.Client().Transport, "/"+mock.Name, func(vi contracts.Violation) {
+	return &http.Client{Transport: v.Transport(ts.Client().Transport, mock.Prefix, func(vi contracts.Violation) {
 		t.Errorf("contract: %s", vi)
 	})}
 }

@@ -54,7 +54,7 @@ func (k *kit) hostile(t *testing.T) {
 				req := hc.req(ns)
 				h, prefix := k.root, ""
 				if hc.full {
-					h, prefix = k.full, "/"+k.mock.Name
+					h, prefix = k.full, k.mock.Prefix
 				}
 				r, problems := k.exchange(h, prefix, req, ns)
 				for _, p := range problems {
@@ -183,7 +183,7 @@ func (k *kit) hostileCases(t *testing.T, op openapi.Operation) []hostileCase {
 		cases = append(cases, hostileCase{
 			name: "dot-dot to " + tc.to, full: true, want: k.status[mockserver.KindNotFound],
 			req: func(ns string) *http.Request {
-				return k.request(tc.method, "/"+k.mock.Name+path+climb+tc.to, base.encoded(), base.contentType, ns, k.auth)
+				return k.request(tc.method, k.mock.Prefix+path+climb+tc.to, base.encoded(), base.contentType, ns, k.auth)
 			},
 		})
 	}

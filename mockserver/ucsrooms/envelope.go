@@ -1,0 +1,48 @@
+package ucsrooms
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/standin/standin/mockserver"
+)
+
+// errorBody is the error envelope (openapi/ucsrooms.yaml, ErrorResponse).
+type errorBody struct {
+	Code    string      `json:"code"`
+	Message string      `json:"message"`
+	Errors  []errorItem `json:"errors"`
+	SentAt  time.Time   `json:"sent_at"`
+}
+
+type errorItem struct {
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+	Rule    string `json:"rule,omitempty"`
+}
+
+// envelope answers every refusal in the one error shape.
+var envelope = mockserver.Envelope{
+	Codes: map[mockserver.Kind]mockserver.Code{
+		mockserver.KindUnauthorized:      {Code: "UNAUTHORIZED"},
+		mockserver.KindForbidden:         {Code: "FORBIDDEN"},
+		mockserver.KindNotFound:          {Code: "NOT_FOUND"},
+		mockserver.KindMethodNotAllowed:  {Code: "METHOD_NOT_ALLOWED"},
+		mockserver.KindTooLarge:          {Code: "PAYLOAD_TOO_LARGE"},
+		mockserver.KindInvalid:           {Code: "INVALID_REQUEST"},
+		mockserver.KindBadNamespace:      {Code: "INVALID_REQUEST"},
+		mockserver.KindInternal:          {Code: "INTERNAL_ERROR"},
+		mockserver.KindTooManyNamespaces: {Code: "TOO_MANY_NAMESPACES"},
+	},
+	Render: func(w http.ResponseWriter, _ *http.Request, e *mockserver.Error) {
+		writeJSON(w, e.Status, errorBody{Code: e.Code, Message: e.Error(), SentAt: time.Now().UTC(),
+			Errors: []errorItem{{Message: e.Message, Field: e.Field, Rule: e.Rule}}})
+	},
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
