@@ -11,8 +11,11 @@ import (
 	"github.com/standin/standin/mockserver"
 )
 
-// Name is the API's spec name and mount prefix.
+// Name is the API's spec name and configuration key.
 const Name = "ucsrooms"
+
+// Prefix is the path the API is mounted under on standin's shared port.
+const Prefix = "/ucs"
 
 // defaultJWTSecret is options.yaml's jwtSecret (a test checks they agree).
 const defaultJWTSecret = "standin-ucs-secret"
@@ -34,7 +37,7 @@ var optionsYAML []byte
 var Mock = mockserver.Define(mockserver.Definition[Options]{
 	Name:    Name,
 	Title:   "UCS rooms",
-	Prefix:  "/ucs",
+	Prefix:  Prefix,
 	Options: optionsYAML,
 	Build:   New,
 	Credentials: func(o Options) []mockserver.Credential {
@@ -87,5 +90,7 @@ func New(s mockserver.Setup, opts Options) (mockserver.API, error) {
 		RequestErrorHandlerFunc: envelope.InvalidRequest, ResponseErrorHandlerFunc: envelope.Write})
 	routes := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(envelope), ErrorHandlerFunc: envelope.InvalidRequest})
 	v := newVerifier(opts, now)
-	return mockserver.NewAPI(Name, routes, v.authenticate, envelope)
+	api, err := mockserver.NewAPI(Name, routes, v.authenticate, envelope)
+	api.Prefix = Prefix
+	return api, err
 }
