@@ -2,12 +2,13 @@
 GO        ?= go
 ADDR      ?= $(or $(STANDIN_ADDR),127.0.0.1:8080)
 PKGS      := ./...
-# The APIs this build serves, from the one list in cmd/standin/apis.go.
-APIS       = $(shell $(GO) run ./cmd/standin apis)
+# The APIs this build serves, from the one list in cmd/standin/apis.go,
+# each name followed by its mount path on the shared port.
+APIS       = $(shell $(GO) run ./cmd/standin apis -prefix)
 
 BENCHTIME ?= 1s
 
-.PHONY: run test generate lint fuzz bench bench-scale conform load npm-check check-generated crash-test
+.PHONY: run test generate lint fuzz bench bench-scale conform load npm-check fetch-check check-generated crash-test
 
 ## run: serve every mock with its default data set on $(ADDR)
 run:
@@ -67,14 +68,14 @@ bench-scale:
 
 ## conform: every API's conformance suite against a running `make run`
 conform:
-	@for api in $(APIS); do \
-	  $(GO) run ./cmd/standin conform --target http://$(ADDR)/$$api --api $$api || exit 1; \
+	@set -- $(APIS); while [ $$# -gt 1 ]; do api=$$1 prefix=$$2; shift 2; \
+	  $(GO) run ./cmd/standin conform --target http://$(ADDR)$$prefix --api $$api || exit 1; \
 	done
 
 ## load: every API's load test against a running `make run`
 load:
-	@for api in $(APIS); do \
-	  $(GO) run ./cmd/standin load --target http://$(ADDR)/$$api --api $$api || exit 1; \
+	@set -- $(APIS); while [ $$# -gt 1 ]; do api=$$1 prefix=$$2; shift 2; \
+	  $(GO) run ./cmd/standin load --target http://$(ADDR)$$prefix --api $$api || exit 1; \
 	done
 
 ## npm-check: the official npm clients (contracts/npm/<api>) against a running `make run`
@@ -82,4 +83,14 @@ npm-check:
 	@for dir in contracts/npm/*/; do \
 	  api=$$(basename $$dir); \
 	  (cd $$dir && npm ci --no-audit --no-fund && STANDIN_URL=http://$(ADDR)/$$api node check.mjs) || exit 1; \
+	done
+
+## fetch-check: the plain fetch() scripts (contracts/<api>/fetch/*.mjs, no SDK,
+## as a frontend would call the API) against a running `make run`
+fetch-check:
+	@set -- $(APIS); while [ $$# -gt 1 ]; do api=$$1 prefix=$$2; shift 2; \
+	  for script in contracts/$$api/fetch/*.mjs; do \
+	    [ -e "$$script" ] || continue; \
+	    echo "== $$script"; STANDIN_URL=http://$(ADDR)$$prefix node $$script || exit 1; \
+	  done; \
 	done

@@ -35,7 +35,12 @@ type Mock struct {
 	decode      func(node *yaml.Node, current any) (any, error)
 	build       func(Setup, any) (API, error)
 	credentials func(any) []Credential
+	token       func(any, string, time.Time) (string, error)
 }
+
+// ErrNoTokens is returned by Mock.Token for an API whose clients do not
+// authenticate with tokens a user could be given.
+var ErrNoTokens = errors.New("the API has no user tokens to mint")
 
 // Definition is an API's description with its own options type O.
 type Definition[O any] struct {
@@ -51,6 +56,11 @@ type Definition[O any] struct {
 	// Credentials lists what a client needs to call the API when it is
 	// served with opts.
 	Credentials func(opts O) []Credential
+	// Token, if set, mints a token for user (a user name or id, as the
+	// API documents) that works against the API served with opts, expiring
+	// at expires (the zero time: the API's default): what `standin token`
+	// prints.
+	Token func(opts O, user string, expires time.Time) (string, error)
 	// Test is what the test kit needs to drive the API as a client.
 	Test TestHooks
 }
@@ -170,6 +180,16 @@ func Define[O any](d Definition[O]) *Mock {
 			}
 			return api, err
 		},
+		token: func(opts any, user string, expires time.Time) (string, error) {
+			o, ok := opts.(O)
+			if !ok {
+				return "", fmt.Errorf("mockserver: options of %q are %T, not %T", d.Name, opts, o)
+			}
+			if d.Token == nil {
+				return "", fmt.Errorf("%s: %w", d.Name, ErrNoTokens)
+			}
+			return d.Token(o, user, expires)
+		},
 		credentials: func(opts any) []Credential {
 			o, _ := opts.(O)
 			if d.Credentials == nil {
@@ -207,6 +227,12 @@ func (m *Mock) DecodeOptions(node *yaml.Node, current any) (any, error) {
 
 // Build makes the API with opts, options of this API.
 func (m *Mock) Build(s Setup, opts any) (API, error) { return m.build(s, opts) }
+
+// Token mints a token for user that works against the API served with
+// opts (see Definition.Token); ErrNoTokens if the API has none.
+func (m *Mock) Token(opts any, user string, expires time.Time) (string, error) {
+	return m.token(opts, user, expires)
+}
 
 // Credentials lists what a client needs when the API is served with opts.
 func (m *Mock) Credentials(opts any) []Credential { return m.credentials(opts) }

@@ -62,16 +62,22 @@ func (a api) defaultCredentials() map[string]string {
 
 const apisSynopsis = `Lists the APIs this build serves, one name a line, in the order of the
 configuration: the names that --api, apis.<name> in the configuration and
-the URL prefixes use. With -v, also each API's title and default credentials.`
+use. With -prefix, also each API's mount path on the shared port ("ucsrooms
+/ucs"); with -v, also its title and default credentials.`
 
 func listAPIs(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("apis", apisSynopsis, stderr)
-	verbose := fs.Bool("v", false, "also show titles and default credentials")
+	verbose := fs.Bool("v", false, "also show titles, mount paths and default credentials")
+	prefix := fs.Bool("prefix", false, "also show each API's mount path on the shared port (name /path)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	for _, a := range apis {
-		if !*verbose {
+		switch {
+		case *prefix && !*verbose:
+			fmt.Fprintln(stdout, a.mock.Name, a.mock.Prefix)
+			continue
+		case !*verbose:
 			fmt.Fprintln(stdout, a.mock.Name)
 			continue
 		}
@@ -79,7 +85,7 @@ func listAPIs(args []string, stdout, stderr io.Writer) error {
 		for _, c := range a.mock.Credentials(a.mock.DefaultOptions()) {
 			creds = append(creds, c.Key+"="+c.Value)
 		}
-		fmt.Fprintf(stdout, "%-11s %-12s %s\n", a.mock.Name, a.mock.Title, strings.Join(creds, " "))
+		fmt.Fprintf(stdout, "%-11s %-12s %-12s %s\n", a.mock.Name, a.mock.Title, a.mock.Prefix, strings.Join(creds, " "))
 	}
 	return nil
 }

@@ -7,6 +7,7 @@
 //	standin fixtures  [flags]   print a seeded data set (users, passwords, rooms)
 //	standin load      [flags]   load-test a target, report latency per operation
 //	standin apis                list the APIs this build serves, one name a line
+//	standin token API --user U  print a token for a user of an API
 //
 // Run "standin COMMAND -h" for the flags of a command.
 package main
@@ -31,6 +32,7 @@ Usage:
   standin fixtures  [flags]   print a seeded data set as JSON
   standin load      [flags]   load-test a target and report latency per operation
   standin apis                list the APIs this build serves, one name a line
+  standin token API --user U  print a token for user U of an API (ucsrooms)
 
 Run "standin COMMAND -h" for a command's flags.
 `
@@ -77,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return loadTest(ctx, rest, stdout, stderr)
 	case "apis":
 		return listAPIs(rest, stdout, stderr)
+	case "token":
+		return printToken(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

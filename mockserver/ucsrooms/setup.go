@@ -48,6 +48,19 @@ var Mock = mockserver.Define(mockserver.Definition[Options]{
 		}
 		return creds
 	},
+	Token: func(o Options, name string, expires time.Time) (string, error) {
+		u, ok := DemoUserNamed(name)
+		if !ok {
+			if name == "" {
+				return "", errors.New("ucsrooms: name a user: a demo user (alice, bob, carol) or any user id")
+			}
+			u = DemoUser{ID: name, Username: name}
+		}
+		if expires.IsZero() {
+			expires = demoTokenExpiry
+		}
+		return Sign(o.JWTSecret, u.ID, u.Username, expires), nil
+	},
 	Test: testHooks,
 })
 
