@@ -132,6 +132,12 @@ func (b *entryBuilder) query(q string) string {
 	if q == "" {
 		return ""
 	}
+	return redactQuery(q)
+}
+
+// redactQuery returns the raw query q with the values of sensitive
+// parameters redacted (q itself when it has none).
+func redactQuery(q string) string {
 	parts := strings.Split(q, "&")
 	changed := false
 	for i, p := range parts {
@@ -147,6 +153,25 @@ func (b *entryBuilder) query(q string) string {
 		return q
 	}
 	return strings.Join(parts, "&")
+}
+
+// redactURLText returns s with the sensitive query parameters of a URL in
+// it redacted: a signed URL in a body ("…/files/f?signature=…") is a
+// credential for as long as it lasts.
+func redactURLText(s string) (string, bool) {
+	before, q, ok := strings.Cut(s, "?")
+	if !ok || strings.ContainsAny(before, " \n") {
+		return s, false
+	}
+	q, frag, _ := strings.Cut(q, "#")
+	r := redactQuery(q)
+	if r == q {
+		return s, false
+	}
+	if frag != "" {
+		r += "#" + frag
+	}
+	return before + "?" + r, true
 }
 
 // headers returns a capped copy of h with sensitive values redacted: at
@@ -233,7 +258,7 @@ func clip(b []byte) string {
 
 // sensitiveWords make a JSON key or query parameter secret when its name,
 // lower-cased and without '-', '_' and '.', contains one of them.
-var sensitiveWords = []string{"password", "passwd", "secret", "token", "apikey", "privatekey", "accesskey", "credential", "authorization", "cookie"}
+var sensitiveWords = []string{"password", "passwd", "secret", "token", "apikey", "privatekey", "accesskey", "credential", "authorization", "cookie", "signature"}
 
 // sensitiveNames are secret when a key's normalised name is one of them.
 var sensitiveNames = []string{"pwd", "pass", "resume", "jwt"}
@@ -376,6 +401,9 @@ func redactJSON(body []byte) []byte {
 			out.WriteByte(byte(v))
 			stack = append(stack, frame{object: v == '{'})
 		case string:
+			if r, ok := redactURLText(v); ok {
+				v, found = r, true
+			}
 			writeString(v)
 		case json.Number:
 			out.WriteString(v.String())

@@ -58,6 +58,8 @@ func TestJournalRedactsJSONBodies(t *testing.T) {
 		{"word in a value only: byte for byte", `{"text": "my token is here"}`, nil, []string{`{"text": "my token is here"}`}},
 		{"broken JSON", `{"a":1,,"password":"p-1"}`, []string{"p-1"}, nil},
 		{"cut inside a secret", `{"password":"p-1`, []string{"p-1"}, nil},
+		{"signed URL in a value", `{"data":{"url":"http://h/ucs/files/f?room_id=r-1&signature=s-9&expires=5#x","note":"a?b"}}`, []string{"s-9"},
+			[]string{`"url":"http://h/ucs/files/f?room_id=r-1&signature=[redacted]&expires=5#x"`, `"note":"a?b"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,13 +146,13 @@ func TestJournalRedactsHeadersAndQuery(t *testing.T) {
 	for k, v := range secrets {
 		header[k] = v
 	}
-	call{method: http.MethodGet, target: "/demo/items?q=visible&token=q-1&access_token=q-2&api_key=q-3&password=q-4&x=1", header: header}.do(srv.Handler())
+	call{method: http.MethodGet, target: "/demo/items?q=visible&token=q-1&access_token=q-2&api_key=q-3&password=q-4&signature=q-5&X-Amz-Signature=q-6&x=1", header: header}.do(srv.Handler())
 	e := lastEntry(t, srv)
 	var values []string
 	for _, v := range secrets {
 		values = append(values, strings.TrimPrefix(strings.TrimPrefix(v, "Bearer "), "Basic "))
 	}
-	mustNotShow(t, e, append(values, "q-1", "q-2", "q-3", "q-4")...)
+	mustNotShow(t, e, append(values, "q-1", "q-2", "q-3", "q-4", "q-5", "q-6")...)
 	for k := range secrets {
 		if got := e.RequestHeaders.Get(k); got != "[redacted]" {
 			t.Errorf("requestHeaders %s = %q, want [redacted]", k, got)
@@ -159,7 +161,7 @@ func TestJournalRedactsHeadersAndQuery(t *testing.T) {
 	if got := e.RequestHeaders.Get("X-User-Id"); got != "u-1" {
 		t.Errorf("requestHeaders X-User-Id = %q, want it kept", got)
 	}
-	if want := "q=visible&token=[redacted]&access_token=[redacted]&api_key=[redacted]&password=[redacted]&x=1"; e.Query != want {
+	if want := "q=visible&token=[redacted]&access_token=[redacted]&api_key=[redacted]&password=[redacted]&signature=[redacted]&X-Amz-Signature=[redacted]&x=1"; e.Query != want {
 		t.Errorf("query = %q, want %q", e.Query, want)
 	}
 }
