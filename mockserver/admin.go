@@ -61,7 +61,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "apis": s.APIs()})
+	WriteJSON(w, http.StatusOK, map[string]any{"status": "ok", "apis": s.APIs()})
 }
 
 // adminNamespace reads the optional ?namespace=NS of an admin request.
@@ -83,7 +83,7 @@ func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusInternalServerError, "reset: %v", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"reset": cmp.Or(ns, "*")})
+	WriteJSON(w, http.StatusOK, map[string]string{"reset": cmp.Or(ns, "*")})
 }
 
 func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) {
@@ -96,7 +96,7 @@ func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusInternalServerError, "export: %v", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, snap)
+	WriteJSON(w, http.StatusOK, snap)
 }
 
 // snapshotLimit is the largest snapshot PUT /__standin/snapshot accepts.
@@ -139,7 +139,7 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
 		adminError(w, status, "import: %v", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"namespaces": len(snap)})
+	WriteJSON(w, http.StatusOK, map[string]int{"namespaces": len(snap)})
 }
 
 func (s *Server) adminJournal(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +161,7 @@ func (s *Server) adminJournal(w http.ResponseWriter, r *http.Request) {
 	entries := s.journal.Last(limit, func(e Entry) bool {
 		return (api == "" || e.API == api) && (ns == "" || e.Namespace == ns)
 	})
-	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+	WriteJSON(w, http.StatusOK, map[string]any{"entries": entries})
 }
 
 func (s *Server) adminClearJournal(w http.ResponseWriter, _ *http.Request) {
@@ -172,11 +172,13 @@ func (s *Server) adminClearJournal(w http.ResponseWriter, _ *http.Request) {
 }
 
 func adminError(w http.ResponseWriter, status int, format string, args ...any) {
-	writeJSON(w, status, map[string]string{"error": fmt.Sprintf(format, args...)})
+	WriteJSON(w, status, map[string]string{"error": fmt.Sprintf(format, args...)})
 }
 
 // writeJSON writes v as JSON with the given status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON answers status with v as JSON (HTML characters unescaped), for
+// the core and for fakes' envelopes.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)

@@ -175,7 +175,7 @@ func (s *Server) Handler() http.Handler {
 				return
 			}
 		}
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no API at %s (APIs: %s; admin: %s/)", clipText(path, 200), strings.Join(s.prefixes(), ", "), AdminPrefix)})
+		WriteJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no API at %s (APIs: %s; admin: %s/)", clipText(path, 200), strings.Join(s.prefixes(), ", "), AdminPrefix)})
 	}), "")
 }
 
@@ -214,7 +214,7 @@ func (s *Server) RootHandler(name string) (http.Handler, error) {
 // shows where things are.
 func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": fmt.Sprintf("method %s is not allowed on / (allowed: GET)", r.Method)})
+		WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": fmt.Sprintf("method %s is not allowed on / (allowed: GET)", r.Method)})
 		return
 	}
 	type entry struct {
@@ -225,7 +225,7 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	for i, m := range s.apis {
 		list[i] = entry{m.api.Name, m.prefix}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"service": "standin", "apis": list, "admin": AdminPrefix})
+	WriteJSON(w, http.StatusOK, map[string]any{"service": "standin", "apis": list, "admin": AdminPrefix})
 }
 
 // owner returns the mounted API that answers a request to path on a
@@ -304,7 +304,7 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, root string, err
 		return
 	}
 	e := AsError(err)
-	writeJSON(w, e.Status, map[string]string{"error": e.Error()})
+	WriteJSON(w, e.Status, map[string]string{"error": e.Error()})
 }
 
 // apiHandler runs the pipeline of one API: body limit, route, authenticate,

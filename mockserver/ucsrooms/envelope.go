@@ -1,7 +1,6 @@
 package ucsrooms
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -36,13 +35,7 @@ var envelope = mockserver.Envelope{
 		mockserver.KindTooManyNamespaces: {Code: "TOO_MANY_NAMESPACES"},
 	},
 	Render: func(w http.ResponseWriter, _ *http.Request, e *mockserver.Error) {
-		writeJSON(w, e.Status, errorBody{Code: e.Code, Message: e.Error(), SentAt: time.Now().UTC(),
+		mockserver.WriteJSON(w, e.Status, errorBody{Code: e.Code, Message: e.Error(), SentAt: time.Now().UTC(),
 			Errors: []errorItem{{Message: e.Message, Field: e.Field, Rule: e.Rule}}})
 	},
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

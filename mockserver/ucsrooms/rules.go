@@ -35,6 +35,15 @@ func (s *State) adminSeat(id string, c Caller) (Room, Participant, error) {
 	return r, p, err
 }
 
+// openAdminSeat is adminSeat for a change: the room must not have ended.
+func (s *State) openAdminSeat(id string, c Caller, now time.Time) (Room, error) {
+	r, _, err := s.adminSeat(id, c)
+	if err == nil {
+		err = changeable(r, now)
+	}
+	return r, err
+}
+
 // changeable refuses a change to a room that has ended.
 func changeable(r Room, now time.Time) error {
 	if r.Status(now) == StatusEnded {
@@ -88,11 +97,8 @@ type roomPatch struct {
 
 // updateRoom changes a room's name and times.
 func (s *State) updateRoom(id string, c Caller, patch roomPatch, now time.Time) (Room, error) {
-	r, _, err := s.adminSeat(id, c)
+	r, err := s.openAdminSeat(id, c, now)
 	if err != nil {
-		return Room{}, err
-	}
-	if err := changeable(r, now); err != nil {
 		return Room{}, err
 	}
 	next := r
@@ -118,11 +124,8 @@ func (s *State) updateRoom(id string, c Caller, patch roomPatch, now time.Time) 
 
 // endRoom ends a room secondsLeft from now, recording why.
 func (s *State) endRoom(id string, c Caller, secondsLeft int64, reason string, now time.Time) (Room, error) {
-	r, _, err := s.adminSeat(id, c)
+	r, err := s.openAdminSeat(id, c, now)
 	if err != nil {
-		return Room{}, err
-	}
-	if err := changeable(r, now); err != nil {
 		return Room{}, err
 	}
 	next := r
@@ -162,11 +165,8 @@ func (s *State) saveRoom(old, next Room) error {
 // addParticipants invites users into a room; those in it already stay as
 // they are.
 func (s *State) addParticipants(id string, c Caller, users []string, now time.Time) error {
-	r, _, err := s.adminSeat(id, c)
+	r, err := s.openAdminSeat(id, c, now)
 	if err != nil {
-		return err
-	}
-	if err := changeable(r, now); err != nil {
 		return err
 	}
 	for _, u := range users {
@@ -178,11 +178,7 @@ func (s *State) addParticipants(id string, c Caller, users []string, now time.Ti
 // removeParticipants removes users from a room, all or none: each must be
 // a participant, and an admin must stay.
 func (s *State) removeParticipants(id string, c Caller, users []string, now time.Time) error {
-	r, _, err := s.adminSeat(id, c)
-	if err != nil {
-		return err
-	}
-	if err := changeable(r, now); err != nil {
+	if _, err := s.openAdminSeat(id, c, now); err != nil {
 		return err
 	}
 	users = uniq(users)
@@ -208,11 +204,7 @@ func (s *State) removeParticipants(id string, c Caller, users []string, now time
 // setAdmin grants or revokes a participant's admin right. Both are
 // idempotent; a revoke that would leave no admin is refused.
 func (s *State) setAdmin(id string, c Caller, target string, admin bool, now time.Time) (Participant, error) {
-	r, _, err := s.adminSeat(id, c)
-	if err != nil {
-		return Participant{}, err
-	}
-	if err := changeable(r, now); err != nil {
+	if _, err := s.openAdminSeat(id, c, now); err != nil {
 		return Participant{}, err
 	}
 	pid := participantID(id, target)

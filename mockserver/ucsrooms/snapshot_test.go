@@ -83,19 +83,13 @@ func TestSnapshotRefusesBrokenState(t *testing.T) {
 		}},
 		{"a participant of a missing room", "/room_id", func(doc map[string]any, room string) {
 			ps := doc["participants"].(map[string]any)
-			for k, p := range ps {
-				p := p.(map[string]any)
-				p["room_id"] = "gone"
-				delete(ps, k)
-				ps["gone/"+p["participant_id"].(string)] = p
-				break
-			}
+			p := ps[room+"/bob-id"].(map[string]any) // not an admin
+			p["room_id"] = "gone"
+			delete(ps, room+"/bob-id")
+			ps["gone/bob-id"] = p
 		}},
 		{"a participant's stale copy of the start", "/room_start_time", func(doc map[string]any, room string) {
-			for _, p := range doc["participants"].(map[string]any) {
-				p.(map[string]any)["room_start_time"] = "2001-01-01T00:00:00Z"
-				break
-			}
+			doc["participants"].(map[string]any)[room+"/bob-id"].(map[string]any)["room_start_time"] = "2001-01-01T00:00:00Z"
 		}},
 		{"two messages with one number", "/seq", func(doc map[string]any, room string) {
 			for _, m := range doc["messages"].(map[string]any) {
@@ -109,11 +103,8 @@ func TestSnapshotRefusesBrokenState(t *testing.T) {
 		}},
 		{"a record under another key", "participants", func(doc map[string]any, room string) {
 			ps := doc["participants"].(map[string]any)
-			for k, p := range ps {
-				delete(ps, k)
-				ps["x/"+k] = p
-				break
-			}
+			ps["x/"+room+"/bob-id"] = ps[room+"/bob-id"]
+			delete(ps, room+"/bob-id")
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
