@@ -399,6 +399,34 @@ func TestCredential(t *testing.T) {
 	}
 }
 
+// LookupCredential finds what Credential finds, treats an empty value as
+// none, and fails nothing.
+func TestLookupCredential(t *testing.T) {
+	target := petsTarget(faultNone)
+	target.Credentials = map[string]string{"token": "s3cret", "blank": ""}
+	type found struct {
+		v  string
+		ok bool
+	}
+	got := map[string]found{}
+	r := Run(t.Context(), target, Scenario{API: "pets", Name: "x", Spec: petsSpec(t), Run: func(s *S) {
+		for _, k := range []string{"token", "blank", "absent"} {
+			v, ok := s.LookupCredential(k)
+			got[k] = found{v, ok}
+		}
+		s.Step("after", func(e *httpexpect.Expect) { e.GET("/pets/1").Expect().Status(http.StatusOK) })
+	}})
+	want := map[string]found{"token": {"s3cret", true}, "blank": {"", false}, "absent": {"", false}}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("LookupCredential(%q) = %q, %v; want %q, %v", k, got[k].v, got[k].ok, w.v, w.ok)
+		}
+	}
+	if !r.Passed() {
+		t.Errorf("a missing credential looked up failed the scenario: %v", statuses(r))
+	}
+}
+
 func TestUnique(t *testing.T) {
 	valid := regexp.MustCompile(`^[0-9a-zA-Z\-_.]+$`)
 	tests := []struct {

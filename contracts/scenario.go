@@ -237,6 +237,15 @@ func (s *S) Credential(key string) string {
 	return ""
 }
 
+// LookupCredential returns the target's credential named key and whether
+// the target has one (an empty one counts as none). Unlike Credential it
+// fails nothing: it is for inputs a scenario can do without, whose steps
+// it then leaves out, saying so with Logf.
+func (s *S) LookupCredential(key string) (string, bool) {
+	v := s.target.Credentials[key]
+	return v, v != ""
+}
+
 // Unique returns a name that no other run uses, for objects a scenario
 // creates on a live target: prefix, a dash and eight random lower-case
 // alphanumerics, which every chat API accepts in names. Characters of
