@@ -45,7 +45,7 @@ func TestREADMEMatchesTheAPIList(t *testing.T) {
 		for _, c := range a.mock.Credentials(a.mock.DefaultOptions()) {
 			creds = append(creds, fmt.Sprintf("`%s` %s", c.Key, c.Value))
 		}
-		want = append(want, fmt.Sprintf("| %s | `%s` | `http://127.0.0.1:8080/%s` | %s |", a.mock.Title, a.mock.Name, a.mock.Name, strings.Join(creds, ", ")))
+		want = append(want, fmt.Sprintf("| %s | `%s` | `http://127.0.0.1:8080%s` | %s |", a.mock.Title, a.mock.Name, a.mock.Prefix, strings.Join(creds, ", ")))
 	}
 	if got := tableAfter(t, readme, "<!-- apis:"); !slices.Equal(got, want) {
 		t.Errorf("README's API table:\n%s\nwant, from the API list:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
