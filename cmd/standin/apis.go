@@ -9,10 +9,12 @@ import (
 	ethorascenarios "github.com/standin/standin/contracts/ethora"
 	"github.com/standin/standin/contracts/load"
 	rocketchatscenarios "github.com/standin/standin/contracts/rocketchat"
+	ucsscenarios "github.com/standin/standin/contracts/ucsrooms"
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/mockserver/mocks"
 	"github.com/standin/standin/mockserver/rocketchat"
+	"github.com/standin/standin/mockserver/ucsrooms"
 )
 
 // api is one API as the CLI knows it: its mock, its conformance scenarios
@@ -29,6 +31,7 @@ type api struct {
 var apis = []api{
 	{rocketchat.Mock, rocketchatscenarios.Scenarios, rocketchatscenarios.Load{}},
 	{ethora.Mock, ethorascenarios.Scenarios, ethorascenarios.Load{}},
+	{ucsrooms.Mock, ucsscenarios.Scenarios, ucsscenarios.Load{}},
 }
 
 // catalog returns the mocks of apis, for configuration and serving.
