@@ -60,14 +60,18 @@ func withMountPath(ctx context.Context, prefix string) context.Context {
 // BaseURL returns the URL a client reached the request's API at: scheme,
 // host and the API's mount path, without a trailing slash
 // ("http://127.0.0.1:8080/ucs"). An API that hands out links to itself
-// (signed file URLs, HAL links) builds them on it. The scheme is https
-// when the request came over TLS or a proxy says so in
-// X-Forwarded-Proto.
+// (signed file URLs, HAL links) builds them on it. Behind a proxy, the
+// first X-Forwarded-Host names the host and X-Forwarded-Proto: https the
+// scheme; otherwise the scheme is https when the request came over TLS.
 func BaseURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 		scheme = "https"
 	}
+	host := r.Host
+	if fwd, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Host"), ","); strings.TrimSpace(fwd) != "" {
+		host = strings.TrimSpace(fwd)
+	}
 	prefix, _ := r.Context().Value(mountKey{}).(string)
-	return scheme + "://" + r.Host + prefix
+	return scheme + "://" + host + prefix
 }

@@ -37,6 +37,10 @@ func TestMountUnderPrefix(t *testing.T) {
 	if base != "https://"+localHost+"/animals" {
 		t.Errorf("BaseURL behind a TLS proxy: %q", base)
 	}
+	mustStatus(t, serve(h, req{method: "GET", path: "/animals/pets", key: goodKey, header: map[string]string{"X-Forwarded-Host": "mock.example, inner:8080"}}), http.StatusOK)
+	if base != "http://mock.example/animals" {
+		t.Errorf("BaseURL behind a proxy naming its host: %q", base)
+	}
 
 	root, err := srv.RootHandler("pets")
 	if err != nil {

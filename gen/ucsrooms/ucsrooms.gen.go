@@ -462,8 +462,11 @@ type ClientInterface interface {
 	//   it starts (400 `INVALID_TIME_RANGE`).
 	// * **End**: `time_left_in_second` (default 0) and `reason` (default
 	//   "session terminated"), or no fields at all. `end_time` becomes now
-	//   plus the seconds left, `early_end_reason` the reason; the room
-	//   reads `ended` from then on. `message` says when it ends.
+	//   plus the seconds left (which may move it later than it was, as
+	//   1.x did), `early_end_reason` the reason; the room reads `ended`
+	//   from then on. `message` says when it ends. Seconds beyond
+	//   9999-12-31T23:59:59Z, the last time the field can hold, end the
+	//   room then.
 	//
 	// Both kinds of fields at once are 400 `AMBIGUOUS_REQUEST`. An ended
 	// room refuses both (409 `ROOM_ENDED`).
@@ -484,8 +487,11 @@ type ClientInterface interface {
 	//   it starts (400 `INVALID_TIME_RANGE`).
 	// * **End**: `time_left_in_second` (default 0) and `reason` (default
 	//   "session terminated"), or no fields at all. `end_time` becomes now
-	//   plus the seconds left, `early_end_reason` the reason; the room
-	//   reads `ended` from then on. `message` says when it ends.
+	//   plus the seconds left (which may move it later than it was, as
+	//   1.x did), `early_end_reason` the reason; the room reads `ended`
+	//   from then on. `message` says when it ends. Seconds beyond
+	//   9999-12-31T23:59:59Z, the last time the field can hold, end the
+	//   room then.
 	//
 	// Both kinds of fields at once are 400 `AMBIGUOUS_REQUEST`. An ended
 	// room refuses both (409 `ROOM_ENDED`).
@@ -730,7 +736,8 @@ type ClientInterface interface {
 	// (decision (inferred): the 1.x `allowed_user_id` list, under the
 	// name the participant APIs use). A new room is `booked` until its
 	// `start_time`. An `end_time` before the `start_time` is 400
-	// `INVALID_TIME_RANGE`.
+	// `INVALID_TIME_RANGE`; a time outside the years 0001 to 9999 in UTC
+	// (which RFC 3339 cannot write) is 400 `INVALID_REQUEST`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -744,7 +751,8 @@ type ClientInterface interface {
 	// (decision (inferred): the 1.x `allowed_user_id` list, under the
 	// name the participant APIs use). A new room is `booked` until its
 	// `start_time`. An `end_time` before the `start_time` is 400
-	// `INVALID_TIME_RANGE`.
+	// `INVALID_TIME_RANGE`; a time outside the years 0001 to 9999 in UTC
+	// (which RFC 3339 cannot write) is 400 `INVALID_REQUEST`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -763,8 +771,11 @@ type ClientInterface interface {
 //     it starts (400 `INVALID_TIME_RANGE`).
 //   - **End**: `time_left_in_second` (default 0) and `reason` (default
 //     "session terminated"), or no fields at all. `end_time` becomes now
-//     plus the seconds left, `early_end_reason` the reason; the room
-//     reads `ended` from then on. `message` says when it ends.
+//     plus the seconds left (which may move it later than it was, as
+//     1.x did), `early_end_reason` the reason; the room reads `ended`
+//     from then on. `message` says when it ends. Seconds beyond
+//     9999-12-31T23:59:59Z, the last time the field can hold, end the
+//     room then.
 //
 // Both kinds of fields at once are 400 `AMBIGUOUS_REQUEST`. An ended
 // room refuses both (409 `ROOM_ENDED`).
@@ -795,8 +806,11 @@ func (c *Client) UpdateOrEndRoomWithBody(ctx context.Context, roomId RoomId, con
 //     it starts (400 `INVALID_TIME_RANGE`).
 //   - **End**: `time_left_in_second` (default 0) and `reason` (default
 //     "session terminated"), or no fields at all. `end_time` becomes now
-//     plus the seconds left, `early_end_reason` the reason; the room
-//     reads `ended` from then on. `message` says when it ends.
+//     plus the seconds left (which may move it later than it was, as
+//     1.x did), `early_end_reason` the reason; the room reads `ended`
+//     from then on. `message` says when it ends. Seconds beyond
+//     9999-12-31T23:59:59Z, the last time the field can hold, end the
+//     room then.
 //
 // Both kinds of fields at once are 400 `AMBIGUOUS_REQUEST`. An ended
 // room refuses both (409 `ROOM_ENDED`).
@@ -1251,7 +1265,8 @@ func (c *Client) Readiness(ctx context.Context, reqEditors ...RequestEditorFn) (
 // (decision (inferred): the 1.x `allowed_user_id` list, under the
 // name the participant APIs use). A new room is `booked` until its
 // `start_time`. An `end_time` before the `start_time` is 400
-// `INVALID_TIME_RANGE`.
+// `INVALID_TIME_RANGE`; a time outside the years 0001 to 9999 in UTC
+// (which RFC 3339 cannot write) is 400 `INVALID_REQUEST`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1275,7 +1290,8 @@ func (c *Client) CreateRoomWithBody(ctx context.Context, contentType string, bod
 // (decision (inferred): the 1.x `allowed_user_id` list, under the
 // name the participant APIs use). A new room is `booked` until its
 // `start_time`. An `end_time` before the `start_time` is 400
-// `INVALID_TIME_RANGE`.
+// `INVALID_TIME_RANGE`; a time outside the years 0001 to 9999 in UTC
+// (which RFC 3339 cannot write) is 400 `INVALID_REQUEST`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2322,8 +2338,11 @@ type ClientWithResponsesInterface interface {
 	//   it starts (400 `INVALID_TIME_RANGE`).
 	// * **End**: `time_left_in_second` (default 0) and `reason` (default
 	//   "session terminated"), or no fields at all. `end_time` becomes now
-	//   plus the seconds left, `early_end_reason` the reason; the room
-	//   reads `ended` from then on. `message` says when it ends.
+	//   plus the seconds left (which may move it later than it was, as
+	//   1.x did), `early_end_reason` the reason; the room reads `ended`
+	//   from then on. `message` says when it ends. Seconds beyond
+	//   9999-12-31T23:59:59Z, the last time the field can hold, end the
+	//   room then.
 	//
 	// Both kinds of fields at once are 400 `AMBIGUOUS_REQUEST`. An ended
 	// room refuses both (409 `ROOM_ENDED`).
@@ -2344,8 +2363,11 @@ type ClientWithResponsesInterface interface {
 	//   it starts (400 `INVALID_TIME_RANGE`).
 	// * **End**: `time_left_in_second` (default 0) and `reason` (default
 	//   "session terminated"), or no fields at all. `end_time` becomes now
-	//   plus the seconds left, `early_end_reason` the reason; the room
-	//   reads `ended` from then on. `message` says when it ends.
+	//   plus the seconds left (which may move it later than it was, as
+	//   1.x did), `early_end_reason` the reason; the room reads `ended`
+	//   from then on. `message` says when it ends. Seconds beyond
+	//   9999-12-31T23:59:59Z, the last time the field can hold, end the
+	//   room then.
 	//
 	// Both kinds of fields at once are 400 `AMBIGUOUS_REQUEST`. An ended
 	// room refuses both (409 `ROOM_ENDED`).
@@ -2612,7 +2634,8 @@ type ClientWithResponsesInterface interface {
 	// (decision (inferred): the 1.x `allowed_user_id` list, under the
 	// name the participant APIs use). A new room is `booked` until its
 	// `start_time`. An `end_time` before the `start_time` is 400
-	// `INVALID_TIME_RANGE`.
+	// `INVALID_TIME_RANGE`; a time outside the years 0001 to 9999 in UTC
+	// (which RFC 3339 cannot write) is 400 `INVALID_REQUEST`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -2626,7 +2649,8 @@ type ClientWithResponsesInterface interface {
 	// (decision (inferred): the 1.x `allowed_user_id` list, under the
 	// name the participant APIs use). A new room is `booked` until its
 	// `start_time`. An `end_time` before the `start_time` is 400
-	// `INVALID_TIME_RANGE`.
+	// `INVALID_TIME_RANGE`; a time outside the years 0001 to 9999 in UTC
+	// (which RFC 3339 cannot write) is 400 `INVALID_REQUEST`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3943,8 +3967,11 @@ func (r CreateRoomResponse) ContentType() string {
 //     it starts (400 `INVALID_TIME_RANGE`).
 //   - **End**: `time_left_in_second` (default 0) and `reason` (default
 //     "session terminated"), or no fields at all. `end_time` becomes now
-//     plus the seconds left, `early_end_reason` the reason; the room
-//     reads `ended` from then on. `message` says when it ends.
+//     plus the seconds left (which may move it later than it was, as
+//     1.x did), `early_end_reason` the reason; the room reads `ended`
+//     from then on. `message` says when it ends. Seconds beyond
+//     9999-12-31T23:59:59Z, the last time the field can hold, end the
+//     room then.
 //
 // Both kinds of fields at once are 400 `AMBIGUOUS_REQUEST`. An ended
 // room refuses both (409 `ROOM_ENDED`).
@@ -3971,8 +3998,11 @@ func (c *ClientWithResponses) UpdateOrEndRoomWithBodyWithResponse(ctx context.Co
 //     it starts (400 `INVALID_TIME_RANGE`).
 //   - **End**: `time_left_in_second` (default 0) and `reason` (default
 //     "session terminated"), or no fields at all. `end_time` becomes now
-//     plus the seconds left, `early_end_reason` the reason; the room
-//     reads `ended` from then on. `message` says when it ends.
+//     plus the seconds left (which may move it later than it was, as
+//     1.x did), `early_end_reason` the reason; the room reads `ended`
+//     from then on. `message` says when it ends. Seconds beyond
+//     9999-12-31T23:59:59Z, the last time the field can hold, end the
+//     room then.
 //
 // Both kinds of fields at once are 400 `AMBIGUOUS_REQUEST`. An ended
 // room refuses both (409 `ROOM_ENDED`).
@@ -4365,7 +4395,8 @@ func (c *ClientWithResponses) ReadinessWithResponse(ctx context.Context, reqEdit
 // (decision (inferred): the 1.x `allowed_user_id` list, under the
 // name the participant APIs use). A new room is `booked` until its
 // `start_time`. An `end_time` before the `start_time` is 400
-// `INVALID_TIME_RANGE`.
+// `INVALID_TIME_RANGE`; a time outside the years 0001 to 9999 in UTC
+// (which RFC 3339 cannot write) is 400 `INVALID_REQUEST`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -4385,7 +4416,8 @@ func (c *ClientWithResponses) CreateRoomWithBodyWithResponse(ctx context.Context
 // (decision (inferred): the 1.x `allowed_user_id` list, under the
 // name the participant APIs use). A new room is `booked` until its
 // `start_time`. An `end_time` before the `start_time` is 400
-// `INVALID_TIME_RANGE`.
+// `INVALID_TIME_RANGE`; a time outside the years 0001 to 9999 in UTC
+// (which RFC 3339 cannot write) is 400 `INVALID_REQUEST`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

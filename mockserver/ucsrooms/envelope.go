@@ -21,21 +21,28 @@ type errorItem struct {
 	Rule    string `json:"rule,omitempty"`
 }
 
-// envelope answers every refusal in the one error shape.
-var envelope = mockserver.Envelope{
-	Codes: map[mockserver.Kind]mockserver.Code{
-		mockserver.KindUnauthorized:      {Code: "UNAUTHORIZED"},
-		mockserver.KindForbidden:         {Code: "FORBIDDEN"},
-		mockserver.KindNotFound:          {Code: "NOT_FOUND"},
-		mockserver.KindMethodNotAllowed:  {Code: "METHOD_NOT_ALLOWED"},
-		mockserver.KindTooLarge:          {Code: "PAYLOAD_TOO_LARGE"},
-		mockserver.KindInvalid:           {Code: "INVALID_REQUEST"},
-		mockserver.KindBadNamespace:      {Code: "INVALID_REQUEST"},
-		mockserver.KindInternal:          {Code: "INTERNAL_ERROR"},
-		mockserver.KindTooManyNamespaces: {Code: "TOO_MANY_NAMESPACES"},
-	},
-	Render: func(w http.ResponseWriter, _ *http.Request, e *mockserver.Error) {
-		mockserver.WriteJSON(w, e.Status, errorBody{Code: e.Code, Message: e.Error(), SentAt: time.Now().UTC(),
-			Errors: []errorItem{{Message: e.Message, Field: e.Field, Rule: e.Rule}}})
-	},
+// newEnvelope answers every refusal in the one error shape, sent_at from
+// the fake's clock (as the successes' sent_at).
+func newEnvelope(now func() time.Time) mockserver.Envelope {
+	return mockserver.Envelope{
+		Codes: map[mockserver.Kind]mockserver.Code{
+			mockserver.KindUnauthorized:      {Code: "UNAUTHORIZED"},
+			mockserver.KindForbidden:         {Code: "FORBIDDEN"},
+			mockserver.KindNotFound:          {Code: "NOT_FOUND"},
+			mockserver.KindMethodNotAllowed:  {Code: "METHOD_NOT_ALLOWED"},
+			mockserver.KindTooLarge:          {Code: "PAYLOAD_TOO_LARGE"},
+			mockserver.KindInvalid:           {Code: "INVALID_REQUEST"},
+			mockserver.KindBadNamespace:      {Code: "INVALID_REQUEST"},
+			mockserver.KindInternal:          {Code: "INTERNAL_ERROR"},
+			mockserver.KindTooManyNamespaces: {Code: "TOO_MANY_NAMESPACES"},
+		},
+		Render: func(w http.ResponseWriter, _ *http.Request, e *mockserver.Error) {
+			msg := e.Message
+			if msg == "" {
+				msg = http.StatusText(e.Status)
+			}
+			mockserver.WriteJSON(w, e.Status, errorBody{Code: e.Code, Message: e.Error(), SentAt: now().UTC(),
+				Errors: []errorItem{{Message: msg, Field: e.Field, Rule: e.Rule}}})
+		},
+	}
 }

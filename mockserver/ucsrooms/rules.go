@@ -1,10 +1,14 @@
 package ucsrooms
 
 import (
+	"fmt"
 	"math"
+	"net/http"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/standin/standin/mockserver"
 )
 
 // defaultEndReason is early_end_reason when an end names none (1.x's text).
@@ -59,9 +63,29 @@ type newRoom struct {
 	Invitations []string
 }
 
+// latest is the last instant a time field can hold: RFC 3339 has four
+// digits for the year.
+var latest = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+
+// checkTimes refuses times that RFC 3339 cannot write in UTC (a valid
+// "9999-12-31T23:59:59-05:00" is in the year 10000 there), naming the
+// field.
+func checkTimes(fields map[string]*time.Time) error {
+	for name, t := range fields {
+		if t != nil && (t.UTC().Year() < 1 || t.UTC().After(latest)) {
+			return &mockserver.Error{Status: http.StatusBadRequest, Kind: mockserver.KindInvalid, Field: "body." + name, Rule: "format",
+				Message: fmt.Sprintf("%s is outside the years 0001 to 9999 in UTC, which the API's times can hold", t.Format(time.RFC3339))}
+		}
+	}
+	return nil
+}
+
 // createRoom makes a room with the caller as its first participant and
 // admin, and the invited users as participants.
 func (s *State) createRoom(c Caller, in newRoom, now time.Time) (Room, error) {
+	if err := checkTimes(map[string]*time.Time{"start_time": &in.Start, "end_time": &in.End}); err != nil {
+		return Room{}, err
+	}
 	if in.End.Before(in.Start) {
 		return Room{}, ErrTimeRange.With("end_time is before start_time").WithDetail("field", "body.end_time")
 	}
@@ -101,6 +125,9 @@ func (s *State) updateRoom(id string, c Caller, patch roomPatch, now time.Time) 
 	if err != nil {
 		return Room{}, err
 	}
+	if err := checkTimes(map[string]*time.Time{"start_time": patch.Start, "end_time": patch.End}); err != nil {
+		return Room{}, err
+	}
 	next := r
 	if patch.Name != nil {
 		next.Name = *patch.Name
@@ -129,7 +156,10 @@ func (s *State) endRoom(id string, c Caller, secondsLeft int64, reason string, n
 		return Room{}, err
 	}
 	next := r
-	next.EndTime = now.Add(time.Duration(secondsLeft) * time.Second)
+	next.EndTime = latest // seconds beyond what the field can hold are served as its last instant
+	if secondsLeft <= latest.Unix()-now.Unix() {
+		next.EndTime = time.Unix(now.Unix()+secondsLeft, int64(now.Nanosecond())).UTC()
+	}
 	if next.StartTime.After(next.EndTime) {
 		next.StartTime = next.EndTime // a booked room ended: it never starts
 	}

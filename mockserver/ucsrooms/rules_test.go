@@ -253,3 +253,47 @@ func TestListings(t *testing.T) {
 		t.Errorf("chat in time order, then as sent: %s", r.Raw)
 	}
 }
+
+// Times RFC 3339 cannot write in UTC are refused, never a 5xx, and the
+// seconds left of an end are clamped to the last time the field holds.
+func TestTimeBounds(t *testing.T) {
+	h := newHarness(t, defaultOptions(t))
+	alice := h.as("alice-id")
+	for _, c := range []struct{ start, end string }{
+		{"2026-01-01T00:00:00Z", "9999-12-31T23:59:59-05:00"},
+		{"0000-01-01T00:00:00+01:00", "2026-01-01T00:00:00Z"},
+	} {
+		r := alice.do("POST", "/room", map[string]any{"name": "x", "start_time": c.start, "end_time": c.end})
+		want(t, r, http.StatusBadRequest, "INVALID_REQUEST")
+	}
+	room := alice.createRoom(-time.Hour, time.Hour)
+	want(t, alice.do("POST", "/admin/room/"+room, map[string]any{"end_time": "9999-12-31T23:59:59-05:00"}), http.StatusBadRequest, "INVALID_REQUEST")
+	r := alice.do("POST", "/admin/room/"+room, map[string]any{"time_left_in_second": int64(400_000_000_000)})
+	want(t, r, http.StatusOK, "")
+	if r.Str("data.end_time") != "9999-12-31T23:59:59Z" || r.Str("data.status") != "started" {
+		t.Errorf("an end far beyond what the field holds: %s", r.Raw)
+	}
+	want(t, alice.do("GET", "/participant/room", nil), http.StatusOK, "")
+}
+
+// Refusals carry sent_at from the mock's clock, as successes do.
+func TestRefusalsUseTheClock(t *testing.T) {
+	h := newHarness(t, defaultOptions(t))
+	r := h.as("alice-id").do("GET", "/participant/room/none", nil)
+	if r.Str("sent_at") != epoch.Format(time.RFC3339) {
+		t.Errorf("sent_at %s, want the clock's %s", r.Str("sent_at"), epoch.Format(time.RFC3339))
+	}
+}
+
+// An end 300 years ahead lands 300 years ahead: seconds are not limited
+// to what a time.Duration holds.
+func TestEndCenturiesAhead(t *testing.T) {
+	h := newHarness(t, defaultOptions(t))
+	alice := h.as("alice-id")
+	room := alice.createRoom(-time.Hour, time.Hour)
+	secs := epoch.AddDate(300, 0, 0).Unix() - epoch.Unix()
+	r := alice.do("POST", "/admin/room/"+room, map[string]any{"time_left_in_second": secs})
+	if got, want := r.Str("data.end_time"), epoch.AddDate(300, 0, 0).Format(time.RFC3339); got != want {
+		t.Errorf("end_time %s, want %s", got, want)
+	}
+}
