@@ -20,7 +20,7 @@ not own.`
 
 func loadTest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("load", loadSynopsis, stderr)
-	target := fs.String("target", "", "base URL of the API (default http://127.0.0.1:8080/<api>)")
+	target := fs.String("target", "", "base URL of the API (default http://127.0.0.1:8080 and the API's mount path)")
 	api := fs.String("api", "rocketchat", "API of the target")
 	workers := fs.Int("workers", 8, "concurrent virtual users")
 	requests := fs.Int("requests", 20000, "stop after this many requests (0: no count limit)")
@@ -34,6 +34,9 @@ func loadTest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *target == "" {
 		*target = "http://127.0.0.1:8080/" + *api
+		if a, ok := lookup(*api); ok {
+			*target = "http://127.0.0.1:8080" + a.mock.Prefix
+		}
 	}
 	if !checkTarget(*api, *target, stderr) {
 		return exitCode(2)

@@ -163,7 +163,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, name := range srv.APIs() {
 		api := cfg.APIs[name]
 		mock, _ := cat.Lookup(name)
-		fmt.Fprintf(&banner, "  %-11s %s/%s  (data set %q, seed %d%s)\n", name, base, name, api.DataSet, api.Seed, credentialsHint(mock, api))
+		fmt.Fprintf(&banner, "  %-11s %s%s  (data set %q, seed %d%s)\n", name, base, mock.Prefix, api.DataSet, api.Seed, credentialsHint(mock, api))
+		for _, c := range longCredentials(mock, api) {
+			fmt.Fprintf(&banner, "  %-11s %s %s\n", "", c.Key, c.Value)
+		}
 	}
 	for _, l := range listeners[1:] {
 		fmt.Fprintf(&banner, "  %-11s http://%s\n", l.what, l.ln.Addr())
@@ -261,9 +264,26 @@ func restoreState(ctx context.Context, cfg mocks.StateConfig, store mockserver.S
 func credentialsHint(mock *mockserver.Mock, api mocks.APIConfig) string {
 	var b strings.Builder
 	for _, c := range mock.Credentials(api.Options) {
-		fmt.Fprintf(&b, ", %s %s", c.Key, c.Value)
+		if len(c.Value) <= longCredential {
+			fmt.Fprintf(&b, ", %s %s", c.Key, c.Value)
+		}
 	}
 	return b.String()
+}
+
+// longCredential is the longest value the banner shows inline; longer ones
+// (tokens) get a line each, so that they copy whole.
+const longCredential = 40
+
+// longCredentials are the credentials the banner shows on lines of their own.
+func longCredentials(mock *mockserver.Mock, api mocks.APIConfig) []mockserver.Credential {
+	var long []mockserver.Credential
+	for _, c := range mock.Credentials(api.Options) {
+		if len(c.Value) > longCredential {
+			long = append(long, c)
+		}
+	}
+	return long
 }
 
 // adminHint says how the admin API is protected, for the banner.
