@@ -229,6 +229,23 @@ func BenchmarkScaleGrantAccess(b *testing.B) {
 	})
 }
 
+// BenchmarkScaleUserChats lists the chats of the app's admin (a member
+// of general, the app's first chat) while the app holds n/100 chats.
+func BenchmarkScaleUserChats(b *testing.B) {
+	scaleBench(b, func(b *testing.B, w *scaleWorld) func(int) {
+		var chats struct {
+			Total int `json:"total"`
+		}
+		path := "/v2/apps/" + appID + "/users/admin/chats?limit=50"
+		w.call(b, w.token, http.StatusOK, "GET", path, nil, &chats)
+		if chats.Total == 0 {
+			b.Fatal("the admin is in no chat")
+		}
+		b.ReportMetric(float64(chats.Total), "chats")
+		return get(b, w, w.token, path)
+	})
+}
+
 // BenchmarkScaleSmallApp lists the small app's users while the big app
 // holds n.
 func BenchmarkScaleSmallApp(b *testing.B) {
