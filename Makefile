@@ -57,14 +57,25 @@ crash-test:
 	STANDIN_CRASH_TRIALS=$(CRASH_TRIALS) STANDIN_CRASH_INTERVAL=$(CRASH_INTERVAL) STANDIN_CRASH_DATASET=$(CRASH_DATASET) \
 	  $(GO) test -run '^TestCrashLoop$$' -count=1 -v -timeout 120m ./cmd/standin
 
-## bench-scale: Rocket.Chat at 1k and 100k users (and 1M with STANDIN_BENCH_1M=1,
-## which takes a few minutes): listings' first and last pages, lookups,
-## create, login, invite, export, with heap and RSS
+## bench-scale: the scale benchmarks at 1k and 100k users (and 1M with
+## STANDIN_BENCH_1M=1, which takes a few minutes), one table per API: size,
+## operation, then Go's figures. Rocket.Chat: listings' first and last
+## pages, lookups, create, login, invite, export, with heap and RSS.
+## Ethora (BenchmarkScale* in mockserver/ethora): users' and chats' first
+## and last pages, lookup, batch create, token checks, app stats, grant
+## plus remove in a 10k-member chat, a user's chats, a small app beside the
+## big one, export.
+SCALE_TABLE = awk '/^BenchmarkScale/ { n = split($$1, p, "/"); sub(/-[0-9]+$$/, "", p[n]); \
+	  if (p[1] == "BenchmarkScale") { size = p[2]; op = p[3] } \
+	  else { size = p[n]; op = substr(p[1], 15); for (i = 2; i < n; i++) op = op "/" p[i] } \
+	  line = sprintf("%-14s %-24s", size, op); \
+	  for (i = 3; i < NF; i += 2) line = line sprintf(" %14s %-9s", $$i, $$(i+1)); print line; next } \
+	  /^(ok|FAIL|---)/ { print }'
 bench-scale:
-	@$(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime $(BENCHTIME) -timeout 60m ./mockserver/rocketchat/ | \
-	  awk '/^BenchmarkScale/ { split($$1, p, "/"); sub(/-[0-9]+$$/, "", p[3]); line = sprintf("%-14s %-24s", p[2], p[3]); \
-	    for (i = 3; i < NF; i += 2) line = line sprintf(" %14s %-9s", $$i, $$(i+1)); print line; next } \
-	    /^(ok|FAIL|---)/ { print }'
+	@echo "== rocketchat"
+	@$(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime $(BENCHTIME) -timeout 60m ./mockserver/rocketchat/ | $(SCALE_TABLE)
+	@echo "== ethora"
+	@$(GO) test -run '^$$' -bench '^BenchmarkScale' -benchtime $(BENCHTIME) -timeout 60m ./mockserver/ethora/ | $(SCALE_TABLE)
 
 ## conform: every API's conformance suite against a running `make run`
 conform:

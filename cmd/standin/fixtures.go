@@ -10,11 +10,18 @@ import (
 	"github.com/standin/standin/openapi"
 )
 
-const fixturesSynopsis = `Prints a seeded data set as JSON: the users (with their passwords) and
+var fixturesSynopsis = `Prints a seeded data set as JSON: the users (with their passwords) and
 rooms every namespace of "standin serve" starts from. --list shows the sets.
+` + scaleNote + `
 With --api and --schema it prints --count values generated from one of the
 spec's component schemas instead, e.g. sample payloads for a frontend:
   standin fixtures --api rocketchat --schema Room --count 3`
+
+// scaleNote describes the scale:N data sets, which --list cannot list (one
+// for each N).
+var scaleNote = fmt.Sprintf(`Besides them, scale:N is a data set for scale tests: N users (the admin
+included), N/100 rooms (rounded up), general with min(N, %d) members,
+for N from 1 to %d, e.g. --data-set scale:100000.`, fixtures.ScaleBigRoom, fixtures.ScaleMax)
 
 func printFixtures(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("fixtures", fixturesSynopsis, stderr)
@@ -60,7 +67,12 @@ func printFixtures(args []string, stdout, stderr io.Writer) error {
 		for _, ds := range fixtures.DataSets() {
 			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\n", ds.Name, ds.Users, ds.Rooms, ds.Description)
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		// On stderr, so that stdout stays a table a script can read.
+		fmt.Fprintln(stderr, scaleNote)
+		return nil
 	}
 	t, err := fixtures.Build(*name, *seed, fixtures.Credentials{})
 	if err != nil {

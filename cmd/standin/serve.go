@@ -40,7 +40,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", serveSynopsis, stderr)
 	addr := fs.String("addr", "", "listen address (env STANDIN_ADDR; default from config: 127.0.0.1:8080)")
 	configPath := fs.String("config", "", "YAML configuration file (keys it leaves out keep their defaults)")
-	dataSet := fs.String("data-set", "", "data set for every API: empty, default or large (overrides the config)")
+	dataSet := fs.String("data-set", "", "data set for every API: empty, default, large, or scale:N for N users (see standin fixtures -h); overrides the config")
 	seed := fs.Uint64("seed", 0, "seed of the data set (overrides the config; 0 keeps it)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	quiet := fs.Bool("quiet", false, "log only warnings and errors, not every request")

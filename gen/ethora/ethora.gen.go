@@ -2864,6 +2864,11 @@ type ClientInterface interface {
 	// `order` to `asc`; `total` counts all child apps. The shape follows
 	// the v1 app list.
 	//
+	// Cost in the mock: a page is read from the index of the app's child
+	// apps in either `orderBy` order, ascending or descending, O(log n +
+	// page) at any `offset`; each app's `stats` are counted from the
+	// indexes of its users and chats, O(log² n), never by a scan.
+	//
 	// Corresponds with GET /v2/apps (the `ListApps` operationId).
 	ListApps(ctx context.Context, params *ListAppsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -2916,6 +2921,9 @@ type ClientInterface interface {
 	// Returns the app, which must be the token's app or one of its
 	// children (else 403; an unknown id is a 404). SDK: `getApp(appId)`.
 	// Decision (inferred): the answer is `{app: ...}`, without the secret.
+	//
+	// Cost in the mock: `stats` are counted from the indexes of the app's
+	// users and chats, O(log² n), never by a scan.
 	//
 	// Corresponds with GET /v2/apps/{appId} (the `GetApp` operationId).
 	GetApp(ctx context.Context, appId AppIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3001,6 +3009,10 @@ type ClientInterface interface {
 	// Decisions (inferred): the shape is the one of `getUserChatsInApp`;
 	// `includeMembers` defaults to false, `limit` to 100 (at most 1000),
 	// `offset` to 0; chats are ordered by creation time.
+	//
+	// Cost in the mock: a page is read from the app's index of chats by
+	// creation, O(log n + page) at any `offset`; `includeMembers=true`
+	// adds each listed chat's members, O(m) for a chat of m members.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -3151,6 +3163,8 @@ type ClientInterface interface {
 	// `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 	// Decisions (inferred): per-member statuses `removed`, `not-member`,
 	// `not-found`; `ok` is false when at least one member was `not-found`.
+	// Costs as for `removeChatAccess`: O(log n) a member, whatever the
+	// chat's size.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -3167,6 +3181,8 @@ type ClientInterface interface {
 	// `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 	// Decisions (inferred): per-member statuses `removed`, `not-member`,
 	// `not-found`; `ok` is false when at least one member was `not-found`.
+	// Costs as for `removeChatAccess`: O(log n) a member, whatever the
+	// chat's size.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -3187,7 +3203,8 @@ type ClientInterface interface {
 	//
 	// Decisions (inferred): per-member statuses `granted`,
 	// `already-member`, `not-found`; `ok` is false when at least one
-	// member was `not-found`.
+	// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+	// member, whatever the chat's size.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -3208,7 +3225,8 @@ type ClientInterface interface {
 	//
 	// Decisions (inferred): per-member statuses `granted`,
 	// `already-member`, `not-found`; `ok` is false when at least one
-	// member was `not-found`.
+	// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+	// member, whatever the chat's size.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -3486,6 +3504,12 @@ type ClientInterface interface {
 	// `includeMembers` defaults to false, `limit` to 100 (at most 1000),
 	// `offset` to 0; chats are ordered by creation time.
 	//
+	// Cost in the mock: a page is read from the index of the user's
+	// memberships, ordered as the app's chats, O(log n + page) at any
+	// `offset`, whatever the number of the app's chats;
+	// `includeMembers=true` adds each listed chat's members, O(m) for a
+	// chat of m members.
+	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
 	//
@@ -3546,6 +3570,15 @@ type ClientInterface interface {
 	// `limit` defaults to 100, `offset` to 0; `total` counts all matches.
 	// No `xmppPassword` is included.
 	//
+	// Cost in the mock, for an app of n users: without filters, a page is
+	// read from the app's index of users by creation, O(log n + page) at
+	// any `offset` (users of batches still running are skipped,
+	// O(log² n) each). `xmppUsername` is a lookup by key, O(log n), and the other
+	// filters only test that user. `chatName` reads the chat's members
+	// from its membership index and sorts them by creation, O(m log m)
+	// for m members, whatever the app's size. `userId` alone scans the
+	// app's users, O(n) (never another app's).
+	//
 	// Corresponds with GET /v2/chats/users (the `GetChatUsers` operationId).
 	GetChatUsers(ctx context.Context, params *GetChatUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -3595,6 +3628,9 @@ type ClientInterface interface {
 	// `not-found` (no such user in the app); `ok` is false when at least
 	// one member was `not-found`.
 	//
+	// Cost in the mock: each member is removed through the chat's
+	// membership index, O(log n) a member, whatever the chat's size.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with DELETE /v2/chats/users-access (the `RemoveChatAccess` operationId).
@@ -3611,6 +3647,9 @@ type ClientInterface interface {
 	// `not-member` (the user exists but was not in the room) and
 	// `not-found` (no such user in the app); `ok` is false when at least
 	// one member was `not-found`.
+	//
+	// Cost in the mock: each member is removed through the chat's
+	// membership index, O(log n) a member, whatever the chat's size.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3633,6 +3672,9 @@ type ClientInterface interface {
 	// false when at least one member was `not-found`; `summary.byStatus`
 	// counts the members per status.
 	//
+	// Cost in the mock: each member is granted through the chat's
+	// membership index, O(log n) a member, whatever the chat's size.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v2/chats/users-access (the `GrantChatAccess` operationId).
@@ -3653,6 +3695,9 @@ type ClientInterface interface {
 	// `already-member` and `not-found` (no such user in the app); `ok` is
 	// false when at least one member was `not-found`; `summary.byStatus`
 	// counts the members per status.
+	//
+	// Cost in the mock: each member is granted through the chat's
+	// membership index, O(log n) a member, whatever the chat's size.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3952,6 +3997,11 @@ func (c *Client) ExchangeClientToken(ctx context.Context, reqEditors ...RequestE
 // `order` to `asc`; `total` counts all child apps. The shape follows
 // the v1 app list.
 //
+// Cost in the mock: a page is read from the index of the app's child
+// apps in either `orderBy` order, ascending or descending, O(log n +
+// page) at any `offset`; each app's `stats` are counted from the
+// indexes of its users and chats, O(log² n), never by a scan.
+//
 // Corresponds with GET /v2/apps (the `ListApps` operationId).
 func (c *Client) ListApps(ctx context.Context, params *ListAppsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListAppsRequest(c.Server, params)
@@ -4044,6 +4094,9 @@ func (c *Client) DeleteApp(ctx context.Context, appId AppIdPath, reqEditors ...R
 // Returns the app, which must be the token's app or one of its
 // children (else 403; an unknown id is a 404). SDK: `getApp(appId)`.
 // Decision (inferred): the answer is `{app: ...}`, without the secret.
+//
+// Cost in the mock: `stats` are counted from the indexes of the app's
+// users and chats, O(log² n), never by a scan.
 //
 // Corresponds with GET /v2/apps/{appId} (the `GetApp` operationId).
 func (c *Client) GetApp(ctx context.Context, appId AppIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4189,6 +4242,10 @@ func (c *Client) DeleteChatInApp(ctx context.Context, appId AppIdPath, body Dele
 // Decisions (inferred): the shape is the one of `getUserChatsInApp`;
 // `includeMembers` defaults to false, `limit` to 100 (at most 1000),
 // `offset` to 0; chats are ordered by creation time.
+//
+// Cost in the mock: a page is read from the app's index of chats by
+// creation, O(log n + page) at any `offset`; `includeMembers=true`
+// adds each listed chat's members, O(m) for a chat of m members.
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -4419,6 +4476,8 @@ func (c *Client) UpdateUsersInApp(ctx context.Context, appId AppIdPath, body Upd
 // `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 // Decisions (inferred): per-member statuses `removed`, `not-member`,
 // `not-found`; `ok` is false when at least one member was `not-found`.
+// Costs as for `removeChatAccess`: O(log n) a member, whatever the
+// chat's size.
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -4445,6 +4504,8 @@ func (c *Client) RemoveChatAccessInAppWithBody(ctx context.Context, appId AppIdP
 // `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 // Decisions (inferred): per-member statuses `removed`, `not-member`,
 // `not-found`; `ok` is false when at least one member was `not-found`.
+// Costs as for `removeChatAccess`: O(log n) a member, whatever the
+// chat's size.
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -4475,7 +4536,8 @@ func (c *Client) RemoveChatAccessInApp(ctx context.Context, appId AppIdPath, bod
 //
 // Decisions (inferred): per-member statuses `granted`,
 // `already-member`, `not-found`; `ok` is false when at least one
-// member was `not-found`.
+// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+// member, whatever the chat's size.
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -4506,7 +4568,8 @@ func (c *Client) GrantChatAccessInAppWithBody(ctx context.Context, appId AppIdPa
 //
 // Decisions (inferred): per-member statuses `granted`,
 // `already-member`, `not-found`; `ok` is false when at least one
-// member was `not-found`.
+// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+// member, whatever the chat's size.
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -4944,6 +5007,12 @@ func (c *Client) GetUsersBatchJobInApp(ctx context.Context, appId AppIdPath, job
 // `includeMembers` defaults to false, `limit` to 100 (at most 1000),
 // `offset` to 0; chats are ordered by creation time.
 //
+// Cost in the mock: a page is read from the index of the user's
+// memberships, ordered as the app's chats, O(log n + page) at any
+// `offset`, whatever the number of the app's chats;
+// `includeMembers=true` adds each listed chat's members, O(m) for a
+// chat of m members.
+//
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
 //
@@ -5034,6 +5103,15 @@ func (c *Client) CreateChat(ctx context.Context, body CreateChatJSONRequestBody,
 // `limit` defaults to 100, `offset` to 0; `total` counts all matches.
 // No `xmppPassword` is included.
 //
+// Cost in the mock, for an app of n users: without filters, a page is
+// read from the app's index of users by creation, O(log n + page) at
+// any `offset` (users of batches still running are skipped,
+// O(log² n) each). `xmppUsername` is a lookup by key, O(log n), and the other
+// filters only test that user. `chatName` reads the chat's members
+// from its membership index and sorts them by creation, O(m log m)
+// for m members, whatever the app's size. `userId` alone scans the
+// app's users, O(n) (never another app's).
+//
 // Corresponds with GET /v2/chats/users (the `GetChatUsers` operationId).
 func (c *Client) GetChatUsers(ctx context.Context, params *GetChatUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetChatUsersRequest(c.Server, params)
@@ -5113,6 +5191,9 @@ func (c *Client) UpdateUsers(ctx context.Context, body UpdateUsersJSONRequestBod
 // `not-found` (no such user in the app); `ok` is false when at least
 // one member was `not-found`.
 //
+// Cost in the mock: each member is removed through the chat's
+// membership index, O(log n) a member, whatever the chat's size.
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with DELETE /v2/chats/users-access (the `RemoveChatAccess` operationId).
@@ -5139,6 +5220,9 @@ func (c *Client) RemoveChatAccessWithBody(ctx context.Context, contentType strin
 // `not-member` (the user exists but was not in the room) and
 // `not-found` (no such user in the app); `ok` is false when at least
 // one member was `not-found`.
+//
+// Cost in the mock: each member is removed through the chat's
+// membership index, O(log n) a member, whatever the chat's size.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5171,6 +5255,9 @@ func (c *Client) RemoveChatAccess(ctx context.Context, body RemoveChatAccessJSON
 // false when at least one member was `not-found`; `summary.byStatus`
 // counts the members per status.
 //
+// Cost in the mock: each member is granted through the chat's
+// membership index, O(log n) a member, whatever the chat's size.
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v2/chats/users-access (the `GrantChatAccess` operationId).
@@ -5201,6 +5288,9 @@ func (c *Client) GrantChatAccessWithBody(ctx context.Context, contentType string
 // `already-member` and `not-found` (no such user in the app); `ok` is
 // false when at least one member was `not-found`; `summary.byStatus`
 // counts the members per status.
+//
+// Cost in the mock: each member is granted through the chat's
+// membership index, O(log n) a member, whatever the chat's size.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7215,6 +7305,11 @@ type ClientWithResponsesInterface interface {
 	// `order` to `asc`; `total` counts all child apps. The shape follows
 	// the v1 app list.
 	//
+	// Cost in the mock: a page is read from the index of the app's child
+	// apps in either `orderBy` order, ascending or descending, O(log n +
+	// page) at any `offset`; each app's `stats` are counted from the
+	// indexes of its users and chats, O(log² n), never by a scan.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v2/apps (the `ListApps` operationId).
@@ -7271,6 +7366,9 @@ type ClientWithResponsesInterface interface {
 	// Returns the app, which must be the token's app or one of its
 	// children (else 403; an unknown id is a 404). SDK: `getApp(appId)`.
 	// Decision (inferred): the answer is `{app: ...}`, without the secret.
+	//
+	// Cost in the mock: `stats` are counted from the indexes of the app's
+	// users and chats, O(log² n), never by a scan.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7360,6 +7458,10 @@ type ClientWithResponsesInterface interface {
 	// Decisions (inferred): the shape is the one of `getUserChatsInApp`;
 	// `includeMembers` defaults to false, `limit` to 100 (at most 1000),
 	// `offset` to 0; chats are ordered by creation time.
+	//
+	// Cost in the mock: a page is read from the app's index of chats by
+	// creation, O(log n + page) at any `offset`; `includeMembers=true`
+	// adds each listed chat's members, O(m) for a chat of m members.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -7514,6 +7616,8 @@ type ClientWithResponsesInterface interface {
 	// `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 	// Decisions (inferred): per-member statuses `removed`, `not-member`,
 	// `not-found`; `ok` is false when at least one member was `not-found`.
+	// Costs as for `removeChatAccess`: O(log n) a member, whatever the
+	// chat's size.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -7530,6 +7634,8 @@ type ClientWithResponsesInterface interface {
 	// `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 	// Decisions (inferred): per-member statuses `removed`, `not-member`,
 	// `not-found`; `ok` is false when at least one member was `not-found`.
+	// Costs as for `removeChatAccess`: O(log n) a member, whatever the
+	// chat's size.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -7550,7 +7656,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Decisions (inferred): per-member statuses `granted`,
 	// `already-member`, `not-found`; `ok` is false when at least one
-	// member was `not-found`.
+	// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+	// member, whatever the chat's size.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -7571,7 +7678,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Decisions (inferred): per-member statuses `granted`,
 	// `already-member`, `not-found`; `ok` is false when at least one
-	// member was `not-found`.
+	// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+	// member, whatever the chat's size.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -7855,6 +7963,12 @@ type ClientWithResponsesInterface interface {
 	// `includeMembers` defaults to false, `limit` to 100 (at most 1000),
 	// `offset` to 0; chats are ordered by creation time.
 	//
+	// Cost in the mock: a page is read from the index of the user's
+	// memberships, ordered as the app's chats, O(log n + page) at any
+	// `offset`, whatever the number of the app's chats;
+	// `includeMembers=true` adds each listed chat's members, O(m) for a
+	// chat of m members.
+	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
 	//
@@ -7917,6 +8031,15 @@ type ClientWithResponsesInterface interface {
 	// `limit` defaults to 100, `offset` to 0; `total` counts all matches.
 	// No `xmppPassword` is included.
 	//
+	// Cost in the mock, for an app of n users: without filters, a page is
+	// read from the app's index of users by creation, O(log n + page) at
+	// any `offset` (users of batches still running are skipped,
+	// O(log² n) each). `xmppUsername` is a lookup by key, O(log n), and the other
+	// filters only test that user. `chatName` reads the chat's members
+	// from its membership index and sorts them by creation, O(m log m)
+	// for m members, whatever the app's size. `userId` alone scans the
+	// app's users, O(n) (never another app's).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v2/chats/users (the `GetChatUsers` operationId).
@@ -7968,6 +8091,9 @@ type ClientWithResponsesInterface interface {
 	// `not-found` (no such user in the app); `ok` is false when at least
 	// one member was `not-found`.
 	//
+	// Cost in the mock: each member is removed through the chat's
+	// membership index, O(log n) a member, whatever the chat's size.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /v2/chats/users-access (the `RemoveChatAccess` operationId).
@@ -7984,6 +8110,9 @@ type ClientWithResponsesInterface interface {
 	// `not-member` (the user exists but was not in the room) and
 	// `not-found` (no such user in the app); `ok` is false when at least
 	// one member was `not-found`.
+	//
+	// Cost in the mock: each member is removed through the chat's
+	// membership index, O(log n) a member, whatever the chat's size.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8006,6 +8135,9 @@ type ClientWithResponsesInterface interface {
 	// false when at least one member was `not-found`; `summary.byStatus`
 	// counts the members per status.
 	//
+	// Cost in the mock: each member is granted through the chat's
+	// membership index, O(log n) a member, whatever the chat's size.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v2/chats/users-access (the `GrantChatAccess` operationId).
@@ -8026,6 +8158,9 @@ type ClientWithResponsesInterface interface {
 	// `already-member` and `not-found` (no such user in the app); `ok` is
 	// false when at least one member was `not-found`; `summary.byStatus`
 	// counts the members per status.
+	//
+	// Cost in the mock: each member is granted through the chat's
+	// membership index, O(log n) a member, whatever the chat's size.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11035,6 +11170,11 @@ func (c *ClientWithResponses) ExchangeClientTokenWithResponse(ctx context.Contex
 // `order` to `asc`; `total` counts all child apps. The shape follows
 // the v1 app list.
 //
+// Cost in the mock: a page is read from the index of the app's child
+// apps in either `orderBy` order, ascending or descending, O(log n +
+// page) at any `offset`; each app's `stats` are counted from the
+// indexes of its users and chats, O(log² n), never by a scan.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v2/apps (the `ListApps` operationId).
@@ -11115,6 +11255,9 @@ func (c *ClientWithResponses) DeleteAppWithResponse(ctx context.Context, appId A
 // Returns the app, which must be the token's app or one of its
 // children (else 403; an unknown id is a 404). SDK: `getApp(appId)`.
 // Decision (inferred): the answer is `{app: ...}`, without the secret.
+//
+// Cost in the mock: `stats` are counted from the indexes of the app's
+// users and chats, O(log² n), never by a scan.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -11240,6 +11383,10 @@ func (c *ClientWithResponses) DeleteChatInAppWithResponse(ctx context.Context, a
 // Decisions (inferred): the shape is the one of `getUserChatsInApp`;
 // `includeMembers` defaults to false, `limit` to 100 (at most 1000),
 // `offset` to 0; chats are ordered by creation time.
+//
+// Cost in the mock: a page is read from the app's index of chats by
+// creation, O(log n + page) at any `offset`; `includeMembers=true`
+// adds each listed chat's members, O(m) for a chat of m members.
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -11442,6 +11589,8 @@ func (c *ClientWithResponses) UpdateUsersInAppWithResponse(ctx context.Context, 
 // `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 // Decisions (inferred): per-member statuses `removed`, `not-member`,
 // `not-found`; `ok` is false when at least one member was `not-found`.
+// Costs as for `removeChatAccess`: O(log n) a member, whatever the
+// chat's size.
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -11464,6 +11613,8 @@ func (c *ClientWithResponses) RemoveChatAccessInAppWithBodyWithResponse(ctx cont
 // `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 // Decisions (inferred): per-member statuses `removed`, `not-member`,
 // `not-found`; `ok` is false when at least one member was `not-found`.
+// Costs as for `removeChatAccess`: O(log n) a member, whatever the
+// chat's size.
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -11490,7 +11641,8 @@ func (c *ClientWithResponses) RemoveChatAccessInAppWithResponse(ctx context.Cont
 //
 // Decisions (inferred): per-member statuses `granted`,
 // `already-member`, `not-found`; `ok` is false when at least one
-// member was `not-found`.
+// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+// member, whatever the chat's size.
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -11517,7 +11669,8 @@ func (c *ClientWithResponses) GrantChatAccessInAppWithBodyWithResponse(ctx conte
 //
 // Decisions (inferred): per-member statuses `granted`,
 // `already-member`, `not-found`; `ok` is false when at least one
-// member was `not-found`.
+// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+// member, whatever the chat's size.
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -11897,6 +12050,12 @@ func (c *ClientWithResponses) GetUsersBatchJobInAppWithResponse(ctx context.Cont
 // `includeMembers` defaults to false, `limit` to 100 (at most 1000),
 // `offset` to 0; chats are ordered by creation time.
 //
+// Cost in the mock: a page is read from the index of the user's
+// memberships, ordered as the app's chats, O(log n + page) at any
+// `offset`, whatever the number of the app's chats;
+// `includeMembers=true` adds each listed chat's members, O(m) for a
+// chat of m members.
+//
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
 //
@@ -11977,6 +12136,15 @@ func (c *ClientWithResponses) CreateChatWithResponse(ctx context.Context, body C
 // `limit` defaults to 100, `offset` to 0; `total` counts all matches.
 // No `xmppPassword` is included.
 //
+// Cost in the mock, for an app of n users: without filters, a page is
+// read from the app's index of users by creation, O(log n + page) at
+// any `offset` (users of batches still running are skipped,
+// O(log² n) each). `xmppUsername` is a lookup by key, O(log n), and the other
+// filters only test that user. `chatName` reads the chat's members
+// from its membership index and sorts them by creation, O(m log m)
+// for m members, whatever the app's size. `userId` alone scans the
+// app's users, O(n) (never another app's).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v2/chats/users (the `GetChatUsers` operationId).
@@ -12046,6 +12214,9 @@ func (c *ClientWithResponses) UpdateUsersWithResponse(ctx context.Context, body 
 // `not-found` (no such user in the app); `ok` is false when at least
 // one member was `not-found`.
 //
+// Cost in the mock: each member is removed through the chat's
+// membership index, O(log n) a member, whatever the chat's size.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /v2/chats/users-access (the `RemoveChatAccess` operationId).
@@ -12068,6 +12239,9 @@ func (c *ClientWithResponses) RemoveChatAccessWithBodyWithResponse(ctx context.C
 // `not-member` (the user exists but was not in the room) and
 // `not-found` (no such user in the app); `ok` is false when at least
 // one member was `not-found`.
+//
+// Cost in the mock: each member is removed through the chat's
+// membership index, O(log n) a member, whatever the chat's size.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12096,6 +12270,9 @@ func (c *ClientWithResponses) RemoveChatAccessWithResponse(ctx context.Context, 
 // false when at least one member was `not-found`; `summary.byStatus`
 // counts the members per status.
 //
+// Cost in the mock: each member is granted through the chat's
+// membership index, O(log n) a member, whatever the chat's size.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v2/chats/users-access (the `GrantChatAccess` operationId).
@@ -12122,6 +12299,9 @@ func (c *ClientWithResponses) GrantChatAccessWithBodyWithResponse(ctx context.Co
 // `already-member` and `not-found` (no such user in the app); `ok` is
 // false when at least one member was `not-found`; `summary.byStatus`
 // counts the members per status.
+//
+// Cost in the mock: each member is granted through the chat's
+// membership index, O(log n) a member, whatever the chat's size.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -132,8 +132,29 @@ func scaleBench(b *testing.B, op func(b *testing.B, w *scaleWorld) func(i int)) 
 			for i := 0; b.Loop(); i++ {
 				run(i)
 			}
+			if m, ok := metrics.LoadAndDelete(b); ok {
+				for _, x := range m.([]metric) {
+					b.ReportMetric(x.value, x.unit)
+				}
+			}
 		})
 	}
+}
+
+// metric is a figure a benchmark's setup reports (see reportLater).
+type metric struct {
+	value float64
+	unit  string
+}
+
+var metrics sync.Map // *testing.B → []metric
+
+// reportLater reports value in unit once b's loop is done: a metric
+// reported before the loop would be dropped when the timer is reset.
+func reportLater(b *testing.B, value float64, unit string) {
+	m, _ := metrics.Load(b)
+	list, _ := m.([]metric)
+	metrics.Store(b, append(list, metric{value, unit}))
 }
 
 func get(b *testing.B, w *scaleWorld, token, path string) func(int) {
@@ -220,12 +241,29 @@ func BenchmarkScaleGrantAccess(b *testing.B) {
 			} `json:"results"`
 		}
 		w.call(b, w.token, http.StatusOK, "GET", "/v2/chats/users?limit=1&offset="+strconv.Itoa(w.users-1), nil, &page)
-		b.ReportMetric(float64(members.Total), "members")
+		reportLater(b, float64(members.Total), "members")
 		body := map[string]any{"chatName": appID + "_general", "members": []string{page.Results[0].UUID}}
 		return func(int) {
 			w.call(b, w.token, http.StatusOK, "POST", "/v2/chats/users-access", body, nil)
 			w.call(b, w.token, http.StatusOK, "DELETE", "/v2/chats/users-access", body, nil)
 		}
+	})
+}
+
+// BenchmarkScaleUserChats lists the chats of the app's admin (a member
+// of general, the app's first chat) while the app holds n/100 chats.
+func BenchmarkScaleUserChats(b *testing.B) {
+	scaleBench(b, func(b *testing.B, w *scaleWorld) func(int) {
+		var chats struct {
+			Total int `json:"total"`
+		}
+		path := "/v2/apps/" + appID + "/users/admin/chats?limit=50"
+		w.call(b, w.token, http.StatusOK, "GET", path, nil, &chats)
+		if chats.Total == 0 {
+			b.Fatal("the admin is in no chat")
+		}
+		reportLater(b, float64(chats.Total), "chats")
+		return get(b, w, w.token, path)
 	})
 }
 

@@ -111,23 +111,17 @@ func (s *Server) RemoveChatAccessInApp(ctx context.Context, req gen.RemoveChatAc
 	return gen.RemoveChatAccessInApp200JSONResponse(out), err
 }
 
-// chatsPage lists one page of chats, with members if asked.
-func (s *Server) chatsPage(st *State, chats []Chat, limit, offset *int, members *bool, now time.Time) gen.ChatsPage {
-	l, o := cmp.Or(deref(limit), 100), deref(offset)
-	items := page(chats, l, o)
-	return gen.ChatsPage{Chats: st.wireChats(items, deref(members), now), Total: len(chats), Limit: l, Offset: o}
-}
-
 // GetUserChatsInApp implements GET /v2/apps/{appId}/users/{userId}/chats.
 func (s *Server) GetUserChatsInApp(ctx context.Context, req gen.GetUserChatsInAppRequestObject) (gen.GetUserChatsInAppResponseObject, error) {
 	var out gen.GetUserChatsInApp200JSONResponse
 	err := s.view(ctx, req.AppId, func(st *State, app *App, now time.Time) error {
-		chats, err := st.userChats(app.ID, req.UserId, now)
+		p := req.Params
+		l, o := cmp.Or(deref(p.Limit), 100), deref(p.Offset)
+		items, total, err := st.userChats(app.ID, req.UserId, now, o, l)
 		if err != nil {
 			return err
 		}
-		p := req.Params
-		out = gen.GetUserChatsInApp200JSONResponse(s.chatsPage(st, chats, p.Limit, p.Offset, p.IncludeMembers, now))
+		out = gen.GetUserChatsInApp200JSONResponse{Chats: st.wireChats(items, deref(p.IncludeMembers), now), Total: total, Limit: l, Offset: o}
 		return nil
 	})
 	return out, err

@@ -3,6 +3,7 @@ package ethora_test
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -254,6 +255,49 @@ func TestDeletes(t *testing.T) {
 	}
 }
 
+// TestRecreatedNamesInheritNoMemberships deletes a member and a chat and
+// creates them again under the same names: the new user is in no chat,
+// and the new chat has no members. (Memberships are rows of their own,
+// which a delete must take with it.)
+func TestRecreatedNamesInheritNoMemberships(t *testing.T) {
+	h := newHarnessWith(t, mockserver.Setup{DataSet: "empty"}, ethora.Options{})
+	c := h.app()
+	c.createUsers("u1", "u2")
+	c.createChat("a", "u1", "u2")
+	c.createChat("b", "u2")
+
+	c.ok("DELETE", "/v1/users/batch", map[string]any{"usersIdList": []string{"u2"}})
+	c.createUsers("u2")
+	if r := c.ok("GET", "/v2/apps/"+appID+"/users/u2/chats", nil); r.Num("total") != 0 || len(r.List("chats")) != 0 {
+		t.Errorf("the new u2's chats: %s", r.Raw)
+	}
+	if got := c.members("a"); !slices.Equal(got, []string{xmpp("u1")}) {
+		t.Errorf("a's members: %v", got)
+	}
+	if got := c.members("b"); len(got) != 0 {
+		t.Errorf("b's members: %v", got)
+	}
+
+	c.ok("DELETE", "/v1/chats", map[string]any{"name": xmpp("a")})
+	c.createChat("a")
+	r := c.ok("GET", "/v2/apps/"+appID+"/chats?includeMembers=true", nil)
+	i := slices.Index(r.Strs("chats", "name"), xmpp("a"))
+	if i < 0 {
+		t.Fatalf("the new a is not listed: %s", r.Raw)
+	}
+	if n, m := r.Num("chats."+strconv.Itoa(i)+".membersCount"), r.List("chats."+strconv.Itoa(i)+".members"); n != 0 || m == nil || len(m) != 0 {
+		t.Errorf("the new a has %d members %v: %s", n, m, r.Raw)
+	}
+	if r := c.ok("GET", "/v2/apps/"+appID+"/users/u1/chats", nil); r.Num("total") != 0 {
+		t.Errorf("u1's chats: %s", r.Raw)
+	}
+	// Granting access again works, and lists the member once.
+	c.ok("POST", "/v2/chats/users-access", map[string]any{"chatName": "a", "members": []string{"u1"}})
+	if got := c.members("a"); !slices.Equal(got, []string{xmpp("u1")}) {
+		t.Errorf("a's members after a grant: %v", got)
+	}
+}
+
 func TestBroadcast(t *testing.T) {
 	path := "/v2/apps/" + appID + "/chats/broadcast"
 	t.Run("exactly one selector", func(t *testing.T) {
@@ -333,8 +377,8 @@ func TestBroadcast(t *testing.T) {
 			}
 			// A broadcast touches no chat.
 			after := h.state()
-			for name, ch := range before.Chats.All() {
-				if got, _ := after.Chats.Get(name); !slices.Equal(got.Members, ch.Members) {
+			for name := range before.Chats.All() {
+				if !slices.Equal(after.ChatMembers(name), before.ChatMembers(name)) {
 					t.Errorf("broadcast changed %s", name)
 				}
 			}

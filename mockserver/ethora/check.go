@@ -1,27 +1,110 @@
 package ethora
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/table"
 )
 
-// snapshot is a State as JSON holds it: maps keyed by id.
+// snapshot is a State as JSON holds it: maps keyed by id, each chat with
+// its members' list.
 type snapshot struct {
 	Apps       map[string]*App       `json:"apps"`
 	Users      map[string]*User      `json:"users"`
-	Chats      map[string]*Chat      `json:"chats"`
+	Chats      map[string]*chatJSON  `json:"chats"`
 	UserJobs   map[string]*UserJob   `json:"userJobs"`
 	Broadcasts map[string]*Broadcast `json:"broadcasts"`
 }
 
+// chatJSON is a chat as snapshots hold it: a Chat's fields, in its order,
+// with the members' xmppUsernames, in the order they were granted access,
+// between extra and createdAt (where Chat held them before memberships had
+// a table of their own).
+type chatJSON struct {
+	ID          string         `json:"_id"`
+	Name        string         `json:"name"`
+	AppID       string         `json:"appId"`
+	Title       string         `json:"title"`
+	Description string         `json:"description,omitempty"`
+	Type        string         `json:"type"`
+	Picture     string         `json:"picture,omitempty"`
+	CreatedBy   string         `json:"createdBy,omitempty"`
+	AppChat     bool           `json:"isAppChat,omitempty"`
+	Extra       map[string]any `json:"extra,omitempty"`
+	Members     []string       `json:"members"`
+	CreatedAt   time.Time      `json:"createdAt"`
+	UpdatedAt   time.Time      `json:"updatedAt"`
+}
+
+func chatToJSON(c Chat, members []string) chatJSON {
+	return chatJSON{ID: c.ID, Name: c.Name, AppID: c.AppID, Title: c.Title, Description: c.Description, Type: c.Type,
+		Picture: c.Picture, CreatedBy: c.CreatedBy, AppChat: c.AppChat, Extra: c.Extra, Members: members,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+}
+
+func (j *chatJSON) chat() Chat {
+	return Chat{ID: j.ID, Name: j.Name, AppID: j.AppID, Title: j.Title, Description: j.Description, Type: j.Type,
+		Picture: j.Picture, CreatedBy: j.CreatedBy, AppChat: j.AppChat, Extra: j.Extra,
+		CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt}
+}
+
+// MarshalJSON writes the state in the snapshot format (snapshot), byte
+// for byte what encoding/json makes of it, a record at a time: each chat
+// with its members' list, read from the chat's index.
+func (s *State) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(`{"apps":`)
+	if err := s.Apps.WriteJSON(&b); err != nil {
+		return nil, err
+	}
+	b.WriteString(`,"users":`)
+	if err := s.Users.WriteJSON(&b); err != nil {
+		return nil, err
+	}
+	b.WriteString(`,"chats":{`)
+	// One encoder for every key and chat; Encode ends each with a
+	// newline, which is cut.
+	enc := json.NewEncoder(&b)
+	first := true
+	for name, c := range s.Chats.All() {
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		if err := enc.Encode(name); err != nil {
+			return nil, err
+		}
+		b.Truncate(b.Len() - 1)
+		b.WriteByte(':')
+		members := make([]string, 0, s.memberCount(name))
+		if err := enc.Encode(chatToJSON(c, slices.AppendSeq(members, s.members(name)))); err != nil {
+			return nil, fmt.Errorf("chat %q: %w", name, err)
+		}
+		b.Truncate(b.Len() - 1)
+	}
+	b.WriteString(`},"userJobs":`)
+	if err := s.UserJobs.WriteJSON(&b); err != nil {
+		return nil, err
+	}
+	b.WriteString(`,"broadcasts":`)
+	if err := s.Broadcasts.WriteJSON(&b); err != nil {
+		return nil, err
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
 // UnmarshalJSON reads a state from a snapshot: it checks the whole of it
-// (see check), then builds the tables, rebuilding every index, and the
+// (see check), then builds the tables, rebuilding every index (a chat's
+// members' list becomes its memberships, in the list's order), and the
 // index of app tokens. A refused snapshot leaves s as it was.
 func (s *State) UnmarshalJSON(raw []byte) error {
 	var w snapshot
@@ -54,8 +137,12 @@ func (s *State) UnmarshalJSON(raw []byte) error {
 		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(w.Chats)) {
-		if err := insert(&st.Chats, *w.Chats[key]); err != nil {
+		c := w.Chats[key].chat()
+		if err := insert(&st.Chats, c); err != nil {
 			return err
+		}
+		for i, m := range w.Chats[key].Members {
+			must(st.Members.Insert(Member{Chat: c.Name, User: m, Seq: i, ChatCreated: c.CreatedAt}))
 		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(w.UserJobs)) {
@@ -85,7 +172,8 @@ func insert[V any](t *table.Table[V], v V) error {
 // check refuses a snapshot that would break the rules: it fills the maps a
 // snapshot may leave out and refuses null entries, keys that differ from
 // what they index, references to apps and users that do not exist, and
-// apps that are their own ancestors. It names the first problem by its
+// apps that are their own ancestors, and chat members who are no user of
+// the chat's app or are listed twice. It names the first problem by its
 // JSON pointer.
 func (s *snapshot) check() error {
 	mockserver.FillMap(&s.Apps)
@@ -153,10 +241,16 @@ func (s *snapshot) check() error {
 		if c.Members == nil {
 			c.Members = []string{}
 		}
+		listed := make(map[string]int, len(c.Members))
 		for i, m := range c.Members {
+			mat := at + mockserver.Pointer("members", strconv.Itoa(i))
 			if u := s.Users[m]; u == nil || u.AppID != c.AppID {
-				return mockserver.Invalid(at+mockserver.Pointer("members", strconv.Itoa(i)), "names %q, who is not a user of app %q", m, c.AppID)
+				return mockserver.Invalid(mat, "names %q, who is not a user of app %q", m, c.AppID)
 			}
+			if j, ok := listed[m]; ok {
+				return mockserver.Invalid(mat, "names %q, who is listed at members/%d already", m, j)
+			}
+			listed[m] = i
 		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(s.UserJobs)) {

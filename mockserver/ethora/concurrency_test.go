@@ -54,8 +54,7 @@ func TestConcurrentAccessGrants(t *testing.T) {
 	if got := run("POST"); got["granted"] != n || got["already-member"] != n || len(got) != 2 {
 		t.Errorf("grants: want %d granted and %d already-member, got %v", n, n, got)
 	}
-	busy, _ := h.state().Chats.Get(xmpp("busy"))
-	members := busy.Members
+	members := h.state().ChatMembers(xmpp("busy"))
 	want := make([]string, n)
 	for i, u := range uuids {
 		want[i] = xmpp(u)
@@ -73,7 +72,7 @@ func TestConcurrentAccessGrants(t *testing.T) {
 	if got := run("DELETE"); got["removed"] != n || got["not-member"] != n || len(got) != 2 {
 		t.Errorf("removals: want %d removed and %d not-member, got %v", n, n, got)
 	}
-	if got, _ := h.state().Chats.Get(xmpp("busy")); len(got.Members) != 0 {
+	if got := h.state().ChatMembers(xmpp("busy")); len(got) != 0 {
 		t.Errorf("members after removal: %v", got)
 	}
 }

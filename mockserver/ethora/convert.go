@@ -44,11 +44,11 @@ func (u User) member() gen.ChatMember {
 func (s *State) wireChat(c Chat, withMembers bool, now time.Time) gen.Chat {
 	out := gen.Chat{ID: c.ID, Name: c.Name, AppId: c.AppID, Title: c.Title, Type: gen.ChatType(c.Type),
 		Description: mockserver.NonZero(c.Description), Picture: mockserver.NonZero(c.Picture), CreatedBy: mockserver.NonZero(c.CreatedBy),
-		MembersCount: new(len(c.Members)), IsAppChat: new(c.AppChat), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		MembersCount: new(s.memberCount(c.Name)), IsAppChat: new(c.AppChat), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		AdditionalProperties: c.Extra}
 	if withMembers {
-		members := make([]gen.ChatMember, 0, len(c.Members))
-		for _, m := range c.Members {
+		members := make([]gen.ChatMember, 0, s.memberCount(c.Name))
+		for m := range s.members(c.Name) {
 			if u, ok := s.Users.Get(m); ok && u.visible(now) {
 				members = append(members, u.member())
 			}

@@ -107,20 +107,9 @@ func (s *State) deleteUsers(appID string, uuids []string, now time.Time, missing
 			gone = append(gone, u.XMPPUsername())
 		}
 	}
-	// Memberships are held by the chats: this scans the app's chats.
-	for _, c := range s.appChats(appID) {
-		if !slices.ContainsFunc(c.Members, func(m string) bool { return slices.Contains(gone, m) }) {
-			continue
-		}
-		if err := s.Chats.Update(c.Name, func(c *Chat) error {
-			c.Members = slices.DeleteFunc(c.Members, func(m string) bool { return slices.Contains(gone, m) })
-			return nil
-		}); err != nil {
-			return 0, err
-		}
-	}
+	// Each user's memberships are found by the index of its chats.
 	for _, name := range gone {
-		s.Users.Delete(name)
+		s.deleteUserRecord(name)
 	}
 	return len(gone), nil
 }
@@ -145,13 +134,16 @@ func (s *State) createChat(appID, createdBy string, in ChatInput, now time.Time)
 	}
 	c := Chat{ID: objectID(), Name: name, AppID: appID, Title: cmp.Or(in.Title, "Chat Room "+uuid), Type: cmp.Or(in.Type, "group"),
 		Description: in.Description, Picture: in.Picture, CreatedBy: createdBy, Extra: in.Extra,
-		Members: []string{}, CreatedAt: now, UpdatedAt: now}
+		CreatedAt: now, UpdatedAt: now}
+	if err := s.Chats.Insert(c); err != nil {
+		return Chat{}, err
+	}
 	for _, m := range in.Members {
-		if u, ok := s.user(appID, m, now); ok && !slices.Contains(c.Members, u.XMPPUsername()) {
-			c.Members = append(c.Members, u.XMPPUsername())
+		if u, ok := s.user(appID, m, now); ok {
+			s.addMember(c, u.XMPPUsername())
 		}
 	}
-	return c, s.Chats.Insert(c)
+	return c, nil
 }
 
 // deleteChat removes a chat of app by name, uuid or JID.
@@ -160,7 +152,7 @@ func (s *State) deleteChat(appID, ref string, missing func(string) error) error 
 	if !ok {
 		return missing(qualified(appID, ref))
 	}
-	s.Chats.Delete(c.Name)
+	s.deleteChatRecord(c.Name)
 	return nil
 }
 
@@ -188,39 +180,33 @@ func (s *State) access(appID, chatRef string, members []string, grant bool, now 
 		return Chat{}, nil, invalid("members must not be empty")
 	}
 	details := make([]AccessDetail, 0, len(members))
-	// The members are changed on a copy, stored once at the end.
-	c.Members = slices.Clone(c.Members)
+	changed := false
 	for _, m := range members {
 		u, found := s.user(appID, m, now)
 		name := qualified(appID, m)
 		if found {
 			name = u.XMPPUsername()
 		}
-		in := slices.Contains(c.Members, name)
 		d := AccessDetail{XMPPUsername: name}
 		switch {
 		case !found:
 			d.Status = AccessNotFound
-		case grant && in:
-			d.Status = AccessAlreadyMember
-		case grant:
+		case grant && s.addMember(c, name):
 			d.Status = AccessGranted
-			c.Members = append(c.Members, name)
-		case in:
+		case grant:
+			d.Status = AccessAlreadyMember
+		case s.removeMember(c.Name, name):
 			d.Status = AccessRemoved
-			c.Members = slices.DeleteFunc(c.Members, func(x string) bool { return x == name })
 		default:
 			d.Status = AccessNotMember
 		}
+		changed = changed || d.Status == AccessGranted || d.Status == AccessRemoved
 		details = append(details, d)
 	}
-	for _, d := range details {
-		if d.Status == AccessGranted || d.Status == AccessRemoved {
-			c.UpdatedAt = now
-			if err := s.Chats.Replace(c); err != nil {
-				return Chat{}, nil, err
-			}
-			break
+	if changed {
+		c.UpdatedAt = now
+		if err := s.Chats.Replace(c); err != nil {
+			return Chat{}, nil, err
 		}
 	}
 	return c, details, nil
@@ -285,21 +271,25 @@ func (s *State) updateUsers(appID string, updates []UserUpdate, now time.Time) (
 	return out, nil
 }
 
-// userChats lists the chats of app that the user uuid is a member of.
-// Memberships are held by the chats: this scans the app's chats (and no
-// other app's).
-func (s *State) userChats(appID, uuid string, now time.Time) ([]Chat, error) {
+// userChats returns at most limit of the chats of app that the user uuid
+// is a member of, from position offset on, ordered as the app's chats
+// (by creation, equal times by name), and how many there are. They come
+// from the index of the user's memberships: O(log n + page).
+func (s *State) userChats(appID, uuid string, now time.Time, offset, limit int) ([]Chat, int, error) {
 	u, ok := s.user(appID, uuid, now)
 	if !ok {
-		return nil, notFound("user %q not found in app %q", uuid, appID)
+		return nil, 0, notFound("user %q not found in app %q", uuid, appID)
 	}
-	var out []Chat
-	for c := range s.Chats.Range(chatsByCreated, appID, 0, false) {
-		if slices.Contains(c.Members, u.XMPPUsername()) {
-			out = append(out, c)
+	rows, total := s.Members.Page(chatsOf, u.XMPPUsername(), max(offset, 0), max(limit, 0), false)
+	out := make([]Chat, 0, len(rows))
+	for _, m := range rows {
+		c, ok := s.Chats.Get(m.Chat)
+		if !ok { // a membership outlives no chat: a broken rule
+			return nil, 0, fmt.Errorf("ethora: %q is a member of chat %q, which does not exist", m.User, m.Chat)
 		}
+		out = append(out, c)
 	}
-	return out, nil
+	return out, total, nil
 }
 
 // deleteApp removes app, its children and everything they hold.
@@ -308,12 +298,14 @@ func (s *State) deleteApp(id string) {
 	for _, child := range children {
 		s.deleteApp(child.ID)
 	}
+	// The app's chats hold every membership of its users.
+	chats, _ := s.Chats.Page(chatsByCreated, id, 0, -1, false)
+	for _, c := range chats {
+		s.deleteChatRecord(c.Name)
+	}
 	users, _ := s.Users.Page(usersByCreated, id, 0, -1, false)
 	for _, u := range users {
 		s.Users.Delete(u.XMPPUsername())
-	}
-	for _, c := range s.appChats(id) {
-		s.Chats.Delete(c.Name)
 	}
 	jobs, _ := s.UserJobs.Page(jobsByApp, id, 0, -1, false)
 	for _, j := range jobs {

@@ -44,14 +44,14 @@ func Seed(app AppConfig, t *fixtures.Tenant) *State {
 	for i, fr := range t.Rooms {
 		at := seedEpoch.Add(time.Hour + time.Duration(i)*time.Minute)
 		c := Chat{ID: seededID(app.ID, "chat", fr.Name), Name: app.ID + "_" + fr.Name, AppID: app.ID, Title: fr.Name,
-			Description: fr.Topic, Type: "group", CreatedBy: app.ID + "_" + fr.Owner, Members: []string{}, CreatedAt: at, UpdatedAt: at}
+			Description: fr.Topic, Type: "group", CreatedBy: app.ID + "_" + fr.Owner, CreatedAt: at, UpdatedAt: at}
 		if !fr.Private {
 			c.Type = "public"
 		}
-		for _, m := range fr.Members {
-			c.Members = append(c.Members, app.ID+"_"+m)
-		}
 		mustInsert(&s.Chats, c)
+		for i, m := range fr.Members {
+			mustInsert(&s.Members, Member{Chat: c.Name, User: app.ID + "_" + m, Seq: i, ChatCreated: c.CreatedAt})
+		}
 	}
 	return s
 }

@@ -301,12 +301,13 @@ func (s *Server) ExchangeClientToken(ctx context.Context, _ gen.ExchangeClientTo
 // filterUsers returns the visible users of app that the filters of
 // GET /v2/chats/users select, ordered as the app's listing: an
 // xmppUsername names one user, a chat selects its members (its size, not
-// the app's), and a userId (a Mongo _id) alone scans the app's users.
+// the app's: they are read from the chat's index and sorted), and a userId
+// (a Mongo _id) alone scans the app's users.
 func (s *State) filterUsers(appID string, inChat bool, chat Chat, xmpp, id string, now time.Time) []User {
 	var users []User
 	keep := func(u User) bool {
 		return u.visible(now) && (xmpp == "" || u.XMPPUsername() == qualified(appID, xmpp)) && (id == "" || u.ID == id) &&
-			(!inChat || slices.Contains(chat.Members, u.XMPPUsername()))
+			(!inChat || s.isMember(chat.Name, u.XMPPUsername()))
 	}
 	switch {
 	case xmpp != "":
@@ -314,7 +315,7 @@ func (s *State) filterUsers(appID string, inChat bool, chat Chat, xmpp, id strin
 			users = append(users, u)
 		}
 	case inChat:
-		for _, m := range chat.Members {
+		for m := range s.members(chat.Name) {
 			if u, ok := s.Users.Get(m); ok && u.AppID == appID && u.visible(now) && (id == "" || u.ID == id) {
 				users = append(users, u)
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -451,6 +452,24 @@ func TestSnapshotRefusesBrokenState(t *testing.T) {
 			},
 		},
 		{
+			// Memberships are keyed by chat and member: a member listed
+			// twice is no state the rules make, and one row could not
+			// hold both places.
+			name: "chat member listed twice",
+			edit: func(t testing.TB, _ snapshotFixture, st jsonObject) string {
+				c := object(t, st, "chats", xmpp("general"))
+				members, _ := c["members"].([]any)
+				if len(members) == 0 {
+					t.Fatal("the seeded general has no members")
+				}
+				c["members"] = append(members, members[0])
+				return "/chats/" + xmpp("general") + "/members/" + strconv.Itoa(len(members))
+			},
+			after: func(fx snapshotFixture) []func() {
+				return []func(){fx.noServerError(fx.token, "GET", "/v2/chats/users?chatName=general", nil)}
+			},
+		},
+		{
 			name: "null user job",
 			edit: func(t testing.TB, _ snapshotFixture, st jsonObject) string {
 				object(t, st, "userJobs")["job-nul"] = nil
@@ -696,6 +715,60 @@ func TestSnapshotRoundTrip(t *testing.T) {
 				t.Errorf("bot: %s", r.Raw)
 			}
 		})
+	}
+}
+
+// TestSnapshotKeepsChatMembersInGrantOrder exports a chat whose members
+// were granted access in an order that is neither their names' nor their
+// creation's: the snapshot lists them in that order, and after an import
+// the chat lists them so, and a new grant comes last (the order is rebuilt
+// from the list, not from the names).
+func TestSnapshotKeepsChatMembersInGrantOrder(t *testing.T) {
+	a := newAdminServer(t)
+	token := serverToken(appID, appSecret)
+	a.must(http.StatusOK, nsA, token, "POST", "/v1/users/batch",
+		batch(user("m1", "m1@example.test"), user("m2", "m2@example.test"), user("m3", "m3@example.test"), user("m4", "m4@example.test")))
+	a.must(http.StatusOK, nsA, token, "POST", "/v2/chats", map[string]any{"uuid": "ordered", "members": []string{"m3", "m1"}})
+	access := "/v2/chats/users-access"
+	a.must(http.StatusOK, nsA, token, "POST", access, map[string]any{"chatName": "ordered", "members": []string{"m2"}})
+	a.must(http.StatusOK, nsA, token, "DELETE", access, map[string]any{"chatName": "ordered", "members": []string{"m1"}})
+	a.must(http.StatusOK, nsA, token, "POST", access, map[string]any{"chatName": "ordered", "members": []string{"m1"}})
+	want := []string{xmpp("m3"), xmpp("m2"), xmpp("m1")}
+
+	listed := func() []string {
+		t.Helper()
+		r := a.must(http.StatusOK, nsA, token, "GET", "/v2/apps/"+appID+"/users/m2/chats?includeMembers=true", nil)
+		if r.Num("total") != 1 || r.Str("chats.0.name") != xmpp("ordered") {
+			t.Fatalf("m2's chats: %s", r.Raw)
+		}
+		return r.Strs("chats.0.members", "xmppUsername")
+	}
+	if got := listed(); !slices.Equal(got, want) {
+		t.Fatalf("members before the export: want %v, got %v", want, got)
+	}
+	saved := a.export(nsA)
+	var snap map[string]map[string]struct {
+		Chats map[string]struct {
+			Members []string `json:"members"`
+		} `json:"chats"`
+	}
+	if err := json.Unmarshal([]byte(saved), &snap); err != nil {
+		t.Fatal(err)
+	}
+	if got := snap[nsA][ethora.Name].Chats[xmpp("ordered")].Members; !slices.Equal(got, want) {
+		t.Errorf("the snapshot lists %v, want %v", got, want)
+	}
+
+	a.must(http.StatusOK, nsA, token, "DELETE", "/v1/chats", map[string]any{"name": xmpp("ordered")})
+	if r := a.importSnapshot(nsA, saved); r.Status != http.StatusOK {
+		t.Fatalf("import: %d %s", r.Status, r.Raw)
+	}
+	if got := listed(); !slices.Equal(got, want) {
+		t.Errorf("members after the import: want %v, got %v", want, got)
+	}
+	a.must(http.StatusOK, nsA, token, "POST", access, map[string]any{"chatName": "ordered", "members": []string{"m4"}})
+	if got, want := listed(), append(slices.Clone(want), xmpp("m4")); !slices.Equal(got, want) {
+		t.Errorf("a grant after the import: want %v, got %v", want, got)
 	}
 }
 

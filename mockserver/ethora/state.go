@@ -1,11 +1,15 @@
 package ethora
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"iter"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,19 +17,24 @@ import (
 )
 
 // State is the Ethora world of one namespace: apps (each a tenant, with its
-// secret, app tokens and bot), their users and chats, and the jobs of user
-// batches and broadcasts. Each collection is an indexed table
-// (mockserver/table): records are values, changed only through the table,
-// and split by app so that one tenant's size never slows another's calls.
-// It encodes as the maps it used to be (each table an object keyed by id),
-// so snapshots keep their format; decoding checks the whole state and
-// rebuilds every index (see UnmarshalJSON).
+// secret, app tokens and bot), their users and chats, who is in which chat,
+// and the jobs of user batches and broadcasts. Each collection is an
+// indexed table (mockserver/table): records are values, changed only
+// through the table, and split by app so that one tenant's size never
+// slows another's calls. Chat memberships are a table of their own, split
+// by chat (in the order members were granted access) and by user (the
+// user's chats), so that granting or removing access costs O(log n) and a
+// user's chats are found without a scan. It encodes as the maps it used to
+// be (each table an object keyed by id, a chat holding its members' list),
+// so snapshots keep their format (see MarshalJSON); decoding checks the
+// whole state and rebuilds every index (see UnmarshalJSON).
 type State struct {
-	Apps       table.Table[App]       `json:"apps"`       // by app id
-	Users      table.Table[User]      `json:"users"`      // by xmppUsername, {appId}_{uuid}
-	Chats      table.Table[Chat]      `json:"chats"`      // by name, {appId}_{uuid}
-	UserJobs   table.Table[UserJob]   `json:"userJobs"`   // by job id
-	Broadcasts table.Table[Broadcast] `json:"broadcasts"` // by job id
+	Apps       table.Table[App]       // by app id
+	Users      table.Table[User]      // by xmppUsername, {appId}_{uuid}
+	Chats      table.Table[Chat]      // by name, {appId}_{uuid}
+	Members    table.Table[Member]    // by chat and member (see memberKey)
+	UserJobs   table.Table[UserJob]   // by job id
+	Broadcasts table.Table[Broadcast] // by job id
 
 	// tokens maps the hash of each active app token to its app, so that a
 	// token check never scans the apps. The rules that issue, rotate and
@@ -50,10 +59,28 @@ var (
 	// per address within an app.
 	usersByEmail = table.UniqueKey("email", func(u User) string { return emailKey(u.AppID, u.Email) })
 	// chatsByCreated orders each app's chats by creation.
-	chatsByCreated  = table.ByTime("createdAt", func(c Chat) time.Time { return c.CreatedAt }).PartitionBy(func(c Chat) string { return c.AppID })
+	chatsByCreated = table.ByTime("createdAt", func(c Chat) time.Time { return c.CreatedAt }).PartitionBy(func(c Chat) string { return c.AppID })
+	// membersOf is each chat's members, in the order they were granted
+	// access; chatsOf each user's chats, ordered as chatsByCreated.
+	membersOf = table.ByKey("chat", func(m Member) int { return m.Seq }).PartitionBy(func(m Member) string { return m.Chat })
+	chatsOf   = table.ByCompare("user", memberChatKey, compareChatKey).PartitionBy(func(m Member) string { return m.User })
+	// jobsByApp and broadcastsByApp are each app's jobs.
 	jobsByApp       = table.ByID[UserJob]("appId").PartitionBy(func(j UserJob) string { return j.AppID })
 	broadcastsByApp = table.ByID[Broadcast]("appId").PartitionBy(func(b Broadcast) string { return b.AppID })
 )
+
+// chatKey orders a user's chats as the app's listing orders them: by
+// creation, equal times by name.
+type chatKey struct {
+	created time.Time
+	name    string
+}
+
+func memberChatKey(m Member) chatKey { return chatKey{m.ChatCreated.Round(0), m.Chat} }
+
+func compareChatKey(a, b chatKey) int {
+	return cmp.Or(a.created.Compare(b.created), strings.Compare(a.name, b.name))
+}
 
 // emailKey is the key of an e-mail address in usersByEmail; none for an
 // empty address.
@@ -94,10 +121,19 @@ func (User) TableSpec() table.Spec[User] {
 func (Chat) TableSpec() table.Spec[Chat] {
 	return table.Spec[Chat]{Name: "chats", ID: func(c Chat) string { return c.Name },
 		Ordered: []*table.Order[Chat]{chatsByCreated},
-		Clone: func(c Chat) Chat {
-			c.Extra, c.Members = maps.Clone(c.Extra), slices.Clone(c.Members)
-			return c
-		}}
+		Clone:   func(c Chat) Chat { c.Extra = maps.Clone(c.Extra); return c }}
+}
+
+// TableSpec declares the memberships table.
+func (Member) TableSpec() table.Spec[Member] {
+	return table.Spec[Member]{Name: "members", ID: func(m Member) string { return memberKey(m.Chat, m.User) },
+		Ordered: []*table.Order[Member]{membersOf, chatsOf}}
+}
+
+// memberKey is a membership's primary key: the chat's name, its length
+// first, so that no two pairs of names make one key whatever they hold.
+func memberKey(chat, user string) string {
+	return strconv.Itoa(len(chat)) + ":" + chat + "/" + user
 }
 
 // TableSpec declares the user batch jobs table.
@@ -117,7 +153,7 @@ func (Broadcast) TableSpec() table.Spec[Broadcast] {
 // CopyState returns a copy-on-write copy of s (mockserver.Copier), for an
 // export to encode outside the namespace's lock.
 func (s *State) CopyState() any {
-	return &State{Apps: s.Apps.Copy(), Users: s.Users.Copy(), Chats: s.Chats.Copy(),
+	return &State{Apps: s.Apps.Copy(), Users: s.Users.Copy(), Chats: s.Chats.Copy(), Members: s.Members.Copy(),
 		UserJobs: s.UserJobs.Copy(), Broadcasts: s.Broadcasts.Copy(), tokens: maps.Clone(s.tokens)}
 }
 
@@ -193,8 +229,9 @@ func (u User) XMPPUsername() string { return u.AppID + "_" + u.UUID }
 
 func (u User) visible(now time.Time) bool { return !now.Before(u.VisibleAt) }
 
-// Chat is a chat room of one app. Members are xmppUsernames in the order
-// they were granted access.
+// Chat is a chat room of one app. Who is in it is in State.Members; in
+// snapshots a chat holds its members' xmppUsernames, in the order they
+// were granted access (see chatJSON).
 type Chat struct {
 	ID          string         `json:"_id"`
 	Name        string         `json:"name"`
@@ -206,9 +243,20 @@ type Chat struct {
 	CreatedBy   string         `json:"createdBy,omitempty"`
 	AppChat     bool           `json:"isAppChat,omitempty"` // created by provisioning
 	Extra       map[string]any `json:"extra,omitempty"`
-	Members     []string       `json:"members"`
-	CreatedAt   time.Time      `json:"createdAt"`
+	CreatedAt   time.Time      `json:"createdAt"` // never changes: memberships order by it
 	UpdatedAt   time.Time      `json:"updatedAt"`
+}
+
+// Member is one user's membership of a chat of the same app: a row of
+// State.Members. Seq orders a chat's members as they were granted access
+// (a grant takes the chat's last Seq plus one; a snapshot's list gives
+// them by position). ChatCreated is the chat's CreatedAt, which never
+// changes, so that a user's chats list in the app's order from the index.
+type Member struct {
+	Chat        string    // the chat's name, {appId}_{uuid}
+	User        string    // the member's xmppUsername, {appId}_{uuid}
+	Seq         int       // the member's place in the chat's list
+	ChatCreated time.Time // the chat's createdAt
 }
 
 // Job states.
@@ -365,10 +413,83 @@ func (s *State) usersPage(appID string, now time.Time, offset, limit int) ([]Use
 	return out, total
 }
 
-// appChats returns the chats of app, ordered by creation.
-func (s *State) appChats(appID string) []Chat {
-	out, _ := s.Chats.Page(chatsByCreated, appID, 0, -1, false)
-	return out
+// isMember reports whether user (an xmppUsername) is a member of chat (a
+// chat's name): O(log n).
+func (s *State) isMember(chat, user string) bool {
+	_, ok := s.Members.Get(memberKey(chat, user))
+	return ok
+}
+
+// memberCount is the number of members of chat: O(log n).
+func (s *State) memberCount(chat string) int { return s.Members.Count(membersOf, chat) }
+
+// members yields the members of chat (xmppUsernames) in the order they
+// were granted access. The state must not change while the loop runs.
+func (s *State) members(chat string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for m := range s.Members.Range(membersOf, chat, 0, false) {
+			if !yield(m.User) {
+				return
+			}
+		}
+	}
+}
+
+// ChatMembers returns the members of the chat named name (xmppUsernames),
+// in the order they were granted access, as a snapshot lists them.
+func (s *State) ChatMembers(name string) []string {
+	return slices.Collect(s.members(name))
+}
+
+// addMember makes user a member of c, last in its list, unless it is one
+// already: O(log n). It reports whether user joined.
+func (s *State) addMember(c Chat, user string) bool {
+	if s.isMember(c.Name, user) {
+		return false
+	}
+	seq := 0
+	for last := range s.Members.Range(membersOf, c.Name, 0, true) {
+		seq = last.Seq + 1
+		break
+	}
+	must(s.Members.Insert(Member{Chat: c.Name, User: user, Seq: seq, ChatCreated: c.CreatedAt}))
+	return true
+}
+
+// removeMember ends user's membership of chat, if any: O(log n). It
+// reports whether user was a member.
+func (s *State) removeMember(chat, user string) bool {
+	_, ok := s.Members.Delete(memberKey(chat, user))
+	return ok
+}
+
+// deleteChatRecord removes the chat named name and its memberships:
+// O(members · log n).
+func (s *State) deleteChatRecord(name string) {
+	members, _ := s.Members.Page(membersOf, name, 0, -1, false)
+	for _, m := range members {
+		s.Members.Delete(memberKey(m.Chat, m.User))
+	}
+	s.Chats.Delete(name)
+}
+
+// deleteUserRecord removes the user named name (an xmppUsername) and its
+// memberships: O(chats · log n) for the chats the user is in.
+func (s *State) deleteUserRecord(name string) {
+	chats, _ := s.Members.Page(chatsOf, name, 0, -1, false)
+	for _, m := range chats {
+		s.Members.Delete(memberKey(m.Chat, m.User))
+	}
+	s.Users.Delete(name)
+}
+
+// must panics on an error the rules have ruled out by their checks: a
+// table refusing a change here is a bug in the rules, not a request's
+// fault.
+func must(err error) {
+	if err != nil {
+		panic(fmt.Sprintf("ethora: %v", err))
+	}
 }
 
 // user finds a visible user of app by uuid, xmppUsername or JID.
