@@ -23,15 +23,15 @@ func BenchmarkScale(b *testing.B) {
 	for _, n := range []int{1_000, 100_000} {
 		w := ucsWorld(b, n)
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
-			b.Run("token check and my rooms (none)", func(b *testing.B) { w.loop(b, w.carol, "GET", "/participant/room", "") })
-			b.Run("my rooms first page", func(b *testing.B) { w.loop(b, w.alice, "GET", "/participant/room?size=50", "") })
-			b.Run("participants first page", func(b *testing.B) {
+			b.Run("token-check", func(b *testing.B) { w.loop(b, w.carol, "GET", "/participant/room", "") })
+			b.Run("my-rooms-first", func(b *testing.B) { w.loop(b, w.alice, "GET", "/participant/room?size=50", "") })
+			b.Run("members-first", func(b *testing.B) {
 				w.loop(b, w.alice, "GET", "/participant/room/"+w.big+"/participant?size=50", "")
 			})
-			b.Run("participants last page", func(b *testing.B) {
+			b.Run("members-last", func(b *testing.B) {
 				w.loop(b, w.alice, "GET", fmt.Sprintf("/participant/room/%s/participant?size=50&page=%d", w.big, (w.members+49)/50), "")
 			})
-			b.Run("invite and remove in the big room", func(b *testing.B) {
+			b.Run("invite+remove", func(b *testing.B) {
 				path := "/admin/room/" + w.big + "/participant"
 				body := `{"participant_ids":["bench-user"]}`
 				b.ReportAllocs()
@@ -40,10 +40,10 @@ func BenchmarkScale(b *testing.B) {
 					w.call(b, w.alice, "DELETE", path, body)
 				}
 			})
-			b.Run("send a chat message", func(b *testing.B) {
+			b.Run("chat-send", func(b *testing.B) {
 				w.loop(b, w.alice, "POST", "/participant/room/"+w.big+"/chat", `{"text":"bench"}`)
 			})
-			b.Run("create a room", func(b *testing.B) {
+			b.Run("create-room", func(b *testing.B) {
 				w.loop(b, w.alice, "POST", "/room", `{"name":"bench","start_time":"2030-01-01T00:00:00Z","end_time":"2030-01-01T01:00:00Z"}`)
 			})
 		})
