@@ -221,7 +221,7 @@ func (v *Validator) check(req *http.Request, resp *http.Response, body []byte, p
 	u := *req.URL
 	u.Path, u.RawPath = path, ""
 	routed.URL = &u
-	route, params, err := v.router.FindRoute(routed)
+	route, params, err := openapi.FindRoute(v.router, routed)
 	if err != nil {
 		base.Message = v.routeMessage(routed, err)
 		return []Violation{base}
@@ -270,7 +270,7 @@ func (v *Validator) routeMessage(req *http.Request, err error) string {
 		}
 		other := req.Clone(req.Context())
 		other.Method = m
-		if _, _, err := v.router.FindRoute(other); err == nil {
+		if _, _, err := openapi.FindRoute(v.router, other); err == nil {
 			return fmt.Sprintf("operation not in spec: the path declares no %s operation", req.Method)
 		}
 	}

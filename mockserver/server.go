@@ -320,7 +320,7 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 			fail(err)
 			return
 		}
-		route, params, err := m.router.FindRoute(r)
+		route, params, err := openapi.FindRoute(m.router, r)
 		if err != nil {
 			fail(routeError(m.router, r, err))
 			return
@@ -388,7 +388,7 @@ func routeError(router routers.Router, r *http.Request, err error) *Error {
 		}
 		probe := r.Clone(r.Context())
 		probe.Method = m
-		if _, _, err := router.FindRoute(probe); err == nil {
+		if _, _, err := openapi.FindRoute(router, probe); err == nil {
 			allowed = append(allowed, m)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -220,7 +221,8 @@ func (k *kit) knows(op openapi.Operation, name string) bool { return len(k.looku
 
 // fill replaces v, a generated value of the parameter or property called
 // name, with known values of that name, if they satisfy schema: one for a
-// string, up to the array's bounds for an array of strings. pick selects
+// string or an integer (known values are text, parsed for an integer), up
+// to the array's bounds for an array of strings. pick selects
 // which known value comes first, so that names known in parallel lists
 // (roomId, roomName) name the same thing.
 func (k *kit) fill(op openapi.Operation, name string, schema *openapi3.Schema, v any, pick int) any {
@@ -233,6 +235,12 @@ func (k *kit) fill(op openapi.Operation, name string, schema *openapi3.Schema, v
 	switch {
 	case schema.Type.Is("string"):
 		candidate = first
+	case schema.Type.Is("integer"):
+		n, err := strconv.ParseInt(first, 10, 64)
+		if err != nil {
+			return v
+		}
+		candidate = float64(n) // as JSON decoding gives numbers
 	case schema.Type.Is("array") && schema.Items != nil && schema.Items.Value != nil && schema.Items.Value.Type.Is("string"):
 		n := max(1, int(schema.MinItems))
 		if schema.MaxItems != nil {
