@@ -1,0 +1,12 @@
+package smartlink_test
+
+import (
+	"testing"
+
+	"github.com/standin/standin/mockserver/mockservertest"
+	"github.com/standin/standin/mockserver/smartlink"
+)
+
+// TestKit runs the core's test kit on the fake alone (cmd/standin runs it
+// on every API of the list).
+func TestKit(t *testing.T) { mockservertest.Run(t, smartlink.Mock) }
