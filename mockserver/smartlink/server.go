@@ -653,4 +653,6 @@ func (s *Server) PostEvent(ctx context.Context, req gen.PostEventRequestObject) 
 }
 
 // bodyJSON returns the raw JSON of a body that is one of two shapes.
-func bodyJSON(body interface{ MarshalJSON() ([]byte, error) }) ([]byte, error) { return body.MarshalJSON() }
+func bodyJSON(body interface{ MarshalJSON() ([]byte, error) }) ([]byte, error) {
+	return body.MarshalJSON()
+}
