@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -170,25 +171,16 @@ func (s *Server) PostApp(ctx context.Context, req gen.PostAppRequestObject) (gen
 
 // PostApps implements POST /apps, taking {apps: [...]} or [...].
 func (s *Server) PostApps(ctx context.Context, req gen.PostAppsRequestObject) (gen.PostAppsResponseObject, error) {
-	raw, _ := bodyJSON(gen.PostAppsJSONBody(*req.Body))
-	var list []gen.AppInput
-	if isArray(raw) {
-		if err := json.Unmarshal(raw, &list); err != nil {
-			return nil, invalidBody(err)
-		}
-	} else {
-		var batch gen.AppBatch
-		if err := json.Unmarshal(raw, &batch); err != nil {
-			return nil, invalidBody(err)
-		}
-		list = batch.Apps
+	batch, err := decodeBulk[gen.AppBatch](ctx)
+	if err != nil {
+		return nil, err
 	}
-	ins := make([]appInput, len(list))
-	for i, a := range list {
+	ins := make([]appInput, len(batch.Apps))
+	for i, a := range batch.Apps {
 		ins[i] = appInputOf(a)
 	}
 	out := gen.PostApps200JSONResponse{}
-	err := s.update(ctx, func(st *State, org int64, now time.Time) ([]change, error) {
+	err = s.update(ctx, func(st *State, org int64, now time.Time) ([]change, error) {
 		apps, err := st.createApps(org, ins, now)
 		if err != nil {
 			return nil, err
@@ -210,6 +202,18 @@ func (s *Server) PostApps(ctx context.Context, req gen.PostAppsRequestObject) (g
 func isArray(raw []byte) bool {
 	raw = bytes.TrimLeft(raw, " \t\r\n")
 	return len(raw) > 0 && raw[0] == '['
+}
+
+// decodeBulk reads a bulk body, an object after acceptBareArrays, from
+// the bytes acceptBareArrays kept: the generated request type (a defined
+// type of the union) lost the union's decoder and holds nothing.
+func decodeBulk[B any](ctx context.Context) (B, error) {
+	var out B
+	raw, _ := ctx.Value(rawKey{}).([]byte)
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return out, invalidBody(err)
+	}
+	return out, nil
 }
 
 func invalidBody(err error) error {
@@ -386,19 +390,11 @@ func (s *Server) PostMembership(ctx context.Context, req gen.PostMembershipReque
 // PostMemberships implements POST /memberships, taking {memberships: [...]}
 // or [...].
 func (s *Server) PostMemberships(ctx context.Context, req gen.PostMembershipsRequestObject) (gen.PostMembershipsResponseObject, error) {
-	raw, _ := bodyJSON(gen.PostMembershipsJSONBody(*req.Body))
-	var list []gen.MembershipInput
-	if isArray(raw) {
-		if err := json.Unmarshal(raw, &list); err != nil {
-			return nil, invalidBody(err)
-		}
-	} else {
-		var batch gen.MembershipBatch
-		if err := json.Unmarshal(raw, &batch); err != nil {
-			return nil, invalidBody(err)
-		}
-		list = batch.Memberships
+	batch, err := decodeBulk[gen.MembershipBatch](ctx)
+	if err != nil {
+		return nil, err
 	}
+	list := batch.Memberships
 	ins := make([]membershipInput, len(list))
 	for i, m := range list {
 		ins[i] = membershipInputOf(m)
@@ -652,7 +648,27 @@ func (s *Server) PostEvent(ctx context.Context, req gen.PostEventRequestObject) 
 	return gen.PostEvent200JSONResponse(out), nil
 }
 
-// bodyJSON returns the raw JSON of a body that is one of two shapes.
-func bodyJSON(body interface{ MarshalJSON() ([]byte, error) }) ([]byte, error) {
-	return body.MarshalJSON()
+type rawKey struct{}
+
+// bulkKeys name the object that wraps each bulk operation's array.
+var bulkKeys = map[string]string{"/api/workflow/apps": "apps", "/api/workflow/memberships": "memberships"}
+
+// acceptBareArrays lets POST /apps and POST /memberships take the README's
+// bare array as well as the OpenAPI document's object: an array body is
+// rewritten to {"apps": [...]} (or "memberships") before the generated
+// handler decodes it. The core has read and bounded the body already.
+func acceptBareArrays(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key, ok := bulkKeys[strings.TrimSuffix(r.URL.Path, "/")]
+		if ok && r.Method == http.MethodPost && r.Body != nil {
+			raw, err := io.ReadAll(r.Body)
+			if err == nil && isArray(raw) {
+				raw = append(append([]byte(`{"`+key+`":`), raw...), '}')
+			}
+			r.Body = io.NopCloser(bytes.NewReader(raw))
+			r.ContentLength = int64(len(raw))
+			r = r.WithContext(context.WithValue(r.Context(), rawKey{}, raw))
+		}
+		next.ServeHTTP(w, r)
+	})
 }

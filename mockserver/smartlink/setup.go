@@ -79,6 +79,7 @@ func New(s mockserver.Setup, opts Options) (mockserver.API, error) {
 	srv := &Server{state: state, now: now, hooks: s.Publisher()}
 	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: envelope.InvalidRequest, ResponseErrorHandlerFunc: envelope.Write})
-	routes := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(envelope), ErrorHandlerFunc: envelope.InvalidRequest})
+	routes := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(envelope), ErrorHandlerFunc: envelope.InvalidRequest,
+		Middlewares: []gen.MiddlewareFunc{acceptBareArrays}})
 	return mockserver.NewAPI(Name, routes, authenticate(state), envelope)
 }
