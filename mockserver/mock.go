@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/standin/standin/mockserver/webhooks"
 )
 
 // Mock describes one API to everything that ranges over standin's list of
@@ -71,6 +73,19 @@ type Setup struct {
 	DataSet string           // fixtures data set every namespace starts from
 	Seed    uint64           // seed of the data set
 	Now     func() time.Time // clock; nil means time.Now
+	// Webhooks takes the API's events for delivery to the URLs users
+	// subscribed (the server's dispatcher); nil drops them (see
+	// Setup.Publisher).
+	Webhooks webhooks.Publisher
+}
+
+// Publisher returns s.Webhooks, or webhooks.Discard when it is nil, so that
+// an API can publish without checking.
+func (s Setup) Publisher() webhooks.Publisher {
+	if s.Webhooks == nil {
+		return webhooks.Discard
+	}
+	return s.Webhooks
 }
 
 // Clock returns s.Now, or time.Now when it is nil.
