@@ -24,6 +24,13 @@ const AdminPrefix = "/__standin"
 //	PUT    /__standin/snapshot[?namespace=NS]    replace all state, or one namespace's
 //	GET    /__standin/journal                    recent requests (?limit=N&api=&namespace=)
 //	DELETE /__standin/journal                    forget them
+//	GET    /__standin/webhooks                   webhook subscriptions (?namespace=&api=)
+//	POST   /__standin/webhooks                   subscribe: {api, namespace, url, events}; 201 with it
+//	DELETE /__standin/webhooks/{id}              unsubscribe (or DELETE /__standin/webhooks?id={id}); 204
+//	GET    /__standin/webhooks/attempts          recent delivery attempts (?subscription=&namespace=&api=&limit=N)
+//
+// Webhook subscriptions are configuration, not state: a reset or a
+// snapshot import leaves them as they are, and snapshots do not hold them.
 //
 // Paths are matched exactly, never cleaned or redirected. Before a request
 // gets here, the guard of Options.Admin has checked its Host (loopback or
@@ -39,6 +46,11 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		{http.MethodPut, "/snapshot"}:   s.adminImport,
 		{http.MethodGet, "/journal"}:    s.adminJournal,
 		{http.MethodDelete, "/journal"}: s.adminClearJournal,
+
+		{http.MethodGet, "/webhooks"}:          s.adminWebhooks,
+		{http.MethodPost, "/webhooks"}:         s.adminSubscribe,
+		{http.MethodDelete, "/webhooks"}:       s.adminUnsubscribe,
+		{http.MethodGet, "/webhooks/attempts"}: s.adminWebhookAttempts,
 	}
 	path := strings.TrimPrefix(r.URL.Path, AdminPrefix)
 	if h, ok := routes[route{r.Method, path}]; ok {
@@ -50,6 +62,13 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		if rt.path == path {
 			allowed = append(allowed, rt.method)
 		}
+	}
+	if id, ok := strings.CutPrefix(path, "/webhooks/"); ok && len(allowed) == 0 {
+		if r.Method == http.MethodDelete {
+			s.unsubscribe(w, id)
+			return
+		}
+		allowed = []string{http.MethodDelete}
 	}
 	if len(allowed) > 0 {
 		slices.Sort(allowed)

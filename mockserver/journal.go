@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/standin/standin/mockserver/webhooks"
 )
 
 // What one journal entry keeps at most, so that the journal stays small
@@ -34,9 +36,18 @@ const redacted = "[redacted]"
 // any whose name mentions a token, secret, key or password), of sensitive
 // query parameters, and of sensitive keys at any depth of a JSON body
 // (password, secret, token, authToken, appSecret, apiKey, ...).
+//
+// A webhook attempt is an outbound entry: Direction "outbound", Method
+// POST, URL the subscription's target (without user information, its
+// sensitive query parameters redacted), Path and Query its parts, the
+// receiver's status (0 if none came), the attempt's latency as Duration,
+// what was sent and received, and Error when the attempt failed. Requests
+// the server answered have no Direction.
 type Entry struct {
 	Seq             uint64        `json:"seq"`
 	Time            time.Time     `json:"time"`
+	Direction       string        `json:"direction,omitempty"`
+	URL             string        `json:"url,omitempty"`
 	API             string        `json:"api,omitempty"`
 	Namespace       string        `json:"namespace"`
 	Method          string        `json:"method"`
@@ -48,6 +59,7 @@ type Entry struct {
 	RequestBody     string        `json:"requestBody,omitempty"`
 	ResponseHeaders http.Header   `json:"responseHeaders,omitempty"`
 	ResponseBody    string        `json:"responseBody,omitempty"`
+	Error           string        `json:"error,omitempty"`
 	// Truncated names the fields cut to the journal's limits, e.g.
 	// ["query", "requestBody"].
 	Truncated []string `json:"truncated,omitempty"`
@@ -103,6 +115,38 @@ func (j *Journal) Clear() {
 	defer j.mu.Unlock()
 	j.ring = j.ring[:0]
 	j.next = 0
+}
+
+// DirectionOutbound marks the journal entries of webhook attempts.
+const DirectionOutbound = "outbound"
+
+// journalAttempt adds a webhook attempt (or an event dropped before any)
+// to the journal as an outbound entry.
+func (s *Server) journalAttempt(a webhooks.Attempt, ex webhooks.Exchange) {
+	if s.journal == nil {
+		return
+	}
+	var b entryBuilder
+	e := Entry{
+		Time: a.Time, Direction: DirectionOutbound, API: a.API, Method: http.MethodPost, Status: a.Status, Duration: a.Latency,
+		Namespace:       b.text("namespace", a.Namespace, journalWordLimit),
+		RequestHeaders:  b.headers("requestHeaders", ex.RequestHeader),
+		RequestBody:     b.body("requestBody", ex.RequestBody),
+		ResponseHeaders: b.headers("responseHeaders", ex.ResponseHeader),
+		ResponseBody:    b.body("responseBody", ex.ResponseBody),
+		Error:           b.text("error", a.Error, journalBodyLimit),
+	}
+	if u, err := url.Parse(a.URL); err == nil {
+		e.Path = b.text("path", u.Path, journalPathLimit)
+		e.Query = b.query(u.RawQuery)
+		target := url.URL{Scheme: u.Scheme, Host: u.Host, Path: e.Path}
+		e.URL = target.String()
+		if e.Query != "" {
+			e.URL += "?" + e.Query
+		}
+	}
+	e.Truncated = b.truncated
+	s.journal.add(e)
 }
 
 // entryBuilder makes an Entry's capped and redacted fields, noting which

@@ -19,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/rs/cors"
 
+	"github.com/standin/standin/mockserver/webhooks"
 	"github.com/standin/standin/openapi"
 )
 
@@ -55,6 +56,11 @@ type Options struct {
 	// Admin protects the admin API: the Host names it answers under, an
 	// optional token, the origins that may call it from a browser.
 	Admin AdminOptions
+	// Webhooks configure the server's webhook dispatcher (see
+	// Server.Webhooks); zero values mean the webhooks package's defaults.
+	// A nil Logger means the server's; OnAttempt, if set, is called after
+	// the journal got the attempt.
+	Webhooks webhooks.Options
 }
 
 // Server serves mounted APIs and the admin API.
@@ -65,6 +71,7 @@ type Server struct {
 	cors      *cors.Cors // CORS of the API prefixes; nil: none
 	admin     *adminGuard
 	journal   *Journal
+	hooks     *webhooks.Dispatcher
 	apis      []*mounted
 }
 
@@ -104,8 +111,30 @@ func New(opts Options) *Server {
 	case opts.JournalSize > 0:
 		s.journal = NewJournal(opts.JournalSize)
 	}
+	hooks := opts.Webhooks
+	if hooks.Logger == nil {
+		hooks.Logger = s.log
+	}
+	then := hooks.OnAttempt
+	hooks.OnAttempt = func(a webhooks.Attempt, ex webhooks.Exchange) {
+		s.journalAttempt(a, ex)
+		if then != nil {
+			then(a, ex)
+		}
+	}
+	s.hooks = webhooks.New(hooks)
 	return s
 }
+
+// Webhooks returns the server's webhook dispatcher: the Publisher its APIs
+// are built with (Setup.Webhooks) and the subscriptions the admin API
+// manages.
+func (s *Server) Webhooks() *webhooks.Dispatcher { return s.hooks }
+
+// Close stops what the server runs besides answering requests: the
+// webhook deliveries in flight are canceled and those waiting dropped. It
+// waits for them to stop, or for ctx.
+func (s *Server) Close(ctx context.Context) error { return s.hooks.Close(ctx) }
 
 // Store returns the server's state store.
 func (s *Server) Store() Store { return s.store }

@@ -199,6 +199,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
+	// Webhook deliveries in flight are canceled, those waiting dropped.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	if cerr := srv.Close(cctx); cerr != nil {
+		logger.Warn("webhook deliveries did not stop", "error", cerr)
+	}
+	cancel()
 	stopped := "standin stopped"
 	if state != nil {
 		// Every request has been answered: this write holds every

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/standin/standin/fixtures"
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/webhooks"
 )
 
 //go:embed default.yaml
@@ -54,6 +56,7 @@ type Config struct {
 	Server      mockserver.Limits          `yaml:"server"`
 	Namespaces  mockserver.NamespaceLimits `yaml:"namespaces"`
 	State       StateConfig                `yaml:"state"`
+	Webhooks    WebhooksConfig             `yaml:"webhooks"`
 	APIs        map[string]APIConfig       `yaml:"-"`
 }
 
@@ -97,6 +100,99 @@ type StateConfig struct {
 	// answers, loaded at start. With Dir, it seeds only a directory that
 	// never held state.
 	Snapshot string `yaml:"snapshot"`
+}
+
+// WebhooksConfig configures outbound webhooks (see mockserver/webhooks):
+// how deliveries are tried, the bounds that keep their memory small, and
+// subscriptions registered at start.
+type WebhooksConfig struct {
+	// MaxAttempts is how many times an event is tried per subscription,
+	// the first attempt included, before it is given up.
+	MaxAttempts int `yaml:"maxAttempts"`
+	// Backoff is the wait before the second attempt; each later wait
+	// doubles, up to MaxBackoff.
+	Backoff    time.Duration `yaml:"backoff"`
+	MaxBackoff time.Duration `yaml:"maxBackoff"`
+	// Timeout bounds one attempt; a slower receiver failed it.
+	Timeout time.Duration `yaml:"timeout"`
+	// MaxPending is how many events may wait per subscription; more are
+	// dropped (and shown as failed attempts).
+	MaxPending int `yaml:"maxPending"`
+	// MaxSubscriptions is how many subscriptions a namespace may have.
+	MaxSubscriptions int `yaml:"maxSubscriptions"`
+	// History is how many recent attempts GET /__standin/webhooks/attempts
+	// can show.
+	History int `yaml:"history"`
+	// Subscriptions are registered when the server starts.
+	Subscriptions []SubscriptionConfig `yaml:"subscriptions"`
+}
+
+// SubscriptionConfig is a webhook subscription of the configuration file.
+type SubscriptionConfig struct {
+	API       string   `yaml:"api"`
+	Namespace string   `yaml:"namespace"` // empty: "default"
+	URL       string   `yaml:"url"`
+	Events    []string `yaml:"events"` // empty: all
+}
+
+// options returns the dispatcher options of w.
+func (w WebhooksConfig) options() webhooks.Options {
+	return webhooks.Options{
+		MaxAttempts: w.MaxAttempts, Backoff: w.Backoff, MaxBackoff: w.MaxBackoff, Timeout: w.Timeout,
+		MaxPending: w.MaxPending, MaxSubscriptions: w.MaxSubscriptions, History: w.History,
+	}
+}
+
+// validateWebhooks checks the limits and each subscription, naming the key.
+func (c Catalog) validateWebhooks(cfg Config) []error {
+	w := cfg.Webhooks
+	var errs []error
+	positive := func(key string, n int) {
+		if n < 1 {
+			errs = append(errs, fmt.Errorf("webhooks.%s must be at least 1, got %d", key, n))
+		}
+	}
+	positive("maxAttempts", w.MaxAttempts)
+	positive("maxPending", w.MaxPending)
+	positive("maxSubscriptions", w.MaxSubscriptions)
+	positive("history", w.History)
+	if w.Backoff <= 0 {
+		errs = append(errs, fmt.Errorf("webhooks.backoff must be positive, got %s", w.Backoff))
+	}
+	if w.MaxBackoff < w.Backoff {
+		errs = append(errs, fmt.Errorf("webhooks.maxBackoff must be at least webhooks.backoff (%s), got %s", w.Backoff, w.MaxBackoff))
+	}
+	if w.Timeout <= 0 {
+		errs = append(errs, fmt.Errorf("webhooks.timeout must be positive, got %s", w.Timeout))
+	}
+	perNS := map[string]int{}
+	for i, sc := range w.Subscriptions {
+		key := fmt.Sprintf("webhooks.subscriptions[%d]", i)
+		ns := sc.Namespace
+		if ns == "" {
+			ns = mockserver.DefaultNamespace
+		}
+		if _, ok := c.Lookup(sc.API); !ok {
+			errs = append(errs, fmt.Errorf("%s.api: unknown API %q (known: %s)", key, sc.API, strings.Join(c.Names(), ", ")))
+		} else if api, ok := cfg.APIs[sc.API]; ok && !api.Enabled {
+			errs = append(errs, fmt.Errorf("%s.api: API %q is disabled (apis.%s.enabled)", key, sc.API, sc.API))
+		}
+		if !mockserver.ValidNamespace(ns) {
+			errs = append(errs, fmt.Errorf("%s.namespace: %q must be 1 to 64 letters, digits, dots, dashes or underscores", key, ns))
+		}
+		if err := webhooks.CheckURL(sc.URL); err != nil {
+			errs = append(errs, fmt.Errorf("%s.url: %w", key, err))
+		}
+		for j, e := range sc.Events {
+			if strings.TrimSpace(e) == "" || e == ".*" {
+				errs = append(errs, fmt.Errorf("%s.events[%d] must name an event, got %q", key, j, e))
+			}
+		}
+		if perNS[ns]++; perNS[ns] == w.MaxSubscriptions+1 {
+			errs = append(errs, fmt.Errorf("%s: namespace %q has more subscriptions than webhooks.maxSubscriptions (%d)", key, ns, w.MaxSubscriptions))
+		}
+	}
+	return errs
 }
 
 // APIConfig configures one API: what every API has, and its own options.
@@ -293,6 +389,7 @@ func (c Catalog) Validate(cfg Config) error {
 	if cfg.State.Interval <= 0 {
 		errs = append(errs, fmt.Errorf("state.interval must be positive, got %s", cfg.State.Interval))
 	}
+	errs = append(errs, c.validateWebhooks(cfg)...)
 	errs = append(errs, checkOrigins("cors.origins", cfg.CORS.Origins), checkOrigins("admin.corsOrigins", cfg.Admin.CORSOrigins))
 	for i, h := range cfg.Admin.Hosts {
 		if strings.TrimSpace(h) == "" || strings.ContainsAny(h, "/ ") {
@@ -315,12 +412,15 @@ func checkOrigins(key string, origins []string) error {
 }
 
 // New builds a server with every enabled API of cfg mounted under its
-// name, in catalog order. An API's own option checks run here, when it is
-// built.
+// name, in catalog order, and the subscriptions of cfg.Webhooks
+// registered. An API's own option checks run here, when it is built. The
+// APIs publish their events to the server's webhook dispatcher, which
+// Server.Close stops.
 func (c Catalog) New(cfg Config, logger *slog.Logger) (*mockserver.Server, error) {
 	srv := mockserver.New(mockserver.Options{
 		Namespaces: &cfg.Namespaces, Logger: logger, BodyLimit: cfg.BodyLimit, JournalSize: cfg.JournalSize,
 		DisableCORS: !cfg.CORS.Enabled, CORSOrigins: cfg.CORS.Origins, Admin: cfg.Admin,
+		Webhooks: cfg.Webhooks.options(),
 	})
 	store := srv.Store()
 	for _, mock := range c {
@@ -332,12 +432,24 @@ func (c Catalog) New(cfg Config, logger *slog.Logger) (*mockserver.Server, error
 		if opts == nil {
 			opts = mock.DefaultOptions()
 		}
-		built, err := mock.Build(mockserver.Setup{Store: store, DataSet: api.DataSet, Seed: api.Seed}, opts)
+		built, err := mock.Build(mockserver.Setup{Store: store, DataSet: api.DataSet, Seed: api.Seed, Webhooks: srv.Webhooks()}, opts)
 		if err != nil {
 			return nil, fmt.Errorf("mocks: %s: %w", mock.Name, err)
 		}
 		if err := srv.Mount(built); err != nil {
 			return nil, err
+		}
+	}
+	for i, sc := range cfg.Webhooks.Subscriptions {
+		if !slices.Contains(srv.APIs(), sc.API) {
+			return nil, fmt.Errorf("mocks: webhooks.subscriptions[%d].api: %q is not served", i, sc.API)
+		}
+		ns := sc.Namespace
+		if ns == "" {
+			ns = mockserver.DefaultNamespace
+		}
+		if _, err := srv.Webhooks().Subscribe(webhooks.Subscription{API: sc.API, Namespace: ns, URL: sc.URL, Events: sc.Events}); err != nil {
+			return nil, fmt.Errorf("mocks: webhooks.subscriptions[%d]: %w", i, err)
 		}
 	}
 	return srv, nil

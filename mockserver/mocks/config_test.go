@@ -139,10 +139,11 @@ func TestDefaultYAML(t *testing.T) {
 	}
 	// The core's sections document each of their keys.
 	for section, typ := range map[string]reflect.Type{
-		"cors":   reflect.TypeFor[mocks.CORSConfig](),
-		"admin":  reflect.TypeFor[mockserver.AdminOptions](),
-		"server": reflect.TypeFor[mockserver.Limits](),
-		"state":  reflect.TypeFor[mocks.StateConfig](),
+		"cors":     reflect.TypeFor[mocks.CORSConfig](),
+		"admin":    reflect.TypeFor[mockserver.AdminOptions](),
+		"server":   reflect.TypeFor[mockserver.Limits](),
+		"state":    reflect.TypeFor[mocks.StateConfig](),
+		"webhooks": reflect.TypeFor[mocks.WebhooksConfig](),
 	} {
 		m, _ := keys[section].(map[string]any)
 		for _, k := range yamlKeys(typ) {
@@ -346,6 +347,20 @@ func TestParseErrors(t *testing.T) {
 		{"zero state interval", "state:\n  interval: 0s\n", []string{"state.interval", "positive"}},
 		{"negative state interval", "state:\n  interval: -1s\n", []string{"state.interval", "-1s"}},
 		{"state interval not a duration", "state:\n  interval: often\n", []string{"often"}},
+		{"typo in webhooks", "webhooks:\n  maxAttempt: 3\n", []string{"maxAttempt"}},
+		{"zero webhook attempts", "webhooks:\n  maxAttempts: 0\n", []string{"webhooks.maxAttempts"}},
+		{"zero webhook backoff", "webhooks:\n  backoff: 0s\n", []string{"webhooks.backoff"}},
+		{"max backoff below backoff", "webhooks:\n  backoff: 10s\n  maxBackoff: 1s\n", []string{"webhooks.maxBackoff"}},
+		{"zero webhook timeout", "webhooks:\n  timeout: 0s\n", []string{"webhooks.timeout"}},
+		{"zero pending", "webhooks:\n  maxPending: 0\n", []string{"webhooks.maxPending"}},
+		{"zero history", "webhooks:\n  history: 0\n", []string{"webhooks.history"}},
+		{"subscription with a bad url", "webhooks:\n  subscriptions:\n    - {api: rocketchat, url: /relative}\n", []string{"webhooks.subscriptions[0].url", "/relative"}},
+		{"subscription to an unknown API", "webhooks:\n  subscriptions:\n    - {api: rocketchat, url: 'http://x/'}\n    - {api: slack, url: 'http://x/'}\n", []string{"webhooks.subscriptions[1].api", "slack"}},
+		{"subscription to a disabled API", "webhooks:\n  subscriptions:\n    - {api: ethora, url: 'http://x/'}\napis:\n  ethora:\n    enabled: false\n", []string{"webhooks.subscriptions[0].api", "disabled"}},
+		{"subscription in a bad namespace", "webhooks:\n  subscriptions:\n    - {api: ethora, namespace: 'a b', url: 'http://x/'}\n", []string{"webhooks.subscriptions[0].namespace"}},
+		{"subscription with an empty event", "webhooks:\n  subscriptions:\n    - {api: ethora, url: 'http://x/', events: ['']}\n", []string{"webhooks.subscriptions[0].events[0]"}},
+		{"typo in a subscription", "webhooks:\n  subscriptions:\n    - {api: ethora, URL: 'http://x/'}\n", []string{"URL"}},
+		{"too many subscriptions", "webhooks:\n  maxSubscriptions: 1\n  subscriptions:\n    - {api: ethora, url: 'http://x/'}\n    - {api: ethora, url: 'http://y/'}\n", []string{"webhooks.subscriptions[1]", "maxSubscriptions"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -444,6 +459,14 @@ func TestLoad(t *testing.T) {
 		},
 		Namespaces: mockserver.NamespaceLimits{Max: 5, IdleTimeout: 10 * time.Minute},
 		State:      mocks.StateConfig{Dir: "/var/lib/standin", Interval: 500 * time.Millisecond, Snapshot: "seed.json"},
+		Webhooks: mocks.WebhooksConfig{
+			MaxAttempts: 3, Backoff: 100 * time.Millisecond, MaxBackoff: 2 * time.Second, Timeout: time.Second,
+			MaxPending: 50, MaxSubscriptions: 4, History: 20,
+			Subscriptions: []mocks.SubscriptionConfig{
+				{API: "rocketchat", URL: "http://127.0.0.1:9000/hooks"},
+				{API: "ethora", Namespace: "team-a", URL: "https://hooks.example.com/in", Events: []string{"app.created", "membership.*"}},
+			},
+		},
 		APIs: map[string]mocks.APIConfig{"rocketchat": {
 			Enabled: true, DataSet: "empty", Seed: 42, RootAddr: "127.0.0.1:7001",
 			Options: rocketchat.Options{Admin: fixtures.Credentials{Username: "boss", Password: "s3cret", Email: "boss@example.test", Name: "The Boss"}},
