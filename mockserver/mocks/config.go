@@ -143,7 +143,7 @@ func (w WebhooksConfig) options() webhooks.Options {
 	}
 }
 
-// validate checks the limits and each subscription, naming the key.
+// validateWebhooks checks the limits and each subscription, naming the key.
 func (c Catalog) validateWebhooks(cfg Config) []error {
 	w := cfg.Webhooks
 	var errs []error
