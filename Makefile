@@ -8,7 +8,7 @@ APIS       = $(shell $(GO) run ./cmd/standin apis -prefix)
 
 BENCHTIME ?= 1s
 
-.PHONY: run test generate lint fuzz bench bench-scale conform load npm-check fetch-check check-generated crash-test
+.PHONY: run test generate lint fuzz bench bench-scale conform load npm-check fetch-check webhook-check check-generated crash-test
 
 ## run: serve every mock with its default data set on $(ADDR)
 run:
@@ -98,6 +98,12 @@ npm-check:
 	  api=$$(basename $$dir); \
 	  (cd $$dir && npm ci --no-audit --no-fund && STANDIN_URL=http://$(ADDR)/$$api node check.mjs) || exit 1; \
 	done
+
+## webhook-check: the Node webhook receiver (contracts/smartlink/webhook-receiver,
+## the SDK's Webhook.verify rule) registered with a running `make run`, during
+## the SmartLink conformance suite; fails if a delivery is rejected or none came
+webhook-check:
+	@ADDR=$(ADDR) GO="$(GO)" sh contracts/smartlink/webhook-receiver/check.sh
 
 ## fetch-check: the plain fetch() scripts (contracts/<api>/fetch/*.mjs, no SDK,
 ## as a frontend would call the API) against a running `make run`

@@ -246,6 +246,17 @@ func (s *S) LookupCredential(key string) (string, bool) {
 	return v, v != ""
 }
 
+// Target returns the target the scenario runs against, for requests
+// that steps' Expect cannot send: those outside the API root, such as a
+// mock's admin API. Send them with its Transport and Header; they are
+// neither checked against the spec nor counted in the report.
+func (s *S) Target() Target {
+	t := s.target
+	t.Header = t.Header.Clone()
+	t.Credentials = maps.Clone(t.Credentials)
+	return t
+}
+
 // Unique returns a name that no other run uses, for objects a scenario
 // creates on a live target: prefix, a dash and eight random lower-case
 // alphanumerics, which every chat API accepts in names. Characters of

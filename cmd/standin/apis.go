@@ -9,11 +9,13 @@ import (
 	ethorascenarios "github.com/standin/standin/contracts/ethora"
 	"github.com/standin/standin/contracts/load"
 	rocketchatscenarios "github.com/standin/standin/contracts/rocketchat"
+	smartlinkscenarios "github.com/standin/standin/contracts/smartlink"
 	ucsscenarios "github.com/standin/standin/contracts/ucsrooms"
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/mockserver/mocks"
 	"github.com/standin/standin/mockserver/rocketchat"
+	"github.com/standin/standin/mockserver/smartlink"
 	"github.com/standin/standin/mockserver/ucsrooms"
 )
 
@@ -32,6 +34,7 @@ var apis = []api{
 	{rocketchat.Mock, rocketchatscenarios.Scenarios, rocketchatscenarios.Load{}},
 	{ethora.Mock, ethorascenarios.Scenarios, ethorascenarios.Load{}},
 	{ucsrooms.Mock, ucsscenarios.Scenarios, ucsscenarios.Load{}},
+	{smartlink.Mock, smartlinkscenarios.Scenarios, smartlinkscenarios.Load{}},
 }
 
 // catalog returns the mocks of apis, for configuration and serving.

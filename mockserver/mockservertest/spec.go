@@ -123,7 +123,7 @@ func (k *kit) generate(op openapi.Operation, seed uint64, all bool) (call, error
 		}
 		v = k.fill(op, p.Name, p.Schema.Value, v, pick)
 		if p.In == "path" {
-			s := fmt.Sprint(v)
+			s := text(v)
 			if s == "" {
 				s = "x"
 			}
@@ -170,12 +170,22 @@ func queryValues(v any) []string {
 	case []any:
 		out := make([]string, 0, len(x))
 		for _, e := range x {
-			out = append(out, fmt.Sprint(e))
+			out = append(out, text(e))
 		}
 		return out
 	default:
-		return []string{fmt.Sprint(x)}
+		return []string{text(x)}
 	}
+}
+
+// text renders a generated scalar as a parameter's text: numbers in plain
+// decimal (fmt writes large float64s in exponent form, 1.795969929e+09,
+// which no integer parameter parses).
+func text(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }
 
 // parameters returns the parameters of op: those of its path, unless op
