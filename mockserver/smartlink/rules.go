@@ -53,6 +53,8 @@ type change struct {
 // defaults.
 type appInput struct {
 	Title, URL, IconURL, Slug, Description *string
+
+	clientID string // the seed's fixed id; empty: a new UUID
 }
 
 // app returns org's app clientID.
@@ -73,6 +75,9 @@ func (s *State) createApps(org int64, ins []appInput, now time.Time) ([]App, err
 			Description: in.Description, Slug: uuid.NewString(), CreatedAt: now}
 		if in.Slug != nil {
 			a.Slug = *in.Slug
+		}
+		if in.clientID != "" {
+			a.ClientID = in.clientID
 		}
 		if _, taken := s.Apps.Lookup(appsBySlug, orgKey(org)+"\x00"+a.Slug); taken || slugs[a.Slug] {
 			return nil, ErrSlugTaken.Withf("Slug already used: %q (app %d of the request)", a.Slug, i)

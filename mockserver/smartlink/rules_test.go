@@ -258,3 +258,11 @@ func TestEvents(t *testing.T) {
 		t.Errorf("organisation 2 sees organisation 1's events")
 	}
 }
+
+// The seed is the same in every run: apps' client ids included.
+func TestSeedIsDeterministic(t *testing.T) {
+	a, b := newHarness(t), newHarness(t)
+	if x, y := a.do(keyA, "GET", "/apps", nil).Raw, b.do(keyA, "GET", "/apps", nil).Raw; x != y {
+		t.Fatalf("two seeds differ:\n%s\n%s", x, y)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/standin/standin/fixtures"
 )
 
@@ -27,7 +29,8 @@ func Seed(orgs []OrgConfig, tenant *fixtures.Tenant, epoch time.Time) *State {
 			owner.UserID = &uid
 			_ = st.Memberships.Insert(owner)
 			f, _ := st.createFolder(oc.ID, oc.Name+" folder", nil)
-			_, _ = st.createApps(oc.ID, []appInput{{Title: ptr(oc.Name + " portal"), Slug: ptr(fmt.Sprintf("org%d-portal", oc.ID))}}, made)
+			_, _ = st.createApps(oc.ID, []appInput{{Title: ptr(oc.Name + " portal"), Slug: ptr(fmt.Sprintf("org%d-portal", oc.ID)),
+				clientID: seedID(oc.ID, "portal")}}, made)
 			_ = f
 			continue
 		}
@@ -57,7 +60,7 @@ func Seed(orgs []OrgConfig, tenant *fixtures.Tenant, epoch time.Time) *State {
 		for _, r := range tenant.Rooms {
 			_, _ = st.createFolder(oc.ID, r.Name, &teams.ID)
 			apps, err := st.createApps(oc.ID, []appInput{{Title: ptr(strings.ToUpper(r.Name[:1]) + r.Name[1:] + " board"),
-				URL: ptr("https://" + r.Name + ".example/"), Slug: ptr(r.Name)}}, made)
+				URL: ptr("https://" + r.Name + ".example/"), Slug: ptr(r.Name), clientID: seedID(oc.ID, r.Name)}}, made)
 			if err == nil && len(apps) > 0 {
 				for k := range 2 {
 					_, _, _ = st.logEvent(oc.ID, LogEvent{Type: 0, AppClientID: &apps[0].ClientID, Message: "App opened"}, made.Add(time.Duration(k+1)*time.Hour))
@@ -69,3 +72,11 @@ func Seed(orgs []OrgConfig, tenant *fixtures.Tenant, epoch time.Time) *State {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// seedSpace names the seeded apps' client ids.
+var seedSpace = uuid.MustParse("0f3b6c2e-5a1d-4e8f-9b7a-51a2f0e0c0de")
+
+// seedID is the client id of a seeded app: the same in every run.
+func seedID(org int64, name string) string {
+	return uuid.NewSHA1(seedSpace, []byte(fmt.Sprintf("%d/%s", org, name))).String()
+}
