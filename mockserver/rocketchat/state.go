@@ -220,10 +220,14 @@ func NewState(now time.Time) *State {
 	return s
 }
 
-// CopyState returns a copy of s that shares nothing s will change: the
+// CopyState returns Copy: the store encodes it outside the namespace's
+// lock.
+func (s *State) CopyState() any { return s.Copy() }
+
+// Copy returns a copy of s that shares nothing either will change: the
 // tables are copied on write in O(1), the tokens and permissions (small)
-// copied. The store encodes it outside the namespace's lock.
-func (s *State) CopyState() any {
+// copied. It may run alongside reads of s, not alongside its changes.
+func (s *State) Copy() *State {
 	c := &State{Users: s.Users.Copy(), Rooms: s.Rooms.Copy(), Members: s.Members.Copy(),
 		Tokens: maps.Clone(s.Tokens), Permissions: make(map[string]*Permission, len(s.Permissions))}
 	for id, p := range s.Permissions {
