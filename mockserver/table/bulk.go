@@ -12,16 +12,31 @@ import (
 // id that has such a key, and the record that holds it: the table's, or
 // the one with the smallest id among vs. It costs about as much as as many
 // Inserts.
+//
+// The records are stored in blocks of up to blockSize, one allocation
+// each, rather than one allocation a record: the garbage collector then
+// marks a block once for all its records, which is most of its work on a
+// large table. A block's memory is freed once none of its records is in
+// any table or copy: records replaced or deleted later keep their block
+// until the last of them goes.
 func (t *Table[V]) InsertAll(vs []V) error {
 	d := t.data()
 	rows := make([]row[V], len(vs))
+	var block []V
 	for i := range vs {
-		v := d.clone(vs[i])
-		id := d.s.ID(v)
-		rows[i] = row[V]{pre: prefix(id), id: id, v: &v}
+		if len(block) == cap(block) {
+			block = make([]V, 0, min(blockSize, len(vs)-i))
+		}
+		block = append(block, d.clone(vs[i]))
+		v := &block[len(block)-1]
+		id := d.s.ID(*v)
+		rows[i] = row[V]{pre: prefix(id), id: id, v: v}
 	}
 	return d.insertAll(rows)
 }
+
+// blockSize is the most records InsertAll stores in one allocation.
+const blockSize = 1024
 
 // insertAll checks rows, then indexes them.
 func (d *data[V]) insertAll(rows []row[V]) error {
