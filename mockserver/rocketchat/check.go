@@ -47,7 +47,7 @@ func (s *State) UnmarshalJSON(raw []byte) error {
 			sub := r.Subs[uid]
 			sub.RoomID = id
 			sub.Username = strings.ToLower(j.Users[uid].Username)
-			must(s.Members.Insert(*sub))
+			must(s.Members.Insert(sub.keyed(memberKey(id, sub.UserID))))
 		}
 		room.Count = len(r.Subs)
 		must(s.Rooms.Insert(room))

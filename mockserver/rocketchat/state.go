@@ -97,6 +97,7 @@ type Ref struct {
 // State.Members. In snapshots it sits in its room, under the user's id, as
 // {userId, roles, ts}.
 type Subscription struct {
+	Key      string    `json:"-"` // memberKey(RoomID, UserID), which RoomID and UserID are parts of (see keyed)
 	RoomID   string    `json:"-"`
 	UserID   string    `json:"userId"`
 	Username string    `json:"-"` // the member's username, lower-cased: the member listing's order
@@ -203,13 +204,21 @@ func (Room) TableSpec() table.Spec[Room] {
 
 // TableSpec declares the memberships table.
 func (Subscription) TableSpec() table.Spec[Subscription] {
-	return table.Spec[Subscription]{Name: "subscriptions", ID: func(s Subscription) string { return memberKey(s.RoomID, s.UserID) },
+	return table.Spec[Subscription]{Name: "subscriptions", ID: func(s Subscription) string { return s.Key },
 		Ordered: []*table.Order[Subscription]{membersOf, roomsOf, ownersOf, roledOf},
 		Clone:   func(s Subscription) Subscription { s.Roles = slices.Clone(s.Roles); return s }}
 }
 
 // memberKey is a membership's primary key.
 func memberKey(roomID, userID string) string { return roomID + "/" + userID }
+
+// keyed returns m with key, which must be memberKey(m.RoomID, m.UserID),
+// as its Key, and its RoomID and UserID as parts of it, so that the three
+// share one string.
+func (m Subscription) keyed(key string) Subscription {
+	m.Key, m.RoomID, m.UserID = key, key[:len(m.RoomID)], key[len(m.RoomID)+1:]
+	return m
+}
 
 // NewState returns an empty world with the default permission table.
 func NewState(now time.Time) *State {
@@ -327,7 +336,8 @@ func (s *State) addMember(r *Room, u *User, roles []string, now time.Time) bool 
 	if roles == nil {
 		roles = []string{}
 	}
-	must(s.Members.Insert(Subscription{RoomID: r.ID, UserID: u.ID, Username: strings.ToLower(u.Username), Roles: roles, Joined: now}))
+	m := Subscription{RoomID: r.ID, UserID: u.ID, Username: strings.ToLower(u.Username), Roles: roles, Joined: now}
+	must(s.Members.Insert(m.keyed(memberKey(r.ID, u.ID))))
 	r.Count++
 	return true
 }
@@ -426,13 +436,22 @@ func newID() string {
 }
 
 // seededID derives a stable Meteor-style id from parts, for seeded data.
-func seededID(parts ...string) string {
-	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
-	var b [17]byte
-	for i := range b {
-		b[i] = idAlphabet[int(sum[i])%len(idAlphabet)]
+func seededID(parts ...string) string { return string(appendSeededID(nil, parts...)) }
+
+// appendSeededID appends seededID(parts...) to b.
+func appendSeededID(b []byte, parts ...string) []byte {
+	h := sha256.New()
+	for i, p := range parts {
+		if i > 0 {
+			h.Write([]byte{0})
+		}
+		h.Write([]byte(p))
 	}
-	return string(b[:])
+	var sum [sha256.Size]byte
+	for _, c := range h.Sum(sum[:0])[:17] {
+		b = append(b, idAlphabet[int(c)%len(idAlphabet)])
+	}
+	return b
 }
 
 // newToken returns a random 43-character auth token.
