@@ -58,15 +58,20 @@ func (d *data[V]) insertAll(rows []row[V]) error {
 			break
 		}
 	}
+	type keyed struct {
+		h   uint64
+		key string
+		v   *V
+	}
 	for i, u := range d.s.Unique {
-		ks := make([]ukey[V], 0, len(rows))
+		ks := make([]keyed, 0, len(rows))
 		for _, r := range rows {
 			if k := u.keyOf(r.v); k != "" {
-				ks = append(ks, keyEntry(k, r.v))
+				ks = append(ks, keyed{hashKey(k), k, r.v})
 			}
 		}
-		// By hash and key (the tree's order), then id: equal keys group.
-		slices.SortFunc(ks, func(a, b ukey[V]) int {
+		// By hash and key, then id: equal keys group.
+		slices.SortFunc(ks, func(a, b keyed) int {
 			if a.h != b.h {
 				return cmp.Compare(a.h, b.h)
 			}
@@ -81,8 +86,8 @@ func (d *data[V]) insertAll(rows []row[V]) error {
 				end++
 			}
 			refused, holder := j+1, d.s.ID(*ks[j].v)
-			if held, ok := d.uniques[i].Get(keyProbe[V](ks[j].key)); ok {
-				refused, holder = j, d.s.ID(*held.v)
+			if held := d.uniques[i].get(ks[j].key); held != nil {
+				refused, holder = j, d.s.ID(*held)
 			}
 			if refused < end {
 				id := d.s.ID(*ks[refused].v)

@@ -11,23 +11,24 @@ import (
 // type. gen is the changing table's generation: a partition tree made under
 // another generation is shared with a copy and is copied before it changes.
 type orderIndex[V any] interface {
-	add(gen uint64, id string, v *V)
-	remove(gen uint64, id string, v *V)
+	add(gen uint64, v *V)
+	remove(gen uint64, v *V)
 	// moves reports whether the record's entry moves (another partition or
 	// key) when it changes from old to v.
 	moves(old, v *V) bool
 	// swap points the entry of the unmoved record id at v.
-	swap(gen uint64, id string, v *V)
+	swap(gen uint64, v *V)
 	count(part string) int
 	rangeFrom(part string, offset int, desc bool, yield func(V) bool)
 	search(part string, f func(V) bool) int
 	copy() orderIndex[V]
 }
 
-// entry is a record's place in an ordered index.
+// entry is a record's place in an ordered index. Records of equal keys
+// are ordered by id, which is read from the record (keys are mostly
+// unique: it is read then for the record itself).
 type entry[V, K any] struct {
 	key K
-	id  string
 	v   *V
 }
 
@@ -52,20 +53,20 @@ type ordered[V, K any] struct {
 	parts   *btree.BTreeG[partRef[V, K]]
 }
 
-func newOrdered[V, K any](o *Order[V], key func(V) K, compare func(a, b K) int) *ordered[V, K] {
+func newOrdered[V, K any](o *Order[V], key func(V) K, compare func(a, b K) int, id func(V) string) *ordered[V, K] {
 	x := &ordered[V, K]{o: o, key: key, compare: compare}
 	x.less = func(a, b entry[V, K]) bool {
 		if c := compare(a.key, b.key); c != 0 {
 			return c < 0
 		}
-		return a.id < b.id
+		return a.v != b.v && id(*a.v) < id(*b.v)
 	}
 	x.parts = btree.NewBTreeGOptions(func(a, b partRef[V, K]) bool { return a.key < b.key }, treeOptions)
 	return x
 }
 
-func (x *ordered[V, K]) entryOf(id string, v *V) entry[V, K] {
-	return entry[V, K]{key: x.key(*v), id: id, v: v}
+func (x *ordered[V, K]) entryOf(v *V) entry[V, K] {
+	return entry[V, K]{key: x.key(*v), v: v}
 }
 
 func (x *ordered[V, K]) get(part string) *partition[V, K] {
@@ -96,14 +97,14 @@ func (x *ordered[V, K]) own(gen uint64, part string, create bool) *partition[V, 
 	return p
 }
 
-func (x *ordered[V, K]) add(gen uint64, id string, v *V) {
+func (x *ordered[V, K]) add(gen uint64, v *V) {
 	part, ok := x.o.partOf(v)
 	if ok {
-		x.own(gen, part, true).tree.Set(x.entryOf(id, v))
+		x.own(gen, part, true).tree.Set(x.entryOf(v))
 	}
 }
 
-func (x *ordered[V, K]) remove(gen uint64, id string, v *V) {
+func (x *ordered[V, K]) remove(gen uint64, v *V) {
 	part, ok := x.o.partOf(v)
 	if !ok {
 		return
@@ -112,7 +113,7 @@ func (x *ordered[V, K]) remove(gen uint64, id string, v *V) {
 	if p == nil {
 		return
 	}
-	p.tree.Delete(x.entryOf(id, v))
+	p.tree.Delete(x.entryOf(v))
 	if p.tree.Len() == 0 {
 		x.parts.Delete(partRef[V, K]{key: part})
 	}
@@ -124,8 +125,8 @@ func (x *ordered[V, K]) moves(old, v *V) bool {
 	return a != b || x.compare(x.key(*old), x.key(*v)) != 0
 }
 
-func (x *ordered[V, K]) swap(gen uint64, id string, v *V) {
-	x.add(gen, id, v)
+func (x *ordered[V, K]) swap(gen uint64, v *V) {
+	x.add(gen, v)
 }
 
 func (x *ordered[V, K]) count(part string) int {
