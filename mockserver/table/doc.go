@@ -39,8 +39,10 @@
 // An ordered index sorts by its key, then by id, so records with equal keys
 // keep one stable order. [ByTime] compares instants ([time.Time.Compare]),
 // never their text, so 00:01:00Z sorts before 00:01:00.5Z. Sorting by text
-// case-insensitively is a key function that lower-cases; it runs once per
-// change rather than in every comparison.
+// case-insensitively is [ByFold] (or [CompareFold] in a ByCompare), which
+// compares as lower-cased text without keeping a lower-cased copy of each
+// record's text: a key function that lower-cases keeps one per record
+// whose text has an upper-case letter.
 //
 // # JSON
 //
