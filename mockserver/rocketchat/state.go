@@ -117,13 +117,9 @@ type Permission struct {
 var (
 	usersByUsername = table.UniqueFold("username", func(u User) string { return u.Username })
 	usersByEmail    = table.UniqueFold("email", func(u User) string { return u.Email })
-	usersInUsername = table.ByKey("username", func(u User) string { return strings.ToLower(u.Username) })
-	usersInName     = table.ByCompare("name", func(u User) [2]string {
-		return [2]string{strings.ToLower(u.Name), strings.ToLower(u.Username)}
-	}, compareStrings)
-	usersInCreated = table.ByCompare("createdAt", func(u User) timeKey {
-		return timeKey{u.CreatedAt.Round(0), strings.ToLower(u.Username)}
-	}, compareTimeKey)
+	usersInUsername = table.ByFold("username", func(u User) string { return u.Username })
+	usersInName     = table.ByCompare("name", func(u User) [2]string { return [2]string{u.Name, u.Username} }, compareFolds)
+	usersInCreated  = table.ByCompare("createdAt", func(u User) timeKey { return timeKey{u.CreatedAt.Round(0), u.Username} }, compareTimeKeyFold)
 
 	roomsByName = table.UniqueKey("name", func(r Room) string { return r.Name })
 	// roomsIn are the orders of channels.list and groups.list, split by
@@ -131,7 +127,7 @@ var (
 	// case-insensitively.
 	roomsIn = map[string]*table.Order[Room]{
 		"":           table.ByKey("default", func(r Room) string { return r.Name }).PartitionBy(roomType),
-		"name":       table.ByCompare("name", roomNameKey, compareStrings).PartitionBy(roomType),
+		"name":       table.ByCompare("name", roomName, compareNames).PartitionBy(roomType),
 		"ts":         table.ByCompare("ts", func(r Room) timeKey { return timeKey{r.Created.Round(0), r.Name} }, compareTimeKey).PartitionBy(roomType),
 		"_updatedAt": table.ByCompare("_updatedAt", func(r Room) timeKey { return timeKey{r.Updated.Round(0), r.Name} }, compareTimeKey).PartitionBy(roomType),
 		"usersCount": table.ByCompare("usersCount", func(r Room) countKey { return countKey{r.Count, r.Name} }, compareCountKey).PartitionBy(roomType),
@@ -159,10 +155,14 @@ var (
 
 func roomType(r Room) string { return r.Type }
 
-func roomNameKey(r Room) [2]string { return [2]string{strings.ToLower(r.Name), r.Name} }
+func roomName(r Room) string { return r.Name }
 
-func compareStrings(a, b [2]string) int {
-	return cmp.Or(strings.Compare(a[0], b[0]), strings.Compare(a[1], b[1]))
+// compareNames orders room names case-insensitively, then exactly.
+func compareNames(a, b string) int { return cmp.Or(table.CompareFold(a, b), strings.Compare(a, b)) }
+
+// compareFolds orders pairs of texts case-insensitively.
+func compareFolds(a, b [2]string) int {
+	return cmp.Or(table.CompareFold(a[0], b[0]), table.CompareFold(a[1], b[1]))
 }
 
 type timeKey struct {
@@ -172,6 +172,11 @@ type timeKey struct {
 
 func compareTimeKey(a, b timeKey) int {
 	return cmp.Or(a.at.Compare(b.at), strings.Compare(a.tie, b.tie))
+}
+
+// compareTimeKeyFold breaks ties of time case-insensitively.
+func compareTimeKeyFold(a, b timeKey) int {
+	return cmp.Or(a.at.Compare(b.at), table.CompareFold(a.tie, b.tie))
 }
 
 type countKey struct {
