@@ -7,3 +7,11 @@ func SetKeyHash(h func(key string) uint64) (restore func()) {
 	keyHash = h
 	return func() { keyHash = old }
 }
+
+// SetSmallPart makes n the most entries a partition holds as a slice
+// until the function it returns restores the limit.
+func SetSmallPart(n int) (restore func()) {
+	old := smallPart
+	smallPart = n
+	return func() { smallPart = old }
+}

@@ -112,6 +112,17 @@ func TestProperty(t *testing.T) {
 	}
 }
 
+// TestPropertyWithTrees runs the same sequences with partitions that turn
+// from slices into trees past 2 entries (the records of a test fit in
+// slices otherwise), so that both forms, and the change from one to the
+// other, are checked.
+func TestPropertyWithTrees(t *testing.T) {
+	defer table.SetSmallPart(2)()
+	for seed := range uint64(40) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { property(t, seed) })
+	}
+}
+
 // TestPropertyWithCollidingKeys runs the same sequences with a hash of
 // unique keys that gives many keys one hash, so that lookups, changes and
 // refusals must tell colliding keys apart.
