@@ -67,7 +67,7 @@ func (d *data[V]) insertAll(rows []row[V]) error {
 		ks := make([]keyed, 0, len(rows))
 		for _, r := range rows {
 			if k := u.keyOf(r.v); k != "" {
-				ks = append(ks, keyed{hashKey(k), k, r.v})
+				ks = append(ks, keyed{keyHash(k), k, r.v})
 			}
 		}
 		// By hash and key, then id: equal keys group.

@@ -10,8 +10,9 @@
 //   - Insert, Replace, Update and Delete: O(log n) per index.
 //   - Count of a partition: O(log p) for p partitions of the index.
 //   - A page at any offset, ascending or descending, with its total
-//     (Page): O(log p + log m + page). Partitions are separate trees, so a
-//     large partition never slows a call on another.
+//     (Page): O(log p + log m + page). Partitions are separate trees (one
+//     of up to 16 records a sorted slice), so a large partition never
+//     slows a call on another.
 //   - Search (the first position where a monotone predicate turns true, as
 //     sort.Search): O(log² m).
 //   - Copy: O(1). The copy shares the storage and each side copies what it

@@ -115,8 +115,6 @@ type ukey[V any] struct {
 
 var hashSeed = maphash.MakeSeed()
 
-func hashKey(key string) uint64 { return keyHash(key) }
-
 // keyHash hashes unique keys; a test replaces it to make keys collide.
 var keyHash = func(key string) uint64 { return maphash.String(hashSeed, key) }
 
@@ -142,7 +140,7 @@ func newUniqueIndex[V any](u *Unique[V]) uniqueIndex[V] {
 
 // get returns the record whose key is key (normalised), or nil.
 func (x uniqueIndex[V]) get(key string) *V {
-	h := hashKey(key)
+	h := keyHash(key)
 	var found *V
 	x.tree.Ascend(ukey[V]{h: h}, func(e ukey[V]) bool {
 		if e.h != h {
@@ -158,10 +156,10 @@ func (x uniqueIndex[V]) get(key string) *V {
 }
 
 // set files v under key (normalised), in place of the record it held.
-func (x uniqueIndex[V]) set(key string, v *V) { x.tree.Set(ukey[V]{hashKey(key), v}) }
+func (x uniqueIndex[V]) set(key string, v *V) { x.tree.Set(ukey[V]{keyHash(key), v}) }
 
 // delete removes v, filed under key (normalised).
-func (x uniqueIndex[V]) delete(key string, v *V) { x.tree.Delete(ukey[V]{hashKey(key), v}) }
+func (x uniqueIndex[V]) delete(key string, v *V) { x.tree.Delete(ukey[V]{keyHash(key), v}) }
 
 func (x uniqueIndex[V]) copy() uniqueIndex[V] { return uniqueIndex[V]{u: x.u, tree: x.tree.Copy()} }
 
