@@ -110,12 +110,39 @@ func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if sw, ok := s.store.(SnapshotWriter); ok {
+		// Streamed: a large state is never held in memory whole.
+		w.Header().Set("Content-Type", "application/json")
+		cw := &countWriter{w: w}
+		if err := sw.WriteExport(r.Context(), ns, cw); err != nil {
+			if cw.n == 0 {
+				adminError(w, http.StatusInternalServerError, "export: %v", err)
+				return
+			}
+			// Part of the answer is out: cut the connection rather than
+			// let a truncated body pass for a whole one.
+			panic(http.ErrAbortHandler)
+		}
+		return
+	}
 	snap, err := s.store.Export(r.Context(), ns)
 	if err != nil {
 		adminError(w, http.StatusInternalServerError, "export: %v", err)
 		return
 	}
 	WriteJSON(w, http.StatusOK, snap)
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // snapshotLimit is the largest snapshot PUT /__standin/snapshot accepts.

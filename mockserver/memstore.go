@@ -1,12 +1,17 @@
 package mockserver
 
 import (
+	"bufio"
+	"bytes"
+	"cmp"
 	"container/heap"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -120,7 +125,10 @@ type entry struct {
 	version atomic.Uint64
 }
 
-var _ Store = (*MemoryStore)(nil)
+var (
+	_ Store          = (*MemoryStore)(nil)
+	_ SnapshotWriter = (*MemoryStore)(nil)
+)
 
 // NewMemoryStore returns an empty in-memory store with the
 // DefaultNamespaceLimits.
@@ -470,54 +478,148 @@ func (m *MemoryStore) dropAll() {
 // Export implements Store. Each namespace's state is encoded under its
 // own lock, so an export never stalls requests to other namespaces.
 func (m *MemoryStore) Export(ctx context.Context, ns string) (Snapshot, error) {
-	now := m.now().UnixNano()
-	type named struct {
-		ns, api string
-		e       *entry
+	snap := Snapshot{}
+	for _, k := range m.exportEntries(ns) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		live, err := encodeState(k.e, &b)
+		if err != nil {
+			return nil, fmt.Errorf("mockserver: export %s/%s: %w", k.ns, k.api, err)
+		}
+		if !live {
+			continue
+		}
+		if snap[k.ns] == nil {
+			snap[k.ns] = map[string]json.RawMessage{}
+		}
+		snap[k.ns][k.api] = b.Bytes()
 	}
-	var entries []named
+	return snap, nil
+}
+
+// WriteExport implements SnapshotWriter: it writes what WriteSnapshot
+// writes of Export's result, each state as it is encoded, so that a large
+// state never sits in memory as one block (nor is checked again by
+// encoding/json, as a json.RawMessage is).
+func (m *MemoryStore) WriteExport(ctx context.Context, ns string, w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteByte('{')
+	open := "" // the namespace whose object is open
+	opened := false
+	for _, k := range m.exportEntries(ns) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		// The keys before a state are written with its first byte, so
+		// that a state dropped meanwhile leaves no key behind.
+		var head []byte
+		switch {
+		case opened && k.ns == open:
+			head = append(head, ',')
+		case opened:
+			head = append(head, "},"...)
+			fallthrough
+		default:
+			head = append(appendKey(head, k.ns), '{')
+		}
+		head = appendKey(head, k.api)
+		lw := &headWriter{w: bw, head: head}
+		if _, err := encodeState(k.e, lw); err != nil {
+			return fmt.Errorf("mockserver: export %s/%s: %w", k.ns, k.api, err)
+		}
+		if lw.head == nil {
+			open, opened = k.ns, true
+		}
+	}
+	if opened {
+		bw.WriteByte('}')
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
+}
+
+// headWriter writes head before the first bytes written to it, and then
+// sets it to nil.
+type headWriter struct {
+	w    io.Writer
+	head []byte
+}
+
+func (h *headWriter) Write(p []byte) (int, error) {
+	if h.head != nil && len(p) > 0 {
+		if _, err := h.w.Write(h.head); err != nil {
+			return 0, err
+		}
+		h.head = nil
+	}
+	return h.w.Write(p)
+}
+
+// appendKey appends s as a JSON object key, as WriteSnapshot writes it.
+func appendKey(b []byte, s string) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return append(append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...), ':')
+}
+
+// exported is the state of one API in one namespace, as an export finds
+// it.
+type exported struct {
+	ns, api string
+	e       *entry
+}
+
+// exportEntries returns the states an export of namespace ns (every
+// namespace if empty) covers, by namespace and API, as encoding/json
+// orders a Snapshot's keys.
+func (m *MemoryStore) exportEntries(ns string) []exported {
+	now := m.now().UnixNano()
+	var out []exported
 	m.mu.RLock()
 	for name, sp := range m.spaces {
 		if (ns != "" && name != ns) || m.idle(sp, now) {
 			continue
 		}
 		for api, e := range sp.entries {
-			entries = append(entries, named{name, api, e})
+			out = append(out, exported{name, api, e})
 		}
 	}
 	m.mu.RUnlock()
+	slices.SortFunc(out, func(a, b exported) int { return cmp.Or(strings.Compare(a.ns, b.ns), strings.Compare(a.api, b.api)) })
+	return out
+}
 
-	snap := Snapshot{}
-	for _, k := range entries {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		k.e.mu.RLock()
-		if k.e.gone.Load() {
-			k.e.mu.RUnlock()
-			continue
-		}
-		var raw []byte
-		var err error
-		if c, ok := k.e.state.(Copier); ok {
-			// Encode a copy-on-write copy outside the lock, so that
-			// writes to the namespace never wait for a long encoding.
-			state := c.CopyState()
-			k.e.mu.RUnlock()
-			raw, err = json.Marshal(state)
-		} else {
-			raw, err = json.Marshal(k.e.state)
-			k.e.mu.RUnlock()
-		}
-		if err != nil {
-			return nil, fmt.Errorf("mockserver: export %s/%s: %w", k.ns, k.api, err)
-		}
-		if snap[k.ns] == nil {
-			snap[k.ns] = map[string]json.RawMessage{}
-		}
-		snap[k.ns][k.api] = raw
+// encodeState writes the JSON of e's state to w, byte for byte what
+// json.Marshal makes of it, and reports whether e still held a state. A
+// state that is a Copier is copied under e's lock and encoded outside it,
+// so that writes to the namespace never wait for a long encoding; a
+// StateWriter writes itself, a record at a time.
+func encodeState(e *entry, w io.Writer) (bool, error) {
+	e.mu.RLock()
+	if e.gone.Load() {
+		e.mu.RUnlock()
+		return false, nil
 	}
-	return snap, nil
+	state := e.state
+	if c, ok := state.(Copier); ok {
+		state = c.CopyState()
+		e.mu.RUnlock()
+	} else {
+		defer e.mu.RUnlock()
+	}
+	if sw, ok := state.(StateWriter); ok {
+		return true, sw.WriteJSON(w)
+	}
+	raw, err := json.Marshal(state)
+	if err != nil {
+		return true, err
+	}
+	_, err = w.Write(raw)
+	return true, err
 }
 
 // ImportError reports which part of a snapshot could not be imported: the

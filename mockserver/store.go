@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"strings"
 )
@@ -118,6 +119,22 @@ func Invalid(path, format string, args ...any) *StateError {
 // encoding. The copy must not share anything the state will change later.
 type Copier interface {
 	CopyState() any
+}
+
+// StateWriter is a state that writes its own JSON, byte for byte what
+// json.Marshal makes of it, a record at a time: an export writes it as it
+// goes (see [SnapshotWriter]) rather than holding its whole encoding in
+// memory, twice checked by encoding/json.
+type StateWriter interface {
+	WriteJSON(w io.Writer) error
+}
+
+// SnapshotWriter is a Store that writes an export itself, byte for byte
+// what [WriteSnapshot] writes of Export's result, each state as it is
+// encoded: GET /__standin/snapshot streams it. An error may come after
+// part of the export is written.
+type SnapshotWriter interface {
+	WriteExport(ctx context.Context, ns string, w io.Writer) error
 }
 
 // Snapshot is the exported state of namespaces: namespace → API → the

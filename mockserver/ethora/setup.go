@@ -4,6 +4,7 @@ import (
 	"cmp"
 	_ "embed"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/standin/standin/fixtures"
@@ -61,7 +62,15 @@ func New(s mockserver.Setup, opts Options) (mockserver.API, error) {
 	if err != nil {
 		return mockserver.API{}, fmt.Errorf("ethora: %w", err)
 	}
-	state := mockserver.NewState(s.Store, Name, func() *State { return Seed(opts.App, tenant) }, nil)
+	// The data set is seeded once, on first use, and every namespace
+	// (and every reset) starts from a copy-on-write copy of that state,
+	// taken in O(1); the tenant is dropped once seeded.
+	seeded := sync.OnceValue(func() *State {
+		st := Seed(opts.App, tenant)
+		tenant = nil
+		return st
+	})
+	state := mockserver.NewState(s.Store, Name, func() *State { return seeded().CopyState().(*State) }, nil)
 	srv := &Server{session: mockserver.Session[State, *App]{State: state, Resolve: callerApp}, now: s.Clock(), jobDelay: opts.JobDelay}
 	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: envelope.InvalidRequest, ResponseErrorHandlerFunc: envelope.Write})

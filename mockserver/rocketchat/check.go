@@ -1,8 +1,10 @@
 package rocketchat
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"maps"
 	"slices"
 	"strconv"
@@ -47,7 +49,7 @@ func (s *State) UnmarshalJSON(raw []byte) error {
 			sub := r.Subs[uid]
 			sub.RoomID = id
 			sub.Username = strings.ToLower(j.Users[uid].Username)
-			must(s.Members.Insert(*sub))
+			must(s.Members.Insert(sub.keyed(memberKey(id, sub.UserID))))
 		}
 		room.Count = len(r.Subs)
 		must(s.Rooms.Insert(room))
@@ -55,52 +57,73 @@ func (s *State) UnmarshalJSON(raw []byte) error {
 	return nil
 }
 
-// MarshalJSON writes the state in the snapshot format (snapshotJSON), byte
-// for byte what encoding/json makes of it, a record at a time.
+// MarshalJSON returns what WriteJSON writes.
 func (s *State) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
-	b.WriteString(`{"users":`)
-	if err := s.Users.WriteJSON(&b); err != nil {
+	if err := s.WriteJSON(&b); err != nil {
 		return nil, err
 	}
-	b.WriteString(`,"rooms":{`)
-	var err error
+	return b.Bytes(), nil
+}
+
+// WriteJSON writes the state in the snapshot format (snapshotJSON), byte
+// for byte what encoding/json makes of it, a record at a time, so that an
+// export streams it (mockserver.StateWriter).
+func (s *State) WriteJSON(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(`{"users":`)
+	if err := s.Users.WriteJSON(bw); err != nil {
+		return err
+	}
+	bw.WriteString(`,"rooms":{`)
+	// One encoder over one buffer for every room; Encode ends each value
+	// with a newline, which is cut.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	encode := func(v any) error {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1)
+		return nil
+	}
 	first := true
 	for id, r := range s.Rooms.All() {
 		subs := make(map[string]*Subscription, r.Count)
 		for m := range s.Members.Range(membersOf, id, 0, false) {
 			subs[m.UserID] = &m
 		}
-		var key, val []byte
-		if key, err = json.Marshal(id); err != nil {
-			return nil, err
-		}
-		if val, err = json.Marshal(roomJSON{Room: r, Subs: subs}); err != nil {
-			return nil, err
-		}
+		buf.Reset()
 		if !first {
-			b.WriteByte(',')
+			buf.WriteByte(',')
 		}
 		first = false
-		b.Write(key)
-		b.WriteByte(':')
-		b.Write(val)
+		if err := encode(id); err != nil {
+			return err
+		}
+		buf.WriteByte(':')
+		if err := encode(roomJSON{Room: r, Subs: subs}); err != nil {
+			return err
+		}
+		if _, err := bw.Write(buf.Bytes()); err != nil {
+			return err
+		}
 	}
-	b.WriteString(`},"tokens":`)
-	tokens, err := json.Marshal(s.Tokens)
-	if err != nil {
-		return nil, err
+	buf.Reset()
+	buf.WriteString(`},"tokens":`)
+	if err := encode(s.Tokens); err != nil {
+		return err
 	}
-	b.Write(tokens)
-	b.WriteString(`,"permissions":`)
-	perms, err := json.Marshal(s.Permissions)
-	if err != nil {
-		return nil, err
+	buf.WriteString(`,"permissions":`)
+	if err := encode(s.Permissions); err != nil {
+		return err
 	}
-	b.Write(perms)
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	buf.WriteByte('}')
+	bw.Write(buf.Bytes())
+	return bw.Flush()
 }
+
+var _ mockserver.StateWriter = (*State)(nil)
 
 // check normalises a state read from a snapshot and refuses one that would
 // break the rules: it fills the maps and role lists a snapshot may leave

@@ -154,7 +154,7 @@ func (p page) takes(i, n int) bool {
 // their tie on id), for listings that sort a caller's own rooms.
 var roomOrder = map[string]func(a, b Room) int{
 	"":           func(a, b Room) int { return strings.Compare(a.Name, b.Name) },
-	"name":       func(a, b Room) int { return compareStrings(roomNameKey(a), roomNameKey(b)) },
+	"name":       func(a, b Room) int { return compareNames(a.Name, b.Name) },
 	"ts":         func(a, b Room) int { return a.Created.Compare(b.Created) },
 	"_updatedAt": func(a, b Room) int { return a.Updated.Compare(b.Updated) },
 	"usersCount": func(a, b Room) int { return cmp.Compare(a.Count, b.Count) },

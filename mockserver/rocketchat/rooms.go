@@ -180,6 +180,7 @@ func (s *Server) roomMembers(ctx context.Context, t string, q memberQuery) ([]ge
 			// A page of the room's members by username: O(log n + page).
 			var subs []Subscription
 			subs, total = st.Members.Page(membersOf, r.ID, pg.offset, pg.limit(), desc)
+			out = make([]gen.Member, 0, len(subs))
 			for _, sub := range subs {
 				out = append(out, st.user(sub.UserID).member())
 			}

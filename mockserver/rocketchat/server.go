@@ -165,6 +165,7 @@ func (s *Server) UsersList(ctx context.Context, req gen.UsersListRequestObject) 
 			// A page in one of the indexes' orders: O(log n + page).
 			var users []User
 			users, total = st.Users.Page(idx, "", pg.offset, pg.limit(), desc)
+			wire = make([]gen.User, 0, len(users))
 			for _, u := range users {
 				wire = append(wire, u.wire())
 			}

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/standin/standin/fixtures"
 	gen "github.com/standin/standin/gen/rocketchat"
@@ -47,7 +48,17 @@ func New(s mockserver.Setup, opts Options) (mockserver.API, error) {
 	if err != nil {
 		return mockserver.API{}, fmt.Errorf("rocketchat: %w", err)
 	}
-	state := mockserver.NewState(s.Store, Name, func() *State { return Seed(tenant) }, nil)
+	// The data set is seeded once, on first use, and every namespace
+	// (and every reset) starts from a copy-on-write copy of that state,
+	// taken in O(1): a namespace holds only what it changed, and the
+	// tenant is dropped once seeded, so that a large data set sits in
+	// memory once.
+	seeded := sync.OnceValue(func() *State {
+		st := Seed(tenant)
+		tenant = nil
+		return st
+	})
+	state := mockserver.NewState(s.Store, Name, func() *State { return seeded().Copy() }, nil)
 	srv := &Server{session: mockserver.Session[State, *User]{State: state, Resolve: me}, now: s.Clock()}
 	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: envelope.InvalidRequest, ResponseErrorHandlerFunc: envelope.Write})

@@ -97,6 +97,7 @@ type Ref struct {
 // State.Members. In snapshots it sits in its room, under the user's id, as
 // {userId, roles, ts}.
 type Subscription struct {
+	Key      string    `json:"-"` // memberKey(RoomID, UserID), which RoomID and UserID are parts of (see keyed)
 	RoomID   string    `json:"-"`
 	UserID   string    `json:"userId"`
 	Username string    `json:"-"` // the member's username, lower-cased: the member listing's order
@@ -116,13 +117,9 @@ type Permission struct {
 var (
 	usersByUsername = table.UniqueFold("username", func(u User) string { return u.Username })
 	usersByEmail    = table.UniqueFold("email", func(u User) string { return u.Email })
-	usersInUsername = table.ByKey("username", func(u User) string { return strings.ToLower(u.Username) })
-	usersInName     = table.ByCompare("name", func(u User) [2]string {
-		return [2]string{strings.ToLower(u.Name), strings.ToLower(u.Username)}
-	}, compareStrings)
-	usersInCreated = table.ByCompare("createdAt", func(u User) timeKey {
-		return timeKey{u.CreatedAt.Round(0), strings.ToLower(u.Username)}
-	}, compareTimeKey)
+	usersInUsername = table.ByFold("username", func(u User) string { return u.Username })
+	usersInName     = table.ByCompare("name", func(u User) [2]string { return [2]string{u.Name, u.Username} }, compareFolds)
+	usersInCreated  = table.ByCompare("createdAt", func(u User) timeKey { return timeKey{u.CreatedAt.Round(0), u.Username} }, compareTimeKeyFold)
 
 	roomsByName = table.UniqueKey("name", func(r Room) string { return r.Name })
 	// roomsIn are the orders of channels.list and groups.list, split by
@@ -130,7 +127,7 @@ var (
 	// case-insensitively.
 	roomsIn = map[string]*table.Order[Room]{
 		"":           table.ByKey("default", func(r Room) string { return r.Name }).PartitionBy(roomType),
-		"name":       table.ByCompare("name", roomNameKey, compareStrings).PartitionBy(roomType),
+		"name":       table.ByCompare("name", roomName, compareNames).PartitionBy(roomType),
 		"ts":         table.ByCompare("ts", func(r Room) timeKey { return timeKey{r.Created.Round(0), r.Name} }, compareTimeKey).PartitionBy(roomType),
 		"_updatedAt": table.ByCompare("_updatedAt", func(r Room) timeKey { return timeKey{r.Updated.Round(0), r.Name} }, compareTimeKey).PartitionBy(roomType),
 		"usersCount": table.ByCompare("usersCount", func(r Room) countKey { return countKey{r.Count, r.Name} }, compareCountKey).PartitionBy(roomType),
@@ -158,10 +155,14 @@ var (
 
 func roomType(r Room) string { return r.Type }
 
-func roomNameKey(r Room) [2]string { return [2]string{strings.ToLower(r.Name), r.Name} }
+func roomName(r Room) string { return r.Name }
 
-func compareStrings(a, b [2]string) int {
-	return cmp.Or(strings.Compare(a[0], b[0]), strings.Compare(a[1], b[1]))
+// compareNames orders room names case-insensitively, then exactly.
+func compareNames(a, b string) int { return cmp.Or(table.CompareFold(a, b), strings.Compare(a, b)) }
+
+// compareFolds orders pairs of texts case-insensitively.
+func compareFolds(a, b [2]string) int {
+	return cmp.Or(table.CompareFold(a[0], b[0]), table.CompareFold(a[1], b[1]))
 }
 
 type timeKey struct {
@@ -171,6 +172,11 @@ type timeKey struct {
 
 func compareTimeKey(a, b timeKey) int {
 	return cmp.Or(a.at.Compare(b.at), strings.Compare(a.tie, b.tie))
+}
+
+// compareTimeKeyFold breaks ties of time case-insensitively.
+func compareTimeKeyFold(a, b timeKey) int {
+	return cmp.Or(a.at.Compare(b.at), table.CompareFold(a.tie, b.tie))
 }
 
 type countKey struct {
@@ -203,13 +209,21 @@ func (Room) TableSpec() table.Spec[Room] {
 
 // TableSpec declares the memberships table.
 func (Subscription) TableSpec() table.Spec[Subscription] {
-	return table.Spec[Subscription]{Name: "subscriptions", ID: func(s Subscription) string { return memberKey(s.RoomID, s.UserID) },
+	return table.Spec[Subscription]{Name: "subscriptions", ID: func(s Subscription) string { return s.Key },
 		Ordered: []*table.Order[Subscription]{membersOf, roomsOf, ownersOf, roledOf},
 		Clone:   func(s Subscription) Subscription { s.Roles = slices.Clone(s.Roles); return s }}
 }
 
 // memberKey is a membership's primary key.
 func memberKey(roomID, userID string) string { return roomID + "/" + userID }
+
+// keyed returns m with key, which must be memberKey(m.RoomID, m.UserID),
+// as its Key, and its RoomID and UserID as parts of it, so that the three
+// share one string.
+func (m Subscription) keyed(key string) Subscription {
+	m.Key, m.RoomID, m.UserID = key, key[:len(m.RoomID)], key[len(m.RoomID)+1:]
+	return m
+}
 
 // NewState returns an empty world with the default permission table.
 func NewState(now time.Time) *State {
@@ -220,10 +234,14 @@ func NewState(now time.Time) *State {
 	return s
 }
 
-// CopyState returns a copy of s that shares nothing s will change: the
+// CopyState returns Copy: the store encodes it outside the namespace's
+// lock.
+func (s *State) CopyState() any { return s.Copy() }
+
+// Copy returns a copy of s that shares nothing either will change: the
 // tables are copied on write in O(1), the tokens and permissions (small)
-// copied. The store encodes it outside the namespace's lock.
-func (s *State) CopyState() any {
+// copied. It may run alongside reads of s, not alongside its changes.
+func (s *State) Copy() *State {
 	c := &State{Users: s.Users.Copy(), Rooms: s.Rooms.Copy(), Members: s.Members.Copy(),
 		Tokens: maps.Clone(s.Tokens), Permissions: make(map[string]*Permission, len(s.Permissions))}
 	for id, p := range s.Permissions {
@@ -323,7 +341,8 @@ func (s *State) addMember(r *Room, u *User, roles []string, now time.Time) bool 
 	if roles == nil {
 		roles = []string{}
 	}
-	must(s.Members.Insert(Subscription{RoomID: r.ID, UserID: u.ID, Username: strings.ToLower(u.Username), Roles: roles, Joined: now}))
+	m := Subscription{RoomID: r.ID, UserID: u.ID, Username: strings.ToLower(u.Username), Roles: roles, Joined: now}
+	must(s.Members.Insert(m.keyed(memberKey(r.ID, u.ID))))
 	r.Count++
 	return true
 }
@@ -422,13 +441,22 @@ func newID() string {
 }
 
 // seededID derives a stable Meteor-style id from parts, for seeded data.
-func seededID(parts ...string) string {
-	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
-	var b [17]byte
-	for i := range b {
-		b[i] = idAlphabet[int(sum[i])%len(idAlphabet)]
+func seededID(parts ...string) string { return string(appendSeededID(nil, parts...)) }
+
+// appendSeededID appends seededID(parts...) to b.
+func appendSeededID(b []byte, parts ...string) []byte {
+	h := sha256.New()
+	for i, p := range parts {
+		if i > 0 {
+			h.Write([]byte{0})
+		}
+		h.Write([]byte(p))
 	}
-	return string(b[:])
+	var sum [sha256.Size]byte
+	for _, c := range h.Sum(sum[:0])[:17] {
+		b = append(b, idAlphabet[int(c)%len(idAlphabet)])
+	}
+	return b
 }
 
 // newToken returns a random 43-character auth token.

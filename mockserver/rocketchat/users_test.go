@@ -233,7 +233,7 @@ func TestUsersListQuery(t *testing.T) {
 func TestUsersListSort(t *testing.T) {
 	h := newHarness(t)
 	admin := h.admin()
-	for _, u := range []struct{ username, name string }{{"carl", "Aaron"}, {"Bea", "zed"}, {"abe", "Mia"}} {
+	for _, u := range []struct{ username, name string }{{"carl", "Aaron"}, {"Bea", "zed"}, {"abe", "Mia"}, {"dan", "bea"}} {
 		h.clock.Advance(500 * time.Millisecond)
 		admin.must("POST", "/api/v1/users.create", map[string]any{"username": u.username, "name": u.name, "email": u.username + "@example.test", "password": "pw"})
 	}
@@ -242,21 +242,23 @@ func TestUsersListSort(t *testing.T) {
 		r := admin.must("GET", "/api/v1/users.list?count=0&query="+url.QueryEscape(`{"roles":"user"}`)+"&sort="+url.QueryEscape(sort), nil)
 		var out []string
 		for _, n := range usernames(r) {
-			if slices.Contains([]string{"carl", "Bea", "abe"}, n) {
+			if slices.Contains([]string{"carl", "Bea", "abe", "dan"}, n) {
 				out = append(out, n)
 			}
 		}
 		return out
 	}
 	for sort, want := range map[string][]string{
-		`{"username":1}`:  {"abe", "Bea", "carl"},
-		`{"username":-1}`: {"carl", "Bea", "abe"},
-		`{"name":1}`:      {"carl", "abe", "Bea"},
-		`{"name":-1}`:     {"Bea", "abe", "carl"},
-		// Created at 10:00:00.5, 10:00:01 and 10:00:01.5: times compare
-		// as times, not as text ("…01Z" sorts after "…01.5Z").
-		`{"createdAt":1}`:  {"carl", "Bea", "abe"},
-		`{"createdAt":-1}`: {"abe", "Bea", "carl"},
+		`{"username":1}`:  {"abe", "Bea", "carl", "dan"},
+		`{"username":-1}`: {"dan", "carl", "Bea", "abe"},
+		// Names compare case-insensitively too: bea before Mia.
+		`{"name":1}`:  {"carl", "dan", "abe", "Bea"},
+		`{"name":-1}`: {"Bea", "abe", "dan", "carl"},
+		// Created at 10:00:00.5, 10:00:01, 10:00:01.5 and 10:00:02:
+		// times compare as times, not as text ("…01Z" sorts after
+		// "…01.5Z").
+		`{"createdAt":1}`:  {"carl", "Bea", "abe", "dan"},
+		`{"createdAt":-1}`: {"dan", "abe", "Bea", "carl"},
 	} {
 		if got := mine(sort); !slices.Equal(got, want) {
 			t.Errorf("sort %s: want %v, got %v", sort, want, got)

@@ -12,16 +12,31 @@ import (
 // id that has such a key, and the record that holds it: the table's, or
 // the one with the smallest id among vs. It costs about as much as as many
 // Inserts.
+//
+// The records are stored in blocks of up to blockSize, one allocation
+// each, rather than one allocation a record: the garbage collector then
+// marks a block once for all its records, which is most of its work on a
+// large table. A block's memory is freed once none of its records is in
+// any table or copy: records replaced or deleted later keep their block
+// until the last of them goes.
 func (t *Table[V]) InsertAll(vs []V) error {
 	d := t.data()
 	rows := make([]row[V], len(vs))
+	var block []V
 	for i := range vs {
-		v := d.clone(vs[i])
-		id := d.s.ID(v)
-		rows[i] = row[V]{pre: prefix(id), id: id, v: &v}
+		if len(block) == cap(block) {
+			block = make([]V, 0, min(blockSize, len(vs)-i))
+		}
+		block = append(block, d.clone(vs[i]))
+		v := &block[len(block)-1]
+		id := d.s.ID(*v)
+		rows[i] = row[V]{pre: prefix(id), id: id, v: v}
 	}
 	return d.insertAll(rows)
 }
+
+// blockSize is the most records InsertAll stores in one allocation.
+const blockSize = 1024
 
 // insertAll checks rows, then indexes them.
 func (d *data[V]) insertAll(rows []row[V]) error {
@@ -43,15 +58,20 @@ func (d *data[V]) insertAll(rows []row[V]) error {
 			break
 		}
 	}
+	type keyed struct {
+		h   uint64
+		key string
+		v   *V
+	}
 	for i, u := range d.s.Unique {
-		ks := make([]ukey[V], 0, len(rows))
+		ks := make([]keyed, 0, len(rows))
 		for _, r := range rows {
 			if k := u.keyOf(r.v); k != "" {
-				ks = append(ks, keyEntry(k, r.v))
+				ks = append(ks, keyed{keyHash(k), k, r.v})
 			}
 		}
-		// By hash and key (the tree's order), then id: equal keys group.
-		slices.SortFunc(ks, func(a, b ukey[V]) int {
+		// By hash and key, then id: equal keys group.
+		slices.SortFunc(ks, func(a, b keyed) int {
 			if a.h != b.h {
 				return cmp.Compare(a.h, b.h)
 			}
@@ -66,8 +86,8 @@ func (d *data[V]) insertAll(rows []row[V]) error {
 				end++
 			}
 			refused, holder := j+1, d.s.ID(*ks[j].v)
-			if held, ok := d.uniques[i].Get(keyProbe[V](ks[j].key)); ok {
-				refused, holder = j, d.s.ID(*held.v)
+			if held := d.uniques[i].get(ks[j].key); held != nil {
+				refused, holder = j, d.s.ID(*held)
 			}
 			if refused < end {
 				id := d.s.ID(*ks[refused].v)

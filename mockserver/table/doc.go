@@ -10,8 +10,9 @@
 //   - Insert, Replace, Update and Delete: O(log n) per index.
 //   - Count of a partition: O(log p) for p partitions of the index.
 //   - A page at any offset, ascending or descending, with its total
-//     (Page): O(log p + log m + page). Partitions are separate trees, so a
-//     large partition never slows a call on another.
+//     (Page): O(log p + log m + page). Partitions are separate trees (one
+//     of up to 16 records a sorted slice), so a large partition never
+//     slows a call on another.
 //   - Search (the first position where a monotone predicate turns true, as
 //     sort.Search): O(log² m).
 //   - Copy: O(1). The copy shares the storage and each side copies what it
@@ -39,8 +40,10 @@
 // An ordered index sorts by its key, then by id, so records with equal keys
 // keep one stable order. [ByTime] compares instants ([time.Time.Compare]),
 // never their text, so 00:01:00Z sorts before 00:01:00.5Z. Sorting by text
-// case-insensitively is a key function that lower-cases; it runs once per
-// change rather than in every comparison.
+// case-insensitively is [ByFold] (or [CompareFold] in a ByCompare), which
+// compares as lower-cased text without keeping a lower-cased copy of each
+// record's text: a key function that lower-cases keeps one per record
+// whose text has an upper-case letter.
 //
 // # JSON
 //

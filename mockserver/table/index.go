@@ -11,38 +11,49 @@ import (
 // type. gen is the changing table's generation: a partition tree made under
 // another generation is shared with a copy and is copied before it changes.
 type orderIndex[V any] interface {
-	add(gen uint64, id string, v *V)
-	remove(gen uint64, id string, v *V)
+	add(gen uint64, v *V)
+	remove(gen uint64, v *V)
 	// moves reports whether the record's entry moves (another partition or
 	// key) when it changes from old to v.
 	moves(old, v *V) bool
 	// swap points the entry of the unmoved record id at v.
-	swap(gen uint64, id string, v *V)
+	swap(gen uint64, v *V)
 	count(part string) int
 	rangeFrom(part string, offset int, desc bool, yield func(V) bool)
 	search(part string, f func(V) bool) int
 	copy() orderIndex[V]
 }
 
-// entry is a record's place in an ordered index.
+// entry is a record's place in an ordered index. Records of equal keys
+// are ordered by id, which is read from the record (keys are mostly
+// unique: it is read then for the record itself).
 type entry[V, K any] struct {
 	key K
-	id  string
 	v   *V
 }
 
-// partition is one partition's tree. It belongs to the table generation
-// that made it; mu serialises the copies other generations take of it.
+// partition is one large partition's tree. It belongs to the table
+// generation that made it; mu serialises the copies other generations take
+// of it.
 type partition[V, K any] struct {
 	gen  uint64
 	tree *btree.BTreeG[entry[V, K]]
 	mu   sync.Mutex
 }
 
+// partRef is a partition: a small one (most partitions of most indexes:
+// the rooms of a user, the owners of a room) is a sorted slice of at most
+// smallPart entries, held here and never changed in place (a change stores
+// a new slice), so that copies share it safely; a larger one is a tree.
 type partRef[V, K any] struct {
-	key string
-	p   *partition[V, K]
+	key   string
+	small []entry[V, K]
+	p     *partition[V, K]
 }
+
+// smallPart is the most entries a partition holds as a slice; a test
+// lowers it to make trees of small partitions.
+var smallPart = 16
 
 type ordered[V, K any] struct {
 	o       *Order[V]
@@ -52,69 +63,104 @@ type ordered[V, K any] struct {
 	parts   *btree.BTreeG[partRef[V, K]]
 }
 
-func newOrdered[V, K any](o *Order[V], key func(V) K, compare func(a, b K) int) *ordered[V, K] {
+func newOrdered[V, K any](o *Order[V], key func(V) K, compare func(a, b K) int, id func(V) string) *ordered[V, K] {
 	x := &ordered[V, K]{o: o, key: key, compare: compare}
 	x.less = func(a, b entry[V, K]) bool {
 		if c := compare(a.key, b.key); c != 0 {
 			return c < 0
 		}
-		return a.id < b.id
+		return a.v != b.v && id(*a.v) < id(*b.v)
 	}
 	x.parts = btree.NewBTreeGOptions(func(a, b partRef[V, K]) bool { return a.key < b.key }, treeOptions)
 	return x
 }
 
-func (x *ordered[V, K]) entryOf(id string, v *V) entry[V, K] {
-	return entry[V, K]{key: x.key(*v), id: id, v: v}
+func (x *ordered[V, K]) entryOf(v *V) entry[V, K] {
+	return entry[V, K]{key: x.key(*v), v: v}
 }
 
-func (x *ordered[V, K]) get(part string) *partition[V, K] {
-	if r, ok := x.parts.Get(partRef[V, K]{key: part}); ok {
-		return r.p
-	}
-	return nil
+func (x *ordered[V, K]) get(part string) (partRef[V, K], bool) {
+	return x.parts.Get(partRef[V, K]{key: part})
 }
 
-// own returns the partition part as one that generation gen may change,
-// copying it first if another generation made it, creating it if create.
-func (x *ordered[V, K]) own(gen uint64, part string, create bool) *partition[V, K] {
-	p := x.get(part)
-	switch {
-	case p == nil && !create:
-		return nil
-	case p == nil:
-		p = &partition[V, K]{gen: gen, tree: btree.NewBTreeGOptions(x.less, treeOptions)}
-	case p.gen != gen:
-		p.mu.Lock()
-		tree := p.tree.Copy()
-		p.mu.Unlock()
-		p = &partition[V, K]{gen: gen, tree: tree}
-	default:
+// find returns where e is or would be in the sorted slice s, and whether
+// it is there.
+func (x *ordered[V, K]) find(s []entry[V, K], e entry[V, K]) (int, bool) {
+	i := sort.Search(len(s), func(i int) bool { return !x.less(s[i], e) })
+	return i, i < len(s) && !x.less(e, s[i])
+}
+
+// own returns the tree of partition r as one that generation gen may
+// change, copying it first if another generation made it.
+func (x *ordered[V, K]) own(gen uint64, r partRef[V, K]) *partition[V, K] {
+	p := r.p
+	if p.gen == gen {
 		return p
 	}
-	x.parts.Set(partRef[V, K]{key: part, p: p})
+	p.mu.Lock()
+	tree := p.tree.Copy()
+	p.mu.Unlock()
+	p = &partition[V, K]{gen: gen, tree: tree}
+	x.parts.Set(partRef[V, K]{key: r.key, p: p})
 	return p
 }
 
-func (x *ordered[V, K]) add(gen uint64, id string, v *V) {
-	part, ok := x.o.partOf(v)
-	if ok {
-		x.own(gen, part, true).tree.Set(x.entryOf(id, v))
-	}
-}
-
-func (x *ordered[V, K]) remove(gen uint64, id string, v *V) {
+func (x *ordered[V, K]) add(gen uint64, v *V) {
 	part, ok := x.o.partOf(v)
 	if !ok {
 		return
 	}
-	p := x.own(gen, part, false)
-	if p == nil {
+	e := x.entryOf(v)
+	r, ok := x.get(part)
+	switch {
+	case ok && r.p != nil:
+		x.own(gen, r).tree.Set(e)
+	case len(r.small) < smallPart:
+		i, found := x.find(r.small, e)
+		rest := i
+		if found {
+			rest++ // e takes the place of the entry it equals
+		}
+		small := make([]entry[V, K], 0, i+1+len(r.small)-rest)
+		small = append(append(append(small, r.small[:i]...), e), r.small[rest:]...)
+		x.parts.Set(partRef[V, K]{key: part, small: small})
+	default:
+		tree := btree.NewBTreeGOptions(x.less, treeOptions)
+		for _, old := range r.small {
+			tree.Load(old)
+		}
+		tree.Set(e)
+		x.parts.Set(partRef[V, K]{key: part, p: &partition[V, K]{gen: gen, tree: tree}})
+	}
+}
+
+func (x *ordered[V, K]) remove(gen uint64, v *V) {
+	part, ok := x.o.partOf(v)
+	if !ok {
 		return
 	}
-	p.tree.Delete(x.entryOf(id, v))
-	if p.tree.Len() == 0 {
-		x.parts.Delete(partRef[V, K]{key: part})
+	r, ok := x.get(part)
+	if !ok {
+		return
+	}
+	e := x.entryOf(v)
+	if r.p != nil {
+		p := x.own(gen, r)
+		p.tree.Delete(e)
+		if p.tree.Len() == 0 {
+			x.parts.Delete(r)
+		}
+		return
+	}
+	i, found := x.find(r.small, e)
+	switch {
+	case !found:
+	case len(r.small) == 1:
+		x.parts.Delete(r)
+	default:
+		small := make([]entry[V, K], 0, len(r.small)-1)
+		small = append(append(small, r.small[:i]...), r.small[i+1:]...)
+		x.parts.Set(partRef[V, K]{key: part, small: small})
 	}
 }
 
@@ -124,44 +170,58 @@ func (x *ordered[V, K]) moves(old, v *V) bool {
 	return a != b || x.compare(x.key(*old), x.key(*v)) != 0
 }
 
-func (x *ordered[V, K]) swap(gen uint64, id string, v *V) {
-	x.add(gen, id, v)
+func (x *ordered[V, K]) swap(gen uint64, v *V) {
+	x.add(gen, v)
 }
 
 func (x *ordered[V, K]) count(part string) int {
-	if p := x.get(part); p != nil {
-		return p.tree.Len()
+	r, _ := x.get(part)
+	if r.p != nil {
+		return r.p.tree.Len()
 	}
-	return 0
+	return len(r.small)
 }
 
 func (x *ordered[V, K]) rangeFrom(part string, offset int, desc bool, yield func(V) bool) {
-	p := x.get(part)
-	if p == nil {
+	r, ok := x.get(part)
+	if !ok {
 		return
 	}
-	n := p.tree.Len()
 	offset = max(offset, 0)
+	if r.p == nil {
+		for i := offset; i < len(r.small); i++ {
+			j := i
+			if desc {
+				j = len(r.small) - 1 - i
+			}
+			if !yield(*r.small[j].v) {
+				return
+			}
+		}
+		return
+	}
+	t := r.p.tree
+	n := t.Len()
 	if offset >= n {
 		return
 	}
 	each := func(e entry[V, K]) bool { return yield(*e.v) }
 	if desc {
-		first, _ := p.tree.GetAt(n - 1 - offset)
-		p.tree.Descend(first, each)
+		first, _ := t.GetAt(n - 1 - offset)
+		t.Descend(first, each)
 		return
 	}
-	first, _ := p.tree.GetAt(offset)
-	p.tree.Ascend(first, each)
+	first, _ := t.GetAt(offset)
+	t.Ascend(first, each)
 }
 
 func (x *ordered[V, K]) search(part string, f func(V) bool) int {
-	p := x.get(part)
-	if p == nil {
-		return 0
+	r, _ := x.get(part)
+	if r.p == nil {
+		return sort.Search(len(r.small), func(i int) bool { return f(*r.small[i].v) })
 	}
-	return sort.Search(p.tree.Len(), func(i int) bool {
-		e, _ := p.tree.GetAt(i)
+	return sort.Search(r.p.tree.Len(), func(i int) bool {
+		e, _ := r.p.tree.GetAt(i)
 		return f(*e.v)
 	})
 }

@@ -110,6 +110,7 @@ func (t *Table[V]) UnmarshalJSON(raw []byte) error {
 	}
 	slices.SortStableFunc(recs, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
 	rows := make([]row[V], len(recs))
+	var block []V // the records are stored in blocks, as InsertAll stores them
 	for i, r := range recs {
 		if i > 0 && recs[i-1].key == r.key {
 			return &RecordError{Table: s.name, ID: r.key, Reason: "the key is given twice"}
@@ -128,7 +129,11 @@ func (t *Table[V]) UnmarshalJSON(raw []byte) error {
 				return &RecordError{Table: s.name, ID: r.key, Reason: fmt.Sprintf("the check changed its id to %q", id)}
 			}
 		}
-		rows[i] = row[V]{pre: prefix(r.key), id: r.key, v: r.v}
+		if len(block) == cap(block) {
+			block = make([]V, 0, min(blockSize, len(recs)-i))
+		}
+		block = append(block, *r.v)
+		rows[i] = row[V]{pre: prefix(r.key), id: r.key, v: &block[len(block)-1]}
 	}
 	d := newData(s)
 	if err := d.insertAll(rows); err != nil {

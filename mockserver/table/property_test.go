@@ -108,102 +108,125 @@ func randomUser(r *rand.Rand, id string) user {
 // and JSON round trips must give back the same table.
 func TestProperty(t *testing.T) {
 	for seed := range uint64(40) {
-		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			r := rand.New(rand.NewPCG(seed, 7))
-			var tb table.Table[user]
-			m := model{}
-			type snapshot struct {
-				t table.Table[user]
-				m model
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { property(t, seed) })
+	}
+}
+
+// TestPropertyWithTrees runs the same sequences with partitions that turn
+// from slices into trees past 2 entries (the records of a test fit in
+// slices otherwise), so that both forms, and the change from one to the
+// other, are checked.
+func TestPropertyWithTrees(t *testing.T) {
+	defer table.SetSmallPart(2)()
+	for seed := range uint64(40) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { property(t, seed) })
+	}
+}
+
+// TestPropertyWithCollidingKeys runs the same sequences with a hash of
+// unique keys that gives many keys one hash, so that lookups, changes and
+// refusals must tell colliding keys apart.
+func TestPropertyWithCollidingKeys(t *testing.T) {
+	defer table.SetKeyHash(func(key string) uint64 { return uint64(len(key) % 3) })()
+	for seed := range uint64(10) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { property(t, seed) })
+	}
+}
+
+func property(t *testing.T, seed uint64) {
+	r := rand.New(rand.NewPCG(seed, 7))
+	var tb table.Table[user]
+	m := model{}
+	type snapshot struct {
+		t table.Table[user]
+		m model
+	}
+	var snaps []snapshot
+	for step := range 400 {
+		id := poolIDs[r.IntN(len(poolIDs))]
+		_, exists := m[id]
+		op := r.IntN(11)
+		switch {
+		case op == 10: // insert a batch, all or none
+			batch := make([]user, 1+r.IntN(4))
+			for i := range batch {
+				batch[i] = randomUser(r, poolIDs[r.IntN(len(poolIDs))])
 			}
-			var snaps []snapshot
-			for step := range 400 {
-				id := poolIDs[r.IntN(len(poolIDs))]
-				_, exists := m[id]
-				op := r.IntN(11)
-				switch {
-				case op == 10: // insert a batch, all or none
-					batch := make([]user, 1+r.IntN(4))
-					for i := range batch {
-						batch[i] = randomUser(r, poolIDs[r.IntN(len(poolIDs))])
-					}
-					err := tb.InsertAll(batch)
-					want := m.batch(batch)
-					if (err == nil) != (want == "") {
-						t.Fatalf("step %d: InsertAll(%v) = %v; the model refuses %q", step, ids(batch), err, want)
-					}
-					if err != nil && !strings.Contains(err.Error(), fmt.Sprintf("%q", want)) {
-						t.Fatalf("step %d: InsertAll(%v) = %v; want it to name %q", step, ids(batch), err, want)
-					}
-					if err == nil {
-						for _, u := range batch {
-							m[u.ID] = u
-						}
-					}
-				case op < 3: // insert
-					v := randomUser(r, id)
-					err := tb.Insert(v)
-					want := !exists && m.admits(id, v)
-					if (err == nil) != want {
-						t.Fatalf("step %d: Insert(%+v) = %v; the model admits it: %v", step, v, err, want)
-					}
-					if err == nil {
-						m[id] = v
-					} else if !errors.Is(err, table.ErrDuplicate) {
-						t.Fatalf("step %d: Insert error %v is no duplicate", step, err)
-					}
-				case op < 5: // update
-					v := randomUser(r, id)
-					fail := r.IntN(5) == 0
-					err := tb.Update(id, func(u *user) error {
-						u.Roles[0] = "changed" // must not reach the stored record
-						*u = v
-						if fail {
-							return errors.New("no")
-						}
-						return nil
-					})
-					want := exists && !fail && m.admits(id, v)
-					if (err == nil) != want {
-						t.Fatalf("step %d: Update(%s → %+v) = %v; want success %v", step, id, v, err, want)
-					}
-					if err == nil {
-						m[id] = v
-					}
-				case op < 6: // replace
-					v := randomUser(r, id)
-					err := tb.Replace(v)
-					if want := exists && m.admits(id, v); (err == nil) != want {
-						t.Fatalf("step %d: Replace(%+v) = %v; want success %v", step, v, err, want)
-					}
-					if err == nil {
-						m[id] = v
-					}
-				case op < 8: // delete
-					got, ok := tb.Delete(id)
-					if ok != exists || (ok && got.Name != m[id].Name) {
-						t.Fatalf("step %d: Delete(%s) = %+v, %v; model has %v", step, id, got, ok, exists)
-					}
-					delete(m, id)
-				case op < 9: // copy
-					snaps = append(snaps, snapshot{tb.Copy(), maps.Clone(m)})
-				default: // JSON round trip
-					raw, err := json.Marshal(&tb)
-					if err != nil {
-						t.Fatal(err)
-					}
-					var back table.Table[user]
-					if err := json.Unmarshal(raw, &back); err != nil {
-						t.Fatalf("step %d: decoding the table's own JSON: %v", step, err)
-					}
-					tb = back
+			err := tb.InsertAll(batch)
+			want := m.batch(batch)
+			if (err == nil) != (want == "") {
+				t.Fatalf("step %d: InsertAll(%v) = %v; the model refuses %q", step, ids(batch), err, want)
+			}
+			if err != nil && !strings.Contains(err.Error(), fmt.Sprintf("%q", want)) {
+				t.Fatalf("step %d: InsertAll(%v) = %v; want it to name %q", step, ids(batch), err, want)
+			}
+			if err == nil {
+				for _, u := range batch {
+					m[u.ID] = u
 				}
-				agree(t, fmt.Sprintf("step %d", step), &tb, m, r)
 			}
-			for i := range snaps {
-				agree(t, fmt.Sprintf("copy %d", i), &snaps[i].t, snaps[i].m, r)
+		case op < 3: // insert
+			v := randomUser(r, id)
+			err := tb.Insert(v)
+			want := !exists && m.admits(id, v)
+			if (err == nil) != want {
+				t.Fatalf("step %d: Insert(%+v) = %v; the model admits it: %v", step, v, err, want)
 			}
-		})
+			if err == nil {
+				m[id] = v
+			} else if !errors.Is(err, table.ErrDuplicate) {
+				t.Fatalf("step %d: Insert error %v is no duplicate", step, err)
+			}
+		case op < 5: // update
+			v := randomUser(r, id)
+			fail := r.IntN(5) == 0
+			err := tb.Update(id, func(u *user) error {
+				u.Roles[0] = "changed" // must not reach the stored record
+				*u = v
+				if fail {
+					return errors.New("no")
+				}
+				return nil
+			})
+			want := exists && !fail && m.admits(id, v)
+			if (err == nil) != want {
+				t.Fatalf("step %d: Update(%s → %+v) = %v; want success %v", step, id, v, err, want)
+			}
+			if err == nil {
+				m[id] = v
+			}
+		case op < 6: // replace
+			v := randomUser(r, id)
+			err := tb.Replace(v)
+			if want := exists && m.admits(id, v); (err == nil) != want {
+				t.Fatalf("step %d: Replace(%+v) = %v; want success %v", step, v, err, want)
+			}
+			if err == nil {
+				m[id] = v
+			}
+		case op < 8: // delete
+			got, ok := tb.Delete(id)
+			if ok != exists || (ok && got.Name != m[id].Name) {
+				t.Fatalf("step %d: Delete(%s) = %+v, %v; model has %v", step, id, got, ok, exists)
+			}
+			delete(m, id)
+		case op < 9: // copy
+			snaps = append(snaps, snapshot{tb.Copy(), maps.Clone(m)})
+		default: // JSON round trip
+			raw, err := json.Marshal(&tb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back table.Table[user]
+			if err := json.Unmarshal(raw, &back); err != nil {
+				t.Fatalf("step %d: decoding the table's own JSON: %v", step, err)
+			}
+			tb = back
+		}
+		agree(t, fmt.Sprintf("step %d", step), &tb, m, r)
+	}
+	for i := range snaps {
+		agree(t, fmt.Sprintf("copy %d", i), &snaps[i].t, snaps[i].m, r)
 	}
 }
 

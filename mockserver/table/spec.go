@@ -80,7 +80,7 @@ func (u *Unique[V]) keyOf(v *V) string { return u.norm(u.key(*v)) }
 type Order[V any] struct {
 	name string
 	part func(V) string
-	make func() orderIndex[V]
+	make func(id func(V) string) orderIndex[V] // id is the table's ID
 }
 
 // ByKey returns an ordered index on key, in the natural order of K
@@ -100,7 +100,7 @@ func ByTime[V any](name string, key func(V) time.Time) *Order[V] {
 // must be a total order (negative, zero, positive as a < b, a == b, a > b).
 func ByCompare[V, K any](name string, key func(V) K, compare func(a, b K) int) *Order[V] {
 	o := &Order[V]{name: name}
-	o.make = func() orderIndex[V] { return newOrdered(o, key, compare) }
+	o.make = func(id func(V) string) orderIndex[V] { return newOrdered(o, key, compare, id) }
 	return o
 }
 
@@ -108,7 +108,9 @@ func ByCompare[V, K any](name string, key func(V) K, compare func(a, b K) int) *
 // a group: all records of a partition (the tokens of a user, the apps of a
 // parent), countable and pageable.
 func ByID[V any](name string) *Order[V] {
-	return ByCompare(name, func(V) struct{} { return struct{}{} }, func(struct{}, struct{}) int { return 0 })
+	o := &Order[V]{name: name}
+	o.make = func(id func(V) string) orderIndex[V] { return newOrdered(o, id, strings.Compare, id) }
+	return o
 }
 
 // PartitionBy splits the index into partitions by part: each listing,

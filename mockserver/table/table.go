@@ -105,37 +105,68 @@ func prefix(s string) uint64 {
 }
 
 // ukey is a record in a unique index. Unique indexes need no order, so
-// they are ordered by a hash of the key first: most comparisons never read
-// the key's bytes.
+// they are ordered by a hash of the key: an entry holds the hash and the
+// record, not the key, which is read from the record only when two hashes
+// are equal (for the record itself, but for a collision of 64-bit hashes).
 type ukey[V any] struct {
-	h   uint64
-	key string
-	v   *V
-}
-
-func ukeyLess[V any](a, b ukey[V]) bool {
-	if a.h != b.h {
-		return a.h < b.h
-	}
-	return a.key < b.key
+	h uint64
+	v *V // nil in a probe, which comes before every record of its hash
 }
 
 var hashSeed = maphash.MakeSeed()
 
-func keyProbe[V any](key string) ukey[V] {
-	return ukey[V]{h: maphash.String(hashSeed, key), key: key}
+// keyHash hashes unique keys; a test replaces it to make keys collide.
+var keyHash = func(key string) uint64 { return maphash.String(hashSeed, key) }
+
+// uniqueIndex is one table's instance of a unique index.
+type uniqueIndex[V any] struct {
+	u    *Unique[V]
+	tree *btree.BTreeG[ukey[V]]
 }
 
-func keyEntry[V any](key string, v *V) ukey[V] {
-	k := keyProbe[V](key)
-	k.v = v
-	return k
+func newUniqueIndex[V any](u *Unique[V]) uniqueIndex[V] {
+	return uniqueIndex[V]{u: u, tree: btree.NewBTreeGOptions(func(a, b ukey[V]) bool {
+		switch {
+		case a.h != b.h:
+			return a.h < b.h
+		case a.v == b.v:
+			return false
+		case a.v == nil || b.v == nil:
+			return a.v == nil
+		}
+		return u.keyOf(a.v) < u.keyOf(b.v)
+	}, treeOptions)}
 }
+
+// get returns the record whose key is key (normalised), or nil.
+func (x uniqueIndex[V]) get(key string) *V {
+	h := keyHash(key)
+	var found *V
+	x.tree.Ascend(ukey[V]{h: h}, func(e ukey[V]) bool {
+		if e.h != h {
+			return false
+		}
+		if x.u.keyOf(e.v) == key {
+			found = e.v
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// set files v under key (normalised), in place of the record it held.
+func (x uniqueIndex[V]) set(key string, v *V) { x.tree.Set(ukey[V]{keyHash(key), v}) }
+
+// delete removes v, filed under key (normalised).
+func (x uniqueIndex[V]) delete(key string, v *V) { x.tree.Delete(ukey[V]{keyHash(key), v}) }
+
+func (x uniqueIndex[V]) copy() uniqueIndex[V] { return uniqueIndex[V]{u: x.u, tree: x.tree.Copy()} }
 
 type data[V any] struct {
 	s       *schema[V]
 	rows    *btree.BTreeG[row[V]]
-	uniques []*btree.BTreeG[ukey[V]]
+	uniques []uniqueIndex[V]
 	orders  []orderIndex[V]
 	gen     atomic.Uint64
 	copyMu  sync.Mutex // serialises Copy, which may run alongside reads
@@ -147,13 +178,13 @@ func newData[V any](s *schema[V]) *data[V] {
 	d := &data[V]{s: s}
 	d.gen.Store(generations.Add(1))
 	d.rows = btree.NewBTreeGOptions(rowLess[V], treeOptions)
-	d.uniques = make([]*btree.BTreeG[ukey[V]], len(s.Unique))
-	for i := range d.uniques {
-		d.uniques[i] = btree.NewBTreeGOptions(ukeyLess[V], treeOptions)
+	d.uniques = make([]uniqueIndex[V], len(s.Unique))
+	for i, u := range s.Unique {
+		d.uniques[i] = newUniqueIndex(u)
 	}
 	d.orders = make([]orderIndex[V], len(s.Ordered))
 	for i, o := range s.Ordered {
-		d.orders[i] = o.make()
+		d.orders[i] = o.make(s.ID)
 	}
 	return d
 }
@@ -228,8 +259,8 @@ func (t *Table[V]) Lookup(u *Unique[V], key string) (V, bool) {
 	d := t.view()
 	i := d.unique(u)
 	if key != "" {
-		if k, ok := d.uniques[i].Get(keyProbe[V](u.norm(key))); ok {
-			return *k.v, true
+		if v := d.uniques[i].get(u.norm(key)); v != nil {
+			return *v, true
 		}
 	}
 	var zero V
@@ -279,11 +310,11 @@ func (d *data[V]) insert(id string, v *V) {
 	d.rows.Set(row[V]{pre: prefix(id), id: id, v: v})
 	for i, u := range d.s.Unique {
 		if k := u.keyOf(v); k != "" {
-			d.uniques[i].Set(keyEntry(k, v))
+			d.uniques[i].set(k, v)
 		}
 	}
 	for _, x := range d.orders {
-		x.add(gen, id, v)
+		x.add(gen, v)
 	}
 }
 
@@ -295,8 +326,8 @@ func (d *data[V]) checkUnique(id string, v, old *V) error {
 		if k == "" || (old != nil && u.keyOf(old) == k) {
 			continue
 		}
-		if other, ok := d.uniques[i].Get(keyProbe[V](k)); ok {
-			return &DuplicateError{Table: d.s.name, Index: u.name, Key: k, ID: id, Other: d.s.ID(*other.v)}
+		if other := d.uniques[i].get(k); other != nil {
+			return &DuplicateError{Table: d.s.name, Index: u.name, Key: k, ID: id, Other: d.s.ID(*other)}
 		}
 	}
 	return nil
@@ -345,18 +376,18 @@ func (d *data[V]) replace(id string, old, v *V) error {
 	for i, u := range d.s.Unique {
 		ok, nk := u.keyOf(old), u.keyOf(v)
 		if ok != nk && ok != "" {
-			d.uniques[i].Delete(keyProbe[V](ok))
+			d.uniques[i].delete(ok, old)
 		}
 		if nk != "" {
-			d.uniques[i].Set(keyEntry(nk, v))
+			d.uniques[i].set(nk, v)
 		}
 	}
 	for _, x := range d.orders {
 		if x.moves(old, v) {
-			x.remove(gen, id, old)
-			x.add(gen, id, v)
+			x.remove(gen, old)
+			x.add(gen, v)
 		} else {
-			x.swap(gen, id, v)
+			x.swap(gen, v)
 		}
 	}
 	return nil
@@ -376,11 +407,11 @@ func (t *Table[V]) Delete(id string) (V, bool) {
 	gen := d.gen.Load()
 	for i, u := range d.s.Unique {
 		if k := u.keyOf(r.v); k != "" {
-			d.uniques[i].Delete(keyProbe[V](k))
+			d.uniques[i].delete(k, r.v)
 		}
 	}
 	for _, x := range d.orders {
-		x.remove(gen, id, r.v)
+		x.remove(gen, r.v)
 	}
 	return *r.v, true
 }
@@ -451,9 +482,9 @@ func (t *Table[V]) Copy() Table[V] {
 	d := t.d
 	d.copyMu.Lock()
 	defer d.copyMu.Unlock()
-	c := &data[V]{s: d.s, rows: d.rows.Copy(), uniques: make([]*btree.BTreeG[ukey[V]], len(d.uniques)), orders: make([]orderIndex[V], len(d.orders))}
+	c := &data[V]{s: d.s, rows: d.rows.Copy(), uniques: make([]uniqueIndex[V], len(d.uniques)), orders: make([]orderIndex[V], len(d.orders))}
 	for i, u := range d.uniques {
-		c.uniques[i] = u.Copy()
+		c.uniques[i] = u.copy()
 	}
 	for i, x := range d.orders {
 		c.orders[i] = x.copy()
