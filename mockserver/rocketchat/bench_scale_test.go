@@ -138,8 +138,28 @@ func newScale(b testing.TB, n int) *scale {
 	f.rss = rssMiB()
 	f.gcCPU = gcCost()
 	f.gcPerByte = time.Duration(float64(f.gcCPU) / max(f.heap, 4)) // the heap is never smaller than 4 MiB to the pacer
+	warmHeap()
 	b.Logf("scale:%d built in %v: heap %.0f MiB, RSS %.0f MiB, a full collection %v of CPU", n, f.built.Round(time.Millisecond), f.heap, f.rss, f.gcCPU.Round(time.Millisecond))
 	return f
+}
+
+// warmHeap touches as much fresh memory as the heap holds and frees it,
+// as a server's first minutes of traffic do: between two collections the
+// heap grows to twice what it holds (GOGC=100), and the first time it
+// does, each new page is a page fault (several microseconds each on the
+// machines measured). A server that has run a while reuses those pages; so
+// do the timed loops once the heap is warm, rather than paying the faults
+// of its first growth in whichever sub-benchmark comes first.
+func warmHeap() {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b := make([]byte, ms.HeapAlloc)
+	for i := 0; i < len(b); i += 4096 {
+		b[i] = 1
+	}
+	runtime.KeepAlive(b)
+	b = nil
+	runtime.GC()
 }
 
 // gcCost returns the CPU time of one full garbage collection of the heap
