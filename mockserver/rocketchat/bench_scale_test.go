@@ -229,16 +229,30 @@ func (f *scale) must(b *testing.B, method, path string, body any) {
 	}
 }
 
-// measure runs call as the timed body of b's loop, after a collection of
-// what earlier sub-benchmarks left, and undo (if any) untimed after each
-// call. Beside the time it reports the collection CPU that a call's
-// allocations cost in the long run (gc-µs/op: its bytes times gcPerByte).
+// measure runs call as the timed body of b's loop, and undo (if any)
+// untimed after each call. Before timing it warms up: it calls until a
+// collection has run (or for warmUp at most), so that the heap has grown
+// to its goal once (GOGC=100: twice what it holds) and the timed loop
+// reuses resident pages as a server that has run a while does, rather
+// than pay a page fault for each new page of the heap's first growth
+// (several microseconds each here, most of a listing's time at 1M users);
+// then it collects what that left. Beside the time it reports the
+// collection CPU that a call's allocations cost in the long run (gc-µs/op:
+// its bytes times gcPerByte), which a timed loop too short to reach the
+// next collection does not see.
 func (f *scale) measure(b *testing.B, call, undo func(i int)) {
 	b.ReportAllocs()
+	n := 0
+	for cycles, start := gcCycles(), time.Now(); n == 0 || (gcCycles() == cycles && time.Since(start) < warmUp); n++ {
+		call(n)
+		if undo != nil {
+			undo(n)
+		}
+	}
 	runtime.GC()
 	before, undone := allocated(), uint64(0)
-	n := 0
-	for ; b.Loop(); n++ {
+	timed := 0
+	for ; b.Loop(); n, timed = n+1, timed+1 {
 		call(n)
 		if undo != nil {
 			b.StopTimer()
@@ -248,8 +262,18 @@ func (f *scale) measure(b *testing.B, call, undo func(i int)) {
 			b.StartTimer()
 		}
 	}
-	perOp := float64(allocated()-before-undone) / float64(max(n, 1)) / (1 << 20)
+	perOp := float64(allocated()-before-undone) / float64(max(timed, 1)) / (1 << 20)
 	b.ReportMetric(perOp*float64(f.gcPerByte)/float64(time.Microsecond), "gc-µs/op")
+}
+
+// warmUp bounds measure's warm-up.
+const warmUp = 5 * time.Second
+
+// gcCycles returns the number of collections so far.
+func gcCycles() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 // allocated returns the bytes allocated on the heap so far.

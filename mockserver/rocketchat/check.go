@@ -39,9 +39,19 @@ func (s *State) UnmarshalJSON(raw []byte) error {
 		return err
 	}
 	*s = State{Tokens: j.Tokens, Permissions: j.Permissions}
+	// Stored seedBatch at a time, in blocks (table.InsertAll), as Seed
+	// stores them: a large snapshot then costs the garbage collector as
+	// little as a seeded state.
+	users := make([]User, 0, min(len(j.Users), seedBatch))
 	for _, id := range slices.Sorted(maps.Keys(j.Users)) {
-		must(s.Users.Insert(*j.Users[id]))
+		if users = append(users, *j.Users[id]); len(users) == cap(users) {
+			must(s.Users.InsertAll(users))
+			users = users[:0]
+		}
 	}
+	must(s.Users.InsertAll(users))
+	subs := make([]Subscription, 0, seedBatch)
+	rooms := make([]Room, 0, len(j.Rooms))
 	for _, id := range slices.Sorted(maps.Keys(j.Rooms)) {
 		r := j.Rooms[id]
 		room := r.Room
@@ -49,11 +59,16 @@ func (s *State) UnmarshalJSON(raw []byte) error {
 			sub := r.Subs[uid]
 			sub.RoomID = id
 			sub.Username = strings.ToLower(j.Users[uid].Username)
-			must(s.Members.Insert(sub.keyed(memberKey(id, sub.UserID))))
+			if subs = append(subs, sub.keyed(memberKey(id, sub.UserID))); len(subs) == cap(subs) {
+				must(s.Members.InsertAll(subs))
+				subs = subs[:0]
+			}
 		}
 		room.Count = len(r.Subs)
-		must(s.Rooms.Insert(room))
+		rooms = append(rooms, room)
 	}
+	must(s.Members.InsertAll(subs))
+	must(s.Rooms.InsertAll(rooms))
 	return nil
 }
 
