@@ -16,7 +16,6 @@ import (
 
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/mocks"
-	"github.com/standin/standin/mockserver/statedir"
 )
 
 const serveSynopsis = `Serves every enabled mock on one address, each API under its own prefix
@@ -114,7 +113,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	state, stateNotes, err := restoreState(ctx, cfg.State, srv.Store(), logger)
+	state, stateNotes, err := mocks.RestoreState(ctx, cfg.State, srv.Store(), logger)
 	if err != nil {
 		return err
 	}
@@ -218,52 +217,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, stopped)
 	}
 	return err
-}
-
-// restoreState loads the snapshot file and opens the state directory of
-// cfg, if set, and returns the directory (nil without one) and lines for
-// the banner.
-func restoreState(ctx context.Context, cfg mocks.StateConfig, store mockserver.Store, logger *slog.Logger) (*statedir.Dir, []string, error) {
-	var seed mockserver.Snapshot
-	if cfg.Snapshot != "" {
-		data, err := os.ReadFile(cfg.Snapshot)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--snapshot: %w", err)
-		}
-		if seed, err = mockserver.ParseSnapshot(data); err != nil {
-			return nil, nil, fmt.Errorf("--snapshot %s: %w", cfg.Snapshot, err)
-		}
-	}
-	if cfg.Dir == "" {
-		if seed == nil {
-			return nil, nil, nil
-		}
-		if err := store.Import(ctx, "", seed); err != nil {
-			return nil, nil, fmt.Errorf("--snapshot %s: %w", cfg.Snapshot, err)
-		}
-		return nil, []string{fmt.Sprintf("snapshot    %s loaded (%d namespaces)", cfg.Snapshot, len(seed))}, nil
-	}
-	st, ok := store.(statedir.Store)
-	if !ok {
-		return nil, nil, fmt.Errorf("--state-dir: the store (%T) cannot tell which namespaces changed", store)
-	}
-	dir, stats, err := statedir.Open(ctx, st, cfg.Dir, statedir.Options{Logger: logger, Seed: seed})
-	if errors.Is(err, statedir.ErrSeedRefused) {
-		return nil, nil, fmt.Errorf("--snapshot %s: %w", cfg.Snapshot, err)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	notes := []string{fmt.Sprintf("state       %s  (namespaces restored: %d; changes written every %s and at shutdown; a kill -9 loses at most the last %s plus one write)",
-		cfg.Dir, stats.Restored, cfg.Interval, cfg.Interval)}
-	switch {
-	case seed == nil:
-	case stats.Seeded:
-		notes = append(notes, fmt.Sprintf("snapshot    %s loaded into the new state directory (%d namespaces)", cfg.Snapshot, len(seed)))
-	default:
-		notes = append(notes, fmt.Sprintf("snapshot    %s not loaded: %s holds state already (remove it to start again from the snapshot)", cfg.Snapshot, cfg.Dir))
-	}
-	return dir, notes, nil
 }
 
 // credentialsHint says how to authenticate to an API as configured.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -547,7 +548,7 @@ func pageOffset(page, size int) int {
 
 // matches applies the search's filters to m.
 func matches(m Membership, roles []string, search string, status gen.GetMembershipsSearchParamsStatusFilter) bool {
-	if len(roles) > 0 && !contains(roles, m.Role) {
+	if len(roles) > 0 && !slices.Contains(roles, m.Role) {
 		return false
 	}
 	switch status {
@@ -571,14 +572,6 @@ func matches(m Membership, roles []string, search string, status gen.GetMembersh
 	return false
 }
 
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
 
 // --- events ---
 
