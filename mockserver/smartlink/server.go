@@ -572,7 +572,6 @@ func matches(m Membership, roles []string, search string, status gen.GetMembersh
 	return false
 }
 
-
 // --- events ---
 
 func eventView(e LogEvent) gen.LogEvent {
