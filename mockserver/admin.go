@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // AdminPrefix is where the admin API lives. It is never part of an API's
@@ -28,6 +30,11 @@ const AdminPrefix = "/__standin"
 //	POST   /__standin/webhooks                   subscribe: {api, namespace, url, events}; 201 with it
 //	DELETE /__standin/webhooks/{id}              unsubscribe (or DELETE /__standin/webhooks?id={id}); 204
 //	GET    /__standin/webhooks/attempts          recent delivery attempts (?subscription=&namespace=&api=&limit=N)
+//	GET    /__standin/clock[?namespace=NS]       the namespace's time and its offset from the server's
+//	POST   /__standin/clock[?namespace=NS]       move it forward: {"advance": "90m"} or {"seconds": 5400}
+//
+// Without ?namespace the clock routes act on the default namespace. The
+// clock is state: a reset puts the namespace back on the server's time.
 //
 // Webhook subscriptions are configuration, not state: a reset or a
 // snapshot import leaves them as they are, and snapshots do not hold them.
@@ -51,6 +58,9 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		{http.MethodPost, "/webhooks"}:         s.adminSubscribe,
 		{http.MethodDelete, "/webhooks"}:       s.adminUnsubscribe,
 		{http.MethodGet, "/webhooks/attempts"}: s.adminWebhookAttempts,
+
+		{http.MethodGet, "/clock"}:  s.adminClock,
+		{http.MethodPost, "/clock"}: s.adminAdvanceClock,
 	}
 	path := strings.TrimPrefix(r.URL.Path, AdminPrefix)
 	if h, ok := routes[route{r.Method, path}]; ok {
@@ -230,4 +240,75 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
+}
+
+// adminClock reports the clock of ?namespace=NS: the time its APIs see
+// and how far it runs ahead of the server's.
+func (s *Server) adminClock(w http.ResponseWriter, r *http.Request) {
+	ns, ok := adminNamespace(w, r)
+	if !ok {
+		return
+	}
+	s.writeClock(w, WithNamespace(r.Context(), cmp.Or(ns, DefaultNamespace)))
+}
+
+// adminAdvanceClock moves the clock of ?namespace=NS forward by the body's
+// "advance", a Go duration such as "90m" or "2h", or "seconds", a number.
+func (s *Server) adminAdvanceClock(w http.ResponseWriter, r *http.Request) {
+	ns, ok := adminNamespace(w, r)
+	if !ok {
+		return
+	}
+	var body struct {
+		Advance string   `json:"advance"`
+		Seconds *float64 `json:"seconds"`
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 4<<10))
+	if err == nil {
+		err = decodeStrict(raw, &body)
+	}
+	if err != nil {
+		adminError(w, http.StatusBadRequest, `body must be {"advance": "<duration such as 90m>"} or {"seconds": <number>}: %v`, err)
+		return
+	}
+	var d time.Duration
+	switch {
+	case body.Advance != "" && body.Seconds != nil:
+		adminError(w, http.StatusBadRequest, `give "advance" or "seconds", not both`)
+		return
+	case body.Advance != "":
+		if d, err = time.ParseDuration(body.Advance); err != nil {
+			adminError(w, http.StatusBadRequest, "advance: %v", err)
+			return
+		}
+	case body.Seconds != nil:
+		if *body.Seconds > maxClockOffset.Seconds() || *body.Seconds < -maxClockOffset.Seconds() {
+			adminError(w, http.StatusBadRequest, "seconds: %v is out of range", *body.Seconds)
+			return
+		}
+		d = time.Duration(*body.Seconds * float64(time.Second))
+	default:
+		adminError(w, http.StatusBadRequest, `body must give "advance" (a duration such as "90m") or "seconds"`)
+		return
+	}
+	ctx := WithNamespace(r.Context(), cmp.Or(ns, DefaultNamespace))
+	if _, err := s.clock.Advance(ctx, d); err != nil {
+		status := http.StatusBadRequest
+		if e := AsError(err); !errors.Is(err, ErrClockRange) {
+			status = e.Status
+		}
+		adminError(w, status, "%v", err)
+		return
+	}
+	s.writeClock(w, ctx)
+}
+
+func (s *Server) writeClock(w http.ResponseWriter, ctx context.Context) {
+	off := s.clock.Offset(ctx)
+	WriteJSON(w, http.StatusOK, map[string]any{
+		"namespace": Namespace(ctx),
+		"now":       time.Now().Add(off).UTC().Format(time.RFC3339Nano),
+		"offset":    off.String(),
+		"seconds":   off.Seconds(),
+	})
 }

@@ -72,6 +72,7 @@ type Server struct {
 	admin     *adminGuard
 	journal   *Journal
 	hooks     *webhooks.Dispatcher
+	clock     *Clock // the namespaces' clock offsets (admin API)
 	apis      []*mounted
 }
 
@@ -123,6 +124,7 @@ func New(opts Options) *Server {
 		}
 	}
 	s.hooks = webhooks.New(hooks)
+	s.clock = NewClock(s.store, nil)
 	return s
 }
 
