@@ -1156,6 +1156,12 @@ type ApplicationJobResource struct {
 	// EndedTime When the job finished or failed.
 	EndedTime *time.Time `json:"endedTime,omitempty"`
 
+	// Errors standin's addition: why each failed row of an import failed,
+	// by its zero-based index in the file. Present once the job has
+	// ended, only when a row failed (the job is then FAILED). The SDK
+	// ignores it.
+	Errors *[]ImportRowError `json:"errors,omitempty"`
+
 	// Id Identifier, an int64 kept within JavaScript's safe integers.
 	Id int64 `json:"id"`
 
@@ -2207,6 +2213,21 @@ type GroupChannelImport struct {
 type ImportFile struct {
 	// File The JSON array.
 	File openapi_types.File `json:"file"`
+}
+
+// ImportRowError standin's addition, one failed row of an import.
+type ImportRowError struct {
+	// Error The refusal's code, as in ApiError.error.
+	Error string `json:"error"`
+
+	// IdempotencyKey The row's idempotency key, when it had one.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+
+	// Message Why the row was refused.
+	Message string `json:"message"`
+
+	// Row Zero-based index of the row in the imported file.
+	Row int `json:"row"`
 }
 
 // Link A HAL link.
