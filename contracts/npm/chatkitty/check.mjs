@@ -520,5 +520,26 @@ await step('Users.retrieveUser after deletion answers 404', () => refused(ck.Use
 
 await step('Users.checkUserExists after deletion answers 404', () => refused(ck.Users.checkUserExists(names.native), 404));
 
+// ------------------------------------------------------------------ negative
+await step('a wrong client secret is refused at the token endpoint (401 invalid_client)', async () => {
+	const bad = new ChatKitty({
+		clientId: CLIENT_ID,
+		clientSecret: `wrong-${suffix}`,
+		basePath: BASE_URL,
+		authorizationBasePath: TOKEN_URL,
+	});
+	let res;
+	try {
+		res = await bad.Users.listUsers();
+	} catch (err) {
+		if (!(err && err.isAxiosError && err.response)) throw err;
+		const r = err.response;
+		assert(r.config.url === TOKEN_URL, `the refusal came from ${r.config.url}, not the token URL: ${describe(err)}`);
+		assert(r.status === 401 && r.data && r.data.error === 'invalid_client', `want 401 invalid_client: ${describe(err)}`);
+		return `HTTP ${r.status} ${bodyText(r.data)}`;
+	}
+	throw new CheckError(`resolved with HTTP ${res.status}: ${bodyText(res.data)}`);
+});
+
 await cleanup();
 out('# all steps passed');
