@@ -221,7 +221,7 @@ type user struct {
 	name string
 }
 
-// ref is the reference to u by id.
+// byID is the reference to u by id.
 func (u user) byID() map[string]any { return map[string]any{"id": u.id} }
 
 // byName is the reference to u by username.
