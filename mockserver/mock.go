@@ -129,6 +129,10 @@ type TestHooks struct {
 	// then plain. A qualified key without values keeps that operation's
 	// generated values for the name (a new user's name must be new).
 	Known func(h http.Handler, auth http.Header, ns string) (map[string][]string, error)
+	// Auth gives, by operationId, the headers that authenticate an
+	// operation secured otherwise than the rest (an OAuth token endpoint
+	// that takes client credentials), in place of Login's.
+	Auth map[string]http.Header
 	// BusinessRules are the refusals the API may give a request its spec
 	// calls valid, because of a rule no constraint of the spec can
 	// express (a duplicate name, the last owner, not a member). The test

@@ -5057,15 +5057,15 @@ type ClientInterface interface {
 	//
 	// Deletes the channel and its messages. Answers the application.
 	//
-	// Corresponds with DELETE /v1/channels/{id} (the `DeleteChannel` operationId).
-	DeleteChannel(ctx context.Context, id ChannelId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with DELETE /v1/channels/{channelId} (the `DeleteChannel` operationId).
+	DeleteChannel(ctx context.Context, channelId ChannelId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveChannel A channel
 	//
 	// One channel by id.
 	//
-	// Corresponds with GET /v1/channels/{id} (the `RetrieveChannel` operationId).
-	RetrieveChannel(ctx context.Context, id ChannelId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/channels/{channelId} (the `RetrieveChannel` operationId).
+	RetrieveChannel(ctx context.Context, channelId ChannelId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateChannelWithBody Update a channel
 	//
@@ -5075,8 +5075,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with PATCH /v1/channels/{id} (the `UpdateChannel` operationId).
-	UpdateChannelWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PATCH /v1/channels/{channelId} (the `UpdateChannel` operationId).
+	UpdateChannelWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateChannel Update a channel
 	//
@@ -5086,8 +5086,8 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with PATCH /v1/channels/{id} (the `UpdateChannel` operationId).
-	UpdateChannel(ctx context.Context, id ChannelId, body UpdateChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PATCH /v1/channels/{channelId} (the `UpdateChannel` operationId).
+	UpdateChannel(ctx context.Context, channelId ChannelId, body UpdateChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateChannelWithApplicationMergePatchPlusJSONBody Update a channel
 	//
@@ -5097,8 +5097,8 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/merge-patch+json` content type.
 	//
-	// Corresponds with PATCH /v1/channels/{id} (the `UpdateChannel` operationId).
-	UpdateChannelWithApplicationMergePatchPlusJSONBody(ctx context.Context, id ChannelId, body UpdateChannelApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PATCH /v1/channels/{channelId} (the `UpdateChannel` operationId).
+	UpdateChannelWithApplicationMergePatchPlusJSONBody(ctx context.Context, channelId ChannelId, body UpdateChannelApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendChannelEventWithBody Send a custom event
 	//
@@ -5106,8 +5106,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/channels/{id}/events (the `SendChannelEvent` operationId).
-	SendChannelEventWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/channels/{channelId}/events (the `SendChannelEvent` operationId).
+	SendChannelEventWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendChannelEvent Send a custom event
 	//
@@ -5115,15 +5115,15 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /v1/channels/{id}/events (the `SendChannelEvent` operationId).
-	SendChannelEvent(ctx context.Context, id ChannelId, body SendChannelEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/channels/{channelId}/events (the `SendChannelEvent` operationId).
+	SendChannelEvent(ctx context.Context, channelId ChannelId, body SendChannelEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListChannelInvites List invites
 	//
 	// A page of the channel's pending invites.
 	//
-	// Corresponds with GET /v1/channels/{id}/invites (the `ListChannelInvites` operationId).
-	ListChannelInvites(ctx context.Context, id ChannelId, params *ListChannelInvitesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/channels/{channelId}/invites (the `ListChannelInvites` operationId).
+	ListChannelInvites(ctx context.Context, channelId ChannelId, params *ListChannelInvitesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendChannelInviteWithBody Invite a user
 	//
@@ -5133,8 +5133,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/channels/{id}/invites (the `SendChannelInvite` operationId).
-	SendChannelInviteWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/channels/{channelId}/invites (the `SendChannelInvite` operationId).
+	SendChannelInviteWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendChannelInvite Invite a user
 	//
@@ -5144,8 +5144,8 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /v1/channels/{id}/invites (the `SendChannelInvite` operationId).
-	SendChannelInvite(ctx context.Context, id ChannelId, body SendChannelInviteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/channels/{channelId}/invites (the `SendChannelInvite` operationId).
+	SendChannelInvite(ctx context.Context, channelId ChannelId, body SendChannelInviteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendChannelKeystrokesWithBody Send keystrokes
 	//
@@ -5153,8 +5153,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/channels/{id}/keystrokes (the `SendChannelKeystrokes` operationId).
-	SendChannelKeystrokesWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/channels/{channelId}/keystrokes (the `SendChannelKeystrokes` operationId).
+	SendChannelKeystrokesWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendChannelKeystrokes Send keystrokes
 	//
@@ -5162,15 +5162,15 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /v1/channels/{id}/keystrokes (the `SendChannelKeystrokes` operationId).
-	SendChannelKeystrokes(ctx context.Context, id ChannelId, body SendChannelKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/channels/{channelId}/keystrokes (the `SendChannelKeystrokes` operationId).
+	SendChannelKeystrokes(ctx context.Context, channelId ChannelId, body SendChannelKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListChannelMembers List members
 	//
 	// A page of the channel's members.
 	//
-	// Corresponds with GET /v1/channels/{id}/members (the `ListChannelMembers` operationId).
-	ListChannelMembers(ctx context.Context, id ChannelId, params *ListChannelMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/channels/{channelId}/members (the `ListChannelMembers` operationId).
+	ListChannelMembers(ctx context.Context, channelId ChannelId, params *ListChannelMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddChannelMemberWithBody Add a member
 	//
@@ -5181,8 +5181,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/channels/{id}/members (the `AddChannelMember` operationId).
-	AddChannelMemberWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/channels/{channelId}/members (the `AddChannelMember` operationId).
+	AddChannelMemberWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddChannelMember Add a member
 	//
@@ -5193,30 +5193,30 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /v1/channels/{id}/members (the `AddChannelMember` operationId).
-	AddChannelMember(ctx context.Context, id ChannelId, body AddChannelMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/channels/{channelId}/members (the `AddChannelMember` operationId).
+	AddChannelMember(ctx context.Context, channelId ChannelId, body AddChannelMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RemoveChannelMember Remove a member
 	//
 	// Removes a member from a group channel; a moderator loses that role too.
 	// Decision (inferred): a user who is not a member is 404.
 	//
-	// Corresponds with DELETE /v1/channels/{id}/members/{user_id} (the `RemoveChannelMember` operationId).
-	RemoveChannelMember(ctx context.Context, id ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with DELETE /v1/channels/{channelId}/members/{user_id} (the `RemoveChannelMember` operationId).
+	RemoveChannelMember(ctx context.Context, channelId ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListChannelMemberships List memberships
 	//
 	// A page of the channel's memberships.
 	//
-	// Corresponds with GET /v1/channels/{id}/memberships (the `ListChannelMemberships` operationId).
-	ListChannelMemberships(ctx context.Context, id ChannelId, params *ListChannelMembershipsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/channels/{channelId}/memberships (the `ListChannelMemberships` operationId).
+	ListChannelMemberships(ctx context.Context, channelId ChannelId, params *ListChannelMembershipsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListChannelMessages List messages
 	//
 	// A cursor page of the channel's main-thread messages, newest first.
 	//
-	// Corresponds with GET /v1/channels/{id}/messages (the `ListChannelMessages` operationId).
-	ListChannelMessages(ctx context.Context, id ChannelId, params *ListChannelMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/channels/{channelId}/messages (the `ListChannelMessages` operationId).
+	ListChannelMessages(ctx context.Context, channelId ChannelId, params *ListChannelMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendChannelMessageWithBody Send a message
 	//
@@ -5225,8 +5225,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/channels/{id}/messages (the `SendChannelMessage` operationId).
-	SendChannelMessageWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/channels/{channelId}/messages (the `SendChannelMessage` operationId).
+	SendChannelMessageWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendChannelMessage Send a message
 	//
@@ -5235,15 +5235,15 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /v1/channels/{id}/messages (the `SendChannelMessage` operationId).
-	SendChannelMessage(ctx context.Context, id ChannelId, body SendChannelMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/channels/{channelId}/messages (the `SendChannelMessage` operationId).
+	SendChannelMessage(ctx context.Context, channelId ChannelId, body SendChannelMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListChannelModerators List moderators
 	//
 	// A page of the channel's moderators.
 	//
-	// Corresponds with GET /v1/channels/{id}/moderators (the `ListChannelModerators` operationId).
-	ListChannelModerators(ctx context.Context, id ChannelId, params *ListChannelModeratorsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/channels/{channelId}/moderators (the `ListChannelModerators` operationId).
+	ListChannelModerators(ctx context.Context, channelId ChannelId, params *ListChannelModeratorsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddChannelModeratorWithBody Add a moderator
 	//
@@ -5252,8 +5252,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/channels/{id}/moderators (the `AddChannelModerator` operationId).
-	AddChannelModeratorWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/channels/{channelId}/moderators (the `AddChannelModerator` operationId).
+	AddChannelModeratorWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddChannelModerator Add a moderator
 	//
@@ -5262,24 +5262,24 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /v1/channels/{id}/moderators (the `AddChannelModerator` operationId).
-	AddChannelModerator(ctx context.Context, id ChannelId, body AddChannelModeratorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/channels/{channelId}/moderators (the `AddChannelModerator` operationId).
+	AddChannelModerator(ctx context.Context, channelId ChannelId, body AddChannelModeratorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RemoveChannelModerator Remove a moderator
 	//
 	// Takes the moderator role from a user, who stays a member. Decision
 	// (inferred): a user who is not a moderator is 404.
 	//
-	// Corresponds with DELETE /v1/channels/{id}/moderators/{user_id} (the `RemoveChannelModerator` operationId).
-	RemoveChannelModerator(ctx context.Context, id ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with DELETE /v1/channels/{channelId}/moderators/{user_id} (the `RemoveChannelModerator` operationId).
+	RemoveChannelModerator(ctx context.Context, channelId ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListChannelParticipants List participants
 	//
 	// A page of the channel's members who are in it now. Decision (inferred):
 	// participants are members with an active chat session in the channel.
 	//
-	// Corresponds with GET /v1/channels/{id}/participants (the `ListChannelParticipants` operationId).
-	ListChannelParticipants(ctx context.Context, id ChannelId, params *ListChannelParticipantsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/channels/{channelId}/participants (the `ListChannelParticipants` operationId).
+	ListChannelParticipants(ctx context.Context, channelId ChannelId, params *ListChannelParticipantsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListChatSessions List chat sessions
 	//
@@ -5292,37 +5292,37 @@ type ClientInterface interface {
 	//
 	// One chat function version by id.
 	//
-	// Corresponds with GET /v1/function-versions/{id} (the `RetrieveFunctionVersion` operationId).
-	RetrieveFunctionVersion(ctx context.Context, id FunctionVersionId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/function-versions/{versionId} (the `RetrieveFunctionVersion` operationId).
+	RetrieveFunctionVersion(ctx context.Context, versionId FunctionVersionId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveFunction A chat function
 	//
 	// One chat function by id.
 	//
-	// Corresponds with GET /v1/functions/{id} (the `RetrieveFunction` operationId).
-	RetrieveFunction(ctx context.Context, id FunctionId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/functions/{functionId} (the `RetrieveFunction` operationId).
+	RetrieveFunction(ctx context.Context, functionId FunctionId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveFunctionCurrentVersion The current version
 	//
 	// The version of the function that runs now. Decision (inferred): a function
 	// with no version yet is 404.
 	//
-	// Corresponds with GET /v1/functions/{id}/current-version (the `RetrieveFunctionCurrentVersion` operationId).
-	RetrieveFunctionCurrentVersion(ctx context.Context, id FunctionId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/functions/{functionId}/current-version (the `RetrieveFunctionCurrentVersion` operationId).
+	RetrieveFunctionCurrentVersion(ctx context.Context, functionId FunctionId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListFunctionInvocations List invocations
 	//
 	// A page of the function's invocations.
 	//
-	// Corresponds with GET /v1/functions/{id}/invocations (the `ListFunctionInvocations` operationId).
-	ListFunctionInvocations(ctx context.Context, id FunctionId, params *ListFunctionInvocationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/functions/{functionId}/invocations (the `ListFunctionInvocations` operationId).
+	ListFunctionInvocations(ctx context.Context, functionId FunctionId, params *ListFunctionInvocationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListFunctionVersions List versions
 	//
 	// A page of the function's versions.
 	//
-	// Corresponds with GET /v1/functions/{id}/versions (the `ListFunctionVersions` operationId).
-	ListFunctionVersions(ctx context.Context, id FunctionId, params *ListFunctionVersionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/functions/{functionId}/versions (the `ListFunctionVersions` operationId).
+	ListFunctionVersions(ctx context.Context, functionId FunctionId, params *ListFunctionVersionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFunctionVersionWithBody Deploy a version
 	//
@@ -5330,8 +5330,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/functions/{id}/versions (the `CreateFunctionVersion` operationId).
-	CreateFunctionVersionWithBody(ctx context.Context, id FunctionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/functions/{functionId}/versions (the `CreateFunctionVersion` operationId).
+	CreateFunctionVersionWithBody(ctx context.Context, functionId FunctionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFunctionVersion Deploy a version
 	//
@@ -5339,8 +5339,8 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /v1/functions/{id}/versions (the `CreateFunctionVersion` operationId).
-	CreateFunctionVersion(ctx context.Context, id FunctionId, body CreateFunctionVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/functions/{functionId}/versions (the `CreateFunctionVersion` operationId).
+	CreateFunctionVersion(ctx context.Context, functionId FunctionId, body CreateFunctionVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ImportChannelsWithBody Import channels
 	//
@@ -5362,8 +5362,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/imports/channels/{id}/members (the `ImportChannelMembers` operationId).
-	ImportChannelMembersWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/imports/channels/{channelId}/members (the `ImportChannelMembers` operationId).
+	ImportChannelMembersWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ImportMessagesWithBody Import messages
 	//
@@ -5398,8 +5398,8 @@ type ClientInterface interface {
 	//
 	// One job by id; poll it until it is `FINISHED` or `FAILED`.
 	//
-	// Corresponds with GET /v1/jobs/{id} (the `RetrieveJob` operationId).
-	RetrieveJob(ctx context.Context, id JobId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/jobs/{jobId} (the `RetrieveJob` operationId).
+	RetrieveJob(ctx context.Context, jobId JobId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteMessages Delete all messages
 	//
@@ -5419,15 +5419,15 @@ type ClientInterface interface {
 	//
 	// Deletes the message. Answers the thread it was in, as the SDK types it.
 	//
-	// Corresponds with DELETE /v1/messages/{id} (the `DeleteMessage` operationId).
-	DeleteMessage(ctx context.Context, id MessageId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with DELETE /v1/messages/{messageId} (the `DeleteMessage` operationId).
+	DeleteMessage(ctx context.Context, messageId MessageId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveMessage A message
 	//
 	// One message by id.
 	//
-	// Corresponds with GET /v1/messages/{id} (the `RetrieveMessage` operationId).
-	RetrieveMessage(ctx context.Context, id MessageId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/messages/{messageId} (the `RetrieveMessage` operationId).
+	RetrieveMessage(ctx context.Context, messageId MessageId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateMessageWithBody Update a message
 	//
@@ -5438,8 +5438,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with PATCH /v1/messages/{id} (the `UpdateMessage` operationId).
-	UpdateMessageWithBody(ctx context.Context, id MessageId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PATCH /v1/messages/{messageId} (the `UpdateMessage` operationId).
+	UpdateMessageWithBody(ctx context.Context, messageId MessageId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateMessage Update a message
 	//
@@ -5450,8 +5450,8 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with PATCH /v1/messages/{id} (the `UpdateMessage` operationId).
-	UpdateMessage(ctx context.Context, id MessageId, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PATCH /v1/messages/{messageId} (the `UpdateMessage` operationId).
+	UpdateMessage(ctx context.Context, messageId MessageId, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateMessageWithApplicationMergePatchPlusJSONBody Update a message
 	//
@@ -5462,15 +5462,15 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/merge-patch+json` content type.
 	//
-	// Corresponds with PATCH /v1/messages/{id} (the `UpdateMessage` operationId).
-	UpdateMessageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id MessageId, body UpdateMessageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PATCH /v1/messages/{messageId} (the `UpdateMessage` operationId).
+	UpdateMessageWithApplicationMergePatchPlusJSONBody(ctx context.Context, messageId MessageId, body UpdateMessageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMessageReadReceipts List read receipts
 	//
 	// A page of who read the message and when.
 	//
-	// Corresponds with GET /v1/messages/{id}/read-receipts (the `ListMessageReadReceipts` operationId).
-	ListMessageReadReceipts(ctx context.Context, id MessageId, params *ListMessageReadReceiptsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/messages/{messageId}/read-receipts (the `ListMessageReadReceipts` operationId).
+	ListMessageReadReceipts(ctx context.Context, messageId MessageId, params *ListMessageReadReceiptsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveNodejsRuntime The Node.js runtime
 	//
@@ -5564,8 +5564,8 @@ type ClientInterface interface {
 	//
 	// One thread by id.
 	//
-	// Corresponds with GET /v1/threads/{id} (the `RetrieveThread` operationId).
-	RetrieveThread(ctx context.Context, id ThreadId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/threads/{threadId} (the `RetrieveThread` operationId).
+	RetrieveThread(ctx context.Context, threadId ThreadId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendThreadKeystrokesWithBody Send thread keystrokes
 	//
@@ -5573,8 +5573,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/threads/{id}/keystrokes (the `SendThreadKeystrokes` operationId).
-	SendThreadKeystrokesWithBody(ctx context.Context, id ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/threads/{threadId}/keystrokes (the `SendThreadKeystrokes` operationId).
+	SendThreadKeystrokesWithBody(ctx context.Context, threadId ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendThreadKeystrokes Send thread keystrokes
 	//
@@ -5582,15 +5582,15 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /v1/threads/{id}/keystrokes (the `SendThreadKeystrokes` operationId).
-	SendThreadKeystrokes(ctx context.Context, id ThreadId, body SendThreadKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/threads/{threadId}/keystrokes (the `SendThreadKeystrokes` operationId).
+	SendThreadKeystrokes(ctx context.Context, threadId ThreadId, body SendThreadKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListThreadMessages List thread messages
 	//
 	// A cursor page of the thread's messages, newest first.
 	//
-	// Corresponds with GET /v1/threads/{id}/messages (the `ListThreadMessages` operationId).
-	ListThreadMessages(ctx context.Context, id ThreadId, params *ListThreadMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/threads/{threadId}/messages (the `ListThreadMessages` operationId).
+	ListThreadMessages(ctx context.Context, threadId ThreadId, params *ListThreadMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendThreadMessageWithBody Reply in a thread
 	//
@@ -5599,8 +5599,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/threads/{id}/messages (the `SendThreadMessage` operationId).
-	SendThreadMessageWithBody(ctx context.Context, id ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/threads/{threadId}/messages (the `SendThreadMessage` operationId).
+	SendThreadMessageWithBody(ctx context.Context, threadId ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendThreadMessage Reply in a thread
 	//
@@ -5609,8 +5609,8 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /v1/threads/{id}/messages (the `SendThreadMessage` operationId).
-	SendThreadMessage(ctx context.Context, id ThreadId, body SendThreadMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/threads/{threadId}/messages (the `SendThreadMessage` operationId).
+	SendThreadMessage(ctx context.Context, threadId ThreadId, body SendThreadMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUserSessions List user sessions
 	//
@@ -5667,15 +5667,15 @@ type ClientInterface interface {
 	// Deletes the user; later reads of it are 404. Answers the application, as the
 	// SDK types it.
 	//
-	// Corresponds with DELETE /v1/users/{id} (the `DeleteUser` operationId).
-	DeleteUser(ctx context.Context, id UserId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with DELETE /v1/users/{userId} (the `DeleteUser` operationId).
+	DeleteUser(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveUser A user
 	//
 	// One user by id.
 	//
-	// Corresponds with GET /v1/users/{id} (the `RetrieveUser` operationId).
-	RetrieveUser(ctx context.Context, id UserId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/users/{userId} (the `RetrieveUser` operationId).
+	RetrieveUser(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateUserWithBody Update a user
 	//
@@ -5686,8 +5686,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with PATCH /v1/users/{id} (the `UpdateUser` operationId).
-	UpdateUserWithBody(ctx context.Context, id UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PATCH /v1/users/{userId} (the `UpdateUser` operationId).
+	UpdateUserWithBody(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateUser Update a user
 	//
@@ -5698,8 +5698,8 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with PATCH /v1/users/{id} (the `UpdateUser` operationId).
-	UpdateUser(ctx context.Context, id UserId, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PATCH /v1/users/{userId} (the `UpdateUser` operationId).
+	UpdateUser(ctx context.Context, userId UserId, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateUserWithApplicationMergePatchPlusJSONBody Update a user
 	//
@@ -5710,15 +5710,15 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/merge-patch+json` content type.
 	//
-	// Corresponds with PATCH /v1/users/{id} (the `UpdateUser` operationId).
-	UpdateUserWithApplicationMergePatchPlusJSONBody(ctx context.Context, id UserId, body UpdateUserApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PATCH /v1/users/{userId} (the `UpdateUser` operationId).
+	UpdateUserWithApplicationMergePatchPlusJSONBody(ctx context.Context, userId UserId, body UpdateUserApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUserChannels A user's channels
 	//
 	// A page of the channels the user is a member of.
 	//
-	// Corresponds with GET /v1/users/{id}/channels (the `ListUserChannels` operationId).
-	ListUserChannels(ctx context.Context, id UserId, params *ListUserChannelsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/users/{userId}/channels (the `ListUserChannels` operationId).
+	ListUserChannels(ctx context.Context, userId UserId, params *ListUserChannelsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateUserDisplayPictureWithBody Set a display picture
 	//
@@ -5727,8 +5727,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/users/{id}/display-picture (the `UpdateUserDisplayPicture` operationId).
-	UpdateUserDisplayPictureWithBody(ctx context.Context, id UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/users/{userId}/display-picture (the `UpdateUserDisplayPicture` operationId).
+	UpdateUserDisplayPictureWithBody(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateUserDisplayPicture Set a display picture
 	//
@@ -5737,37 +5737,37 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /v1/users/{id}/display-picture (the `UpdateUserDisplayPicture` operationId).
-	UpdateUserDisplayPicture(ctx context.Context, id UserId, body UpdateUserDisplayPictureJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/users/{userId}/display-picture (the `UpdateUserDisplayPicture` operationId).
+	UpdateUserDisplayPicture(ctx context.Context, userId UserId, body UpdateUserDisplayPictureJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUserMessages A user's messages
 	//
 	// A cursor page of messages in the user's channels.
 	//
-	// Corresponds with GET /v1/users/{id}/messages (the `ListUserMessages` operationId).
-	ListUserMessages(ctx context.Context, id UserId, params *ListUserMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/users/{userId}/messages (the `ListUserMessages` operationId).
+	ListUserMessages(ctx context.Context, userId UserId, params *ListUserMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUserNotifications A user's notifications
 	//
 	// A cursor page of the notifications the user received.
 	//
-	// Corresponds with GET /v1/users/{id}/notifications (the `ListUserNotifications` operationId).
-	ListUserNotifications(ctx context.Context, id UserId, params *ListUserNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/users/{userId}/notifications (the `ListUserNotifications` operationId).
+	ListUserNotifications(ctx context.Context, userId UserId, params *ListUserNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RemoveUserSecret Remove a user secret
 	//
 	// Removes the secret under this name. Answers the user.
 	//
-	// Corresponds with DELETE /v1/users/{id}/secrets/{name} (the `RemoveUserSecret` operationId).
-	RemoveUserSecret(ctx context.Context, id UserId, name SecretName, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with DELETE /v1/users/{userId}/secrets/{secretName} (the `RemoveUserSecret` operationId).
+	RemoveUserSecret(ctx context.Context, userId UserId, secretName SecretName, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveUserSecret A user secret
 	//
 	// The secret stored under this name. Decision (inferred): a name with no
 	// secret is 404.
 	//
-	// Corresponds with GET /v1/users/{id}/secrets/{name} (the `RetrieveUserSecret` operationId).
-	RetrieveUserSecret(ctx context.Context, id UserId, name SecretName, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/users/{userId}/secrets/{secretName} (the `RetrieveUserSecret` operationId).
+	RetrieveUserSecret(ctx context.Context, userId UserId, secretName SecretName, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetUserSecretWithBody Store a user secret
 	//
@@ -5775,8 +5775,8 @@ type ClientInterface interface {
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with PUT /v1/users/{id}/secrets/{name} (the `SetUserSecret` operationId).
-	SetUserSecretWithBody(ctx context.Context, id UserId, name SecretName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PUT /v1/users/{userId}/secrets/{secretName} (the `SetUserSecret` operationId).
+	SetUserSecretWithBody(ctx context.Context, userId UserId, secretName SecretName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetUserSecret Store a user secret
 	//
@@ -5784,8 +5784,8 @@ type ClientInterface interface {
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with PUT /v1/users/{id}/secrets/{name} (the `SetUserSecret` operationId).
-	SetUserSecret(ctx context.Context, id UserId, name SecretName, body SetUserSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PUT /v1/users/{userId}/secrets/{secretName} (the `SetUserSecret` operationId).
+	SetUserSecret(ctx context.Context, userId UserId, secretName SecretName, body SetUserSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // CreateTokenWithBody Get an access token
@@ -5983,9 +5983,9 @@ func (c *Client) CreateChannel(ctx context.Context, body CreateChannelJSONReques
 //
 // Deletes the channel and its messages. Answers the application.
 //
-// Corresponds with DELETE /v1/channels/{id} (the `DeleteChannel` operationId).
-func (c *Client) DeleteChannel(ctx context.Context, id ChannelId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteChannelRequest(c.Server, id)
+// Corresponds with DELETE /v1/channels/{channelId} (the `DeleteChannel` operationId).
+func (c *Client) DeleteChannel(ctx context.Context, channelId ChannelId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteChannelRequest(c.Server, channelId)
 	if err != nil {
 		return nil, err
 	}
@@ -6000,9 +6000,9 @@ func (c *Client) DeleteChannel(ctx context.Context, id ChannelId, reqEditors ...
 //
 // One channel by id.
 //
-// Corresponds with GET /v1/channels/{id} (the `RetrieveChannel` operationId).
-func (c *Client) RetrieveChannel(ctx context.Context, id ChannelId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveChannelRequest(c.Server, id)
+// Corresponds with GET /v1/channels/{channelId} (the `RetrieveChannel` operationId).
+func (c *Client) RetrieveChannel(ctx context.Context, channelId ChannelId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveChannelRequest(c.Server, channelId)
 	if err != nil {
 		return nil, err
 	}
@@ -6021,9 +6021,9 @@ func (c *Client) RetrieveChannel(ctx context.Context, id ChannelId, reqEditors .
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with PATCH /v1/channels/{id} (the `UpdateChannel` operationId).
-func (c *Client) UpdateChannelWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateChannelRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with PATCH /v1/channels/{channelId} (the `UpdateChannel` operationId).
+func (c *Client) UpdateChannelWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateChannelRequestWithBody(c.Server, channelId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6042,9 +6042,9 @@ func (c *Client) UpdateChannelWithBody(ctx context.Context, id ChannelId, conten
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with PATCH /v1/channels/{id} (the `UpdateChannel` operationId).
-func (c *Client) UpdateChannel(ctx context.Context, id ChannelId, body UpdateChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateChannelRequest(c.Server, id, body)
+// Corresponds with PATCH /v1/channels/{channelId} (the `UpdateChannel` operationId).
+func (c *Client) UpdateChannel(ctx context.Context, channelId ChannelId, body UpdateChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateChannelRequest(c.Server, channelId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6063,9 +6063,9 @@ func (c *Client) UpdateChannel(ctx context.Context, id ChannelId, body UpdateCha
 //
 // Takes a body of the `application/merge-patch+json` content type.
 //
-// Corresponds with PATCH /v1/channels/{id} (the `UpdateChannel` operationId).
-func (c *Client) UpdateChannelWithApplicationMergePatchPlusJSONBody(ctx context.Context, id ChannelId, body UpdateChannelApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateChannelRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, body)
+// Corresponds with PATCH /v1/channels/{channelId} (the `UpdateChannel` operationId).
+func (c *Client) UpdateChannelWithApplicationMergePatchPlusJSONBody(ctx context.Context, channelId ChannelId, body UpdateChannelApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateChannelRequestWithApplicationMergePatchPlusJSONBody(c.Server, channelId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6082,9 +6082,9 @@ func (c *Client) UpdateChannelWithApplicationMergePatchPlusJSONBody(ctx context.
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/channels/{id}/events (the `SendChannelEvent` operationId).
-func (c *Client) SendChannelEventWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendChannelEventRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with POST /v1/channels/{channelId}/events (the `SendChannelEvent` operationId).
+func (c *Client) SendChannelEventWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendChannelEventRequestWithBody(c.Server, channelId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6101,9 +6101,9 @@ func (c *Client) SendChannelEventWithBody(ctx context.Context, id ChannelId, con
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /v1/channels/{id}/events (the `SendChannelEvent` operationId).
-func (c *Client) SendChannelEvent(ctx context.Context, id ChannelId, body SendChannelEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendChannelEventRequest(c.Server, id, body)
+// Corresponds with POST /v1/channels/{channelId}/events (the `SendChannelEvent` operationId).
+func (c *Client) SendChannelEvent(ctx context.Context, channelId ChannelId, body SendChannelEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendChannelEventRequest(c.Server, channelId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6118,9 +6118,9 @@ func (c *Client) SendChannelEvent(ctx context.Context, id ChannelId, body SendCh
 //
 // A page of the channel's pending invites.
 //
-// Corresponds with GET /v1/channels/{id}/invites (the `ListChannelInvites` operationId).
-func (c *Client) ListChannelInvites(ctx context.Context, id ChannelId, params *ListChannelInvitesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListChannelInvitesRequest(c.Server, id, params)
+// Corresponds with GET /v1/channels/{channelId}/invites (the `ListChannelInvites` operationId).
+func (c *Client) ListChannelInvites(ctx context.Context, channelId ChannelId, params *ListChannelInvitesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListChannelInvitesRequest(c.Server, channelId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6139,9 +6139,9 @@ func (c *Client) ListChannelInvites(ctx context.Context, id ChannelId, params *L
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/channels/{id}/invites (the `SendChannelInvite` operationId).
-func (c *Client) SendChannelInviteWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendChannelInviteRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with POST /v1/channels/{channelId}/invites (the `SendChannelInvite` operationId).
+func (c *Client) SendChannelInviteWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendChannelInviteRequestWithBody(c.Server, channelId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6160,9 +6160,9 @@ func (c *Client) SendChannelInviteWithBody(ctx context.Context, id ChannelId, co
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /v1/channels/{id}/invites (the `SendChannelInvite` operationId).
-func (c *Client) SendChannelInvite(ctx context.Context, id ChannelId, body SendChannelInviteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendChannelInviteRequest(c.Server, id, body)
+// Corresponds with POST /v1/channels/{channelId}/invites (the `SendChannelInvite` operationId).
+func (c *Client) SendChannelInvite(ctx context.Context, channelId ChannelId, body SendChannelInviteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendChannelInviteRequest(c.Server, channelId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6179,9 +6179,9 @@ func (c *Client) SendChannelInvite(ctx context.Context, id ChannelId, body SendC
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/channels/{id}/keystrokes (the `SendChannelKeystrokes` operationId).
-func (c *Client) SendChannelKeystrokesWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendChannelKeystrokesRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with POST /v1/channels/{channelId}/keystrokes (the `SendChannelKeystrokes` operationId).
+func (c *Client) SendChannelKeystrokesWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendChannelKeystrokesRequestWithBody(c.Server, channelId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6198,9 +6198,9 @@ func (c *Client) SendChannelKeystrokesWithBody(ctx context.Context, id ChannelId
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /v1/channels/{id}/keystrokes (the `SendChannelKeystrokes` operationId).
-func (c *Client) SendChannelKeystrokes(ctx context.Context, id ChannelId, body SendChannelKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendChannelKeystrokesRequest(c.Server, id, body)
+// Corresponds with POST /v1/channels/{channelId}/keystrokes (the `SendChannelKeystrokes` operationId).
+func (c *Client) SendChannelKeystrokes(ctx context.Context, channelId ChannelId, body SendChannelKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendChannelKeystrokesRequest(c.Server, channelId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6215,9 +6215,9 @@ func (c *Client) SendChannelKeystrokes(ctx context.Context, id ChannelId, body S
 //
 // A page of the channel's members.
 //
-// Corresponds with GET /v1/channels/{id}/members (the `ListChannelMembers` operationId).
-func (c *Client) ListChannelMembers(ctx context.Context, id ChannelId, params *ListChannelMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListChannelMembersRequest(c.Server, id, params)
+// Corresponds with GET /v1/channels/{channelId}/members (the `ListChannelMembers` operationId).
+func (c *Client) ListChannelMembers(ctx context.Context, channelId ChannelId, params *ListChannelMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListChannelMembersRequest(c.Server, channelId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6237,9 +6237,9 @@ func (c *Client) ListChannelMembers(ctx context.Context, id ChannelId, params *L
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/channels/{id}/members (the `AddChannelMember` operationId).
-func (c *Client) AddChannelMemberWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddChannelMemberRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with POST /v1/channels/{channelId}/members (the `AddChannelMember` operationId).
+func (c *Client) AddChannelMemberWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddChannelMemberRequestWithBody(c.Server, channelId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6259,9 +6259,9 @@ func (c *Client) AddChannelMemberWithBody(ctx context.Context, id ChannelId, con
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /v1/channels/{id}/members (the `AddChannelMember` operationId).
-func (c *Client) AddChannelMember(ctx context.Context, id ChannelId, body AddChannelMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddChannelMemberRequest(c.Server, id, body)
+// Corresponds with POST /v1/channels/{channelId}/members (the `AddChannelMember` operationId).
+func (c *Client) AddChannelMember(ctx context.Context, channelId ChannelId, body AddChannelMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddChannelMemberRequest(c.Server, channelId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6277,9 +6277,9 @@ func (c *Client) AddChannelMember(ctx context.Context, id ChannelId, body AddCha
 // Removes a member from a group channel; a moderator loses that role too.
 // Decision (inferred): a user who is not a member is 404.
 //
-// Corresponds with DELETE /v1/channels/{id}/members/{user_id} (the `RemoveChannelMember` operationId).
-func (c *Client) RemoveChannelMember(ctx context.Context, id ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRemoveChannelMemberRequest(c.Server, id, userId)
+// Corresponds with DELETE /v1/channels/{channelId}/members/{user_id} (the `RemoveChannelMember` operationId).
+func (c *Client) RemoveChannelMember(ctx context.Context, channelId ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveChannelMemberRequest(c.Server, channelId, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -6294,9 +6294,9 @@ func (c *Client) RemoveChannelMember(ctx context.Context, id ChannelId, userId M
 //
 // A page of the channel's memberships.
 //
-// Corresponds with GET /v1/channels/{id}/memberships (the `ListChannelMemberships` operationId).
-func (c *Client) ListChannelMemberships(ctx context.Context, id ChannelId, params *ListChannelMembershipsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListChannelMembershipsRequest(c.Server, id, params)
+// Corresponds with GET /v1/channels/{channelId}/memberships (the `ListChannelMemberships` operationId).
+func (c *Client) ListChannelMemberships(ctx context.Context, channelId ChannelId, params *ListChannelMembershipsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListChannelMembershipsRequest(c.Server, channelId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6311,9 +6311,9 @@ func (c *Client) ListChannelMemberships(ctx context.Context, id ChannelId, param
 //
 // A cursor page of the channel's main-thread messages, newest first.
 //
-// Corresponds with GET /v1/channels/{id}/messages (the `ListChannelMessages` operationId).
-func (c *Client) ListChannelMessages(ctx context.Context, id ChannelId, params *ListChannelMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListChannelMessagesRequest(c.Server, id, params)
+// Corresponds with GET /v1/channels/{channelId}/messages (the `ListChannelMessages` operationId).
+func (c *Client) ListChannelMessages(ctx context.Context, channelId ChannelId, params *ListChannelMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListChannelMessagesRequest(c.Server, channelId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6331,9 +6331,9 @@ func (c *Client) ListChannelMessages(ctx context.Context, id ChannelId, params *
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/channels/{id}/messages (the `SendChannelMessage` operationId).
-func (c *Client) SendChannelMessageWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendChannelMessageRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with POST /v1/channels/{channelId}/messages (the `SendChannelMessage` operationId).
+func (c *Client) SendChannelMessageWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendChannelMessageRequestWithBody(c.Server, channelId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6351,9 +6351,9 @@ func (c *Client) SendChannelMessageWithBody(ctx context.Context, id ChannelId, c
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /v1/channels/{id}/messages (the `SendChannelMessage` operationId).
-func (c *Client) SendChannelMessage(ctx context.Context, id ChannelId, body SendChannelMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendChannelMessageRequest(c.Server, id, body)
+// Corresponds with POST /v1/channels/{channelId}/messages (the `SendChannelMessage` operationId).
+func (c *Client) SendChannelMessage(ctx context.Context, channelId ChannelId, body SendChannelMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendChannelMessageRequest(c.Server, channelId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6368,9 +6368,9 @@ func (c *Client) SendChannelMessage(ctx context.Context, id ChannelId, body Send
 //
 // A page of the channel's moderators.
 //
-// Corresponds with GET /v1/channels/{id}/moderators (the `ListChannelModerators` operationId).
-func (c *Client) ListChannelModerators(ctx context.Context, id ChannelId, params *ListChannelModeratorsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListChannelModeratorsRequest(c.Server, id, params)
+// Corresponds with GET /v1/channels/{channelId}/moderators (the `ListChannelModerators` operationId).
+func (c *Client) ListChannelModerators(ctx context.Context, channelId ChannelId, params *ListChannelModeratorsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListChannelModeratorsRequest(c.Server, channelId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6388,9 +6388,9 @@ func (c *Client) ListChannelModerators(ctx context.Context, id ChannelId, params
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/channels/{id}/moderators (the `AddChannelModerator` operationId).
-func (c *Client) AddChannelModeratorWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddChannelModeratorRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with POST /v1/channels/{channelId}/moderators (the `AddChannelModerator` operationId).
+func (c *Client) AddChannelModeratorWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddChannelModeratorRequestWithBody(c.Server, channelId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6408,9 +6408,9 @@ func (c *Client) AddChannelModeratorWithBody(ctx context.Context, id ChannelId, 
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /v1/channels/{id}/moderators (the `AddChannelModerator` operationId).
-func (c *Client) AddChannelModerator(ctx context.Context, id ChannelId, body AddChannelModeratorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddChannelModeratorRequest(c.Server, id, body)
+// Corresponds with POST /v1/channels/{channelId}/moderators (the `AddChannelModerator` operationId).
+func (c *Client) AddChannelModerator(ctx context.Context, channelId ChannelId, body AddChannelModeratorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddChannelModeratorRequest(c.Server, channelId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6426,9 +6426,9 @@ func (c *Client) AddChannelModerator(ctx context.Context, id ChannelId, body Add
 // Takes the moderator role from a user, who stays a member. Decision
 // (inferred): a user who is not a moderator is 404.
 //
-// Corresponds with DELETE /v1/channels/{id}/moderators/{user_id} (the `RemoveChannelModerator` operationId).
-func (c *Client) RemoveChannelModerator(ctx context.Context, id ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRemoveChannelModeratorRequest(c.Server, id, userId)
+// Corresponds with DELETE /v1/channels/{channelId}/moderators/{user_id} (the `RemoveChannelModerator` operationId).
+func (c *Client) RemoveChannelModerator(ctx context.Context, channelId ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveChannelModeratorRequest(c.Server, channelId, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -6444,9 +6444,9 @@ func (c *Client) RemoveChannelModerator(ctx context.Context, id ChannelId, userI
 // A page of the channel's members who are in it now. Decision (inferred):
 // participants are members with an active chat session in the channel.
 //
-// Corresponds with GET /v1/channels/{id}/participants (the `ListChannelParticipants` operationId).
-func (c *Client) ListChannelParticipants(ctx context.Context, id ChannelId, params *ListChannelParticipantsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListChannelParticipantsRequest(c.Server, id, params)
+// Corresponds with GET /v1/channels/{channelId}/participants (the `ListChannelParticipants` operationId).
+func (c *Client) ListChannelParticipants(ctx context.Context, channelId ChannelId, params *ListChannelParticipantsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListChannelParticipantsRequest(c.Server, channelId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6478,9 +6478,9 @@ func (c *Client) ListChatSessions(ctx context.Context, params *ListChatSessionsP
 //
 // One chat function version by id.
 //
-// Corresponds with GET /v1/function-versions/{id} (the `RetrieveFunctionVersion` operationId).
-func (c *Client) RetrieveFunctionVersion(ctx context.Context, id FunctionVersionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveFunctionVersionRequest(c.Server, id)
+// Corresponds with GET /v1/function-versions/{versionId} (the `RetrieveFunctionVersion` operationId).
+func (c *Client) RetrieveFunctionVersion(ctx context.Context, versionId FunctionVersionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveFunctionVersionRequest(c.Server, versionId)
 	if err != nil {
 		return nil, err
 	}
@@ -6495,9 +6495,9 @@ func (c *Client) RetrieveFunctionVersion(ctx context.Context, id FunctionVersion
 //
 // One chat function by id.
 //
-// Corresponds with GET /v1/functions/{id} (the `RetrieveFunction` operationId).
-func (c *Client) RetrieveFunction(ctx context.Context, id FunctionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveFunctionRequest(c.Server, id)
+// Corresponds with GET /v1/functions/{functionId} (the `RetrieveFunction` operationId).
+func (c *Client) RetrieveFunction(ctx context.Context, functionId FunctionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveFunctionRequest(c.Server, functionId)
 	if err != nil {
 		return nil, err
 	}
@@ -6513,9 +6513,9 @@ func (c *Client) RetrieveFunction(ctx context.Context, id FunctionId, reqEditors
 // The version of the function that runs now. Decision (inferred): a function
 // with no version yet is 404.
 //
-// Corresponds with GET /v1/functions/{id}/current-version (the `RetrieveFunctionCurrentVersion` operationId).
-func (c *Client) RetrieveFunctionCurrentVersion(ctx context.Context, id FunctionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveFunctionCurrentVersionRequest(c.Server, id)
+// Corresponds with GET /v1/functions/{functionId}/current-version (the `RetrieveFunctionCurrentVersion` operationId).
+func (c *Client) RetrieveFunctionCurrentVersion(ctx context.Context, functionId FunctionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveFunctionCurrentVersionRequest(c.Server, functionId)
 	if err != nil {
 		return nil, err
 	}
@@ -6530,9 +6530,9 @@ func (c *Client) RetrieveFunctionCurrentVersion(ctx context.Context, id Function
 //
 // A page of the function's invocations.
 //
-// Corresponds with GET /v1/functions/{id}/invocations (the `ListFunctionInvocations` operationId).
-func (c *Client) ListFunctionInvocations(ctx context.Context, id FunctionId, params *ListFunctionInvocationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListFunctionInvocationsRequest(c.Server, id, params)
+// Corresponds with GET /v1/functions/{functionId}/invocations (the `ListFunctionInvocations` operationId).
+func (c *Client) ListFunctionInvocations(ctx context.Context, functionId FunctionId, params *ListFunctionInvocationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFunctionInvocationsRequest(c.Server, functionId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6547,9 +6547,9 @@ func (c *Client) ListFunctionInvocations(ctx context.Context, id FunctionId, par
 //
 // A page of the function's versions.
 //
-// Corresponds with GET /v1/functions/{id}/versions (the `ListFunctionVersions` operationId).
-func (c *Client) ListFunctionVersions(ctx context.Context, id FunctionId, params *ListFunctionVersionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListFunctionVersionsRequest(c.Server, id, params)
+// Corresponds with GET /v1/functions/{functionId}/versions (the `ListFunctionVersions` operationId).
+func (c *Client) ListFunctionVersions(ctx context.Context, functionId FunctionId, params *ListFunctionVersionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFunctionVersionsRequest(c.Server, functionId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6566,9 +6566,9 @@ func (c *Client) ListFunctionVersions(ctx context.Context, id FunctionId, params
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/functions/{id}/versions (the `CreateFunctionVersion` operationId).
-func (c *Client) CreateFunctionVersionWithBody(ctx context.Context, id FunctionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFunctionVersionRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with POST /v1/functions/{functionId}/versions (the `CreateFunctionVersion` operationId).
+func (c *Client) CreateFunctionVersionWithBody(ctx context.Context, functionId FunctionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFunctionVersionRequestWithBody(c.Server, functionId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6585,9 +6585,9 @@ func (c *Client) CreateFunctionVersionWithBody(ctx context.Context, id FunctionI
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /v1/functions/{id}/versions (the `CreateFunctionVersion` operationId).
-func (c *Client) CreateFunctionVersion(ctx context.Context, id FunctionId, body CreateFunctionVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFunctionVersionRequest(c.Server, id, body)
+// Corresponds with POST /v1/functions/{functionId}/versions (the `CreateFunctionVersion` operationId).
+func (c *Client) CreateFunctionVersion(ctx context.Context, functionId FunctionId, body CreateFunctionVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFunctionVersionRequest(c.Server, functionId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6628,9 +6628,9 @@ func (c *Client) ImportChannelsWithBody(ctx context.Context, contentType string,
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/imports/channels/{id}/members (the `ImportChannelMembers` operationId).
-func (c *Client) ImportChannelMembersWithBody(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewImportChannelMembersRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with POST /v1/imports/channels/{channelId}/members (the `ImportChannelMembers` operationId).
+func (c *Client) ImportChannelMembersWithBody(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportChannelMembersRequestWithBody(c.Server, channelId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6704,9 +6704,9 @@ func (c *Client) ListJobs(ctx context.Context, params *ListJobsParams, reqEditor
 //
 // One job by id; poll it until it is `FINISHED` or `FAILED`.
 //
-// Corresponds with GET /v1/jobs/{id} (the `RetrieveJob` operationId).
-func (c *Client) RetrieveJob(ctx context.Context, id JobId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveJobRequest(c.Server, id)
+// Corresponds with GET /v1/jobs/{jobId} (the `RetrieveJob` operationId).
+func (c *Client) RetrieveJob(ctx context.Context, jobId JobId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveJobRequest(c.Server, jobId)
 	if err != nil {
 		return nil, err
 	}
@@ -6755,9 +6755,9 @@ func (c *Client) ListMessages(ctx context.Context, params *ListMessagesParams, r
 //
 // Deletes the message. Answers the thread it was in, as the SDK types it.
 //
-// Corresponds with DELETE /v1/messages/{id} (the `DeleteMessage` operationId).
-func (c *Client) DeleteMessage(ctx context.Context, id MessageId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteMessageRequest(c.Server, id)
+// Corresponds with DELETE /v1/messages/{messageId} (the `DeleteMessage` operationId).
+func (c *Client) DeleteMessage(ctx context.Context, messageId MessageId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteMessageRequest(c.Server, messageId)
 	if err != nil {
 		return nil, err
 	}
@@ -6772,9 +6772,9 @@ func (c *Client) DeleteMessage(ctx context.Context, id MessageId, reqEditors ...
 //
 // One message by id.
 //
-// Corresponds with GET /v1/messages/{id} (the `RetrieveMessage` operationId).
-func (c *Client) RetrieveMessage(ctx context.Context, id MessageId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveMessageRequest(c.Server, id)
+// Corresponds with GET /v1/messages/{messageId} (the `RetrieveMessage` operationId).
+func (c *Client) RetrieveMessage(ctx context.Context, messageId MessageId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveMessageRequest(c.Server, messageId)
 	if err != nil {
 		return nil, err
 	}
@@ -6794,9 +6794,9 @@ func (c *Client) RetrieveMessage(ctx context.Context, id MessageId, reqEditors .
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with PATCH /v1/messages/{id} (the `UpdateMessage` operationId).
-func (c *Client) UpdateMessageWithBody(ctx context.Context, id MessageId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMessageRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with PATCH /v1/messages/{messageId} (the `UpdateMessage` operationId).
+func (c *Client) UpdateMessageWithBody(ctx context.Context, messageId MessageId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMessageRequestWithBody(c.Server, messageId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6816,9 +6816,9 @@ func (c *Client) UpdateMessageWithBody(ctx context.Context, id MessageId, conten
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with PATCH /v1/messages/{id} (the `UpdateMessage` operationId).
-func (c *Client) UpdateMessage(ctx context.Context, id MessageId, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMessageRequest(c.Server, id, body)
+// Corresponds with PATCH /v1/messages/{messageId} (the `UpdateMessage` operationId).
+func (c *Client) UpdateMessage(ctx context.Context, messageId MessageId, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMessageRequest(c.Server, messageId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6838,9 +6838,9 @@ func (c *Client) UpdateMessage(ctx context.Context, id MessageId, body UpdateMes
 //
 // Takes a body of the `application/merge-patch+json` content type.
 //
-// Corresponds with PATCH /v1/messages/{id} (the `UpdateMessage` operationId).
-func (c *Client) UpdateMessageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id MessageId, body UpdateMessageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMessageRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, body)
+// Corresponds with PATCH /v1/messages/{messageId} (the `UpdateMessage` operationId).
+func (c *Client) UpdateMessageWithApplicationMergePatchPlusJSONBody(ctx context.Context, messageId MessageId, body UpdateMessageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMessageRequestWithApplicationMergePatchPlusJSONBody(c.Server, messageId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6855,9 +6855,9 @@ func (c *Client) UpdateMessageWithApplicationMergePatchPlusJSONBody(ctx context.
 //
 // A page of who read the message and when.
 //
-// Corresponds with GET /v1/messages/{id}/read-receipts (the `ListMessageReadReceipts` operationId).
-func (c *Client) ListMessageReadReceipts(ctx context.Context, id MessageId, params *ListMessageReadReceiptsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListMessageReadReceiptsRequest(c.Server, id, params)
+// Corresponds with GET /v1/messages/{messageId}/read-receipts (the `ListMessageReadReceipts` operationId).
+func (c *Client) ListMessageReadReceipts(ctx context.Context, messageId MessageId, params *ListMessageReadReceiptsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListMessageReadReceiptsRequest(c.Server, messageId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7060,9 +7060,9 @@ func (c *Client) UpdateNodejsRuntimeInitializationScript(ctx context.Context, bo
 //
 // One thread by id.
 //
-// Corresponds with GET /v1/threads/{id} (the `RetrieveThread` operationId).
-func (c *Client) RetrieveThread(ctx context.Context, id ThreadId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveThreadRequest(c.Server, id)
+// Corresponds with GET /v1/threads/{threadId} (the `RetrieveThread` operationId).
+func (c *Client) RetrieveThread(ctx context.Context, threadId ThreadId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveThreadRequest(c.Server, threadId)
 	if err != nil {
 		return nil, err
 	}
@@ -7079,9 +7079,9 @@ func (c *Client) RetrieveThread(ctx context.Context, id ThreadId, reqEditors ...
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/threads/{id}/keystrokes (the `SendThreadKeystrokes` operationId).
-func (c *Client) SendThreadKeystrokesWithBody(ctx context.Context, id ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendThreadKeystrokesRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with POST /v1/threads/{threadId}/keystrokes (the `SendThreadKeystrokes` operationId).
+func (c *Client) SendThreadKeystrokesWithBody(ctx context.Context, threadId ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendThreadKeystrokesRequestWithBody(c.Server, threadId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7098,9 +7098,9 @@ func (c *Client) SendThreadKeystrokesWithBody(ctx context.Context, id ThreadId, 
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /v1/threads/{id}/keystrokes (the `SendThreadKeystrokes` operationId).
-func (c *Client) SendThreadKeystrokes(ctx context.Context, id ThreadId, body SendThreadKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendThreadKeystrokesRequest(c.Server, id, body)
+// Corresponds with POST /v1/threads/{threadId}/keystrokes (the `SendThreadKeystrokes` operationId).
+func (c *Client) SendThreadKeystrokes(ctx context.Context, threadId ThreadId, body SendThreadKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendThreadKeystrokesRequest(c.Server, threadId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7115,9 +7115,9 @@ func (c *Client) SendThreadKeystrokes(ctx context.Context, id ThreadId, body Sen
 //
 // A cursor page of the thread's messages, newest first.
 //
-// Corresponds with GET /v1/threads/{id}/messages (the `ListThreadMessages` operationId).
-func (c *Client) ListThreadMessages(ctx context.Context, id ThreadId, params *ListThreadMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListThreadMessagesRequest(c.Server, id, params)
+// Corresponds with GET /v1/threads/{threadId}/messages (the `ListThreadMessages` operationId).
+func (c *Client) ListThreadMessages(ctx context.Context, threadId ThreadId, params *ListThreadMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListThreadMessagesRequest(c.Server, threadId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7135,9 +7135,9 @@ func (c *Client) ListThreadMessages(ctx context.Context, id ThreadId, params *Li
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/threads/{id}/messages (the `SendThreadMessage` operationId).
-func (c *Client) SendThreadMessageWithBody(ctx context.Context, id ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendThreadMessageRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with POST /v1/threads/{threadId}/messages (the `SendThreadMessage` operationId).
+func (c *Client) SendThreadMessageWithBody(ctx context.Context, threadId ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendThreadMessageRequestWithBody(c.Server, threadId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7155,9 +7155,9 @@ func (c *Client) SendThreadMessageWithBody(ctx context.Context, id ThreadId, con
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /v1/threads/{id}/messages (the `SendThreadMessage` operationId).
-func (c *Client) SendThreadMessage(ctx context.Context, id ThreadId, body SendThreadMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendThreadMessageRequest(c.Server, id, body)
+// Corresponds with POST /v1/threads/{threadId}/messages (the `SendThreadMessage` operationId).
+func (c *Client) SendThreadMessage(ctx context.Context, threadId ThreadId, body SendThreadMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendThreadMessageRequest(c.Server, threadId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7273,9 +7273,9 @@ func (c *Client) CreateUser(ctx context.Context, body CreateUserJSONRequestBody,
 // Deletes the user; later reads of it are 404. Answers the application, as the
 // SDK types it.
 //
-// Corresponds with DELETE /v1/users/{id} (the `DeleteUser` operationId).
-func (c *Client) DeleteUser(ctx context.Context, id UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteUserRequest(c.Server, id)
+// Corresponds with DELETE /v1/users/{userId} (the `DeleteUser` operationId).
+func (c *Client) DeleteUser(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteUserRequest(c.Server, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -7290,9 +7290,9 @@ func (c *Client) DeleteUser(ctx context.Context, id UserId, reqEditors ...Reques
 //
 // One user by id.
 //
-// Corresponds with GET /v1/users/{id} (the `RetrieveUser` operationId).
-func (c *Client) RetrieveUser(ctx context.Context, id UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveUserRequest(c.Server, id)
+// Corresponds with GET /v1/users/{userId} (the `RetrieveUser` operationId).
+func (c *Client) RetrieveUser(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveUserRequest(c.Server, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -7312,9 +7312,9 @@ func (c *Client) RetrieveUser(ctx context.Context, id UserId, reqEditors ...Requ
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with PATCH /v1/users/{id} (the `UpdateUser` operationId).
-func (c *Client) UpdateUserWithBody(ctx context.Context, id UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateUserRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with PATCH /v1/users/{userId} (the `UpdateUser` operationId).
+func (c *Client) UpdateUserWithBody(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUserRequestWithBody(c.Server, userId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7334,9 +7334,9 @@ func (c *Client) UpdateUserWithBody(ctx context.Context, id UserId, contentType 
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with PATCH /v1/users/{id} (the `UpdateUser` operationId).
-func (c *Client) UpdateUser(ctx context.Context, id UserId, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateUserRequest(c.Server, id, body)
+// Corresponds with PATCH /v1/users/{userId} (the `UpdateUser` operationId).
+func (c *Client) UpdateUser(ctx context.Context, userId UserId, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUserRequest(c.Server, userId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7356,9 +7356,9 @@ func (c *Client) UpdateUser(ctx context.Context, id UserId, body UpdateUserJSONR
 //
 // Takes a body of the `application/merge-patch+json` content type.
 //
-// Corresponds with PATCH /v1/users/{id} (the `UpdateUser` operationId).
-func (c *Client) UpdateUserWithApplicationMergePatchPlusJSONBody(ctx context.Context, id UserId, body UpdateUserApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateUserRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, body)
+// Corresponds with PATCH /v1/users/{userId} (the `UpdateUser` operationId).
+func (c *Client) UpdateUserWithApplicationMergePatchPlusJSONBody(ctx context.Context, userId UserId, body UpdateUserApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUserRequestWithApplicationMergePatchPlusJSONBody(c.Server, userId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7373,9 +7373,9 @@ func (c *Client) UpdateUserWithApplicationMergePatchPlusJSONBody(ctx context.Con
 //
 // A page of the channels the user is a member of.
 //
-// Corresponds with GET /v1/users/{id}/channels (the `ListUserChannels` operationId).
-func (c *Client) ListUserChannels(ctx context.Context, id UserId, params *ListUserChannelsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListUserChannelsRequest(c.Server, id, params)
+// Corresponds with GET /v1/users/{userId}/channels (the `ListUserChannels` operationId).
+func (c *Client) ListUserChannels(ctx context.Context, userId UserId, params *ListUserChannelsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUserChannelsRequest(c.Server, userId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7393,9 +7393,9 @@ func (c *Client) ListUserChannels(ctx context.Context, id UserId, params *ListUs
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/users/{id}/display-picture (the `UpdateUserDisplayPicture` operationId).
-func (c *Client) UpdateUserDisplayPictureWithBody(ctx context.Context, id UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateUserDisplayPictureRequestWithBody(c.Server, id, contentType, body)
+// Corresponds with POST /v1/users/{userId}/display-picture (the `UpdateUserDisplayPicture` operationId).
+func (c *Client) UpdateUserDisplayPictureWithBody(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUserDisplayPictureRequestWithBody(c.Server, userId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7413,9 +7413,9 @@ func (c *Client) UpdateUserDisplayPictureWithBody(ctx context.Context, id UserId
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /v1/users/{id}/display-picture (the `UpdateUserDisplayPicture` operationId).
-func (c *Client) UpdateUserDisplayPicture(ctx context.Context, id UserId, body UpdateUserDisplayPictureJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateUserDisplayPictureRequest(c.Server, id, body)
+// Corresponds with POST /v1/users/{userId}/display-picture (the `UpdateUserDisplayPicture` operationId).
+func (c *Client) UpdateUserDisplayPicture(ctx context.Context, userId UserId, body UpdateUserDisplayPictureJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUserDisplayPictureRequest(c.Server, userId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7430,9 +7430,9 @@ func (c *Client) UpdateUserDisplayPicture(ctx context.Context, id UserId, body U
 //
 // A cursor page of messages in the user's channels.
 //
-// Corresponds with GET /v1/users/{id}/messages (the `ListUserMessages` operationId).
-func (c *Client) ListUserMessages(ctx context.Context, id UserId, params *ListUserMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListUserMessagesRequest(c.Server, id, params)
+// Corresponds with GET /v1/users/{userId}/messages (the `ListUserMessages` operationId).
+func (c *Client) ListUserMessages(ctx context.Context, userId UserId, params *ListUserMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUserMessagesRequest(c.Server, userId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7447,9 +7447,9 @@ func (c *Client) ListUserMessages(ctx context.Context, id UserId, params *ListUs
 //
 // A cursor page of the notifications the user received.
 //
-// Corresponds with GET /v1/users/{id}/notifications (the `ListUserNotifications` operationId).
-func (c *Client) ListUserNotifications(ctx context.Context, id UserId, params *ListUserNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListUserNotificationsRequest(c.Server, id, params)
+// Corresponds with GET /v1/users/{userId}/notifications (the `ListUserNotifications` operationId).
+func (c *Client) ListUserNotifications(ctx context.Context, userId UserId, params *ListUserNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUserNotificationsRequest(c.Server, userId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7464,9 +7464,9 @@ func (c *Client) ListUserNotifications(ctx context.Context, id UserId, params *L
 //
 // Removes the secret under this name. Answers the user.
 //
-// Corresponds with DELETE /v1/users/{id}/secrets/{name} (the `RemoveUserSecret` operationId).
-func (c *Client) RemoveUserSecret(ctx context.Context, id UserId, name SecretName, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRemoveUserSecretRequest(c.Server, id, name)
+// Corresponds with DELETE /v1/users/{userId}/secrets/{secretName} (the `RemoveUserSecret` operationId).
+func (c *Client) RemoveUserSecret(ctx context.Context, userId UserId, secretName SecretName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveUserSecretRequest(c.Server, userId, secretName)
 	if err != nil {
 		return nil, err
 	}
@@ -7482,9 +7482,9 @@ func (c *Client) RemoveUserSecret(ctx context.Context, id UserId, name SecretNam
 // The secret stored under this name. Decision (inferred): a name with no
 // secret is 404.
 //
-// Corresponds with GET /v1/users/{id}/secrets/{name} (the `RetrieveUserSecret` operationId).
-func (c *Client) RetrieveUserSecret(ctx context.Context, id UserId, name SecretName, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveUserSecretRequest(c.Server, id, name)
+// Corresponds with GET /v1/users/{userId}/secrets/{secretName} (the `RetrieveUserSecret` operationId).
+func (c *Client) RetrieveUserSecret(ctx context.Context, userId UserId, secretName SecretName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveUserSecretRequest(c.Server, userId, secretName)
 	if err != nil {
 		return nil, err
 	}
@@ -7501,9 +7501,9 @@ func (c *Client) RetrieveUserSecret(ctx context.Context, id UserId, name SecretN
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with PUT /v1/users/{id}/secrets/{name} (the `SetUserSecret` operationId).
-func (c *Client) SetUserSecretWithBody(ctx context.Context, id UserId, name SecretName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetUserSecretRequestWithBody(c.Server, id, name, contentType, body)
+// Corresponds with PUT /v1/users/{userId}/secrets/{secretName} (the `SetUserSecret` operationId).
+func (c *Client) SetUserSecretWithBody(ctx context.Context, userId UserId, secretName SecretName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetUserSecretRequestWithBody(c.Server, userId, secretName, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7520,9 +7520,9 @@ func (c *Client) SetUserSecretWithBody(ctx context.Context, id UserId, name Secr
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with PUT /v1/users/{id}/secrets/{name} (the `SetUserSecret` operationId).
-func (c *Client) SetUserSecret(ctx context.Context, id UserId, name SecretName, body SetUserSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetUserSecretRequest(c.Server, id, name, body)
+// Corresponds with PUT /v1/users/{userId}/secrets/{secretName} (the `SetUserSecret` operationId).
+func (c *Client) SetUserSecret(ctx context.Context, userId UserId, secretName SecretName, body SetUserSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetUserSecretRequest(c.Server, userId, secretName, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7846,12 +7846,12 @@ func NewCreateChannelRequestWithBody(server string, contentType string, body io.
 }
 
 // NewDeleteChannelRequest constructs an http.Request for the DeleteChannel method
-func NewDeleteChannelRequest(server string, id ChannelId) (*http.Request, error) {
+func NewDeleteChannelRequest(server string, channelId ChannelId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -7880,12 +7880,12 @@ func NewDeleteChannelRequest(server string, id ChannelId) (*http.Request, error)
 }
 
 // NewRetrieveChannelRequest constructs an http.Request for the RetrieveChannel method
-func NewRetrieveChannelRequest(server string, id ChannelId) (*http.Request, error) {
+func NewRetrieveChannelRequest(server string, channelId ChannelId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -7914,34 +7914,34 @@ func NewRetrieveChannelRequest(server string, id ChannelId) (*http.Request, erro
 }
 
 // NewUpdateChannelRequest calls the generic UpdateChannel builder with application/json body
-func NewUpdateChannelRequest(server string, id ChannelId, body UpdateChannelJSONRequestBody) (*http.Request, error) {
+func NewUpdateChannelRequest(server string, channelId ChannelId, body UpdateChannelJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateChannelRequestWithBody(server, id, "application/json", bodyReader)
+	return NewUpdateChannelRequestWithBody(server, channelId, "application/json", bodyReader)
 }
 
 // NewUpdateChannelRequestWithApplicationMergePatchPlusJSONBody calls the generic UpdateChannel builder with application/merge-patch+json body
-func NewUpdateChannelRequestWithApplicationMergePatchPlusJSONBody(server string, id ChannelId, body UpdateChannelApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+func NewUpdateChannelRequestWithApplicationMergePatchPlusJSONBody(server string, channelId ChannelId, body UpdateChannelApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateChannelRequestWithBody(server, id, "application/merge-patch+json", bodyReader)
+	return NewUpdateChannelRequestWithBody(server, channelId, "application/merge-patch+json", bodyReader)
 }
 
 // NewUpdateChannelRequestWithBody constructs an http.Request for the UpdateChannel method, with any body, and a specified content type
-func NewUpdateChannelRequestWithBody(server string, id ChannelId, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateChannelRequestWithBody(server string, channelId ChannelId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -7972,23 +7972,23 @@ func NewUpdateChannelRequestWithBody(server string, id ChannelId, contentType st
 }
 
 // NewSendChannelEventRequest calls the generic SendChannelEvent builder with application/json body
-func NewSendChannelEventRequest(server string, id ChannelId, body SendChannelEventJSONRequestBody) (*http.Request, error) {
+func NewSendChannelEventRequest(server string, channelId ChannelId, body SendChannelEventJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSendChannelEventRequestWithBody(server, id, "application/json", bodyReader)
+	return NewSendChannelEventRequestWithBody(server, channelId, "application/json", bodyReader)
 }
 
 // NewSendChannelEventRequestWithBody constructs an http.Request for the SendChannelEvent method, with any body, and a specified content type
-func NewSendChannelEventRequestWithBody(server string, id ChannelId, contentType string, body io.Reader) (*http.Request, error) {
+func NewSendChannelEventRequestWithBody(server string, channelId ChannelId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8019,12 +8019,12 @@ func NewSendChannelEventRequestWithBody(server string, id ChannelId, contentType
 }
 
 // NewListChannelInvitesRequest constructs an http.Request for the ListChannelInvites method
-func NewListChannelInvitesRequest(server string, id ChannelId, params *ListChannelInvitesParams) (*http.Request, error) {
+func NewListChannelInvitesRequest(server string, channelId ChannelId, params *ListChannelInvitesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8104,23 +8104,23 @@ func NewListChannelInvitesRequest(server string, id ChannelId, params *ListChann
 }
 
 // NewSendChannelInviteRequest calls the generic SendChannelInvite builder with application/json body
-func NewSendChannelInviteRequest(server string, id ChannelId, body SendChannelInviteJSONRequestBody) (*http.Request, error) {
+func NewSendChannelInviteRequest(server string, channelId ChannelId, body SendChannelInviteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSendChannelInviteRequestWithBody(server, id, "application/json", bodyReader)
+	return NewSendChannelInviteRequestWithBody(server, channelId, "application/json", bodyReader)
 }
 
 // NewSendChannelInviteRequestWithBody constructs an http.Request for the SendChannelInvite method, with any body, and a specified content type
-func NewSendChannelInviteRequestWithBody(server string, id ChannelId, contentType string, body io.Reader) (*http.Request, error) {
+func NewSendChannelInviteRequestWithBody(server string, channelId ChannelId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8151,23 +8151,23 @@ func NewSendChannelInviteRequestWithBody(server string, id ChannelId, contentTyp
 }
 
 // NewSendChannelKeystrokesRequest calls the generic SendChannelKeystrokes builder with application/json body
-func NewSendChannelKeystrokesRequest(server string, id ChannelId, body SendChannelKeystrokesJSONRequestBody) (*http.Request, error) {
+func NewSendChannelKeystrokesRequest(server string, channelId ChannelId, body SendChannelKeystrokesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSendChannelKeystrokesRequestWithBody(server, id, "application/json", bodyReader)
+	return NewSendChannelKeystrokesRequestWithBody(server, channelId, "application/json", bodyReader)
 }
 
 // NewSendChannelKeystrokesRequestWithBody constructs an http.Request for the SendChannelKeystrokes method, with any body, and a specified content type
-func NewSendChannelKeystrokesRequestWithBody(server string, id ChannelId, contentType string, body io.Reader) (*http.Request, error) {
+func NewSendChannelKeystrokesRequestWithBody(server string, channelId ChannelId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8198,12 +8198,12 @@ func NewSendChannelKeystrokesRequestWithBody(server string, id ChannelId, conten
 }
 
 // NewListChannelMembersRequest constructs an http.Request for the ListChannelMembers method
-func NewListChannelMembersRequest(server string, id ChannelId, params *ListChannelMembersParams) (*http.Request, error) {
+func NewListChannelMembersRequest(server string, channelId ChannelId, params *ListChannelMembersParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8283,23 +8283,23 @@ func NewListChannelMembersRequest(server string, id ChannelId, params *ListChann
 }
 
 // NewAddChannelMemberRequest calls the generic AddChannelMember builder with application/json body
-func NewAddChannelMemberRequest(server string, id ChannelId, body AddChannelMemberJSONRequestBody) (*http.Request, error) {
+func NewAddChannelMemberRequest(server string, channelId ChannelId, body AddChannelMemberJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAddChannelMemberRequestWithBody(server, id, "application/json", bodyReader)
+	return NewAddChannelMemberRequestWithBody(server, channelId, "application/json", bodyReader)
 }
 
 // NewAddChannelMemberRequestWithBody constructs an http.Request for the AddChannelMember method, with any body, and a specified content type
-func NewAddChannelMemberRequestWithBody(server string, id ChannelId, contentType string, body io.Reader) (*http.Request, error) {
+func NewAddChannelMemberRequestWithBody(server string, channelId ChannelId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8330,12 +8330,12 @@ func NewAddChannelMemberRequestWithBody(server string, id ChannelId, contentType
 }
 
 // NewRemoveChannelMemberRequest constructs an http.Request for the RemoveChannelMember method
-func NewRemoveChannelMemberRequest(server string, id ChannelId, userId MemberUserId) (*http.Request, error) {
+func NewRemoveChannelMemberRequest(server string, channelId ChannelId, userId MemberUserId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8371,12 +8371,12 @@ func NewRemoveChannelMemberRequest(server string, id ChannelId, userId MemberUse
 }
 
 // NewListChannelMembershipsRequest constructs an http.Request for the ListChannelMemberships method
-func NewListChannelMembershipsRequest(server string, id ChannelId, params *ListChannelMembershipsParams) (*http.Request, error) {
+func NewListChannelMembershipsRequest(server string, channelId ChannelId, params *ListChannelMembershipsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8456,12 +8456,12 @@ func NewListChannelMembershipsRequest(server string, id ChannelId, params *ListC
 }
 
 // NewListChannelMessagesRequest constructs an http.Request for the ListChannelMessages method
-func NewListChannelMessagesRequest(server string, id ChannelId, params *ListChannelMessagesParams) (*http.Request, error) {
+func NewListChannelMessagesRequest(server string, channelId ChannelId, params *ListChannelMessagesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8577,23 +8577,23 @@ func NewListChannelMessagesRequest(server string, id ChannelId, params *ListChan
 }
 
 // NewSendChannelMessageRequest calls the generic SendChannelMessage builder with application/json body
-func NewSendChannelMessageRequest(server string, id ChannelId, body SendChannelMessageJSONRequestBody) (*http.Request, error) {
+func NewSendChannelMessageRequest(server string, channelId ChannelId, body SendChannelMessageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSendChannelMessageRequestWithBody(server, id, "application/json", bodyReader)
+	return NewSendChannelMessageRequestWithBody(server, channelId, "application/json", bodyReader)
 }
 
 // NewSendChannelMessageRequestWithBody constructs an http.Request for the SendChannelMessage method, with any body, and a specified content type
-func NewSendChannelMessageRequestWithBody(server string, id ChannelId, contentType string, body io.Reader) (*http.Request, error) {
+func NewSendChannelMessageRequestWithBody(server string, channelId ChannelId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8624,12 +8624,12 @@ func NewSendChannelMessageRequestWithBody(server string, id ChannelId, contentTy
 }
 
 // NewListChannelModeratorsRequest constructs an http.Request for the ListChannelModerators method
-func NewListChannelModeratorsRequest(server string, id ChannelId, params *ListChannelModeratorsParams) (*http.Request, error) {
+func NewListChannelModeratorsRequest(server string, channelId ChannelId, params *ListChannelModeratorsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8709,23 +8709,23 @@ func NewListChannelModeratorsRequest(server string, id ChannelId, params *ListCh
 }
 
 // NewAddChannelModeratorRequest calls the generic AddChannelModerator builder with application/json body
-func NewAddChannelModeratorRequest(server string, id ChannelId, body AddChannelModeratorJSONRequestBody) (*http.Request, error) {
+func NewAddChannelModeratorRequest(server string, channelId ChannelId, body AddChannelModeratorJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAddChannelModeratorRequestWithBody(server, id, "application/json", bodyReader)
+	return NewAddChannelModeratorRequestWithBody(server, channelId, "application/json", bodyReader)
 }
 
 // NewAddChannelModeratorRequestWithBody constructs an http.Request for the AddChannelModerator method, with any body, and a specified content type
-func NewAddChannelModeratorRequestWithBody(server string, id ChannelId, contentType string, body io.Reader) (*http.Request, error) {
+func NewAddChannelModeratorRequestWithBody(server string, channelId ChannelId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8756,12 +8756,12 @@ func NewAddChannelModeratorRequestWithBody(server string, id ChannelId, contentT
 }
 
 // NewRemoveChannelModeratorRequest constructs an http.Request for the RemoveChannelModerator method
-func NewRemoveChannelModeratorRequest(server string, id ChannelId, userId MemberUserId) (*http.Request, error) {
+func NewRemoveChannelModeratorRequest(server string, channelId ChannelId, userId MemberUserId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8797,12 +8797,12 @@ func NewRemoveChannelModeratorRequest(server string, id ChannelId, userId Member
 }
 
 // NewListChannelParticipantsRequest constructs an http.Request for the ListChannelParticipants method
-func NewListChannelParticipantsRequest(server string, id ChannelId, params *ListChannelParticipantsParams) (*http.Request, error) {
+func NewListChannelParticipantsRequest(server string, channelId ChannelId, params *ListChannelParticipantsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -8972,12 +8972,12 @@ func NewListChatSessionsRequest(server string, params *ListChatSessionsParams) (
 }
 
 // NewRetrieveFunctionVersionRequest constructs an http.Request for the RetrieveFunctionVersion method
-func NewRetrieveFunctionVersionRequest(server string, id FunctionVersionId) (*http.Request, error) {
+func NewRetrieveFunctionVersionRequest(server string, versionId FunctionVersionId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "versionId", versionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -9006,12 +9006,12 @@ func NewRetrieveFunctionVersionRequest(server string, id FunctionVersionId) (*ht
 }
 
 // NewRetrieveFunctionRequest constructs an http.Request for the RetrieveFunction method
-func NewRetrieveFunctionRequest(server string, id FunctionId) (*http.Request, error) {
+func NewRetrieveFunctionRequest(server string, functionId FunctionId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "functionId", functionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -9040,12 +9040,12 @@ func NewRetrieveFunctionRequest(server string, id FunctionId) (*http.Request, er
 }
 
 // NewRetrieveFunctionCurrentVersionRequest constructs an http.Request for the RetrieveFunctionCurrentVersion method
-func NewRetrieveFunctionCurrentVersionRequest(server string, id FunctionId) (*http.Request, error) {
+func NewRetrieveFunctionCurrentVersionRequest(server string, functionId FunctionId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "functionId", functionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -9074,12 +9074,12 @@ func NewRetrieveFunctionCurrentVersionRequest(server string, id FunctionId) (*ht
 }
 
 // NewListFunctionInvocationsRequest constructs an http.Request for the ListFunctionInvocations method
-func NewListFunctionInvocationsRequest(server string, id FunctionId, params *ListFunctionInvocationsParams) (*http.Request, error) {
+func NewListFunctionInvocationsRequest(server string, functionId FunctionId, params *ListFunctionInvocationsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "functionId", functionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -9159,12 +9159,12 @@ func NewListFunctionInvocationsRequest(server string, id FunctionId, params *Lis
 }
 
 // NewListFunctionVersionsRequest constructs an http.Request for the ListFunctionVersions method
-func NewListFunctionVersionsRequest(server string, id FunctionId, params *ListFunctionVersionsParams) (*http.Request, error) {
+func NewListFunctionVersionsRequest(server string, functionId FunctionId, params *ListFunctionVersionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "functionId", functionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -9244,23 +9244,23 @@ func NewListFunctionVersionsRequest(server string, id FunctionId, params *ListFu
 }
 
 // NewCreateFunctionVersionRequest calls the generic CreateFunctionVersion builder with application/json body
-func NewCreateFunctionVersionRequest(server string, id FunctionId, body CreateFunctionVersionJSONRequestBody) (*http.Request, error) {
+func NewCreateFunctionVersionRequest(server string, functionId FunctionId, body CreateFunctionVersionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateFunctionVersionRequestWithBody(server, id, "application/json", bodyReader)
+	return NewCreateFunctionVersionRequestWithBody(server, functionId, "application/json", bodyReader)
 }
 
 // NewCreateFunctionVersionRequestWithBody constructs an http.Request for the CreateFunctionVersion method, with any body, and a specified content type
-func NewCreateFunctionVersionRequestWithBody(server string, id FunctionId, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateFunctionVersionRequestWithBody(server string, functionId FunctionId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "functionId", functionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -9320,12 +9320,12 @@ func NewImportChannelsRequestWithBody(server string, contentType string, body io
 }
 
 // NewImportChannelMembersRequestWithBody constructs an http.Request for the ImportChannelMembers method, with any body, and a specified content type
-func NewImportChannelMembersRequestWithBody(server string, id ChannelId, contentType string, body io.Reader) (*http.Request, error) {
+func NewImportChannelMembersRequestWithBody(server string, channelId ChannelId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "channelId", channelId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -9504,12 +9504,12 @@ func NewListJobsRequest(server string, params *ListJobsParams) (*http.Request, e
 }
 
 // NewRetrieveJobRequest constructs an http.Request for the RetrieveJob method
-func NewRetrieveJobRequest(server string, id JobId) (*http.Request, error) {
+func NewRetrieveJobRequest(server string, jobId JobId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -9679,12 +9679,12 @@ func NewListMessagesRequest(server string, params *ListMessagesParams) (*http.Re
 }
 
 // NewDeleteMessageRequest constructs an http.Request for the DeleteMessage method
-func NewDeleteMessageRequest(server string, id MessageId) (*http.Request, error) {
+func NewDeleteMessageRequest(server string, messageId MessageId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "messageId", messageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -9713,12 +9713,12 @@ func NewDeleteMessageRequest(server string, id MessageId) (*http.Request, error)
 }
 
 // NewRetrieveMessageRequest constructs an http.Request for the RetrieveMessage method
-func NewRetrieveMessageRequest(server string, id MessageId) (*http.Request, error) {
+func NewRetrieveMessageRequest(server string, messageId MessageId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "messageId", messageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -9747,34 +9747,34 @@ func NewRetrieveMessageRequest(server string, id MessageId) (*http.Request, erro
 }
 
 // NewUpdateMessageRequest calls the generic UpdateMessage builder with application/json body
-func NewUpdateMessageRequest(server string, id MessageId, body UpdateMessageJSONRequestBody) (*http.Request, error) {
+func NewUpdateMessageRequest(server string, messageId MessageId, body UpdateMessageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateMessageRequestWithBody(server, id, "application/json", bodyReader)
+	return NewUpdateMessageRequestWithBody(server, messageId, "application/json", bodyReader)
 }
 
 // NewUpdateMessageRequestWithApplicationMergePatchPlusJSONBody calls the generic UpdateMessage builder with application/merge-patch+json body
-func NewUpdateMessageRequestWithApplicationMergePatchPlusJSONBody(server string, id MessageId, body UpdateMessageApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+func NewUpdateMessageRequestWithApplicationMergePatchPlusJSONBody(server string, messageId MessageId, body UpdateMessageApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateMessageRequestWithBody(server, id, "application/merge-patch+json", bodyReader)
+	return NewUpdateMessageRequestWithBody(server, messageId, "application/merge-patch+json", bodyReader)
 }
 
 // NewUpdateMessageRequestWithBody constructs an http.Request for the UpdateMessage method, with any body, and a specified content type
-func NewUpdateMessageRequestWithBody(server string, id MessageId, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateMessageRequestWithBody(server string, messageId MessageId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "messageId", messageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -9805,12 +9805,12 @@ func NewUpdateMessageRequestWithBody(server string, id MessageId, contentType st
 }
 
 // NewListMessageReadReceiptsRequest constructs an http.Request for the ListMessageReadReceipts method
-func NewListMessageReadReceiptsRequest(server string, id MessageId, params *ListMessageReadReceiptsParams) (*http.Request, error) {
+func NewListMessageReadReceiptsRequest(server string, messageId MessageId, params *ListMessageReadReceiptsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "messageId", messageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -10155,12 +10155,12 @@ func NewUpdateNodejsRuntimeInitializationScriptRequestWithBody(server string, co
 }
 
 // NewRetrieveThreadRequest constructs an http.Request for the RetrieveThread method
-func NewRetrieveThreadRequest(server string, id ThreadId) (*http.Request, error) {
+func NewRetrieveThreadRequest(server string, threadId ThreadId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "threadId", threadId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -10189,23 +10189,23 @@ func NewRetrieveThreadRequest(server string, id ThreadId) (*http.Request, error)
 }
 
 // NewSendThreadKeystrokesRequest calls the generic SendThreadKeystrokes builder with application/json body
-func NewSendThreadKeystrokesRequest(server string, id ThreadId, body SendThreadKeystrokesJSONRequestBody) (*http.Request, error) {
+func NewSendThreadKeystrokesRequest(server string, threadId ThreadId, body SendThreadKeystrokesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSendThreadKeystrokesRequestWithBody(server, id, "application/json", bodyReader)
+	return NewSendThreadKeystrokesRequestWithBody(server, threadId, "application/json", bodyReader)
 }
 
 // NewSendThreadKeystrokesRequestWithBody constructs an http.Request for the SendThreadKeystrokes method, with any body, and a specified content type
-func NewSendThreadKeystrokesRequestWithBody(server string, id ThreadId, contentType string, body io.Reader) (*http.Request, error) {
+func NewSendThreadKeystrokesRequestWithBody(server string, threadId ThreadId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "threadId", threadId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -10236,12 +10236,12 @@ func NewSendThreadKeystrokesRequestWithBody(server string, id ThreadId, contentT
 }
 
 // NewListThreadMessagesRequest constructs an http.Request for the ListThreadMessages method
-func NewListThreadMessagesRequest(server string, id ThreadId, params *ListThreadMessagesParams) (*http.Request, error) {
+func NewListThreadMessagesRequest(server string, threadId ThreadId, params *ListThreadMessagesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "threadId", threadId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -10333,23 +10333,23 @@ func NewListThreadMessagesRequest(server string, id ThreadId, params *ListThread
 }
 
 // NewSendThreadMessageRequest calls the generic SendThreadMessage builder with application/json body
-func NewSendThreadMessageRequest(server string, id ThreadId, body SendThreadMessageJSONRequestBody) (*http.Request, error) {
+func NewSendThreadMessageRequest(server string, threadId ThreadId, body SendThreadMessageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSendThreadMessageRequestWithBody(server, id, "application/json", bodyReader)
+	return NewSendThreadMessageRequestWithBody(server, threadId, "application/json", bodyReader)
 }
 
 // NewSendThreadMessageRequestWithBody constructs an http.Request for the SendThreadMessage method, with any body, and a specified content type
-func NewSendThreadMessageRequestWithBody(server string, id ThreadId, contentType string, body io.Reader) (*http.Request, error) {
+func NewSendThreadMessageRequestWithBody(server string, threadId ThreadId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "threadId", threadId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -10650,12 +10650,12 @@ func NewCreateUserRequestWithBody(server string, contentType string, body io.Rea
 }
 
 // NewDeleteUserRequest constructs an http.Request for the DeleteUser method
-func NewDeleteUserRequest(server string, id UserId) (*http.Request, error) {
+func NewDeleteUserRequest(server string, userId UserId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -10684,12 +10684,12 @@ func NewDeleteUserRequest(server string, id UserId) (*http.Request, error) {
 }
 
 // NewRetrieveUserRequest constructs an http.Request for the RetrieveUser method
-func NewRetrieveUserRequest(server string, id UserId) (*http.Request, error) {
+func NewRetrieveUserRequest(server string, userId UserId) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -10718,34 +10718,34 @@ func NewRetrieveUserRequest(server string, id UserId) (*http.Request, error) {
 }
 
 // NewUpdateUserRequest calls the generic UpdateUser builder with application/json body
-func NewUpdateUserRequest(server string, id UserId, body UpdateUserJSONRequestBody) (*http.Request, error) {
+func NewUpdateUserRequest(server string, userId UserId, body UpdateUserJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateUserRequestWithBody(server, id, "application/json", bodyReader)
+	return NewUpdateUserRequestWithBody(server, userId, "application/json", bodyReader)
 }
 
 // NewUpdateUserRequestWithApplicationMergePatchPlusJSONBody calls the generic UpdateUser builder with application/merge-patch+json body
-func NewUpdateUserRequestWithApplicationMergePatchPlusJSONBody(server string, id UserId, body UpdateUserApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+func NewUpdateUserRequestWithApplicationMergePatchPlusJSONBody(server string, userId UserId, body UpdateUserApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateUserRequestWithBody(server, id, "application/merge-patch+json", bodyReader)
+	return NewUpdateUserRequestWithBody(server, userId, "application/merge-patch+json", bodyReader)
 }
 
 // NewUpdateUserRequestWithBody constructs an http.Request for the UpdateUser method, with any body, and a specified content type
-func NewUpdateUserRequestWithBody(server string, id UserId, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateUserRequestWithBody(server string, userId UserId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -10776,12 +10776,12 @@ func NewUpdateUserRequestWithBody(server string, id UserId, contentType string, 
 }
 
 // NewListUserChannelsRequest constructs an http.Request for the ListUserChannels method
-func NewListUserChannelsRequest(server string, id UserId, params *ListUserChannelsParams) (*http.Request, error) {
+func NewListUserChannelsRequest(server string, userId UserId, params *ListUserChannelsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -10861,23 +10861,23 @@ func NewListUserChannelsRequest(server string, id UserId, params *ListUserChanne
 }
 
 // NewUpdateUserDisplayPictureRequest calls the generic UpdateUserDisplayPicture builder with application/json body
-func NewUpdateUserDisplayPictureRequest(server string, id UserId, body UpdateUserDisplayPictureJSONRequestBody) (*http.Request, error) {
+func NewUpdateUserDisplayPictureRequest(server string, userId UserId, body UpdateUserDisplayPictureJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateUserDisplayPictureRequestWithBody(server, id, "application/json", bodyReader)
+	return NewUpdateUserDisplayPictureRequestWithBody(server, userId, "application/json", bodyReader)
 }
 
 // NewUpdateUserDisplayPictureRequestWithBody constructs an http.Request for the UpdateUserDisplayPicture method, with any body, and a specified content type
-func NewUpdateUserDisplayPictureRequestWithBody(server string, id UserId, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateUserDisplayPictureRequestWithBody(server string, userId UserId, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -10908,12 +10908,12 @@ func NewUpdateUserDisplayPictureRequestWithBody(server string, id UserId, conten
 }
 
 // NewListUserMessagesRequest constructs an http.Request for the ListUserMessages method
-func NewListUserMessagesRequest(server string, id UserId, params *ListUserMessagesParams) (*http.Request, error) {
+func NewListUserMessagesRequest(server string, userId UserId, params *ListUserMessagesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -11017,12 +11017,12 @@ func NewListUserMessagesRequest(server string, id UserId, params *ListUserMessag
 }
 
 // NewListUserNotificationsRequest constructs an http.Request for the ListUserNotifications method
-func NewListUserNotificationsRequest(server string, id UserId, params *ListUserNotificationsParams) (*http.Request, error) {
+func NewListUserNotificationsRequest(server string, userId UserId, params *ListUserNotificationsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -11114,19 +11114,19 @@ func NewListUserNotificationsRequest(server string, id UserId, params *ListUserN
 }
 
 // NewRemoveUserSecretRequest constructs an http.Request for the RemoveUserSecret method
-func NewRemoveUserSecretRequest(server string, id UserId, name SecretName) (*http.Request, error) {
+func NewRemoveUserSecretRequest(server string, userId UserId, secretName SecretName) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secretName", secretName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11155,19 +11155,19 @@ func NewRemoveUserSecretRequest(server string, id UserId, name SecretName) (*htt
 }
 
 // NewRetrieveUserSecretRequest constructs an http.Request for the RetrieveUserSecret method
-func NewRetrieveUserSecretRequest(server string, id UserId, name SecretName) (*http.Request, error) {
+func NewRetrieveUserSecretRequest(server string, userId UserId, secretName SecretName) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secretName", secretName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11196,30 +11196,30 @@ func NewRetrieveUserSecretRequest(server string, id UserId, name SecretName) (*h
 }
 
 // NewSetUserSecretRequest calls the generic SetUserSecret builder with application/json body
-func NewSetUserSecretRequest(server string, id UserId, name SecretName, body SetUserSecretJSONRequestBody) (*http.Request, error) {
+func NewSetUserSecretRequest(server string, userId UserId, secretName SecretName, body SetUserSecretJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetUserSecretRequestWithBody(server, id, name, "application/json", bodyReader)
+	return NewSetUserSecretRequestWithBody(server, userId, secretName, "application/json", bodyReader)
 }
 
 // NewSetUserSecretRequestWithBody constructs an http.Request for the SetUserSecret method, with any body, and a specified content type
-func NewSetUserSecretRequestWithBody(server string, id UserId, name SecretName, contentType string, body io.Reader) (*http.Request, error) {
+func NewSetUserSecretRequestWithBody(server string, userId UserId, secretName SecretName, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secretName", secretName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -11406,8 +11406,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with DELETE /v1/channels/{id} (the `DeleteChannel` operationId).
-	DeleteChannelWithResponse(ctx context.Context, id ChannelId, reqEditors ...RequestEditorFn) (*DeleteChannelResponse, error)
+	// Corresponds with DELETE /v1/channels/{channelId} (the `DeleteChannel` operationId).
+	DeleteChannelWithResponse(ctx context.Context, channelId ChannelId, reqEditors ...RequestEditorFn) (*DeleteChannelResponse, error)
 
 	// RetrieveChannelWithResponse A channel
 	//
@@ -11415,8 +11415,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/channels/{id} (the `RetrieveChannel` operationId).
-	RetrieveChannelWithResponse(ctx context.Context, id ChannelId, reqEditors ...RequestEditorFn) (*RetrieveChannelResponse, error)
+	// Corresponds with GET /v1/channels/{channelId} (the `RetrieveChannel` operationId).
+	RetrieveChannelWithResponse(ctx context.Context, channelId ChannelId, reqEditors ...RequestEditorFn) (*RetrieveChannelResponse, error)
 
 	// UpdateChannelWithBodyWithResponse Update a channel
 	//
@@ -11426,8 +11426,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PATCH /v1/channels/{id} (the `UpdateChannel` operationId).
-	UpdateChannelWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateChannelResponse, error)
+	// Corresponds with PATCH /v1/channels/{channelId} (the `UpdateChannel` operationId).
+	UpdateChannelWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateChannelResponse, error)
 
 	// UpdateChannelWithResponse Update a channel
 	//
@@ -11437,8 +11437,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PATCH /v1/channels/{id} (the `UpdateChannel` operationId).
-	UpdateChannelWithResponse(ctx context.Context, id ChannelId, body UpdateChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateChannelResponse, error)
+	// Corresponds with PATCH /v1/channels/{channelId} (the `UpdateChannel` operationId).
+	UpdateChannelWithResponse(ctx context.Context, channelId ChannelId, body UpdateChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateChannelResponse, error)
 
 	// UpdateChannelWithApplicationMergePatchPlusJSONBodyWithResponse Update a channel
 	//
@@ -11448,8 +11448,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PATCH /v1/channels/{id} (the `UpdateChannel` operationId).
-	UpdateChannelWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id ChannelId, body UpdateChannelApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateChannelResponse, error)
+	// Corresponds with PATCH /v1/channels/{channelId} (the `UpdateChannel` operationId).
+	UpdateChannelWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, channelId ChannelId, body UpdateChannelApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateChannelResponse, error)
 
 	// SendChannelEventWithBodyWithResponse Send a custom event
 	//
@@ -11457,8 +11457,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/channels/{id}/events (the `SendChannelEvent` operationId).
-	SendChannelEventWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelEventResponse, error)
+	// Corresponds with POST /v1/channels/{channelId}/events (the `SendChannelEvent` operationId).
+	SendChannelEventWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelEventResponse, error)
 
 	// SendChannelEventWithResponse Send a custom event
 	//
@@ -11466,8 +11466,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/channels/{id}/events (the `SendChannelEvent` operationId).
-	SendChannelEventWithResponse(ctx context.Context, id ChannelId, body SendChannelEventJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelEventResponse, error)
+	// Corresponds with POST /v1/channels/{channelId}/events (the `SendChannelEvent` operationId).
+	SendChannelEventWithResponse(ctx context.Context, channelId ChannelId, body SendChannelEventJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelEventResponse, error)
 
 	// ListChannelInvitesWithResponse List invites
 	//
@@ -11475,8 +11475,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/channels/{id}/invites (the `ListChannelInvites` operationId).
-	ListChannelInvitesWithResponse(ctx context.Context, id ChannelId, params *ListChannelInvitesParams, reqEditors ...RequestEditorFn) (*ListChannelInvitesResponse, error)
+	// Corresponds with GET /v1/channels/{channelId}/invites (the `ListChannelInvites` operationId).
+	ListChannelInvitesWithResponse(ctx context.Context, channelId ChannelId, params *ListChannelInvitesParams, reqEditors ...RequestEditorFn) (*ListChannelInvitesResponse, error)
 
 	// SendChannelInviteWithBodyWithResponse Invite a user
 	//
@@ -11486,8 +11486,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/channels/{id}/invites (the `SendChannelInvite` operationId).
-	SendChannelInviteWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelInviteResponse, error)
+	// Corresponds with POST /v1/channels/{channelId}/invites (the `SendChannelInvite` operationId).
+	SendChannelInviteWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelInviteResponse, error)
 
 	// SendChannelInviteWithResponse Invite a user
 	//
@@ -11497,8 +11497,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/channels/{id}/invites (the `SendChannelInvite` operationId).
-	SendChannelInviteWithResponse(ctx context.Context, id ChannelId, body SendChannelInviteJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelInviteResponse, error)
+	// Corresponds with POST /v1/channels/{channelId}/invites (the `SendChannelInvite` operationId).
+	SendChannelInviteWithResponse(ctx context.Context, channelId ChannelId, body SendChannelInviteJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelInviteResponse, error)
 
 	// SendChannelKeystrokesWithBodyWithResponse Send keystrokes
 	//
@@ -11506,8 +11506,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/channels/{id}/keystrokes (the `SendChannelKeystrokes` operationId).
-	SendChannelKeystrokesWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelKeystrokesResponse, error)
+	// Corresponds with POST /v1/channels/{channelId}/keystrokes (the `SendChannelKeystrokes` operationId).
+	SendChannelKeystrokesWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelKeystrokesResponse, error)
 
 	// SendChannelKeystrokesWithResponse Send keystrokes
 	//
@@ -11515,8 +11515,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/channels/{id}/keystrokes (the `SendChannelKeystrokes` operationId).
-	SendChannelKeystrokesWithResponse(ctx context.Context, id ChannelId, body SendChannelKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelKeystrokesResponse, error)
+	// Corresponds with POST /v1/channels/{channelId}/keystrokes (the `SendChannelKeystrokes` operationId).
+	SendChannelKeystrokesWithResponse(ctx context.Context, channelId ChannelId, body SendChannelKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelKeystrokesResponse, error)
 
 	// ListChannelMembersWithResponse List members
 	//
@@ -11524,8 +11524,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/channels/{id}/members (the `ListChannelMembers` operationId).
-	ListChannelMembersWithResponse(ctx context.Context, id ChannelId, params *ListChannelMembersParams, reqEditors ...RequestEditorFn) (*ListChannelMembersResponse, error)
+	// Corresponds with GET /v1/channels/{channelId}/members (the `ListChannelMembers` operationId).
+	ListChannelMembersWithResponse(ctx context.Context, channelId ChannelId, params *ListChannelMembersParams, reqEditors ...RequestEditorFn) (*ListChannelMembersResponse, error)
 
 	// AddChannelMemberWithBodyWithResponse Add a member
 	//
@@ -11536,8 +11536,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/channels/{id}/members (the `AddChannelMember` operationId).
-	AddChannelMemberWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddChannelMemberResponse, error)
+	// Corresponds with POST /v1/channels/{channelId}/members (the `AddChannelMember` operationId).
+	AddChannelMemberWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddChannelMemberResponse, error)
 
 	// AddChannelMemberWithResponse Add a member
 	//
@@ -11548,8 +11548,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/channels/{id}/members (the `AddChannelMember` operationId).
-	AddChannelMemberWithResponse(ctx context.Context, id ChannelId, body AddChannelMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*AddChannelMemberResponse, error)
+	// Corresponds with POST /v1/channels/{channelId}/members (the `AddChannelMember` operationId).
+	AddChannelMemberWithResponse(ctx context.Context, channelId ChannelId, body AddChannelMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*AddChannelMemberResponse, error)
 
 	// RemoveChannelMemberWithResponse Remove a member
 	//
@@ -11558,8 +11558,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with DELETE /v1/channels/{id}/members/{user_id} (the `RemoveChannelMember` operationId).
-	RemoveChannelMemberWithResponse(ctx context.Context, id ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*RemoveChannelMemberResponse, error)
+	// Corresponds with DELETE /v1/channels/{channelId}/members/{user_id} (the `RemoveChannelMember` operationId).
+	RemoveChannelMemberWithResponse(ctx context.Context, channelId ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*RemoveChannelMemberResponse, error)
 
 	// ListChannelMembershipsWithResponse List memberships
 	//
@@ -11567,8 +11567,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/channels/{id}/memberships (the `ListChannelMemberships` operationId).
-	ListChannelMembershipsWithResponse(ctx context.Context, id ChannelId, params *ListChannelMembershipsParams, reqEditors ...RequestEditorFn) (*ListChannelMembershipsResponse, error)
+	// Corresponds with GET /v1/channels/{channelId}/memberships (the `ListChannelMemberships` operationId).
+	ListChannelMembershipsWithResponse(ctx context.Context, channelId ChannelId, params *ListChannelMembershipsParams, reqEditors ...RequestEditorFn) (*ListChannelMembershipsResponse, error)
 
 	// ListChannelMessagesWithResponse List messages
 	//
@@ -11576,8 +11576,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/channels/{id}/messages (the `ListChannelMessages` operationId).
-	ListChannelMessagesWithResponse(ctx context.Context, id ChannelId, params *ListChannelMessagesParams, reqEditors ...RequestEditorFn) (*ListChannelMessagesResponse, error)
+	// Corresponds with GET /v1/channels/{channelId}/messages (the `ListChannelMessages` operationId).
+	ListChannelMessagesWithResponse(ctx context.Context, channelId ChannelId, params *ListChannelMessagesParams, reqEditors ...RequestEditorFn) (*ListChannelMessagesResponse, error)
 
 	// SendChannelMessageWithBodyWithResponse Send a message
 	//
@@ -11586,8 +11586,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/channels/{id}/messages (the `SendChannelMessage` operationId).
-	SendChannelMessageWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelMessageResponse, error)
+	// Corresponds with POST /v1/channels/{channelId}/messages (the `SendChannelMessage` operationId).
+	SendChannelMessageWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelMessageResponse, error)
 
 	// SendChannelMessageWithResponse Send a message
 	//
@@ -11596,8 +11596,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/channels/{id}/messages (the `SendChannelMessage` operationId).
-	SendChannelMessageWithResponse(ctx context.Context, id ChannelId, body SendChannelMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelMessageResponse, error)
+	// Corresponds with POST /v1/channels/{channelId}/messages (the `SendChannelMessage` operationId).
+	SendChannelMessageWithResponse(ctx context.Context, channelId ChannelId, body SendChannelMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelMessageResponse, error)
 
 	// ListChannelModeratorsWithResponse List moderators
 	//
@@ -11605,8 +11605,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/channels/{id}/moderators (the `ListChannelModerators` operationId).
-	ListChannelModeratorsWithResponse(ctx context.Context, id ChannelId, params *ListChannelModeratorsParams, reqEditors ...RequestEditorFn) (*ListChannelModeratorsResponse, error)
+	// Corresponds with GET /v1/channels/{channelId}/moderators (the `ListChannelModerators` operationId).
+	ListChannelModeratorsWithResponse(ctx context.Context, channelId ChannelId, params *ListChannelModeratorsParams, reqEditors ...RequestEditorFn) (*ListChannelModeratorsResponse, error)
 
 	// AddChannelModeratorWithBodyWithResponse Add a moderator
 	//
@@ -11615,8 +11615,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/channels/{id}/moderators (the `AddChannelModerator` operationId).
-	AddChannelModeratorWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddChannelModeratorResponse, error)
+	// Corresponds with POST /v1/channels/{channelId}/moderators (the `AddChannelModerator` operationId).
+	AddChannelModeratorWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddChannelModeratorResponse, error)
 
 	// AddChannelModeratorWithResponse Add a moderator
 	//
@@ -11625,8 +11625,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/channels/{id}/moderators (the `AddChannelModerator` operationId).
-	AddChannelModeratorWithResponse(ctx context.Context, id ChannelId, body AddChannelModeratorJSONRequestBody, reqEditors ...RequestEditorFn) (*AddChannelModeratorResponse, error)
+	// Corresponds with POST /v1/channels/{channelId}/moderators (the `AddChannelModerator` operationId).
+	AddChannelModeratorWithResponse(ctx context.Context, channelId ChannelId, body AddChannelModeratorJSONRequestBody, reqEditors ...RequestEditorFn) (*AddChannelModeratorResponse, error)
 
 	// RemoveChannelModeratorWithResponse Remove a moderator
 	//
@@ -11635,8 +11635,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with DELETE /v1/channels/{id}/moderators/{user_id} (the `RemoveChannelModerator` operationId).
-	RemoveChannelModeratorWithResponse(ctx context.Context, id ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*RemoveChannelModeratorResponse, error)
+	// Corresponds with DELETE /v1/channels/{channelId}/moderators/{user_id} (the `RemoveChannelModerator` operationId).
+	RemoveChannelModeratorWithResponse(ctx context.Context, channelId ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*RemoveChannelModeratorResponse, error)
 
 	// ListChannelParticipantsWithResponse List participants
 	//
@@ -11645,8 +11645,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/channels/{id}/participants (the `ListChannelParticipants` operationId).
-	ListChannelParticipantsWithResponse(ctx context.Context, id ChannelId, params *ListChannelParticipantsParams, reqEditors ...RequestEditorFn) (*ListChannelParticipantsResponse, error)
+	// Corresponds with GET /v1/channels/{channelId}/participants (the `ListChannelParticipants` operationId).
+	ListChannelParticipantsWithResponse(ctx context.Context, channelId ChannelId, params *ListChannelParticipantsParams, reqEditors ...RequestEditorFn) (*ListChannelParticipantsResponse, error)
 
 	// ListChatSessionsWithResponse List chat sessions
 	//
@@ -11663,8 +11663,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/function-versions/{id} (the `RetrieveFunctionVersion` operationId).
-	RetrieveFunctionVersionWithResponse(ctx context.Context, id FunctionVersionId, reqEditors ...RequestEditorFn) (*RetrieveFunctionVersionResponse, error)
+	// Corresponds with GET /v1/function-versions/{versionId} (the `RetrieveFunctionVersion` operationId).
+	RetrieveFunctionVersionWithResponse(ctx context.Context, versionId FunctionVersionId, reqEditors ...RequestEditorFn) (*RetrieveFunctionVersionResponse, error)
 
 	// RetrieveFunctionWithResponse A chat function
 	//
@@ -11672,8 +11672,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/functions/{id} (the `RetrieveFunction` operationId).
-	RetrieveFunctionWithResponse(ctx context.Context, id FunctionId, reqEditors ...RequestEditorFn) (*RetrieveFunctionResponse, error)
+	// Corresponds with GET /v1/functions/{functionId} (the `RetrieveFunction` operationId).
+	RetrieveFunctionWithResponse(ctx context.Context, functionId FunctionId, reqEditors ...RequestEditorFn) (*RetrieveFunctionResponse, error)
 
 	// RetrieveFunctionCurrentVersionWithResponse The current version
 	//
@@ -11682,8 +11682,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/functions/{id}/current-version (the `RetrieveFunctionCurrentVersion` operationId).
-	RetrieveFunctionCurrentVersionWithResponse(ctx context.Context, id FunctionId, reqEditors ...RequestEditorFn) (*RetrieveFunctionCurrentVersionResponse, error)
+	// Corresponds with GET /v1/functions/{functionId}/current-version (the `RetrieveFunctionCurrentVersion` operationId).
+	RetrieveFunctionCurrentVersionWithResponse(ctx context.Context, functionId FunctionId, reqEditors ...RequestEditorFn) (*RetrieveFunctionCurrentVersionResponse, error)
 
 	// ListFunctionInvocationsWithResponse List invocations
 	//
@@ -11691,8 +11691,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/functions/{id}/invocations (the `ListFunctionInvocations` operationId).
-	ListFunctionInvocationsWithResponse(ctx context.Context, id FunctionId, params *ListFunctionInvocationsParams, reqEditors ...RequestEditorFn) (*ListFunctionInvocationsResponse, error)
+	// Corresponds with GET /v1/functions/{functionId}/invocations (the `ListFunctionInvocations` operationId).
+	ListFunctionInvocationsWithResponse(ctx context.Context, functionId FunctionId, params *ListFunctionInvocationsParams, reqEditors ...RequestEditorFn) (*ListFunctionInvocationsResponse, error)
 
 	// ListFunctionVersionsWithResponse List versions
 	//
@@ -11700,8 +11700,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/functions/{id}/versions (the `ListFunctionVersions` operationId).
-	ListFunctionVersionsWithResponse(ctx context.Context, id FunctionId, params *ListFunctionVersionsParams, reqEditors ...RequestEditorFn) (*ListFunctionVersionsResponse, error)
+	// Corresponds with GET /v1/functions/{functionId}/versions (the `ListFunctionVersions` operationId).
+	ListFunctionVersionsWithResponse(ctx context.Context, functionId FunctionId, params *ListFunctionVersionsParams, reqEditors ...RequestEditorFn) (*ListFunctionVersionsResponse, error)
 
 	// CreateFunctionVersionWithBodyWithResponse Deploy a version
 	//
@@ -11709,8 +11709,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/functions/{id}/versions (the `CreateFunctionVersion` operationId).
-	CreateFunctionVersionWithBodyWithResponse(ctx context.Context, id FunctionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFunctionVersionResponse, error)
+	// Corresponds with POST /v1/functions/{functionId}/versions (the `CreateFunctionVersion` operationId).
+	CreateFunctionVersionWithBodyWithResponse(ctx context.Context, functionId FunctionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFunctionVersionResponse, error)
 
 	// CreateFunctionVersionWithResponse Deploy a version
 	//
@@ -11718,8 +11718,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/functions/{id}/versions (the `CreateFunctionVersion` operationId).
-	CreateFunctionVersionWithResponse(ctx context.Context, id FunctionId, body CreateFunctionVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFunctionVersionResponse, error)
+	// Corresponds with POST /v1/functions/{functionId}/versions (the `CreateFunctionVersion` operationId).
+	CreateFunctionVersionWithResponse(ctx context.Context, functionId FunctionId, body CreateFunctionVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFunctionVersionResponse, error)
 
 	// ImportChannelsWithBodyWithResponse Import channels
 	//
@@ -11741,8 +11741,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/imports/channels/{id}/members (the `ImportChannelMembers` operationId).
-	ImportChannelMembersWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportChannelMembersResponse, error)
+	// Corresponds with POST /v1/imports/channels/{channelId}/members (the `ImportChannelMembers` operationId).
+	ImportChannelMembersWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportChannelMembersResponse, error)
 
 	// ImportMessagesWithBodyWithResponse Import messages
 	//
@@ -11781,8 +11781,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/jobs/{id} (the `RetrieveJob` operationId).
-	RetrieveJobWithResponse(ctx context.Context, id JobId, reqEditors ...RequestEditorFn) (*RetrieveJobResponse, error)
+	// Corresponds with GET /v1/jobs/{jobId} (the `RetrieveJob` operationId).
+	RetrieveJobWithResponse(ctx context.Context, jobId JobId, reqEditors ...RequestEditorFn) (*RetrieveJobResponse, error)
 
 	// DeleteMessagesWithResponse Delete all messages
 	//
@@ -11808,8 +11808,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with DELETE /v1/messages/{id} (the `DeleteMessage` operationId).
-	DeleteMessageWithResponse(ctx context.Context, id MessageId, reqEditors ...RequestEditorFn) (*DeleteMessageResponse, error)
+	// Corresponds with DELETE /v1/messages/{messageId} (the `DeleteMessage` operationId).
+	DeleteMessageWithResponse(ctx context.Context, messageId MessageId, reqEditors ...RequestEditorFn) (*DeleteMessageResponse, error)
 
 	// RetrieveMessageWithResponse A message
 	//
@@ -11817,8 +11817,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/messages/{id} (the `RetrieveMessage` operationId).
-	RetrieveMessageWithResponse(ctx context.Context, id MessageId, reqEditors ...RequestEditorFn) (*RetrieveMessageResponse, error)
+	// Corresponds with GET /v1/messages/{messageId} (the `RetrieveMessage` operationId).
+	RetrieveMessageWithResponse(ctx context.Context, messageId MessageId, reqEditors ...RequestEditorFn) (*RetrieveMessageResponse, error)
 
 	// UpdateMessageWithBodyWithResponse Update a message
 	//
@@ -11829,8 +11829,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PATCH /v1/messages/{id} (the `UpdateMessage` operationId).
-	UpdateMessageWithBodyWithResponse(ctx context.Context, id MessageId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error)
+	// Corresponds with PATCH /v1/messages/{messageId} (the `UpdateMessage` operationId).
+	UpdateMessageWithBodyWithResponse(ctx context.Context, messageId MessageId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error)
 
 	// UpdateMessageWithResponse Update a message
 	//
@@ -11841,8 +11841,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PATCH /v1/messages/{id} (the `UpdateMessage` operationId).
-	UpdateMessageWithResponse(ctx context.Context, id MessageId, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error)
+	// Corresponds with PATCH /v1/messages/{messageId} (the `UpdateMessage` operationId).
+	UpdateMessageWithResponse(ctx context.Context, messageId MessageId, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error)
 
 	// UpdateMessageWithApplicationMergePatchPlusJSONBodyWithResponse Update a message
 	//
@@ -11853,8 +11853,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PATCH /v1/messages/{id} (the `UpdateMessage` operationId).
-	UpdateMessageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id MessageId, body UpdateMessageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error)
+	// Corresponds with PATCH /v1/messages/{messageId} (the `UpdateMessage` operationId).
+	UpdateMessageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, messageId MessageId, body UpdateMessageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error)
 
 	// ListMessageReadReceiptsWithResponse List read receipts
 	//
@@ -11862,8 +11862,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/messages/{id}/read-receipts (the `ListMessageReadReceipts` operationId).
-	ListMessageReadReceiptsWithResponse(ctx context.Context, id MessageId, params *ListMessageReadReceiptsParams, reqEditors ...RequestEditorFn) (*ListMessageReadReceiptsResponse, error)
+	// Corresponds with GET /v1/messages/{messageId}/read-receipts (the `ListMessageReadReceipts` operationId).
+	ListMessageReadReceiptsWithResponse(ctx context.Context, messageId MessageId, params *ListMessageReadReceiptsParams, reqEditors ...RequestEditorFn) (*ListMessageReadReceiptsResponse, error)
 
 	// RetrieveNodejsRuntimeWithResponse The Node.js runtime
 	//
@@ -11963,8 +11963,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/threads/{id} (the `RetrieveThread` operationId).
-	RetrieveThreadWithResponse(ctx context.Context, id ThreadId, reqEditors ...RequestEditorFn) (*RetrieveThreadResponse, error)
+	// Corresponds with GET /v1/threads/{threadId} (the `RetrieveThread` operationId).
+	RetrieveThreadWithResponse(ctx context.Context, threadId ThreadId, reqEditors ...RequestEditorFn) (*RetrieveThreadResponse, error)
 
 	// SendThreadKeystrokesWithBodyWithResponse Send thread keystrokes
 	//
@@ -11972,8 +11972,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/threads/{id}/keystrokes (the `SendThreadKeystrokes` operationId).
-	SendThreadKeystrokesWithBodyWithResponse(ctx context.Context, id ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendThreadKeystrokesResponse, error)
+	// Corresponds with POST /v1/threads/{threadId}/keystrokes (the `SendThreadKeystrokes` operationId).
+	SendThreadKeystrokesWithBodyWithResponse(ctx context.Context, threadId ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendThreadKeystrokesResponse, error)
 
 	// SendThreadKeystrokesWithResponse Send thread keystrokes
 	//
@@ -11981,8 +11981,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/threads/{id}/keystrokes (the `SendThreadKeystrokes` operationId).
-	SendThreadKeystrokesWithResponse(ctx context.Context, id ThreadId, body SendThreadKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*SendThreadKeystrokesResponse, error)
+	// Corresponds with POST /v1/threads/{threadId}/keystrokes (the `SendThreadKeystrokes` operationId).
+	SendThreadKeystrokesWithResponse(ctx context.Context, threadId ThreadId, body SendThreadKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*SendThreadKeystrokesResponse, error)
 
 	// ListThreadMessagesWithResponse List thread messages
 	//
@@ -11990,8 +11990,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/threads/{id}/messages (the `ListThreadMessages` operationId).
-	ListThreadMessagesWithResponse(ctx context.Context, id ThreadId, params *ListThreadMessagesParams, reqEditors ...RequestEditorFn) (*ListThreadMessagesResponse, error)
+	// Corresponds with GET /v1/threads/{threadId}/messages (the `ListThreadMessages` operationId).
+	ListThreadMessagesWithResponse(ctx context.Context, threadId ThreadId, params *ListThreadMessagesParams, reqEditors ...RequestEditorFn) (*ListThreadMessagesResponse, error)
 
 	// SendThreadMessageWithBodyWithResponse Reply in a thread
 	//
@@ -12000,8 +12000,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/threads/{id}/messages (the `SendThreadMessage` operationId).
-	SendThreadMessageWithBodyWithResponse(ctx context.Context, id ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendThreadMessageResponse, error)
+	// Corresponds with POST /v1/threads/{threadId}/messages (the `SendThreadMessage` operationId).
+	SendThreadMessageWithBodyWithResponse(ctx context.Context, threadId ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendThreadMessageResponse, error)
 
 	// SendThreadMessageWithResponse Reply in a thread
 	//
@@ -12010,8 +12010,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/threads/{id}/messages (the `SendThreadMessage` operationId).
-	SendThreadMessageWithResponse(ctx context.Context, id ThreadId, body SendThreadMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*SendThreadMessageResponse, error)
+	// Corresponds with POST /v1/threads/{threadId}/messages (the `SendThreadMessage` operationId).
+	SendThreadMessageWithResponse(ctx context.Context, threadId ThreadId, body SendThreadMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*SendThreadMessageResponse, error)
 
 	// ListUserSessionsWithResponse List user sessions
 	//
@@ -12076,8 +12076,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with DELETE /v1/users/{id} (the `DeleteUser` operationId).
-	DeleteUserWithResponse(ctx context.Context, id UserId, reqEditors ...RequestEditorFn) (*DeleteUserResponse, error)
+	// Corresponds with DELETE /v1/users/{userId} (the `DeleteUser` operationId).
+	DeleteUserWithResponse(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*DeleteUserResponse, error)
 
 	// RetrieveUserWithResponse A user
 	//
@@ -12085,8 +12085,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/users/{id} (the `RetrieveUser` operationId).
-	RetrieveUserWithResponse(ctx context.Context, id UserId, reqEditors ...RequestEditorFn) (*RetrieveUserResponse, error)
+	// Corresponds with GET /v1/users/{userId} (the `RetrieveUser` operationId).
+	RetrieveUserWithResponse(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*RetrieveUserResponse, error)
 
 	// UpdateUserWithBodyWithResponse Update a user
 	//
@@ -12097,8 +12097,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PATCH /v1/users/{id} (the `UpdateUser` operationId).
-	UpdateUserWithBodyWithResponse(ctx context.Context, id UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error)
+	// Corresponds with PATCH /v1/users/{userId} (the `UpdateUser` operationId).
+	UpdateUserWithBodyWithResponse(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error)
 
 	// UpdateUserWithResponse Update a user
 	//
@@ -12109,8 +12109,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PATCH /v1/users/{id} (the `UpdateUser` operationId).
-	UpdateUserWithResponse(ctx context.Context, id UserId, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error)
+	// Corresponds with PATCH /v1/users/{userId} (the `UpdateUser` operationId).
+	UpdateUserWithResponse(ctx context.Context, userId UserId, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error)
 
 	// UpdateUserWithApplicationMergePatchPlusJSONBodyWithResponse Update a user
 	//
@@ -12121,8 +12121,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PATCH /v1/users/{id} (the `UpdateUser` operationId).
-	UpdateUserWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id UserId, body UpdateUserApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error)
+	// Corresponds with PATCH /v1/users/{userId} (the `UpdateUser` operationId).
+	UpdateUserWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, userId UserId, body UpdateUserApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error)
 
 	// ListUserChannelsWithResponse A user's channels
 	//
@@ -12130,8 +12130,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/users/{id}/channels (the `ListUserChannels` operationId).
-	ListUserChannelsWithResponse(ctx context.Context, id UserId, params *ListUserChannelsParams, reqEditors ...RequestEditorFn) (*ListUserChannelsResponse, error)
+	// Corresponds with GET /v1/users/{userId}/channels (the `ListUserChannels` operationId).
+	ListUserChannelsWithResponse(ctx context.Context, userId UserId, params *ListUserChannelsParams, reqEditors ...RequestEditorFn) (*ListUserChannelsResponse, error)
 
 	// UpdateUserDisplayPictureWithBodyWithResponse Set a display picture
 	//
@@ -12140,8 +12140,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/users/{id}/display-picture (the `UpdateUserDisplayPicture` operationId).
-	UpdateUserDisplayPictureWithBodyWithResponse(ctx context.Context, id UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserDisplayPictureResponse, error)
+	// Corresponds with POST /v1/users/{userId}/display-picture (the `UpdateUserDisplayPicture` operationId).
+	UpdateUserDisplayPictureWithBodyWithResponse(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserDisplayPictureResponse, error)
 
 	// UpdateUserDisplayPictureWithResponse Set a display picture
 	//
@@ -12150,8 +12150,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/users/{id}/display-picture (the `UpdateUserDisplayPicture` operationId).
-	UpdateUserDisplayPictureWithResponse(ctx context.Context, id UserId, body UpdateUserDisplayPictureJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserDisplayPictureResponse, error)
+	// Corresponds with POST /v1/users/{userId}/display-picture (the `UpdateUserDisplayPicture` operationId).
+	UpdateUserDisplayPictureWithResponse(ctx context.Context, userId UserId, body UpdateUserDisplayPictureJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserDisplayPictureResponse, error)
 
 	// ListUserMessagesWithResponse A user's messages
 	//
@@ -12159,8 +12159,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/users/{id}/messages (the `ListUserMessages` operationId).
-	ListUserMessagesWithResponse(ctx context.Context, id UserId, params *ListUserMessagesParams, reqEditors ...RequestEditorFn) (*ListUserMessagesResponse, error)
+	// Corresponds with GET /v1/users/{userId}/messages (the `ListUserMessages` operationId).
+	ListUserMessagesWithResponse(ctx context.Context, userId UserId, params *ListUserMessagesParams, reqEditors ...RequestEditorFn) (*ListUserMessagesResponse, error)
 
 	// ListUserNotificationsWithResponse A user's notifications
 	//
@@ -12168,8 +12168,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/users/{id}/notifications (the `ListUserNotifications` operationId).
-	ListUserNotificationsWithResponse(ctx context.Context, id UserId, params *ListUserNotificationsParams, reqEditors ...RequestEditorFn) (*ListUserNotificationsResponse, error)
+	// Corresponds with GET /v1/users/{userId}/notifications (the `ListUserNotifications` operationId).
+	ListUserNotificationsWithResponse(ctx context.Context, userId UserId, params *ListUserNotificationsParams, reqEditors ...RequestEditorFn) (*ListUserNotificationsResponse, error)
 
 	// RemoveUserSecretWithResponse Remove a user secret
 	//
@@ -12177,8 +12177,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with DELETE /v1/users/{id}/secrets/{name} (the `RemoveUserSecret` operationId).
-	RemoveUserSecretWithResponse(ctx context.Context, id UserId, name SecretName, reqEditors ...RequestEditorFn) (*RemoveUserSecretResponse, error)
+	// Corresponds with DELETE /v1/users/{userId}/secrets/{secretName} (the `RemoveUserSecret` operationId).
+	RemoveUserSecretWithResponse(ctx context.Context, userId UserId, secretName SecretName, reqEditors ...RequestEditorFn) (*RemoveUserSecretResponse, error)
 
 	// RetrieveUserSecretWithResponse A user secret
 	//
@@ -12187,8 +12187,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/users/{id}/secrets/{name} (the `RetrieveUserSecret` operationId).
-	RetrieveUserSecretWithResponse(ctx context.Context, id UserId, name SecretName, reqEditors ...RequestEditorFn) (*RetrieveUserSecretResponse, error)
+	// Corresponds with GET /v1/users/{userId}/secrets/{secretName} (the `RetrieveUserSecret` operationId).
+	RetrieveUserSecretWithResponse(ctx context.Context, userId UserId, secretName SecretName, reqEditors ...RequestEditorFn) (*RetrieveUserSecretResponse, error)
 
 	// SetUserSecretWithBodyWithResponse Store a user secret
 	//
@@ -12196,8 +12196,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PUT /v1/users/{id}/secrets/{name} (the `SetUserSecret` operationId).
-	SetUserSecretWithBodyWithResponse(ctx context.Context, id UserId, name SecretName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetUserSecretResponse, error)
+	// Corresponds with PUT /v1/users/{userId}/secrets/{secretName} (the `SetUserSecret` operationId).
+	SetUserSecretWithBodyWithResponse(ctx context.Context, userId UserId, secretName SecretName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetUserSecretResponse, error)
 
 	// SetUserSecretWithResponse Store a user secret
 	//
@@ -12205,8 +12205,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PUT /v1/users/{id}/secrets/{name} (the `SetUserSecret` operationId).
-	SetUserSecretWithResponse(ctx context.Context, id UserId, name SecretName, body SetUserSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*SetUserSecretResponse, error)
+	// Corresponds with PUT /v1/users/{userId}/secrets/{secretName} (the `SetUserSecret` operationId).
+	SetUserSecretWithResponse(ctx context.Context, userId UserId, secretName SecretName, body SetUserSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*SetUserSecretResponse, error)
 }
 
 type CreateTokenResponse struct {
@@ -17546,9 +17546,9 @@ func (c *ClientWithResponses) CreateChannelWithResponse(ctx context.Context, bod
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with DELETE /v1/channels/{id} (the `DeleteChannel` operationId).
-func (c *ClientWithResponses) DeleteChannelWithResponse(ctx context.Context, id ChannelId, reqEditors ...RequestEditorFn) (*DeleteChannelResponse, error) {
-	rsp, err := c.DeleteChannel(ctx, id, reqEditors...)
+// Corresponds with DELETE /v1/channels/{channelId} (the `DeleteChannel` operationId).
+func (c *ClientWithResponses) DeleteChannelWithResponse(ctx context.Context, channelId ChannelId, reqEditors ...RequestEditorFn) (*DeleteChannelResponse, error) {
+	rsp, err := c.DeleteChannel(ctx, channelId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17561,9 +17561,9 @@ func (c *ClientWithResponses) DeleteChannelWithResponse(ctx context.Context, id 
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/channels/{id} (the `RetrieveChannel` operationId).
-func (c *ClientWithResponses) RetrieveChannelWithResponse(ctx context.Context, id ChannelId, reqEditors ...RequestEditorFn) (*RetrieveChannelResponse, error) {
-	rsp, err := c.RetrieveChannel(ctx, id, reqEditors...)
+// Corresponds with GET /v1/channels/{channelId} (the `RetrieveChannel` operationId).
+func (c *ClientWithResponses) RetrieveChannelWithResponse(ctx context.Context, channelId ChannelId, reqEditors ...RequestEditorFn) (*RetrieveChannelResponse, error) {
+	rsp, err := c.RetrieveChannel(ctx, channelId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17578,9 +17578,9 @@ func (c *ClientWithResponses) RetrieveChannelWithResponse(ctx context.Context, i
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PATCH /v1/channels/{id} (the `UpdateChannel` operationId).
-func (c *ClientWithResponses) UpdateChannelWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateChannelResponse, error) {
-	rsp, err := c.UpdateChannelWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with PATCH /v1/channels/{channelId} (the `UpdateChannel` operationId).
+func (c *ClientWithResponses) UpdateChannelWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateChannelResponse, error) {
+	rsp, err := c.UpdateChannelWithBody(ctx, channelId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17595,9 +17595,9 @@ func (c *ClientWithResponses) UpdateChannelWithBodyWithResponse(ctx context.Cont
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PATCH /v1/channels/{id} (the `UpdateChannel` operationId).
-func (c *ClientWithResponses) UpdateChannelWithResponse(ctx context.Context, id ChannelId, body UpdateChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateChannelResponse, error) {
-	rsp, err := c.UpdateChannel(ctx, id, body, reqEditors...)
+// Corresponds with PATCH /v1/channels/{channelId} (the `UpdateChannel` operationId).
+func (c *ClientWithResponses) UpdateChannelWithResponse(ctx context.Context, channelId ChannelId, body UpdateChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateChannelResponse, error) {
+	rsp, err := c.UpdateChannel(ctx, channelId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17612,9 +17612,9 @@ func (c *ClientWithResponses) UpdateChannelWithResponse(ctx context.Context, id 
 //
 // Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PATCH /v1/channels/{id} (the `UpdateChannel` operationId).
-func (c *ClientWithResponses) UpdateChannelWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id ChannelId, body UpdateChannelApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateChannelResponse, error) {
-	rsp, err := c.UpdateChannelWithApplicationMergePatchPlusJSONBody(ctx, id, body, reqEditors...)
+// Corresponds with PATCH /v1/channels/{channelId} (the `UpdateChannel` operationId).
+func (c *ClientWithResponses) UpdateChannelWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, channelId ChannelId, body UpdateChannelApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateChannelResponse, error) {
+	rsp, err := c.UpdateChannelWithApplicationMergePatchPlusJSONBody(ctx, channelId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17627,9 +17627,9 @@ func (c *ClientWithResponses) UpdateChannelWithApplicationMergePatchPlusJSONBody
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/channels/{id}/events (the `SendChannelEvent` operationId).
-func (c *ClientWithResponses) SendChannelEventWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelEventResponse, error) {
-	rsp, err := c.SendChannelEventWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with POST /v1/channels/{channelId}/events (the `SendChannelEvent` operationId).
+func (c *ClientWithResponses) SendChannelEventWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelEventResponse, error) {
+	rsp, err := c.SendChannelEventWithBody(ctx, channelId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17642,9 +17642,9 @@ func (c *ClientWithResponses) SendChannelEventWithBodyWithResponse(ctx context.C
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/channels/{id}/events (the `SendChannelEvent` operationId).
-func (c *ClientWithResponses) SendChannelEventWithResponse(ctx context.Context, id ChannelId, body SendChannelEventJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelEventResponse, error) {
-	rsp, err := c.SendChannelEvent(ctx, id, body, reqEditors...)
+// Corresponds with POST /v1/channels/{channelId}/events (the `SendChannelEvent` operationId).
+func (c *ClientWithResponses) SendChannelEventWithResponse(ctx context.Context, channelId ChannelId, body SendChannelEventJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelEventResponse, error) {
+	rsp, err := c.SendChannelEvent(ctx, channelId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17657,9 +17657,9 @@ func (c *ClientWithResponses) SendChannelEventWithResponse(ctx context.Context, 
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/channels/{id}/invites (the `ListChannelInvites` operationId).
-func (c *ClientWithResponses) ListChannelInvitesWithResponse(ctx context.Context, id ChannelId, params *ListChannelInvitesParams, reqEditors ...RequestEditorFn) (*ListChannelInvitesResponse, error) {
-	rsp, err := c.ListChannelInvites(ctx, id, params, reqEditors...)
+// Corresponds with GET /v1/channels/{channelId}/invites (the `ListChannelInvites` operationId).
+func (c *ClientWithResponses) ListChannelInvitesWithResponse(ctx context.Context, channelId ChannelId, params *ListChannelInvitesParams, reqEditors ...RequestEditorFn) (*ListChannelInvitesResponse, error) {
+	rsp, err := c.ListChannelInvites(ctx, channelId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17674,9 +17674,9 @@ func (c *ClientWithResponses) ListChannelInvitesWithResponse(ctx context.Context
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/channels/{id}/invites (the `SendChannelInvite` operationId).
-func (c *ClientWithResponses) SendChannelInviteWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelInviteResponse, error) {
-	rsp, err := c.SendChannelInviteWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with POST /v1/channels/{channelId}/invites (the `SendChannelInvite` operationId).
+func (c *ClientWithResponses) SendChannelInviteWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelInviteResponse, error) {
+	rsp, err := c.SendChannelInviteWithBody(ctx, channelId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17691,9 +17691,9 @@ func (c *ClientWithResponses) SendChannelInviteWithBodyWithResponse(ctx context.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/channels/{id}/invites (the `SendChannelInvite` operationId).
-func (c *ClientWithResponses) SendChannelInviteWithResponse(ctx context.Context, id ChannelId, body SendChannelInviteJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelInviteResponse, error) {
-	rsp, err := c.SendChannelInvite(ctx, id, body, reqEditors...)
+// Corresponds with POST /v1/channels/{channelId}/invites (the `SendChannelInvite` operationId).
+func (c *ClientWithResponses) SendChannelInviteWithResponse(ctx context.Context, channelId ChannelId, body SendChannelInviteJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelInviteResponse, error) {
+	rsp, err := c.SendChannelInvite(ctx, channelId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17706,9 +17706,9 @@ func (c *ClientWithResponses) SendChannelInviteWithResponse(ctx context.Context,
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/channels/{id}/keystrokes (the `SendChannelKeystrokes` operationId).
-func (c *ClientWithResponses) SendChannelKeystrokesWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelKeystrokesResponse, error) {
-	rsp, err := c.SendChannelKeystrokesWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with POST /v1/channels/{channelId}/keystrokes (the `SendChannelKeystrokes` operationId).
+func (c *ClientWithResponses) SendChannelKeystrokesWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelKeystrokesResponse, error) {
+	rsp, err := c.SendChannelKeystrokesWithBody(ctx, channelId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17721,9 +17721,9 @@ func (c *ClientWithResponses) SendChannelKeystrokesWithBodyWithResponse(ctx cont
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/channels/{id}/keystrokes (the `SendChannelKeystrokes` operationId).
-func (c *ClientWithResponses) SendChannelKeystrokesWithResponse(ctx context.Context, id ChannelId, body SendChannelKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelKeystrokesResponse, error) {
-	rsp, err := c.SendChannelKeystrokes(ctx, id, body, reqEditors...)
+// Corresponds with POST /v1/channels/{channelId}/keystrokes (the `SendChannelKeystrokes` operationId).
+func (c *ClientWithResponses) SendChannelKeystrokesWithResponse(ctx context.Context, channelId ChannelId, body SendChannelKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelKeystrokesResponse, error) {
+	rsp, err := c.SendChannelKeystrokes(ctx, channelId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17736,9 +17736,9 @@ func (c *ClientWithResponses) SendChannelKeystrokesWithResponse(ctx context.Cont
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/channels/{id}/members (the `ListChannelMembers` operationId).
-func (c *ClientWithResponses) ListChannelMembersWithResponse(ctx context.Context, id ChannelId, params *ListChannelMembersParams, reqEditors ...RequestEditorFn) (*ListChannelMembersResponse, error) {
-	rsp, err := c.ListChannelMembers(ctx, id, params, reqEditors...)
+// Corresponds with GET /v1/channels/{channelId}/members (the `ListChannelMembers` operationId).
+func (c *ClientWithResponses) ListChannelMembersWithResponse(ctx context.Context, channelId ChannelId, params *ListChannelMembersParams, reqEditors ...RequestEditorFn) (*ListChannelMembersResponse, error) {
+	rsp, err := c.ListChannelMembers(ctx, channelId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17754,9 +17754,9 @@ func (c *ClientWithResponses) ListChannelMembersWithResponse(ctx context.Context
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/channels/{id}/members (the `AddChannelMember` operationId).
-func (c *ClientWithResponses) AddChannelMemberWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddChannelMemberResponse, error) {
-	rsp, err := c.AddChannelMemberWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with POST /v1/channels/{channelId}/members (the `AddChannelMember` operationId).
+func (c *ClientWithResponses) AddChannelMemberWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddChannelMemberResponse, error) {
+	rsp, err := c.AddChannelMemberWithBody(ctx, channelId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17772,9 +17772,9 @@ func (c *ClientWithResponses) AddChannelMemberWithBodyWithResponse(ctx context.C
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/channels/{id}/members (the `AddChannelMember` operationId).
-func (c *ClientWithResponses) AddChannelMemberWithResponse(ctx context.Context, id ChannelId, body AddChannelMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*AddChannelMemberResponse, error) {
-	rsp, err := c.AddChannelMember(ctx, id, body, reqEditors...)
+// Corresponds with POST /v1/channels/{channelId}/members (the `AddChannelMember` operationId).
+func (c *ClientWithResponses) AddChannelMemberWithResponse(ctx context.Context, channelId ChannelId, body AddChannelMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*AddChannelMemberResponse, error) {
+	rsp, err := c.AddChannelMember(ctx, channelId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17788,9 +17788,9 @@ func (c *ClientWithResponses) AddChannelMemberWithResponse(ctx context.Context, 
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with DELETE /v1/channels/{id}/members/{user_id} (the `RemoveChannelMember` operationId).
-func (c *ClientWithResponses) RemoveChannelMemberWithResponse(ctx context.Context, id ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*RemoveChannelMemberResponse, error) {
-	rsp, err := c.RemoveChannelMember(ctx, id, userId, reqEditors...)
+// Corresponds with DELETE /v1/channels/{channelId}/members/{user_id} (the `RemoveChannelMember` operationId).
+func (c *ClientWithResponses) RemoveChannelMemberWithResponse(ctx context.Context, channelId ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*RemoveChannelMemberResponse, error) {
+	rsp, err := c.RemoveChannelMember(ctx, channelId, userId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17803,9 +17803,9 @@ func (c *ClientWithResponses) RemoveChannelMemberWithResponse(ctx context.Contex
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/channels/{id}/memberships (the `ListChannelMemberships` operationId).
-func (c *ClientWithResponses) ListChannelMembershipsWithResponse(ctx context.Context, id ChannelId, params *ListChannelMembershipsParams, reqEditors ...RequestEditorFn) (*ListChannelMembershipsResponse, error) {
-	rsp, err := c.ListChannelMemberships(ctx, id, params, reqEditors...)
+// Corresponds with GET /v1/channels/{channelId}/memberships (the `ListChannelMemberships` operationId).
+func (c *ClientWithResponses) ListChannelMembershipsWithResponse(ctx context.Context, channelId ChannelId, params *ListChannelMembershipsParams, reqEditors ...RequestEditorFn) (*ListChannelMembershipsResponse, error) {
+	rsp, err := c.ListChannelMemberships(ctx, channelId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17818,9 +17818,9 @@ func (c *ClientWithResponses) ListChannelMembershipsWithResponse(ctx context.Con
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/channels/{id}/messages (the `ListChannelMessages` operationId).
-func (c *ClientWithResponses) ListChannelMessagesWithResponse(ctx context.Context, id ChannelId, params *ListChannelMessagesParams, reqEditors ...RequestEditorFn) (*ListChannelMessagesResponse, error) {
-	rsp, err := c.ListChannelMessages(ctx, id, params, reqEditors...)
+// Corresponds with GET /v1/channels/{channelId}/messages (the `ListChannelMessages` operationId).
+func (c *ClientWithResponses) ListChannelMessagesWithResponse(ctx context.Context, channelId ChannelId, params *ListChannelMessagesParams, reqEditors ...RequestEditorFn) (*ListChannelMessagesResponse, error) {
+	rsp, err := c.ListChannelMessages(ctx, channelId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17834,9 +17834,9 @@ func (c *ClientWithResponses) ListChannelMessagesWithResponse(ctx context.Contex
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/channels/{id}/messages (the `SendChannelMessage` operationId).
-func (c *ClientWithResponses) SendChannelMessageWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelMessageResponse, error) {
-	rsp, err := c.SendChannelMessageWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with POST /v1/channels/{channelId}/messages (the `SendChannelMessage` operationId).
+func (c *ClientWithResponses) SendChannelMessageWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChannelMessageResponse, error) {
+	rsp, err := c.SendChannelMessageWithBody(ctx, channelId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17850,9 +17850,9 @@ func (c *ClientWithResponses) SendChannelMessageWithBodyWithResponse(ctx context
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/channels/{id}/messages (the `SendChannelMessage` operationId).
-func (c *ClientWithResponses) SendChannelMessageWithResponse(ctx context.Context, id ChannelId, body SendChannelMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelMessageResponse, error) {
-	rsp, err := c.SendChannelMessage(ctx, id, body, reqEditors...)
+// Corresponds with POST /v1/channels/{channelId}/messages (the `SendChannelMessage` operationId).
+func (c *ClientWithResponses) SendChannelMessageWithResponse(ctx context.Context, channelId ChannelId, body SendChannelMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChannelMessageResponse, error) {
+	rsp, err := c.SendChannelMessage(ctx, channelId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17865,9 +17865,9 @@ func (c *ClientWithResponses) SendChannelMessageWithResponse(ctx context.Context
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/channels/{id}/moderators (the `ListChannelModerators` operationId).
-func (c *ClientWithResponses) ListChannelModeratorsWithResponse(ctx context.Context, id ChannelId, params *ListChannelModeratorsParams, reqEditors ...RequestEditorFn) (*ListChannelModeratorsResponse, error) {
-	rsp, err := c.ListChannelModerators(ctx, id, params, reqEditors...)
+// Corresponds with GET /v1/channels/{channelId}/moderators (the `ListChannelModerators` operationId).
+func (c *ClientWithResponses) ListChannelModeratorsWithResponse(ctx context.Context, channelId ChannelId, params *ListChannelModeratorsParams, reqEditors ...RequestEditorFn) (*ListChannelModeratorsResponse, error) {
+	rsp, err := c.ListChannelModerators(ctx, channelId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17881,9 +17881,9 @@ func (c *ClientWithResponses) ListChannelModeratorsWithResponse(ctx context.Cont
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/channels/{id}/moderators (the `AddChannelModerator` operationId).
-func (c *ClientWithResponses) AddChannelModeratorWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddChannelModeratorResponse, error) {
-	rsp, err := c.AddChannelModeratorWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with POST /v1/channels/{channelId}/moderators (the `AddChannelModerator` operationId).
+func (c *ClientWithResponses) AddChannelModeratorWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddChannelModeratorResponse, error) {
+	rsp, err := c.AddChannelModeratorWithBody(ctx, channelId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17897,9 +17897,9 @@ func (c *ClientWithResponses) AddChannelModeratorWithBodyWithResponse(ctx contex
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/channels/{id}/moderators (the `AddChannelModerator` operationId).
-func (c *ClientWithResponses) AddChannelModeratorWithResponse(ctx context.Context, id ChannelId, body AddChannelModeratorJSONRequestBody, reqEditors ...RequestEditorFn) (*AddChannelModeratorResponse, error) {
-	rsp, err := c.AddChannelModerator(ctx, id, body, reqEditors...)
+// Corresponds with POST /v1/channels/{channelId}/moderators (the `AddChannelModerator` operationId).
+func (c *ClientWithResponses) AddChannelModeratorWithResponse(ctx context.Context, channelId ChannelId, body AddChannelModeratorJSONRequestBody, reqEditors ...RequestEditorFn) (*AddChannelModeratorResponse, error) {
+	rsp, err := c.AddChannelModerator(ctx, channelId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17913,9 +17913,9 @@ func (c *ClientWithResponses) AddChannelModeratorWithResponse(ctx context.Contex
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with DELETE /v1/channels/{id}/moderators/{user_id} (the `RemoveChannelModerator` operationId).
-func (c *ClientWithResponses) RemoveChannelModeratorWithResponse(ctx context.Context, id ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*RemoveChannelModeratorResponse, error) {
-	rsp, err := c.RemoveChannelModerator(ctx, id, userId, reqEditors...)
+// Corresponds with DELETE /v1/channels/{channelId}/moderators/{user_id} (the `RemoveChannelModerator` operationId).
+func (c *ClientWithResponses) RemoveChannelModeratorWithResponse(ctx context.Context, channelId ChannelId, userId MemberUserId, reqEditors ...RequestEditorFn) (*RemoveChannelModeratorResponse, error) {
+	rsp, err := c.RemoveChannelModerator(ctx, channelId, userId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17929,9 +17929,9 @@ func (c *ClientWithResponses) RemoveChannelModeratorWithResponse(ctx context.Con
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/channels/{id}/participants (the `ListChannelParticipants` operationId).
-func (c *ClientWithResponses) ListChannelParticipantsWithResponse(ctx context.Context, id ChannelId, params *ListChannelParticipantsParams, reqEditors ...RequestEditorFn) (*ListChannelParticipantsResponse, error) {
-	rsp, err := c.ListChannelParticipants(ctx, id, params, reqEditors...)
+// Corresponds with GET /v1/channels/{channelId}/participants (the `ListChannelParticipants` operationId).
+func (c *ClientWithResponses) ListChannelParticipantsWithResponse(ctx context.Context, channelId ChannelId, params *ListChannelParticipantsParams, reqEditors ...RequestEditorFn) (*ListChannelParticipantsResponse, error) {
+	rsp, err := c.ListChannelParticipants(ctx, channelId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17959,9 +17959,9 @@ func (c *ClientWithResponses) ListChatSessionsWithResponse(ctx context.Context, 
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/function-versions/{id} (the `RetrieveFunctionVersion` operationId).
-func (c *ClientWithResponses) RetrieveFunctionVersionWithResponse(ctx context.Context, id FunctionVersionId, reqEditors ...RequestEditorFn) (*RetrieveFunctionVersionResponse, error) {
-	rsp, err := c.RetrieveFunctionVersion(ctx, id, reqEditors...)
+// Corresponds with GET /v1/function-versions/{versionId} (the `RetrieveFunctionVersion` operationId).
+func (c *ClientWithResponses) RetrieveFunctionVersionWithResponse(ctx context.Context, versionId FunctionVersionId, reqEditors ...RequestEditorFn) (*RetrieveFunctionVersionResponse, error) {
+	rsp, err := c.RetrieveFunctionVersion(ctx, versionId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17974,9 +17974,9 @@ func (c *ClientWithResponses) RetrieveFunctionVersionWithResponse(ctx context.Co
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/functions/{id} (the `RetrieveFunction` operationId).
-func (c *ClientWithResponses) RetrieveFunctionWithResponse(ctx context.Context, id FunctionId, reqEditors ...RequestEditorFn) (*RetrieveFunctionResponse, error) {
-	rsp, err := c.RetrieveFunction(ctx, id, reqEditors...)
+// Corresponds with GET /v1/functions/{functionId} (the `RetrieveFunction` operationId).
+func (c *ClientWithResponses) RetrieveFunctionWithResponse(ctx context.Context, functionId FunctionId, reqEditors ...RequestEditorFn) (*RetrieveFunctionResponse, error) {
+	rsp, err := c.RetrieveFunction(ctx, functionId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17990,9 +17990,9 @@ func (c *ClientWithResponses) RetrieveFunctionWithResponse(ctx context.Context, 
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/functions/{id}/current-version (the `RetrieveFunctionCurrentVersion` operationId).
-func (c *ClientWithResponses) RetrieveFunctionCurrentVersionWithResponse(ctx context.Context, id FunctionId, reqEditors ...RequestEditorFn) (*RetrieveFunctionCurrentVersionResponse, error) {
-	rsp, err := c.RetrieveFunctionCurrentVersion(ctx, id, reqEditors...)
+// Corresponds with GET /v1/functions/{functionId}/current-version (the `RetrieveFunctionCurrentVersion` operationId).
+func (c *ClientWithResponses) RetrieveFunctionCurrentVersionWithResponse(ctx context.Context, functionId FunctionId, reqEditors ...RequestEditorFn) (*RetrieveFunctionCurrentVersionResponse, error) {
+	rsp, err := c.RetrieveFunctionCurrentVersion(ctx, functionId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18005,9 +18005,9 @@ func (c *ClientWithResponses) RetrieveFunctionCurrentVersionWithResponse(ctx con
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/functions/{id}/invocations (the `ListFunctionInvocations` operationId).
-func (c *ClientWithResponses) ListFunctionInvocationsWithResponse(ctx context.Context, id FunctionId, params *ListFunctionInvocationsParams, reqEditors ...RequestEditorFn) (*ListFunctionInvocationsResponse, error) {
-	rsp, err := c.ListFunctionInvocations(ctx, id, params, reqEditors...)
+// Corresponds with GET /v1/functions/{functionId}/invocations (the `ListFunctionInvocations` operationId).
+func (c *ClientWithResponses) ListFunctionInvocationsWithResponse(ctx context.Context, functionId FunctionId, params *ListFunctionInvocationsParams, reqEditors ...RequestEditorFn) (*ListFunctionInvocationsResponse, error) {
+	rsp, err := c.ListFunctionInvocations(ctx, functionId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18020,9 +18020,9 @@ func (c *ClientWithResponses) ListFunctionInvocationsWithResponse(ctx context.Co
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/functions/{id}/versions (the `ListFunctionVersions` operationId).
-func (c *ClientWithResponses) ListFunctionVersionsWithResponse(ctx context.Context, id FunctionId, params *ListFunctionVersionsParams, reqEditors ...RequestEditorFn) (*ListFunctionVersionsResponse, error) {
-	rsp, err := c.ListFunctionVersions(ctx, id, params, reqEditors...)
+// Corresponds with GET /v1/functions/{functionId}/versions (the `ListFunctionVersions` operationId).
+func (c *ClientWithResponses) ListFunctionVersionsWithResponse(ctx context.Context, functionId FunctionId, params *ListFunctionVersionsParams, reqEditors ...RequestEditorFn) (*ListFunctionVersionsResponse, error) {
+	rsp, err := c.ListFunctionVersions(ctx, functionId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18035,9 +18035,9 @@ func (c *ClientWithResponses) ListFunctionVersionsWithResponse(ctx context.Conte
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/functions/{id}/versions (the `CreateFunctionVersion` operationId).
-func (c *ClientWithResponses) CreateFunctionVersionWithBodyWithResponse(ctx context.Context, id FunctionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFunctionVersionResponse, error) {
-	rsp, err := c.CreateFunctionVersionWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with POST /v1/functions/{functionId}/versions (the `CreateFunctionVersion` operationId).
+func (c *ClientWithResponses) CreateFunctionVersionWithBodyWithResponse(ctx context.Context, functionId FunctionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFunctionVersionResponse, error) {
+	rsp, err := c.CreateFunctionVersionWithBody(ctx, functionId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18050,9 +18050,9 @@ func (c *ClientWithResponses) CreateFunctionVersionWithBodyWithResponse(ctx cont
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/functions/{id}/versions (the `CreateFunctionVersion` operationId).
-func (c *ClientWithResponses) CreateFunctionVersionWithResponse(ctx context.Context, id FunctionId, body CreateFunctionVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFunctionVersionResponse, error) {
-	rsp, err := c.CreateFunctionVersion(ctx, id, body, reqEditors...)
+// Corresponds with POST /v1/functions/{functionId}/versions (the `CreateFunctionVersion` operationId).
+func (c *ClientWithResponses) CreateFunctionVersionWithResponse(ctx context.Context, functionId FunctionId, body CreateFunctionVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFunctionVersionResponse, error) {
+	rsp, err := c.CreateFunctionVersion(ctx, functionId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18085,9 +18085,9 @@ func (c *ClientWithResponses) ImportChannelsWithBodyWithResponse(ctx context.Con
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/imports/channels/{id}/members (the `ImportChannelMembers` operationId).
-func (c *ClientWithResponses) ImportChannelMembersWithBodyWithResponse(ctx context.Context, id ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportChannelMembersResponse, error) {
-	rsp, err := c.ImportChannelMembersWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with POST /v1/imports/channels/{channelId}/members (the `ImportChannelMembers` operationId).
+func (c *ClientWithResponses) ImportChannelMembersWithBodyWithResponse(ctx context.Context, channelId ChannelId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportChannelMembersResponse, error) {
+	rsp, err := c.ImportChannelMembersWithBody(ctx, channelId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18149,9 +18149,9 @@ func (c *ClientWithResponses) ListJobsWithResponse(ctx context.Context, params *
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/jobs/{id} (the `RetrieveJob` operationId).
-func (c *ClientWithResponses) RetrieveJobWithResponse(ctx context.Context, id JobId, reqEditors ...RequestEditorFn) (*RetrieveJobResponse, error) {
-	rsp, err := c.RetrieveJob(ctx, id, reqEditors...)
+// Corresponds with GET /v1/jobs/{jobId} (the `RetrieveJob` operationId).
+func (c *ClientWithResponses) RetrieveJobWithResponse(ctx context.Context, jobId JobId, reqEditors ...RequestEditorFn) (*RetrieveJobResponse, error) {
+	rsp, err := c.RetrieveJob(ctx, jobId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18194,9 +18194,9 @@ func (c *ClientWithResponses) ListMessagesWithResponse(ctx context.Context, para
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with DELETE /v1/messages/{id} (the `DeleteMessage` operationId).
-func (c *ClientWithResponses) DeleteMessageWithResponse(ctx context.Context, id MessageId, reqEditors ...RequestEditorFn) (*DeleteMessageResponse, error) {
-	rsp, err := c.DeleteMessage(ctx, id, reqEditors...)
+// Corresponds with DELETE /v1/messages/{messageId} (the `DeleteMessage` operationId).
+func (c *ClientWithResponses) DeleteMessageWithResponse(ctx context.Context, messageId MessageId, reqEditors ...RequestEditorFn) (*DeleteMessageResponse, error) {
+	rsp, err := c.DeleteMessage(ctx, messageId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18209,9 +18209,9 @@ func (c *ClientWithResponses) DeleteMessageWithResponse(ctx context.Context, id 
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/messages/{id} (the `RetrieveMessage` operationId).
-func (c *ClientWithResponses) RetrieveMessageWithResponse(ctx context.Context, id MessageId, reqEditors ...RequestEditorFn) (*RetrieveMessageResponse, error) {
-	rsp, err := c.RetrieveMessage(ctx, id, reqEditors...)
+// Corresponds with GET /v1/messages/{messageId} (the `RetrieveMessage` operationId).
+func (c *ClientWithResponses) RetrieveMessageWithResponse(ctx context.Context, messageId MessageId, reqEditors ...RequestEditorFn) (*RetrieveMessageResponse, error) {
+	rsp, err := c.RetrieveMessage(ctx, messageId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18227,9 +18227,9 @@ func (c *ClientWithResponses) RetrieveMessageWithResponse(ctx context.Context, i
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PATCH /v1/messages/{id} (the `UpdateMessage` operationId).
-func (c *ClientWithResponses) UpdateMessageWithBodyWithResponse(ctx context.Context, id MessageId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error) {
-	rsp, err := c.UpdateMessageWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with PATCH /v1/messages/{messageId} (the `UpdateMessage` operationId).
+func (c *ClientWithResponses) UpdateMessageWithBodyWithResponse(ctx context.Context, messageId MessageId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error) {
+	rsp, err := c.UpdateMessageWithBody(ctx, messageId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18245,9 +18245,9 @@ func (c *ClientWithResponses) UpdateMessageWithBodyWithResponse(ctx context.Cont
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PATCH /v1/messages/{id} (the `UpdateMessage` operationId).
-func (c *ClientWithResponses) UpdateMessageWithResponse(ctx context.Context, id MessageId, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error) {
-	rsp, err := c.UpdateMessage(ctx, id, body, reqEditors...)
+// Corresponds with PATCH /v1/messages/{messageId} (the `UpdateMessage` operationId).
+func (c *ClientWithResponses) UpdateMessageWithResponse(ctx context.Context, messageId MessageId, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error) {
+	rsp, err := c.UpdateMessage(ctx, messageId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18263,9 +18263,9 @@ func (c *ClientWithResponses) UpdateMessageWithResponse(ctx context.Context, id 
 //
 // Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PATCH /v1/messages/{id} (the `UpdateMessage` operationId).
-func (c *ClientWithResponses) UpdateMessageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id MessageId, body UpdateMessageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error) {
-	rsp, err := c.UpdateMessageWithApplicationMergePatchPlusJSONBody(ctx, id, body, reqEditors...)
+// Corresponds with PATCH /v1/messages/{messageId} (the `UpdateMessage` operationId).
+func (c *ClientWithResponses) UpdateMessageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, messageId MessageId, body UpdateMessageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error) {
+	rsp, err := c.UpdateMessageWithApplicationMergePatchPlusJSONBody(ctx, messageId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18278,9 +18278,9 @@ func (c *ClientWithResponses) UpdateMessageWithApplicationMergePatchPlusJSONBody
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/messages/{id}/read-receipts (the `ListMessageReadReceipts` operationId).
-func (c *ClientWithResponses) ListMessageReadReceiptsWithResponse(ctx context.Context, id MessageId, params *ListMessageReadReceiptsParams, reqEditors ...RequestEditorFn) (*ListMessageReadReceiptsResponse, error) {
-	rsp, err := c.ListMessageReadReceipts(ctx, id, params, reqEditors...)
+// Corresponds with GET /v1/messages/{messageId}/read-receipts (the `ListMessageReadReceipts` operationId).
+func (c *ClientWithResponses) ListMessageReadReceiptsWithResponse(ctx context.Context, messageId MessageId, params *ListMessageReadReceiptsParams, reqEditors ...RequestEditorFn) (*ListMessageReadReceiptsResponse, error) {
+	rsp, err := c.ListMessageReadReceipts(ctx, messageId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18445,9 +18445,9 @@ func (c *ClientWithResponses) UpdateNodejsRuntimeInitializationScriptWithRespons
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/threads/{id} (the `RetrieveThread` operationId).
-func (c *ClientWithResponses) RetrieveThreadWithResponse(ctx context.Context, id ThreadId, reqEditors ...RequestEditorFn) (*RetrieveThreadResponse, error) {
-	rsp, err := c.RetrieveThread(ctx, id, reqEditors...)
+// Corresponds with GET /v1/threads/{threadId} (the `RetrieveThread` operationId).
+func (c *ClientWithResponses) RetrieveThreadWithResponse(ctx context.Context, threadId ThreadId, reqEditors ...RequestEditorFn) (*RetrieveThreadResponse, error) {
+	rsp, err := c.RetrieveThread(ctx, threadId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18460,9 +18460,9 @@ func (c *ClientWithResponses) RetrieveThreadWithResponse(ctx context.Context, id
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/threads/{id}/keystrokes (the `SendThreadKeystrokes` operationId).
-func (c *ClientWithResponses) SendThreadKeystrokesWithBodyWithResponse(ctx context.Context, id ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendThreadKeystrokesResponse, error) {
-	rsp, err := c.SendThreadKeystrokesWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with POST /v1/threads/{threadId}/keystrokes (the `SendThreadKeystrokes` operationId).
+func (c *ClientWithResponses) SendThreadKeystrokesWithBodyWithResponse(ctx context.Context, threadId ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendThreadKeystrokesResponse, error) {
+	rsp, err := c.SendThreadKeystrokesWithBody(ctx, threadId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18475,9 +18475,9 @@ func (c *ClientWithResponses) SendThreadKeystrokesWithBodyWithResponse(ctx conte
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/threads/{id}/keystrokes (the `SendThreadKeystrokes` operationId).
-func (c *ClientWithResponses) SendThreadKeystrokesWithResponse(ctx context.Context, id ThreadId, body SendThreadKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*SendThreadKeystrokesResponse, error) {
-	rsp, err := c.SendThreadKeystrokes(ctx, id, body, reqEditors...)
+// Corresponds with POST /v1/threads/{threadId}/keystrokes (the `SendThreadKeystrokes` operationId).
+func (c *ClientWithResponses) SendThreadKeystrokesWithResponse(ctx context.Context, threadId ThreadId, body SendThreadKeystrokesJSONRequestBody, reqEditors ...RequestEditorFn) (*SendThreadKeystrokesResponse, error) {
+	rsp, err := c.SendThreadKeystrokes(ctx, threadId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18490,9 +18490,9 @@ func (c *ClientWithResponses) SendThreadKeystrokesWithResponse(ctx context.Conte
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/threads/{id}/messages (the `ListThreadMessages` operationId).
-func (c *ClientWithResponses) ListThreadMessagesWithResponse(ctx context.Context, id ThreadId, params *ListThreadMessagesParams, reqEditors ...RequestEditorFn) (*ListThreadMessagesResponse, error) {
-	rsp, err := c.ListThreadMessages(ctx, id, params, reqEditors...)
+// Corresponds with GET /v1/threads/{threadId}/messages (the `ListThreadMessages` operationId).
+func (c *ClientWithResponses) ListThreadMessagesWithResponse(ctx context.Context, threadId ThreadId, params *ListThreadMessagesParams, reqEditors ...RequestEditorFn) (*ListThreadMessagesResponse, error) {
+	rsp, err := c.ListThreadMessages(ctx, threadId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18506,9 +18506,9 @@ func (c *ClientWithResponses) ListThreadMessagesWithResponse(ctx context.Context
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/threads/{id}/messages (the `SendThreadMessage` operationId).
-func (c *ClientWithResponses) SendThreadMessageWithBodyWithResponse(ctx context.Context, id ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendThreadMessageResponse, error) {
-	rsp, err := c.SendThreadMessageWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with POST /v1/threads/{threadId}/messages (the `SendThreadMessage` operationId).
+func (c *ClientWithResponses) SendThreadMessageWithBodyWithResponse(ctx context.Context, threadId ThreadId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendThreadMessageResponse, error) {
+	rsp, err := c.SendThreadMessageWithBody(ctx, threadId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18522,9 +18522,9 @@ func (c *ClientWithResponses) SendThreadMessageWithBodyWithResponse(ctx context.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/threads/{id}/messages (the `SendThreadMessage` operationId).
-func (c *ClientWithResponses) SendThreadMessageWithResponse(ctx context.Context, id ThreadId, body SendThreadMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*SendThreadMessageResponse, error) {
-	rsp, err := c.SendThreadMessage(ctx, id, body, reqEditors...)
+// Corresponds with POST /v1/threads/{threadId}/messages (the `SendThreadMessage` operationId).
+func (c *ClientWithResponses) SendThreadMessageWithResponse(ctx context.Context, threadId ThreadId, body SendThreadMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*SendThreadMessageResponse, error) {
+	rsp, err := c.SendThreadMessage(ctx, threadId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18624,9 +18624,9 @@ func (c *ClientWithResponses) CreateUserWithResponse(ctx context.Context, body C
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with DELETE /v1/users/{id} (the `DeleteUser` operationId).
-func (c *ClientWithResponses) DeleteUserWithResponse(ctx context.Context, id UserId, reqEditors ...RequestEditorFn) (*DeleteUserResponse, error) {
-	rsp, err := c.DeleteUser(ctx, id, reqEditors...)
+// Corresponds with DELETE /v1/users/{userId} (the `DeleteUser` operationId).
+func (c *ClientWithResponses) DeleteUserWithResponse(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*DeleteUserResponse, error) {
+	rsp, err := c.DeleteUser(ctx, userId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18639,9 +18639,9 @@ func (c *ClientWithResponses) DeleteUserWithResponse(ctx context.Context, id Use
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/users/{id} (the `RetrieveUser` operationId).
-func (c *ClientWithResponses) RetrieveUserWithResponse(ctx context.Context, id UserId, reqEditors ...RequestEditorFn) (*RetrieveUserResponse, error) {
-	rsp, err := c.RetrieveUser(ctx, id, reqEditors...)
+// Corresponds with GET /v1/users/{userId} (the `RetrieveUser` operationId).
+func (c *ClientWithResponses) RetrieveUserWithResponse(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*RetrieveUserResponse, error) {
+	rsp, err := c.RetrieveUser(ctx, userId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18657,9 +18657,9 @@ func (c *ClientWithResponses) RetrieveUserWithResponse(ctx context.Context, id U
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PATCH /v1/users/{id} (the `UpdateUser` operationId).
-func (c *ClientWithResponses) UpdateUserWithBodyWithResponse(ctx context.Context, id UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error) {
-	rsp, err := c.UpdateUserWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with PATCH /v1/users/{userId} (the `UpdateUser` operationId).
+func (c *ClientWithResponses) UpdateUserWithBodyWithResponse(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error) {
+	rsp, err := c.UpdateUserWithBody(ctx, userId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18675,9 +18675,9 @@ func (c *ClientWithResponses) UpdateUserWithBodyWithResponse(ctx context.Context
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PATCH /v1/users/{id} (the `UpdateUser` operationId).
-func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, id UserId, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error) {
-	rsp, err := c.UpdateUser(ctx, id, body, reqEditors...)
+// Corresponds with PATCH /v1/users/{userId} (the `UpdateUser` operationId).
+func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, userId UserId, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error) {
+	rsp, err := c.UpdateUser(ctx, userId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18693,9 +18693,9 @@ func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, id Use
 //
 // Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PATCH /v1/users/{id} (the `UpdateUser` operationId).
-func (c *ClientWithResponses) UpdateUserWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id UserId, body UpdateUserApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error) {
-	rsp, err := c.UpdateUserWithApplicationMergePatchPlusJSONBody(ctx, id, body, reqEditors...)
+// Corresponds with PATCH /v1/users/{userId} (the `UpdateUser` operationId).
+func (c *ClientWithResponses) UpdateUserWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, userId UserId, body UpdateUserApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error) {
+	rsp, err := c.UpdateUserWithApplicationMergePatchPlusJSONBody(ctx, userId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18708,9 +18708,9 @@ func (c *ClientWithResponses) UpdateUserWithApplicationMergePatchPlusJSONBodyWit
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/users/{id}/channels (the `ListUserChannels` operationId).
-func (c *ClientWithResponses) ListUserChannelsWithResponse(ctx context.Context, id UserId, params *ListUserChannelsParams, reqEditors ...RequestEditorFn) (*ListUserChannelsResponse, error) {
-	rsp, err := c.ListUserChannels(ctx, id, params, reqEditors...)
+// Corresponds with GET /v1/users/{userId}/channels (the `ListUserChannels` operationId).
+func (c *ClientWithResponses) ListUserChannelsWithResponse(ctx context.Context, userId UserId, params *ListUserChannelsParams, reqEditors ...RequestEditorFn) (*ListUserChannelsResponse, error) {
+	rsp, err := c.ListUserChannels(ctx, userId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18724,9 +18724,9 @@ func (c *ClientWithResponses) ListUserChannelsWithResponse(ctx context.Context, 
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/users/{id}/display-picture (the `UpdateUserDisplayPicture` operationId).
-func (c *ClientWithResponses) UpdateUserDisplayPictureWithBodyWithResponse(ctx context.Context, id UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserDisplayPictureResponse, error) {
-	rsp, err := c.UpdateUserDisplayPictureWithBody(ctx, id, contentType, body, reqEditors...)
+// Corresponds with POST /v1/users/{userId}/display-picture (the `UpdateUserDisplayPicture` operationId).
+func (c *ClientWithResponses) UpdateUserDisplayPictureWithBodyWithResponse(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserDisplayPictureResponse, error) {
+	rsp, err := c.UpdateUserDisplayPictureWithBody(ctx, userId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18740,9 +18740,9 @@ func (c *ClientWithResponses) UpdateUserDisplayPictureWithBodyWithResponse(ctx c
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/users/{id}/display-picture (the `UpdateUserDisplayPicture` operationId).
-func (c *ClientWithResponses) UpdateUserDisplayPictureWithResponse(ctx context.Context, id UserId, body UpdateUserDisplayPictureJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserDisplayPictureResponse, error) {
-	rsp, err := c.UpdateUserDisplayPicture(ctx, id, body, reqEditors...)
+// Corresponds with POST /v1/users/{userId}/display-picture (the `UpdateUserDisplayPicture` operationId).
+func (c *ClientWithResponses) UpdateUserDisplayPictureWithResponse(ctx context.Context, userId UserId, body UpdateUserDisplayPictureJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserDisplayPictureResponse, error) {
+	rsp, err := c.UpdateUserDisplayPicture(ctx, userId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18755,9 +18755,9 @@ func (c *ClientWithResponses) UpdateUserDisplayPictureWithResponse(ctx context.C
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/users/{id}/messages (the `ListUserMessages` operationId).
-func (c *ClientWithResponses) ListUserMessagesWithResponse(ctx context.Context, id UserId, params *ListUserMessagesParams, reqEditors ...RequestEditorFn) (*ListUserMessagesResponse, error) {
-	rsp, err := c.ListUserMessages(ctx, id, params, reqEditors...)
+// Corresponds with GET /v1/users/{userId}/messages (the `ListUserMessages` operationId).
+func (c *ClientWithResponses) ListUserMessagesWithResponse(ctx context.Context, userId UserId, params *ListUserMessagesParams, reqEditors ...RequestEditorFn) (*ListUserMessagesResponse, error) {
+	rsp, err := c.ListUserMessages(ctx, userId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18770,9 +18770,9 @@ func (c *ClientWithResponses) ListUserMessagesWithResponse(ctx context.Context, 
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/users/{id}/notifications (the `ListUserNotifications` operationId).
-func (c *ClientWithResponses) ListUserNotificationsWithResponse(ctx context.Context, id UserId, params *ListUserNotificationsParams, reqEditors ...RequestEditorFn) (*ListUserNotificationsResponse, error) {
-	rsp, err := c.ListUserNotifications(ctx, id, params, reqEditors...)
+// Corresponds with GET /v1/users/{userId}/notifications (the `ListUserNotifications` operationId).
+func (c *ClientWithResponses) ListUserNotificationsWithResponse(ctx context.Context, userId UserId, params *ListUserNotificationsParams, reqEditors ...RequestEditorFn) (*ListUserNotificationsResponse, error) {
+	rsp, err := c.ListUserNotifications(ctx, userId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18785,9 +18785,9 @@ func (c *ClientWithResponses) ListUserNotificationsWithResponse(ctx context.Cont
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with DELETE /v1/users/{id}/secrets/{name} (the `RemoveUserSecret` operationId).
-func (c *ClientWithResponses) RemoveUserSecretWithResponse(ctx context.Context, id UserId, name SecretName, reqEditors ...RequestEditorFn) (*RemoveUserSecretResponse, error) {
-	rsp, err := c.RemoveUserSecret(ctx, id, name, reqEditors...)
+// Corresponds with DELETE /v1/users/{userId}/secrets/{secretName} (the `RemoveUserSecret` operationId).
+func (c *ClientWithResponses) RemoveUserSecretWithResponse(ctx context.Context, userId UserId, secretName SecretName, reqEditors ...RequestEditorFn) (*RemoveUserSecretResponse, error) {
+	rsp, err := c.RemoveUserSecret(ctx, userId, secretName, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18801,9 +18801,9 @@ func (c *ClientWithResponses) RemoveUserSecretWithResponse(ctx context.Context, 
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/users/{id}/secrets/{name} (the `RetrieveUserSecret` operationId).
-func (c *ClientWithResponses) RetrieveUserSecretWithResponse(ctx context.Context, id UserId, name SecretName, reqEditors ...RequestEditorFn) (*RetrieveUserSecretResponse, error) {
-	rsp, err := c.RetrieveUserSecret(ctx, id, name, reqEditors...)
+// Corresponds with GET /v1/users/{userId}/secrets/{secretName} (the `RetrieveUserSecret` operationId).
+func (c *ClientWithResponses) RetrieveUserSecretWithResponse(ctx context.Context, userId UserId, secretName SecretName, reqEditors ...RequestEditorFn) (*RetrieveUserSecretResponse, error) {
+	rsp, err := c.RetrieveUserSecret(ctx, userId, secretName, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18816,9 +18816,9 @@ func (c *ClientWithResponses) RetrieveUserSecretWithResponse(ctx context.Context
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PUT /v1/users/{id}/secrets/{name} (the `SetUserSecret` operationId).
-func (c *ClientWithResponses) SetUserSecretWithBodyWithResponse(ctx context.Context, id UserId, name SecretName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetUserSecretResponse, error) {
-	rsp, err := c.SetUserSecretWithBody(ctx, id, name, contentType, body, reqEditors...)
+// Corresponds with PUT /v1/users/{userId}/secrets/{secretName} (the `SetUserSecret` operationId).
+func (c *ClientWithResponses) SetUserSecretWithBodyWithResponse(ctx context.Context, userId UserId, secretName SecretName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetUserSecretResponse, error) {
+	rsp, err := c.SetUserSecretWithBody(ctx, userId, secretName, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18831,9 +18831,9 @@ func (c *ClientWithResponses) SetUserSecretWithBodyWithResponse(ctx context.Cont
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PUT /v1/users/{id}/secrets/{name} (the `SetUserSecret` operationId).
-func (c *ClientWithResponses) SetUserSecretWithResponse(ctx context.Context, id UserId, name SecretName, body SetUserSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*SetUserSecretResponse, error) {
-	rsp, err := c.SetUserSecret(ctx, id, name, body, reqEditors...)
+// Corresponds with PUT /v1/users/{userId}/secrets/{secretName} (the `SetUserSecret` operationId).
+func (c *ClientWithResponses) SetUserSecretWithResponse(ctx context.Context, userId UserId, secretName SecretName, body SetUserSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*SetUserSecretResponse, error) {
+	rsp, err := c.SetUserSecret(ctx, userId, secretName, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -23047,83 +23047,83 @@ type ServerInterface interface {
 	// (POST /v1/channels)
 	CreateChannel(w http.ResponseWriter, r *http.Request)
 	// DeleteChannel Delete a channel
-	// (DELETE /v1/channels/{id})
-	DeleteChannel(w http.ResponseWriter, r *http.Request, id ChannelId)
+	// (DELETE /v1/channels/{channelId})
+	DeleteChannel(w http.ResponseWriter, r *http.Request, channelId ChannelId)
 	// RetrieveChannel A channel
-	// (GET /v1/channels/{id})
-	RetrieveChannel(w http.ResponseWriter, r *http.Request, id ChannelId)
+	// (GET /v1/channels/{channelId})
+	RetrieveChannel(w http.ResponseWriter, r *http.Request, channelId ChannelId)
 	// UpdateChannel Update a channel
-	// (PATCH /v1/channels/{id})
-	UpdateChannel(w http.ResponseWriter, r *http.Request, id ChannelId)
+	// (PATCH /v1/channels/{channelId})
+	UpdateChannel(w http.ResponseWriter, r *http.Request, channelId ChannelId)
 	// SendChannelEvent Send a custom event
-	// (POST /v1/channels/{id}/events)
-	SendChannelEvent(w http.ResponseWriter, r *http.Request, id ChannelId)
+	// (POST /v1/channels/{channelId}/events)
+	SendChannelEvent(w http.ResponseWriter, r *http.Request, channelId ChannelId)
 	// ListChannelInvites List invites
-	// (GET /v1/channels/{id}/invites)
-	ListChannelInvites(w http.ResponseWriter, r *http.Request, id ChannelId, params ListChannelInvitesParams)
+	// (GET /v1/channels/{channelId}/invites)
+	ListChannelInvites(w http.ResponseWriter, r *http.Request, channelId ChannelId, params ListChannelInvitesParams)
 	// SendChannelInvite Invite a user
-	// (POST /v1/channels/{id}/invites)
-	SendChannelInvite(w http.ResponseWriter, r *http.Request, id ChannelId)
+	// (POST /v1/channels/{channelId}/invites)
+	SendChannelInvite(w http.ResponseWriter, r *http.Request, channelId ChannelId)
 	// SendChannelKeystrokes Send keystrokes
-	// (POST /v1/channels/{id}/keystrokes)
-	SendChannelKeystrokes(w http.ResponseWriter, r *http.Request, id ChannelId)
+	// (POST /v1/channels/{channelId}/keystrokes)
+	SendChannelKeystrokes(w http.ResponseWriter, r *http.Request, channelId ChannelId)
 	// ListChannelMembers List members
-	// (GET /v1/channels/{id}/members)
-	ListChannelMembers(w http.ResponseWriter, r *http.Request, id ChannelId, params ListChannelMembersParams)
+	// (GET /v1/channels/{channelId}/members)
+	ListChannelMembers(w http.ResponseWriter, r *http.Request, channelId ChannelId, params ListChannelMembersParams)
 	// AddChannelMember Add a member
-	// (POST /v1/channels/{id}/members)
-	AddChannelMember(w http.ResponseWriter, r *http.Request, id ChannelId)
+	// (POST /v1/channels/{channelId}/members)
+	AddChannelMember(w http.ResponseWriter, r *http.Request, channelId ChannelId)
 	// RemoveChannelMember Remove a member
-	// (DELETE /v1/channels/{id}/members/{user_id})
-	RemoveChannelMember(w http.ResponseWriter, r *http.Request, id ChannelId, userId MemberUserId)
+	// (DELETE /v1/channels/{channelId}/members/{user_id})
+	RemoveChannelMember(w http.ResponseWriter, r *http.Request, channelId ChannelId, userId MemberUserId)
 	// ListChannelMemberships List memberships
-	// (GET /v1/channels/{id}/memberships)
-	ListChannelMemberships(w http.ResponseWriter, r *http.Request, id ChannelId, params ListChannelMembershipsParams)
+	// (GET /v1/channels/{channelId}/memberships)
+	ListChannelMemberships(w http.ResponseWriter, r *http.Request, channelId ChannelId, params ListChannelMembershipsParams)
 	// ListChannelMessages List messages
-	// (GET /v1/channels/{id}/messages)
-	ListChannelMessages(w http.ResponseWriter, r *http.Request, id ChannelId, params ListChannelMessagesParams)
+	// (GET /v1/channels/{channelId}/messages)
+	ListChannelMessages(w http.ResponseWriter, r *http.Request, channelId ChannelId, params ListChannelMessagesParams)
 	// SendChannelMessage Send a message
-	// (POST /v1/channels/{id}/messages)
-	SendChannelMessage(w http.ResponseWriter, r *http.Request, id ChannelId)
+	// (POST /v1/channels/{channelId}/messages)
+	SendChannelMessage(w http.ResponseWriter, r *http.Request, channelId ChannelId)
 	// ListChannelModerators List moderators
-	// (GET /v1/channels/{id}/moderators)
-	ListChannelModerators(w http.ResponseWriter, r *http.Request, id ChannelId, params ListChannelModeratorsParams)
+	// (GET /v1/channels/{channelId}/moderators)
+	ListChannelModerators(w http.ResponseWriter, r *http.Request, channelId ChannelId, params ListChannelModeratorsParams)
 	// AddChannelModerator Add a moderator
-	// (POST /v1/channels/{id}/moderators)
-	AddChannelModerator(w http.ResponseWriter, r *http.Request, id ChannelId)
+	// (POST /v1/channels/{channelId}/moderators)
+	AddChannelModerator(w http.ResponseWriter, r *http.Request, channelId ChannelId)
 	// RemoveChannelModerator Remove a moderator
-	// (DELETE /v1/channels/{id}/moderators/{user_id})
-	RemoveChannelModerator(w http.ResponseWriter, r *http.Request, id ChannelId, userId MemberUserId)
+	// (DELETE /v1/channels/{channelId}/moderators/{user_id})
+	RemoveChannelModerator(w http.ResponseWriter, r *http.Request, channelId ChannelId, userId MemberUserId)
 	// ListChannelParticipants List participants
-	// (GET /v1/channels/{id}/participants)
-	ListChannelParticipants(w http.ResponseWriter, r *http.Request, id ChannelId, params ListChannelParticipantsParams)
+	// (GET /v1/channels/{channelId}/participants)
+	ListChannelParticipants(w http.ResponseWriter, r *http.Request, channelId ChannelId, params ListChannelParticipantsParams)
 	// ListChatSessions List chat sessions
 	// (GET /v1/chat-sessions)
 	ListChatSessions(w http.ResponseWriter, r *http.Request, params ListChatSessionsParams)
 	// RetrieveFunctionVersion A function version
-	// (GET /v1/function-versions/{id})
-	RetrieveFunctionVersion(w http.ResponseWriter, r *http.Request, id FunctionVersionId)
+	// (GET /v1/function-versions/{versionId})
+	RetrieveFunctionVersion(w http.ResponseWriter, r *http.Request, versionId FunctionVersionId)
 	// RetrieveFunction A chat function
-	// (GET /v1/functions/{id})
-	RetrieveFunction(w http.ResponseWriter, r *http.Request, id FunctionId)
+	// (GET /v1/functions/{functionId})
+	RetrieveFunction(w http.ResponseWriter, r *http.Request, functionId FunctionId)
 	// RetrieveFunctionCurrentVersion The current version
-	// (GET /v1/functions/{id}/current-version)
-	RetrieveFunctionCurrentVersion(w http.ResponseWriter, r *http.Request, id FunctionId)
+	// (GET /v1/functions/{functionId}/current-version)
+	RetrieveFunctionCurrentVersion(w http.ResponseWriter, r *http.Request, functionId FunctionId)
 	// ListFunctionInvocations List invocations
-	// (GET /v1/functions/{id}/invocations)
-	ListFunctionInvocations(w http.ResponseWriter, r *http.Request, id FunctionId, params ListFunctionInvocationsParams)
+	// (GET /v1/functions/{functionId}/invocations)
+	ListFunctionInvocations(w http.ResponseWriter, r *http.Request, functionId FunctionId, params ListFunctionInvocationsParams)
 	// ListFunctionVersions List versions
-	// (GET /v1/functions/{id}/versions)
-	ListFunctionVersions(w http.ResponseWriter, r *http.Request, id FunctionId, params ListFunctionVersionsParams)
+	// (GET /v1/functions/{functionId}/versions)
+	ListFunctionVersions(w http.ResponseWriter, r *http.Request, functionId FunctionId, params ListFunctionVersionsParams)
 	// CreateFunctionVersion Deploy a version
-	// (POST /v1/functions/{id}/versions)
-	CreateFunctionVersion(w http.ResponseWriter, r *http.Request, id FunctionId)
+	// (POST /v1/functions/{functionId}/versions)
+	CreateFunctionVersion(w http.ResponseWriter, r *http.Request, functionId FunctionId)
 	// ImportChannels Import channels
 	// (POST /v1/imports/channels)
 	ImportChannels(w http.ResponseWriter, r *http.Request)
 	// ImportChannelMembers Import channel members
-	// (POST /v1/imports/channels/{id}/members)
-	ImportChannelMembers(w http.ResponseWriter, r *http.Request, id ChannelId)
+	// (POST /v1/imports/channels/{channelId}/members)
+	ImportChannelMembers(w http.ResponseWriter, r *http.Request, channelId ChannelId)
 	// ImportMessages Import messages
 	// (POST /v1/imports/messages)
 	ImportMessages(w http.ResponseWriter, r *http.Request)
@@ -23134,8 +23134,8 @@ type ServerInterface interface {
 	// (GET /v1/jobs)
 	ListJobs(w http.ResponseWriter, r *http.Request, params ListJobsParams)
 	// RetrieveJob A job
-	// (GET /v1/jobs/{id})
-	RetrieveJob(w http.ResponseWriter, r *http.Request, id JobId)
+	// (GET /v1/jobs/{jobId})
+	RetrieveJob(w http.ResponseWriter, r *http.Request, jobId JobId)
 	// DeleteMessages Delete all messages
 	// (DELETE /v1/messages)
 	DeleteMessages(w http.ResponseWriter, r *http.Request)
@@ -23143,17 +23143,17 @@ type ServerInterface interface {
 	// (GET /v1/messages)
 	ListMessages(w http.ResponseWriter, r *http.Request, params ListMessagesParams)
 	// DeleteMessage Delete a message
-	// (DELETE /v1/messages/{id})
-	DeleteMessage(w http.ResponseWriter, r *http.Request, id MessageId)
+	// (DELETE /v1/messages/{messageId})
+	DeleteMessage(w http.ResponseWriter, r *http.Request, messageId MessageId)
 	// RetrieveMessage A message
-	// (GET /v1/messages/{id})
-	RetrieveMessage(w http.ResponseWriter, r *http.Request, id MessageId)
+	// (GET /v1/messages/{messageId})
+	RetrieveMessage(w http.ResponseWriter, r *http.Request, messageId MessageId)
 	// UpdateMessage Update a message
-	// (PATCH /v1/messages/{id})
-	UpdateMessage(w http.ResponseWriter, r *http.Request, id MessageId)
+	// (PATCH /v1/messages/{messageId})
+	UpdateMessage(w http.ResponseWriter, r *http.Request, messageId MessageId)
 	// ListMessageReadReceipts List read receipts
-	// (GET /v1/messages/{id}/read-receipts)
-	ListMessageReadReceipts(w http.ResponseWriter, r *http.Request, id MessageId, params ListMessageReadReceiptsParams)
+	// (GET /v1/messages/{messageId}/read-receipts)
+	ListMessageReadReceipts(w http.ResponseWriter, r *http.Request, messageId MessageId, params ListMessageReadReceiptsParams)
 	// RetrieveNodejsRuntime The Node.js runtime
 	// (GET /v1/runtimes/nodejs)
 	RetrieveNodejsRuntime(w http.ResponseWriter, r *http.Request)
@@ -23173,17 +23173,17 @@ type ServerInterface interface {
 	// (PUT /v1/runtimes/nodejs/initialization-script)
 	UpdateNodejsRuntimeInitializationScript(w http.ResponseWriter, r *http.Request)
 	// RetrieveThread A thread
-	// (GET /v1/threads/{id})
-	RetrieveThread(w http.ResponseWriter, r *http.Request, id ThreadId)
+	// (GET /v1/threads/{threadId})
+	RetrieveThread(w http.ResponseWriter, r *http.Request, threadId ThreadId)
 	// SendThreadKeystrokes Send thread keystrokes
-	// (POST /v1/threads/{id}/keystrokes)
-	SendThreadKeystrokes(w http.ResponseWriter, r *http.Request, id ThreadId)
+	// (POST /v1/threads/{threadId}/keystrokes)
+	SendThreadKeystrokes(w http.ResponseWriter, r *http.Request, threadId ThreadId)
 	// ListThreadMessages List thread messages
-	// (GET /v1/threads/{id}/messages)
-	ListThreadMessages(w http.ResponseWriter, r *http.Request, id ThreadId, params ListThreadMessagesParams)
+	// (GET /v1/threads/{threadId}/messages)
+	ListThreadMessages(w http.ResponseWriter, r *http.Request, threadId ThreadId, params ListThreadMessagesParams)
 	// SendThreadMessage Reply in a thread
-	// (POST /v1/threads/{id}/messages)
-	SendThreadMessage(w http.ResponseWriter, r *http.Request, id ThreadId)
+	// (POST /v1/threads/{threadId}/messages)
+	SendThreadMessage(w http.ResponseWriter, r *http.Request, threadId ThreadId)
 	// ListUserSessions List user sessions
 	// (GET /v1/user-sessions)
 	ListUserSessions(w http.ResponseWriter, r *http.Request, params ListUserSessionsParams)
@@ -23197,35 +23197,35 @@ type ServerInterface interface {
 	// (POST /v1/users)
 	CreateUser(w http.ResponseWriter, r *http.Request)
 	// DeleteUser Delete a user
-	// (DELETE /v1/users/{id})
-	DeleteUser(w http.ResponseWriter, r *http.Request, id UserId)
+	// (DELETE /v1/users/{userId})
+	DeleteUser(w http.ResponseWriter, r *http.Request, userId UserId)
 	// RetrieveUser A user
-	// (GET /v1/users/{id})
-	RetrieveUser(w http.ResponseWriter, r *http.Request, id UserId)
+	// (GET /v1/users/{userId})
+	RetrieveUser(w http.ResponseWriter, r *http.Request, userId UserId)
 	// UpdateUser Update a user
-	// (PATCH /v1/users/{id})
-	UpdateUser(w http.ResponseWriter, r *http.Request, id UserId)
+	// (PATCH /v1/users/{userId})
+	UpdateUser(w http.ResponseWriter, r *http.Request, userId UserId)
 	// ListUserChannels A user's channels
-	// (GET /v1/users/{id}/channels)
-	ListUserChannels(w http.ResponseWriter, r *http.Request, id UserId, params ListUserChannelsParams)
+	// (GET /v1/users/{userId}/channels)
+	ListUserChannels(w http.ResponseWriter, r *http.Request, userId UserId, params ListUserChannelsParams)
 	// UpdateUserDisplayPicture Set a display picture
-	// (POST /v1/users/{id}/display-picture)
-	UpdateUserDisplayPicture(w http.ResponseWriter, r *http.Request, id UserId)
+	// (POST /v1/users/{userId}/display-picture)
+	UpdateUserDisplayPicture(w http.ResponseWriter, r *http.Request, userId UserId)
 	// ListUserMessages A user's messages
-	// (GET /v1/users/{id}/messages)
-	ListUserMessages(w http.ResponseWriter, r *http.Request, id UserId, params ListUserMessagesParams)
+	// (GET /v1/users/{userId}/messages)
+	ListUserMessages(w http.ResponseWriter, r *http.Request, userId UserId, params ListUserMessagesParams)
 	// ListUserNotifications A user's notifications
-	// (GET /v1/users/{id}/notifications)
-	ListUserNotifications(w http.ResponseWriter, r *http.Request, id UserId, params ListUserNotificationsParams)
+	// (GET /v1/users/{userId}/notifications)
+	ListUserNotifications(w http.ResponseWriter, r *http.Request, userId UserId, params ListUserNotificationsParams)
 	// RemoveUserSecret Remove a user secret
-	// (DELETE /v1/users/{id}/secrets/{name})
-	RemoveUserSecret(w http.ResponseWriter, r *http.Request, id UserId, name SecretName)
+	// (DELETE /v1/users/{userId}/secrets/{secretName})
+	RemoveUserSecret(w http.ResponseWriter, r *http.Request, userId UserId, secretName SecretName)
 	// RetrieveUserSecret A user secret
-	// (GET /v1/users/{id}/secrets/{name})
-	RetrieveUserSecret(w http.ResponseWriter, r *http.Request, id UserId, name SecretName)
+	// (GET /v1/users/{userId}/secrets/{secretName})
+	RetrieveUserSecret(w http.ResponseWriter, r *http.Request, userId UserId, secretName SecretName)
 	// SetUserSecret Store a user secret
-	// (PUT /v1/users/{id}/secrets/{name})
-	SetUserSecret(w http.ResponseWriter, r *http.Request, id UserId, name SecretName)
+	// (PUT /v1/users/{userId}/secrets/{secretName})
+	SetUserSecret(w http.ResponseWriter, r *http.Request, userId UserId, secretName SecretName)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -23437,17 +23437,17 @@ func (siw *ServerInterfaceWrapper) DeleteChannel(w http.ResponseWriter, r *http.
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.DeleteChannel(w, r, id)
+		siw.Handler.DeleteChannel(w, r, channelId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -23463,17 +23463,17 @@ func (siw *ServerInterfaceWrapper) RetrieveChannel(w http.ResponseWriter, r *htt
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RetrieveChannel(w, r, id)
+		siw.Handler.RetrieveChannel(w, r, channelId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -23489,17 +23489,17 @@ func (siw *ServerInterfaceWrapper) UpdateChannel(w http.ResponseWriter, r *http.
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.UpdateChannel(w, r, id)
+		siw.Handler.UpdateChannel(w, r, channelId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -23515,17 +23515,17 @@ func (siw *ServerInterfaceWrapper) SendChannelEvent(w http.ResponseWriter, r *ht
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.SendChannelEvent(w, r, id)
+		siw.Handler.SendChannelEvent(w, r, channelId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -23541,12 +23541,12 @@ func (siw *ServerInterfaceWrapper) ListChannelInvites(w http.ResponseWriter, r *
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
@@ -23593,7 +23593,7 @@ func (siw *ServerInterfaceWrapper) ListChannelInvites(w http.ResponseWriter, r *
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListChannelInvites(w, r, id, params)
+		siw.Handler.ListChannelInvites(w, r, channelId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -23609,17 +23609,17 @@ func (siw *ServerInterfaceWrapper) SendChannelInvite(w http.ResponseWriter, r *h
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.SendChannelInvite(w, r, id)
+		siw.Handler.SendChannelInvite(w, r, channelId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -23635,17 +23635,17 @@ func (siw *ServerInterfaceWrapper) SendChannelKeystrokes(w http.ResponseWriter, 
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.SendChannelKeystrokes(w, r, id)
+		siw.Handler.SendChannelKeystrokes(w, r, channelId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -23661,12 +23661,12 @@ func (siw *ServerInterfaceWrapper) ListChannelMembers(w http.ResponseWriter, r *
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
@@ -23713,7 +23713,7 @@ func (siw *ServerInterfaceWrapper) ListChannelMembers(w http.ResponseWriter, r *
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListChannelMembers(w, r, id, params)
+		siw.Handler.ListChannelMembers(w, r, channelId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -23729,17 +23729,17 @@ func (siw *ServerInterfaceWrapper) AddChannelMember(w http.ResponseWriter, r *ht
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.AddChannelMember(w, r, id)
+		siw.Handler.AddChannelMember(w, r, channelId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -23755,12 +23755,12 @@ func (siw *ServerInterfaceWrapper) RemoveChannelMember(w http.ResponseWriter, r 
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
@@ -23774,7 +23774,7 @@ func (siw *ServerInterfaceWrapper) RemoveChannelMember(w http.ResponseWriter, r 
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RemoveChannelMember(w, r, id, userId)
+		siw.Handler.RemoveChannelMember(w, r, channelId, userId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -23790,12 +23790,12 @@ func (siw *ServerInterfaceWrapper) ListChannelMemberships(w http.ResponseWriter,
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
@@ -23842,7 +23842,7 @@ func (siw *ServerInterfaceWrapper) ListChannelMemberships(w http.ResponseWriter,
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListChannelMemberships(w, r, id, params)
+		siw.Handler.ListChannelMemberships(w, r, channelId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -23858,12 +23858,12 @@ func (siw *ServerInterfaceWrapper) ListChannelMessages(w http.ResponseWriter, r 
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
@@ -23949,7 +23949,7 @@ func (siw *ServerInterfaceWrapper) ListChannelMessages(w http.ResponseWriter, r 
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListChannelMessages(w, r, id, params)
+		siw.Handler.ListChannelMessages(w, r, channelId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -23965,17 +23965,17 @@ func (siw *ServerInterfaceWrapper) SendChannelMessage(w http.ResponseWriter, r *
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.SendChannelMessage(w, r, id)
+		siw.Handler.SendChannelMessage(w, r, channelId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -23991,12 +23991,12 @@ func (siw *ServerInterfaceWrapper) ListChannelModerators(w http.ResponseWriter, 
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
@@ -24043,7 +24043,7 @@ func (siw *ServerInterfaceWrapper) ListChannelModerators(w http.ResponseWriter, 
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListChannelModerators(w, r, id, params)
+		siw.Handler.ListChannelModerators(w, r, channelId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24059,17 +24059,17 @@ func (siw *ServerInterfaceWrapper) AddChannelModerator(w http.ResponseWriter, r 
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.AddChannelModerator(w, r, id)
+		siw.Handler.AddChannelModerator(w, r, channelId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24085,12 +24085,12 @@ func (siw *ServerInterfaceWrapper) RemoveChannelModerator(w http.ResponseWriter,
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
@@ -24104,7 +24104,7 @@ func (siw *ServerInterfaceWrapper) RemoveChannelModerator(w http.ResponseWriter,
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RemoveChannelModerator(w, r, id, userId)
+		siw.Handler.RemoveChannelModerator(w, r, channelId, userId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24120,12 +24120,12 @@ func (siw *ServerInterfaceWrapper) ListChannelParticipants(w http.ResponseWriter
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
@@ -24172,7 +24172,7 @@ func (siw *ServerInterfaceWrapper) ListChannelParticipants(w http.ResponseWriter
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListChannelParticipants(w, r, id, params)
+		siw.Handler.ListChannelParticipants(w, r, channelId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24260,17 +24260,17 @@ func (siw *ServerInterfaceWrapper) RetrieveFunctionVersion(w http.ResponseWriter
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id FunctionVersionId
+	// ------------- Path parameter "versionId" -------------
+	var versionId FunctionVersionId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "versionId", r.PathValue("versionId"), &versionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "versionId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RetrieveFunctionVersion(w, r, id)
+		siw.Handler.RetrieveFunctionVersion(w, r, versionId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24286,17 +24286,17 @@ func (siw *ServerInterfaceWrapper) RetrieveFunction(w http.ResponseWriter, r *ht
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id FunctionId
+	// ------------- Path parameter "functionId" -------------
+	var functionId FunctionId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "functionId", r.PathValue("functionId"), &functionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "functionId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RetrieveFunction(w, r, id)
+		siw.Handler.RetrieveFunction(w, r, functionId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24312,17 +24312,17 @@ func (siw *ServerInterfaceWrapper) RetrieveFunctionCurrentVersion(w http.Respons
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id FunctionId
+	// ------------- Path parameter "functionId" -------------
+	var functionId FunctionId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "functionId", r.PathValue("functionId"), &functionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "functionId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RetrieveFunctionCurrentVersion(w, r, id)
+		siw.Handler.RetrieveFunctionCurrentVersion(w, r, functionId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24338,12 +24338,12 @@ func (siw *ServerInterfaceWrapper) ListFunctionInvocations(w http.ResponseWriter
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id FunctionId
+	// ------------- Path parameter "functionId" -------------
+	var functionId FunctionId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "functionId", r.PathValue("functionId"), &functionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "functionId", Err: err})
 		return
 	}
 
@@ -24390,7 +24390,7 @@ func (siw *ServerInterfaceWrapper) ListFunctionInvocations(w http.ResponseWriter
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListFunctionInvocations(w, r, id, params)
+		siw.Handler.ListFunctionInvocations(w, r, functionId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24406,12 +24406,12 @@ func (siw *ServerInterfaceWrapper) ListFunctionVersions(w http.ResponseWriter, r
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id FunctionId
+	// ------------- Path parameter "functionId" -------------
+	var functionId FunctionId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "functionId", r.PathValue("functionId"), &functionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "functionId", Err: err})
 		return
 	}
 
@@ -24458,7 +24458,7 @@ func (siw *ServerInterfaceWrapper) ListFunctionVersions(w http.ResponseWriter, r
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListFunctionVersions(w, r, id, params)
+		siw.Handler.ListFunctionVersions(w, r, functionId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24474,17 +24474,17 @@ func (siw *ServerInterfaceWrapper) CreateFunctionVersion(w http.ResponseWriter, 
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id FunctionId
+	// ------------- Path parameter "functionId" -------------
+	var functionId FunctionId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "functionId", r.PathValue("functionId"), &functionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "functionId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.CreateFunctionVersion(w, r, id)
+		siw.Handler.CreateFunctionVersion(w, r, functionId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24514,17 +24514,17 @@ func (siw *ServerInterfaceWrapper) ImportChannelMembers(w http.ResponseWriter, r
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ChannelId
+	// ------------- Path parameter "channelId" -------------
+	var channelId ChannelId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "channelId", r.PathValue("channelId"), &channelId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "channelId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ImportChannelMembers(w, r, id)
+		siw.Handler.ImportChannelMembers(w, r, channelId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24640,17 +24640,17 @@ func (siw *ServerInterfaceWrapper) RetrieveJob(w http.ResponseWriter, r *http.Re
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id JobId
+	// ------------- Path parameter "jobId" -------------
+	var jobId JobId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "jobId", r.PathValue("jobId"), &jobId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "jobId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RetrieveJob(w, r, id)
+		siw.Handler.RetrieveJob(w, r, jobId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24778,17 +24778,17 @@ func (siw *ServerInterfaceWrapper) DeleteMessage(w http.ResponseWriter, r *http.
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id MessageId
+	// ------------- Path parameter "messageId" -------------
+	var messageId MessageId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "messageId", r.PathValue("messageId"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "messageId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.DeleteMessage(w, r, id)
+		siw.Handler.DeleteMessage(w, r, messageId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24804,17 +24804,17 @@ func (siw *ServerInterfaceWrapper) RetrieveMessage(w http.ResponseWriter, r *htt
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id MessageId
+	// ------------- Path parameter "messageId" -------------
+	var messageId MessageId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "messageId", r.PathValue("messageId"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "messageId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RetrieveMessage(w, r, id)
+		siw.Handler.RetrieveMessage(w, r, messageId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24830,17 +24830,17 @@ func (siw *ServerInterfaceWrapper) UpdateMessage(w http.ResponseWriter, r *http.
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id MessageId
+	// ------------- Path parameter "messageId" -------------
+	var messageId MessageId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "messageId", r.PathValue("messageId"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "messageId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.UpdateMessage(w, r, id)
+		siw.Handler.UpdateMessage(w, r, messageId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -24856,12 +24856,12 @@ func (siw *ServerInterfaceWrapper) ListMessageReadReceipts(w http.ResponseWriter
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id MessageId
+	// ------------- Path parameter "messageId" -------------
+	var messageId MessageId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "messageId", r.PathValue("messageId"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "messageId", Err: err})
 		return
 	}
 
@@ -24908,7 +24908,7 @@ func (siw *ServerInterfaceWrapper) ListMessageReadReceipts(w http.ResponseWriter
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListMessageReadReceipts(w, r, id, params)
+		siw.Handler.ListMessageReadReceipts(w, r, messageId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25053,17 +25053,17 @@ func (siw *ServerInterfaceWrapper) RetrieveThread(w http.ResponseWriter, r *http
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ThreadId
+	// ------------- Path parameter "threadId" -------------
+	var threadId ThreadId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "threadId", r.PathValue("threadId"), &threadId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "threadId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RetrieveThread(w, r, id)
+		siw.Handler.RetrieveThread(w, r, threadId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25079,17 +25079,17 @@ func (siw *ServerInterfaceWrapper) SendThreadKeystrokes(w http.ResponseWriter, r
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ThreadId
+	// ------------- Path parameter "threadId" -------------
+	var threadId ThreadId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "threadId", r.PathValue("threadId"), &threadId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "threadId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.SendThreadKeystrokes(w, r, id)
+		siw.Handler.SendThreadKeystrokes(w, r, threadId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25105,12 +25105,12 @@ func (siw *ServerInterfaceWrapper) ListThreadMessages(w http.ResponseWriter, r *
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ThreadId
+	// ------------- Path parameter "threadId" -------------
+	var threadId ThreadId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "threadId", r.PathValue("threadId"), &threadId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "threadId", Err: err})
 		return
 	}
 
@@ -25170,7 +25170,7 @@ func (siw *ServerInterfaceWrapper) ListThreadMessages(w http.ResponseWriter, r *
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListThreadMessages(w, r, id, params)
+		siw.Handler.ListThreadMessages(w, r, threadId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25186,17 +25186,17 @@ func (siw *ServerInterfaceWrapper) SendThreadMessage(w http.ResponseWriter, r *h
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id ThreadId
+	// ------------- Path parameter "threadId" -------------
+	var threadId ThreadId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "threadId", r.PathValue("threadId"), &threadId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "threadId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.SendThreadMessage(w, r, id)
+		siw.Handler.SendThreadMessage(w, r, threadId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25403,17 +25403,17 @@ func (siw *ServerInterfaceWrapper) DeleteUser(w http.ResponseWriter, r *http.Req
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id UserId
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", r.PathValue("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "userId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.DeleteUser(w, r, id)
+		siw.Handler.DeleteUser(w, r, userId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25429,17 +25429,17 @@ func (siw *ServerInterfaceWrapper) RetrieveUser(w http.ResponseWriter, r *http.R
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id UserId
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", r.PathValue("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "userId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RetrieveUser(w, r, id)
+		siw.Handler.RetrieveUser(w, r, userId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25455,17 +25455,17 @@ func (siw *ServerInterfaceWrapper) UpdateUser(w http.ResponseWriter, r *http.Req
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id UserId
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", r.PathValue("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "userId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.UpdateUser(w, r, id)
+		siw.Handler.UpdateUser(w, r, userId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25481,12 +25481,12 @@ func (siw *ServerInterfaceWrapper) ListUserChannels(w http.ResponseWriter, r *ht
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id UserId
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", r.PathValue("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "userId", Err: err})
 		return
 	}
 
@@ -25533,7 +25533,7 @@ func (siw *ServerInterfaceWrapper) ListUserChannels(w http.ResponseWriter, r *ht
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListUserChannels(w, r, id, params)
+		siw.Handler.ListUserChannels(w, r, userId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25549,17 +25549,17 @@ func (siw *ServerInterfaceWrapper) UpdateUserDisplayPicture(w http.ResponseWrite
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id UserId
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", r.PathValue("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "userId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.UpdateUserDisplayPicture(w, r, id)
+		siw.Handler.UpdateUserDisplayPicture(w, r, userId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25575,12 +25575,12 @@ func (siw *ServerInterfaceWrapper) ListUserMessages(w http.ResponseWriter, r *ht
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id UserId
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", r.PathValue("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "userId", Err: err})
 		return
 	}
 
@@ -25653,7 +25653,7 @@ func (siw *ServerInterfaceWrapper) ListUserMessages(w http.ResponseWriter, r *ht
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListUserMessages(w, r, id, params)
+		siw.Handler.ListUserMessages(w, r, userId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25669,12 +25669,12 @@ func (siw *ServerInterfaceWrapper) ListUserNotifications(w http.ResponseWriter, 
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id UserId
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", r.PathValue("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "userId", Err: err})
 		return
 	}
 
@@ -25734,7 +25734,7 @@ func (siw *ServerInterfaceWrapper) ListUserNotifications(w http.ResponseWriter, 
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListUserNotifications(w, r, id, params)
+		siw.Handler.ListUserNotifications(w, r, userId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25750,26 +25750,26 @@ func (siw *ServerInterfaceWrapper) RemoveUserSecret(w http.ResponseWriter, r *ht
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id UserId
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", r.PathValue("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "userId", Err: err})
 		return
 	}
 
-	// ------------- Path parameter "name" -------------
-	var name SecretName
+	// ------------- Path parameter "secretName" -------------
+	var secretName SecretName
 
-	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "secretName", r.PathValue("secretName"), &secretName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "secretName", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RemoveUserSecret(w, r, id, name)
+		siw.Handler.RemoveUserSecret(w, r, userId, secretName)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25785,26 +25785,26 @@ func (siw *ServerInterfaceWrapper) RetrieveUserSecret(w http.ResponseWriter, r *
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id UserId
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", r.PathValue("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "userId", Err: err})
 		return
 	}
 
-	// ------------- Path parameter "name" -------------
-	var name SecretName
+	// ------------- Path parameter "secretName" -------------
+	var secretName SecretName
 
-	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "secretName", r.PathValue("secretName"), &secretName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "secretName", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RetrieveUserSecret(w, r, id, name)
+		siw.Handler.RetrieveUserSecret(w, r, userId, secretName)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25820,26 +25820,26 @@ func (siw *ServerInterfaceWrapper) SetUserSecret(w http.ResponseWriter, r *http.
 	var err error
 	_ = err
 
-	// ------------- Path parameter "id" -------------
-	var id UserId
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", r.PathValue("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "userId", Err: err})
 		return
 	}
 
-	// ------------- Path parameter "name" -------------
-	var name SecretName
+	// ------------- Path parameter "secretName" -------------
+	var secretName SecretName
 
-	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "secretName", r.PathValue("secretName"), &secretName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "secretName", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.SetUserSecret(w, r, id, name)
+		siw.Handler.SetUserSecret(w, r, userId, secretName)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -25976,65 +25976,65 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/users", wrapper.ListUsers)
 	m.HandleFunc(http.MethodHead+" "+options.BaseURL+"/v1/users", wrapper.CheckUserExists)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/users", wrapper.CreateUser)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/users/{id}", wrapper.DeleteUser)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/users/{id}", wrapper.RetrieveUser)
-	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/v1/users/{id}", wrapper.UpdateUser)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/users/{id}/channels", wrapper.ListUserChannels)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/users/{id}/messages", wrapper.ListUserMessages)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/users/{id}/notifications", wrapper.ListUserNotifications)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/users/{id}/display-picture", wrapper.UpdateUserDisplayPicture)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/users/{id}/secrets/{name}", wrapper.RemoveUserSecret)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/users/{id}/secrets/{name}", wrapper.RetrieveUserSecret)
-	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/users/{id}/secrets/{name}", wrapper.SetUserSecret)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/users/{userId}", wrapper.DeleteUser)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/users/{userId}", wrapper.RetrieveUser)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/v1/users/{userId}", wrapper.UpdateUser)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/users/{userId}/channels", wrapper.ListUserChannels)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/users/{userId}/messages", wrapper.ListUserMessages)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/users/{userId}/notifications", wrapper.ListUserNotifications)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/users/{userId}/display-picture", wrapper.UpdateUserDisplayPicture)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/users/{userId}/secrets/{secretName}", wrapper.RemoveUserSecret)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/users/{userId}/secrets/{secretName}", wrapper.RetrieveUserSecret)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/users/{userId}/secrets/{secretName}", wrapper.SetUserSecret)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels", wrapper.ListChannels)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/channels", wrapper.CreateChannel)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/channels/{id}", wrapper.DeleteChannel)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{id}", wrapper.RetrieveChannel)
-	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/v1/channels/{id}", wrapper.UpdateChannel)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{id}/members", wrapper.ListChannelMembers)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/channels/{id}/members", wrapper.AddChannelMember)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/channels/{id}/members/{user_id}", wrapper.RemoveChannelMember)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{id}/memberships", wrapper.ListChannelMemberships)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{id}/moderators", wrapper.ListChannelModerators)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/channels/{id}/moderators", wrapper.AddChannelModerator)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/channels/{id}/moderators/{user_id}", wrapper.RemoveChannelModerator)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{id}/participants", wrapper.ListChannelParticipants)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{id}/invites", wrapper.ListChannelInvites)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/channels/{id}/invites", wrapper.SendChannelInvite)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{id}/messages", wrapper.ListChannelMessages)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/channels/{id}/messages", wrapper.SendChannelMessage)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/channels/{id}/events", wrapper.SendChannelEvent)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/channels/{id}/keystrokes", wrapper.SendChannelKeystrokes)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/channels/{channelId}", wrapper.DeleteChannel)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{channelId}", wrapper.RetrieveChannel)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/v1/channels/{channelId}", wrapper.UpdateChannel)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{channelId}/members", wrapper.ListChannelMembers)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/channels/{channelId}/members", wrapper.AddChannelMember)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/channels/{channelId}/members/{user_id}", wrapper.RemoveChannelMember)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{channelId}/memberships", wrapper.ListChannelMemberships)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{channelId}/moderators", wrapper.ListChannelModerators)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/channels/{channelId}/moderators", wrapper.AddChannelModerator)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/channels/{channelId}/moderators/{user_id}", wrapper.RemoveChannelModerator)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{channelId}/participants", wrapper.ListChannelParticipants)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{channelId}/invites", wrapper.ListChannelInvites)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/channels/{channelId}/invites", wrapper.SendChannelInvite)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/channels/{channelId}/messages", wrapper.ListChannelMessages)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/channels/{channelId}/messages", wrapper.SendChannelMessage)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/channels/{channelId}/events", wrapper.SendChannelEvent)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/channels/{channelId}/keystrokes", wrapper.SendChannelKeystrokes)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/chat-sessions", wrapper.ListChatSessions)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/user-sessions", wrapper.ListUserSessions)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/function-versions/{id}", wrapper.RetrieveFunctionVersion)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/functions/{id}", wrapper.RetrieveFunction)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/functions/{id}/current-version", wrapper.RetrieveFunctionCurrentVersion)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/functions/{id}/versions", wrapper.ListFunctionVersions)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/functions/{id}/versions", wrapper.CreateFunctionVersion)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/functions/{id}/invocations", wrapper.ListFunctionInvocations)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/function-versions/{versionId}", wrapper.RetrieveFunctionVersion)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/functions/{functionId}", wrapper.RetrieveFunction)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/functions/{functionId}/current-version", wrapper.RetrieveFunctionCurrentVersion)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/functions/{functionId}/versions", wrapper.ListFunctionVersions)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/functions/{functionId}/versions", wrapper.CreateFunctionVersion)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/functions/{functionId}/invocations", wrapper.ListFunctionInvocations)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/imports/users", wrapper.ImportUsers)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/imports/channels", wrapper.ImportChannels)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/imports/channels/{id}/members", wrapper.ImportChannelMembers)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/imports/channels/{channelId}/members", wrapper.ImportChannelMembers)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/imports/messages", wrapper.ImportMessages)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/jobs", wrapper.ListJobs)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/jobs/{id}", wrapper.RetrieveJob)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/jobs/{jobId}", wrapper.RetrieveJob)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/messages", wrapper.DeleteMessages)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/messages", wrapper.ListMessages)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/messages/{id}", wrapper.DeleteMessage)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/messages/{id}", wrapper.RetrieveMessage)
-	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/v1/messages/{id}", wrapper.UpdateMessage)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/messages/{id}/read-receipts", wrapper.ListMessageReadReceipts)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/messages/{messageId}", wrapper.DeleteMessage)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/messages/{messageId}", wrapper.RetrieveMessage)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/v1/messages/{messageId}", wrapper.UpdateMessage)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/messages/{messageId}/read-receipts", wrapper.ListMessageReadReceipts)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/runtimes/nodejs", wrapper.RetrieveNodejsRuntime)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/runtimes/nodejs/dependencies", wrapper.UpdateNodejsRuntimeDependencies)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/runtimes/nodejs/environment-variables", wrapper.UpdateNodejsRuntimeEnvironmentVariables)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/runtimes/nodejs/initialization-script", wrapper.UpdateNodejsRuntimeInitializationScript)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/runtimes/nodejs/functions", wrapper.ListNodejsRuntimeFunctions)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/runtimes/nodejs/functions", wrapper.CreateNodejsRuntimeFunction)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/threads/{id}", wrapper.RetrieveThread)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/threads/{id}/messages", wrapper.ListThreadMessages)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/threads/{id}/messages", wrapper.SendThreadMessage)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/threads/{id}/keystrokes", wrapper.SendThreadKeystrokes)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/threads/{threadId}", wrapper.RetrieveThread)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/threads/{threadId}/messages", wrapper.ListThreadMessages)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/threads/{threadId}/messages", wrapper.SendThreadMessage)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/threads/{threadId}/keystrokes", wrapper.SendThreadKeystrokes)
 
 	return m
 }
@@ -26627,7 +26627,7 @@ func (response CreateChannel429JSONResponse) VisitCreateChannelResponse(w http.R
 }
 
 type DeleteChannelRequestObject struct {
-	Id ChannelId `json:"id"`
+	ChannelId ChannelId `json:"channelId"`
 }
 
 type DeleteChannelResponseObject interface {
@@ -26719,7 +26719,7 @@ func (response DeleteChannel429JSONResponse) VisitDeleteChannelResponse(w http.R
 }
 
 type RetrieveChannelRequestObject struct {
-	Id ChannelId `json:"id"`
+	ChannelId ChannelId `json:"channelId"`
 }
 
 type RetrieveChannelResponseObject interface {
@@ -26819,7 +26819,7 @@ func (response RetrieveChannel429JSONResponse) VisitRetrieveChannelResponse(w ht
 }
 
 type UpdateChannelRequestObject struct {
-	Id                                ChannelId `json:"id"`
+	ChannelId                         ChannelId `json:"channelId"`
 	JSONBody                          *UpdateChannelJSONRequestBody
 	Body                              io.Reader
 	ApplicationMergePatchPlusJSONBody *UpdateChannelApplicationMergePatchPlusJSONRequestBody
@@ -26936,8 +26936,8 @@ func (response UpdateChannel429JSONResponse) VisitUpdateChannelResponse(w http.R
 }
 
 type SendChannelEventRequestObject struct {
-	Id   ChannelId `json:"id"`
-	Body *SendChannelEventJSONRequestBody
+	ChannelId ChannelId `json:"channelId"`
+	Body      *SendChannelEventJSONRequestBody
 }
 
 type SendChannelEventResponseObject interface {
@@ -27043,8 +27043,8 @@ func (response SendChannelEvent429JSONResponse) VisitSendChannelEventResponse(w 
 }
 
 type ListChannelInvitesRequestObject struct {
-	Id     ChannelId `json:"id"`
-	Params ListChannelInvitesParams
+	ChannelId ChannelId `json:"channelId"`
+	Params    ListChannelInvitesParams
 }
 
 type ListChannelInvitesResponseObject interface {
@@ -27136,8 +27136,8 @@ func (response ListChannelInvites429JSONResponse) VisitListChannelInvitesRespons
 }
 
 type SendChannelInviteRequestObject struct {
-	Id   ChannelId `json:"id"`
-	Body *SendChannelInviteJSONRequestBody
+	ChannelId ChannelId `json:"channelId"`
+	Body      *SendChannelInviteJSONRequestBody
 }
 
 type SendChannelInviteResponseObject interface {
@@ -27243,8 +27243,8 @@ func (response SendChannelInvite429JSONResponse) VisitSendChannelInviteResponse(
 }
 
 type SendChannelKeystrokesRequestObject struct {
-	Id   ChannelId `json:"id"`
-	Body *SendChannelKeystrokesJSONRequestBody
+	ChannelId ChannelId `json:"channelId"`
+	Body      *SendChannelKeystrokesJSONRequestBody
 }
 
 type SendChannelKeystrokesResponseObject interface {
@@ -27350,8 +27350,8 @@ func (response SendChannelKeystrokes429JSONResponse) VisitSendChannelKeystrokesR
 }
 
 type ListChannelMembersRequestObject struct {
-	Id     ChannelId `json:"id"`
-	Params ListChannelMembersParams
+	ChannelId ChannelId `json:"channelId"`
+	Params    ListChannelMembersParams
 }
 
 type ListChannelMembersResponseObject interface {
@@ -27443,8 +27443,8 @@ func (response ListChannelMembers429JSONResponse) VisitListChannelMembersRespons
 }
 
 type AddChannelMemberRequestObject struct {
-	Id   ChannelId `json:"id"`
-	Body *AddChannelMemberJSONRequestBody
+	ChannelId ChannelId `json:"channelId"`
+	Body      *AddChannelMemberJSONRequestBody
 }
 
 type AddChannelMemberResponseObject interface {
@@ -27558,8 +27558,8 @@ func (response AddChannelMember429JSONResponse) VisitAddChannelMemberResponse(w 
 }
 
 type RemoveChannelMemberRequestObject struct {
-	Id     ChannelId    `json:"id"`
-	UserId MemberUserId `json:"user_id"`
+	ChannelId ChannelId    `json:"channelId"`
+	UserId    MemberUserId `json:"user_id"`
 }
 
 type RemoveChannelMemberResponseObject interface {
@@ -27659,8 +27659,8 @@ func (response RemoveChannelMember429JSONResponse) VisitRemoveChannelMemberRespo
 }
 
 type ListChannelMembershipsRequestObject struct {
-	Id     ChannelId `json:"id"`
-	Params ListChannelMembershipsParams
+	ChannelId ChannelId `json:"channelId"`
+	Params    ListChannelMembershipsParams
 }
 
 type ListChannelMembershipsResponseObject interface {
@@ -27752,8 +27752,8 @@ func (response ListChannelMemberships429JSONResponse) VisitListChannelMembership
 }
 
 type ListChannelMessagesRequestObject struct {
-	Id     ChannelId `json:"id"`
-	Params ListChannelMessagesParams
+	ChannelId ChannelId `json:"channelId"`
+	Params    ListChannelMessagesParams
 }
 
 type ListChannelMessagesResponseObject interface {
@@ -27845,8 +27845,8 @@ func (response ListChannelMessages429JSONResponse) VisitListChannelMessagesRespo
 }
 
 type SendChannelMessageRequestObject struct {
-	Id   ChannelId `json:"id"`
-	Body *SendChannelMessageJSONRequestBody
+	ChannelId ChannelId `json:"channelId"`
+	Body      *SendChannelMessageJSONRequestBody
 }
 
 type SendChannelMessageResponseObject interface {
@@ -27960,8 +27960,8 @@ func (response SendChannelMessage429JSONResponse) VisitSendChannelMessageRespons
 }
 
 type ListChannelModeratorsRequestObject struct {
-	Id     ChannelId `json:"id"`
-	Params ListChannelModeratorsParams
+	ChannelId ChannelId `json:"channelId"`
+	Params    ListChannelModeratorsParams
 }
 
 type ListChannelModeratorsResponseObject interface {
@@ -28053,8 +28053,8 @@ func (response ListChannelModerators429JSONResponse) VisitListChannelModeratorsR
 }
 
 type AddChannelModeratorRequestObject struct {
-	Id   ChannelId `json:"id"`
-	Body *AddChannelModeratorJSONRequestBody
+	ChannelId ChannelId `json:"channelId"`
+	Body      *AddChannelModeratorJSONRequestBody
 }
 
 type AddChannelModeratorResponseObject interface {
@@ -28160,8 +28160,8 @@ func (response AddChannelModerator429JSONResponse) VisitAddChannelModeratorRespo
 }
 
 type RemoveChannelModeratorRequestObject struct {
-	Id     ChannelId    `json:"id"`
-	UserId MemberUserId `json:"user_id"`
+	ChannelId ChannelId    `json:"channelId"`
+	UserId    MemberUserId `json:"user_id"`
 }
 
 type RemoveChannelModeratorResponseObject interface {
@@ -28261,8 +28261,8 @@ func (response RemoveChannelModerator429JSONResponse) VisitRemoveChannelModerato
 }
 
 type ListChannelParticipantsRequestObject struct {
-	Id     ChannelId `json:"id"`
-	Params ListChannelParticipantsParams
+	ChannelId ChannelId `json:"channelId"`
+	Params    ListChannelParticipantsParams
 }
 
 type ListChannelParticipantsResponseObject interface {
@@ -28446,7 +28446,7 @@ func (response ListChatSessions429JSONResponse) VisitListChatSessionsResponse(w 
 }
 
 type RetrieveFunctionVersionRequestObject struct {
-	Id FunctionVersionId `json:"id"`
+	VersionId FunctionVersionId `json:"versionId"`
 }
 
 type RetrieveFunctionVersionResponseObject interface {
@@ -28538,7 +28538,7 @@ func (response RetrieveFunctionVersion429JSONResponse) VisitRetrieveFunctionVers
 }
 
 type RetrieveFunctionRequestObject struct {
-	Id FunctionId `json:"id"`
+	FunctionId FunctionId `json:"functionId"`
 }
 
 type RetrieveFunctionResponseObject interface {
@@ -28630,7 +28630,7 @@ func (response RetrieveFunction429JSONResponse) VisitRetrieveFunctionResponse(w 
 }
 
 type RetrieveFunctionCurrentVersionRequestObject struct {
-	Id FunctionId `json:"id"`
+	FunctionId FunctionId `json:"functionId"`
 }
 
 type RetrieveFunctionCurrentVersionResponseObject interface {
@@ -28722,8 +28722,8 @@ func (response RetrieveFunctionCurrentVersion429JSONResponse) VisitRetrieveFunct
 }
 
 type ListFunctionInvocationsRequestObject struct {
-	Id     FunctionId `json:"id"`
-	Params ListFunctionInvocationsParams
+	FunctionId FunctionId `json:"functionId"`
+	Params     ListFunctionInvocationsParams
 }
 
 type ListFunctionInvocationsResponseObject interface {
@@ -28815,8 +28815,8 @@ func (response ListFunctionInvocations429JSONResponse) VisitListFunctionInvocati
 }
 
 type ListFunctionVersionsRequestObject struct {
-	Id     FunctionId `json:"id"`
-	Params ListFunctionVersionsParams
+	FunctionId FunctionId `json:"functionId"`
+	Params     ListFunctionVersionsParams
 }
 
 type ListFunctionVersionsResponseObject interface {
@@ -28908,8 +28908,8 @@ func (response ListFunctionVersions429JSONResponse) VisitListFunctionVersionsRes
 }
 
 type CreateFunctionVersionRequestObject struct {
-	Id   FunctionId `json:"id"`
-	Body *CreateFunctionVersionJSONRequestBody
+	FunctionId FunctionId `json:"functionId"`
+	Body       *CreateFunctionVersionJSONRequestBody
 }
 
 type CreateFunctionVersionResponseObject interface {
@@ -29121,8 +29121,8 @@ func (response ImportChannels429JSONResponse) VisitImportChannelsResponse(w http
 }
 
 type ImportChannelMembersRequestObject struct {
-	Id   ChannelId `json:"id"`
-	Body *multipart.Reader
+	ChannelId ChannelId `json:"channelId"`
+	Body      *multipart.Reader
 }
 
 type ImportChannelMembersResponseObject interface {
@@ -29532,7 +29532,7 @@ func (response ListJobs429JSONResponse) VisitListJobsResponse(w http.ResponseWri
 }
 
 type RetrieveJobRequestObject struct {
-	Id JobId `json:"id"`
+	JobId JobId `json:"jobId"`
 }
 
 type RetrieveJobResponseObject interface {
@@ -29807,7 +29807,7 @@ func (response ListMessages429JSONResponse) VisitListMessagesResponse(w http.Res
 }
 
 type DeleteMessageRequestObject struct {
-	Id MessageId `json:"id"`
+	MessageId MessageId `json:"messageId"`
 }
 
 type DeleteMessageResponseObject interface {
@@ -29899,7 +29899,7 @@ func (response DeleteMessage429JSONResponse) VisitDeleteMessageResponse(w http.R
 }
 
 type RetrieveMessageRequestObject struct {
-	Id MessageId `json:"id"`
+	MessageId MessageId `json:"messageId"`
 }
 
 type RetrieveMessageResponseObject interface {
@@ -29999,7 +29999,7 @@ func (response RetrieveMessage429JSONResponse) VisitRetrieveMessageResponse(w ht
 }
 
 type UpdateMessageRequestObject struct {
-	Id                                MessageId `json:"id"`
+	MessageId                         MessageId `json:"messageId"`
 	JSONBody                          *UpdateMessageJSONRequestBody
 	Body                              io.Reader
 	ApplicationMergePatchPlusJSONBody *UpdateMessageApplicationMergePatchPlusJSONRequestBody
@@ -30116,8 +30116,8 @@ func (response UpdateMessage429JSONResponse) VisitUpdateMessageResponse(w http.R
 }
 
 type ListMessageReadReceiptsRequestObject struct {
-	Id     MessageId `json:"id"`
-	Params ListMessageReadReceiptsParams
+	MessageId MessageId `json:"messageId"`
+	Params    ListMessageReadReceiptsParams
 }
 
 type ListMessageReadReceiptsResponseObject interface {
@@ -30816,7 +30816,7 @@ func (response UpdateNodejsRuntimeInitializationScript429JSONResponse) VisitUpda
 }
 
 type RetrieveThreadRequestObject struct {
-	Id ThreadId `json:"id"`
+	ThreadId ThreadId `json:"threadId"`
 }
 
 type RetrieveThreadResponseObject interface {
@@ -30908,8 +30908,8 @@ func (response RetrieveThread429JSONResponse) VisitRetrieveThreadResponse(w http
 }
 
 type SendThreadKeystrokesRequestObject struct {
-	Id   ThreadId `json:"id"`
-	Body *SendThreadKeystrokesJSONRequestBody
+	ThreadId ThreadId `json:"threadId"`
+	Body     *SendThreadKeystrokesJSONRequestBody
 }
 
 type SendThreadKeystrokesResponseObject interface {
@@ -31015,8 +31015,8 @@ func (response SendThreadKeystrokes429JSONResponse) VisitSendThreadKeystrokesRes
 }
 
 type ListThreadMessagesRequestObject struct {
-	Id     ThreadId `json:"id"`
-	Params ListThreadMessagesParams
+	ThreadId ThreadId `json:"threadId"`
+	Params   ListThreadMessagesParams
 }
 
 type ListThreadMessagesResponseObject interface {
@@ -31108,8 +31108,8 @@ func (response ListThreadMessages429JSONResponse) VisitListThreadMessagesRespons
 }
 
 type SendThreadMessageRequestObject struct {
-	Id   ThreadId `json:"id"`
-	Body *SendThreadMessageJSONRequestBody
+	ThreadId ThreadId `json:"threadId"`
+	Body     *SendThreadMessageJSONRequestBody
 }
 
 type SendThreadMessageResponseObject interface {
@@ -31593,7 +31593,7 @@ func (response CreateUser429JSONResponse) VisitCreateUserResponse(w http.Respons
 }
 
 type DeleteUserRequestObject struct {
-	Id UserId `json:"id"`
+	UserId UserId `json:"userId"`
 }
 
 type DeleteUserResponseObject interface {
@@ -31685,7 +31685,7 @@ func (response DeleteUser429JSONResponse) VisitDeleteUserResponse(w http.Respons
 }
 
 type RetrieveUserRequestObject struct {
-	Id UserId `json:"id"`
+	UserId UserId `json:"userId"`
 }
 
 type RetrieveUserResponseObject interface {
@@ -31777,7 +31777,7 @@ func (response RetrieveUser429JSONResponse) VisitRetrieveUserResponse(w http.Res
 }
 
 type UpdateUserRequestObject struct {
-	Id                                UserId `json:"id"`
+	UserId                            UserId `json:"userId"`
 	JSONBody                          *UpdateUserJSONRequestBody
 	Body                              io.Reader
 	ApplicationMergePatchPlusJSONBody *UpdateUserApplicationMergePatchPlusJSONRequestBody
@@ -31886,7 +31886,7 @@ func (response UpdateUser429JSONResponse) VisitUpdateUserResponse(w http.Respons
 }
 
 type ListUserChannelsRequestObject struct {
-	Id     UserId `json:"id"`
+	UserId UserId `json:"userId"`
 	Params ListUserChannelsParams
 }
 
@@ -31979,8 +31979,8 @@ func (response ListUserChannels429JSONResponse) VisitListUserChannelsResponse(w 
 }
 
 type UpdateUserDisplayPictureRequestObject struct {
-	Id   UserId `json:"id"`
-	Body *UpdateUserDisplayPictureJSONRequestBody
+	UserId UserId `json:"userId"`
+	Body   *UpdateUserDisplayPictureJSONRequestBody
 }
 
 type UpdateUserDisplayPictureResponseObject interface {
@@ -32086,7 +32086,7 @@ func (response UpdateUserDisplayPicture429JSONResponse) VisitUpdateUserDisplayPi
 }
 
 type ListUserMessagesRequestObject struct {
-	Id     UserId `json:"id"`
+	UserId UserId `json:"userId"`
 	Params ListUserMessagesParams
 }
 
@@ -32179,7 +32179,7 @@ func (response ListUserMessages429JSONResponse) VisitListUserMessagesResponse(w 
 }
 
 type ListUserNotificationsRequestObject struct {
-	Id     UserId `json:"id"`
+	UserId UserId `json:"userId"`
 	Params ListUserNotificationsParams
 }
 
@@ -32272,8 +32272,8 @@ func (response ListUserNotifications429JSONResponse) VisitListUserNotificationsR
 }
 
 type RemoveUserSecretRequestObject struct {
-	Id   UserId     `json:"id"`
-	Name SecretName `json:"name"`
+	UserId     UserId     `json:"userId"`
+	SecretName SecretName `json:"secretName"`
 }
 
 type RemoveUserSecretResponseObject interface {
@@ -32365,8 +32365,8 @@ func (response RemoveUserSecret429JSONResponse) VisitRemoveUserSecretResponse(w 
 }
 
 type RetrieveUserSecretRequestObject struct {
-	Id   UserId     `json:"id"`
-	Name SecretName `json:"name"`
+	UserId     UserId     `json:"userId"`
+	SecretName SecretName `json:"secretName"`
 }
 
 type RetrieveUserSecretResponseObject interface {
@@ -32458,9 +32458,9 @@ func (response RetrieveUserSecret429JSONResponse) VisitRetrieveUserSecretRespons
 }
 
 type SetUserSecretRequestObject struct {
-	Id   UserId     `json:"id"`
-	Name SecretName `json:"name"`
-	Body *SetUserSecretJSONRequestBody
+	UserId     UserId     `json:"userId"`
+	SecretName SecretName `json:"secretName"`
+	Body       *SetUserSecretJSONRequestBody
 }
 
 type SetUserSecretResponseObject interface {
@@ -32586,82 +32586,82 @@ type StrictServerInterface interface {
 	// (POST /v1/channels)
 	CreateChannel(ctx context.Context, request CreateChannelRequestObject) (CreateChannelResponseObject, error)
 	// DeleteChannel Delete a channel
-	// (DELETE /v1/channels/{id})
+	// (DELETE /v1/channels/{channelId})
 	DeleteChannel(ctx context.Context, request DeleteChannelRequestObject) (DeleteChannelResponseObject, error)
 	// RetrieveChannel A channel
-	// (GET /v1/channels/{id})
+	// (GET /v1/channels/{channelId})
 	RetrieveChannel(ctx context.Context, request RetrieveChannelRequestObject) (RetrieveChannelResponseObject, error)
 	// UpdateChannel Update a channel
-	// (PATCH /v1/channels/{id})
+	// (PATCH /v1/channels/{channelId})
 	UpdateChannel(ctx context.Context, request UpdateChannelRequestObject) (UpdateChannelResponseObject, error)
 	// SendChannelEvent Send a custom event
-	// (POST /v1/channels/{id}/events)
+	// (POST /v1/channels/{channelId}/events)
 	SendChannelEvent(ctx context.Context, request SendChannelEventRequestObject) (SendChannelEventResponseObject, error)
 	// ListChannelInvites List invites
-	// (GET /v1/channels/{id}/invites)
+	// (GET /v1/channels/{channelId}/invites)
 	ListChannelInvites(ctx context.Context, request ListChannelInvitesRequestObject) (ListChannelInvitesResponseObject, error)
 	// SendChannelInvite Invite a user
-	// (POST /v1/channels/{id}/invites)
+	// (POST /v1/channels/{channelId}/invites)
 	SendChannelInvite(ctx context.Context, request SendChannelInviteRequestObject) (SendChannelInviteResponseObject, error)
 	// SendChannelKeystrokes Send keystrokes
-	// (POST /v1/channels/{id}/keystrokes)
+	// (POST /v1/channels/{channelId}/keystrokes)
 	SendChannelKeystrokes(ctx context.Context, request SendChannelKeystrokesRequestObject) (SendChannelKeystrokesResponseObject, error)
 	// ListChannelMembers List members
-	// (GET /v1/channels/{id}/members)
+	// (GET /v1/channels/{channelId}/members)
 	ListChannelMembers(ctx context.Context, request ListChannelMembersRequestObject) (ListChannelMembersResponseObject, error)
 	// AddChannelMember Add a member
-	// (POST /v1/channels/{id}/members)
+	// (POST /v1/channels/{channelId}/members)
 	AddChannelMember(ctx context.Context, request AddChannelMemberRequestObject) (AddChannelMemberResponseObject, error)
 	// RemoveChannelMember Remove a member
-	// (DELETE /v1/channels/{id}/members/{user_id})
+	// (DELETE /v1/channels/{channelId}/members/{user_id})
 	RemoveChannelMember(ctx context.Context, request RemoveChannelMemberRequestObject) (RemoveChannelMemberResponseObject, error)
 	// ListChannelMemberships List memberships
-	// (GET /v1/channels/{id}/memberships)
+	// (GET /v1/channels/{channelId}/memberships)
 	ListChannelMemberships(ctx context.Context, request ListChannelMembershipsRequestObject) (ListChannelMembershipsResponseObject, error)
 	// ListChannelMessages List messages
-	// (GET /v1/channels/{id}/messages)
+	// (GET /v1/channels/{channelId}/messages)
 	ListChannelMessages(ctx context.Context, request ListChannelMessagesRequestObject) (ListChannelMessagesResponseObject, error)
 	// SendChannelMessage Send a message
-	// (POST /v1/channels/{id}/messages)
+	// (POST /v1/channels/{channelId}/messages)
 	SendChannelMessage(ctx context.Context, request SendChannelMessageRequestObject) (SendChannelMessageResponseObject, error)
 	// ListChannelModerators List moderators
-	// (GET /v1/channels/{id}/moderators)
+	// (GET /v1/channels/{channelId}/moderators)
 	ListChannelModerators(ctx context.Context, request ListChannelModeratorsRequestObject) (ListChannelModeratorsResponseObject, error)
 	// AddChannelModerator Add a moderator
-	// (POST /v1/channels/{id}/moderators)
+	// (POST /v1/channels/{channelId}/moderators)
 	AddChannelModerator(ctx context.Context, request AddChannelModeratorRequestObject) (AddChannelModeratorResponseObject, error)
 	// RemoveChannelModerator Remove a moderator
-	// (DELETE /v1/channels/{id}/moderators/{user_id})
+	// (DELETE /v1/channels/{channelId}/moderators/{user_id})
 	RemoveChannelModerator(ctx context.Context, request RemoveChannelModeratorRequestObject) (RemoveChannelModeratorResponseObject, error)
 	// ListChannelParticipants List participants
-	// (GET /v1/channels/{id}/participants)
+	// (GET /v1/channels/{channelId}/participants)
 	ListChannelParticipants(ctx context.Context, request ListChannelParticipantsRequestObject) (ListChannelParticipantsResponseObject, error)
 	// ListChatSessions List chat sessions
 	// (GET /v1/chat-sessions)
 	ListChatSessions(ctx context.Context, request ListChatSessionsRequestObject) (ListChatSessionsResponseObject, error)
 	// RetrieveFunctionVersion A function version
-	// (GET /v1/function-versions/{id})
+	// (GET /v1/function-versions/{versionId})
 	RetrieveFunctionVersion(ctx context.Context, request RetrieveFunctionVersionRequestObject) (RetrieveFunctionVersionResponseObject, error)
 	// RetrieveFunction A chat function
-	// (GET /v1/functions/{id})
+	// (GET /v1/functions/{functionId})
 	RetrieveFunction(ctx context.Context, request RetrieveFunctionRequestObject) (RetrieveFunctionResponseObject, error)
 	// RetrieveFunctionCurrentVersion The current version
-	// (GET /v1/functions/{id}/current-version)
+	// (GET /v1/functions/{functionId}/current-version)
 	RetrieveFunctionCurrentVersion(ctx context.Context, request RetrieveFunctionCurrentVersionRequestObject) (RetrieveFunctionCurrentVersionResponseObject, error)
 	// ListFunctionInvocations List invocations
-	// (GET /v1/functions/{id}/invocations)
+	// (GET /v1/functions/{functionId}/invocations)
 	ListFunctionInvocations(ctx context.Context, request ListFunctionInvocationsRequestObject) (ListFunctionInvocationsResponseObject, error)
 	// ListFunctionVersions List versions
-	// (GET /v1/functions/{id}/versions)
+	// (GET /v1/functions/{functionId}/versions)
 	ListFunctionVersions(ctx context.Context, request ListFunctionVersionsRequestObject) (ListFunctionVersionsResponseObject, error)
 	// CreateFunctionVersion Deploy a version
-	// (POST /v1/functions/{id}/versions)
+	// (POST /v1/functions/{functionId}/versions)
 	CreateFunctionVersion(ctx context.Context, request CreateFunctionVersionRequestObject) (CreateFunctionVersionResponseObject, error)
 	// ImportChannels Import channels
 	// (POST /v1/imports/channels)
 	ImportChannels(ctx context.Context, request ImportChannelsRequestObject) (ImportChannelsResponseObject, error)
 	// ImportChannelMembers Import channel members
-	// (POST /v1/imports/channels/{id}/members)
+	// (POST /v1/imports/channels/{channelId}/members)
 	ImportChannelMembers(ctx context.Context, request ImportChannelMembersRequestObject) (ImportChannelMembersResponseObject, error)
 	// ImportMessages Import messages
 	// (POST /v1/imports/messages)
@@ -32673,7 +32673,7 @@ type StrictServerInterface interface {
 	// (GET /v1/jobs)
 	ListJobs(ctx context.Context, request ListJobsRequestObject) (ListJobsResponseObject, error)
 	// RetrieveJob A job
-	// (GET /v1/jobs/{id})
+	// (GET /v1/jobs/{jobId})
 	RetrieveJob(ctx context.Context, request RetrieveJobRequestObject) (RetrieveJobResponseObject, error)
 	// DeleteMessages Delete all messages
 	// (DELETE /v1/messages)
@@ -32682,16 +32682,16 @@ type StrictServerInterface interface {
 	// (GET /v1/messages)
 	ListMessages(ctx context.Context, request ListMessagesRequestObject) (ListMessagesResponseObject, error)
 	// DeleteMessage Delete a message
-	// (DELETE /v1/messages/{id})
+	// (DELETE /v1/messages/{messageId})
 	DeleteMessage(ctx context.Context, request DeleteMessageRequestObject) (DeleteMessageResponseObject, error)
 	// RetrieveMessage A message
-	// (GET /v1/messages/{id})
+	// (GET /v1/messages/{messageId})
 	RetrieveMessage(ctx context.Context, request RetrieveMessageRequestObject) (RetrieveMessageResponseObject, error)
 	// UpdateMessage Update a message
-	// (PATCH /v1/messages/{id})
+	// (PATCH /v1/messages/{messageId})
 	UpdateMessage(ctx context.Context, request UpdateMessageRequestObject) (UpdateMessageResponseObject, error)
 	// ListMessageReadReceipts List read receipts
-	// (GET /v1/messages/{id}/read-receipts)
+	// (GET /v1/messages/{messageId}/read-receipts)
 	ListMessageReadReceipts(ctx context.Context, request ListMessageReadReceiptsRequestObject) (ListMessageReadReceiptsResponseObject, error)
 	// RetrieveNodejsRuntime The Node.js runtime
 	// (GET /v1/runtimes/nodejs)
@@ -32712,16 +32712,16 @@ type StrictServerInterface interface {
 	// (PUT /v1/runtimes/nodejs/initialization-script)
 	UpdateNodejsRuntimeInitializationScript(ctx context.Context, request UpdateNodejsRuntimeInitializationScriptRequestObject) (UpdateNodejsRuntimeInitializationScriptResponseObject, error)
 	// RetrieveThread A thread
-	// (GET /v1/threads/{id})
+	// (GET /v1/threads/{threadId})
 	RetrieveThread(ctx context.Context, request RetrieveThreadRequestObject) (RetrieveThreadResponseObject, error)
 	// SendThreadKeystrokes Send thread keystrokes
-	// (POST /v1/threads/{id}/keystrokes)
+	// (POST /v1/threads/{threadId}/keystrokes)
 	SendThreadKeystrokes(ctx context.Context, request SendThreadKeystrokesRequestObject) (SendThreadKeystrokesResponseObject, error)
 	// ListThreadMessages List thread messages
-	// (GET /v1/threads/{id}/messages)
+	// (GET /v1/threads/{threadId}/messages)
 	ListThreadMessages(ctx context.Context, request ListThreadMessagesRequestObject) (ListThreadMessagesResponseObject, error)
 	// SendThreadMessage Reply in a thread
-	// (POST /v1/threads/{id}/messages)
+	// (POST /v1/threads/{threadId}/messages)
 	SendThreadMessage(ctx context.Context, request SendThreadMessageRequestObject) (SendThreadMessageResponseObject, error)
 	// ListUserSessions List user sessions
 	// (GET /v1/user-sessions)
@@ -32736,34 +32736,34 @@ type StrictServerInterface interface {
 	// (POST /v1/users)
 	CreateUser(ctx context.Context, request CreateUserRequestObject) (CreateUserResponseObject, error)
 	// DeleteUser Delete a user
-	// (DELETE /v1/users/{id})
+	// (DELETE /v1/users/{userId})
 	DeleteUser(ctx context.Context, request DeleteUserRequestObject) (DeleteUserResponseObject, error)
 	// RetrieveUser A user
-	// (GET /v1/users/{id})
+	// (GET /v1/users/{userId})
 	RetrieveUser(ctx context.Context, request RetrieveUserRequestObject) (RetrieveUserResponseObject, error)
 	// UpdateUser Update a user
-	// (PATCH /v1/users/{id})
+	// (PATCH /v1/users/{userId})
 	UpdateUser(ctx context.Context, request UpdateUserRequestObject) (UpdateUserResponseObject, error)
 	// ListUserChannels A user's channels
-	// (GET /v1/users/{id}/channels)
+	// (GET /v1/users/{userId}/channels)
 	ListUserChannels(ctx context.Context, request ListUserChannelsRequestObject) (ListUserChannelsResponseObject, error)
 	// UpdateUserDisplayPicture Set a display picture
-	// (POST /v1/users/{id}/display-picture)
+	// (POST /v1/users/{userId}/display-picture)
 	UpdateUserDisplayPicture(ctx context.Context, request UpdateUserDisplayPictureRequestObject) (UpdateUserDisplayPictureResponseObject, error)
 	// ListUserMessages A user's messages
-	// (GET /v1/users/{id}/messages)
+	// (GET /v1/users/{userId}/messages)
 	ListUserMessages(ctx context.Context, request ListUserMessagesRequestObject) (ListUserMessagesResponseObject, error)
 	// ListUserNotifications A user's notifications
-	// (GET /v1/users/{id}/notifications)
+	// (GET /v1/users/{userId}/notifications)
 	ListUserNotifications(ctx context.Context, request ListUserNotificationsRequestObject) (ListUserNotificationsResponseObject, error)
 	// RemoveUserSecret Remove a user secret
-	// (DELETE /v1/users/{id}/secrets/{name})
+	// (DELETE /v1/users/{userId}/secrets/{secretName})
 	RemoveUserSecret(ctx context.Context, request RemoveUserSecretRequestObject) (RemoveUserSecretResponseObject, error)
 	// RetrieveUserSecret A user secret
-	// (GET /v1/users/{id}/secrets/{name})
+	// (GET /v1/users/{userId}/secrets/{secretName})
 	RetrieveUserSecret(ctx context.Context, request RetrieveUserSecretRequestObject) (RetrieveUserSecretResponseObject, error)
 	// SetUserSecret Store a user secret
-	// (PUT /v1/users/{id}/secrets/{name})
+	// (PUT /v1/users/{userId}/secrets/{secretName})
 	SetUserSecret(ctx context.Context, request SetUserSecretRequestObject) (SetUserSecretResponseObject, error)
 }
 
@@ -32988,10 +32988,10 @@ func (sh *strictHandler) CreateChannel(w http.ResponseWriter, r *http.Request) {
 }
 
 // DeleteChannel operation middleware
-func (sh *strictHandler) DeleteChannel(w http.ResponseWriter, r *http.Request, id ChannelId) {
+func (sh *strictHandler) DeleteChannel(w http.ResponseWriter, r *http.Request, channelId ChannelId) {
 	var request DeleteChannelRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteChannel(ctx, request.(DeleteChannelRequestObject))
@@ -33014,10 +33014,10 @@ func (sh *strictHandler) DeleteChannel(w http.ResponseWriter, r *http.Request, i
 }
 
 // RetrieveChannel operation middleware
-func (sh *strictHandler) RetrieveChannel(w http.ResponseWriter, r *http.Request, id ChannelId) {
+func (sh *strictHandler) RetrieveChannel(w http.ResponseWriter, r *http.Request, channelId ChannelId) {
 	var request RetrieveChannelRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RetrieveChannel(ctx, request.(RetrieveChannelRequestObject))
@@ -33040,10 +33040,10 @@ func (sh *strictHandler) RetrieveChannel(w http.ResponseWriter, r *http.Request,
 }
 
 // UpdateChannel operation middleware
-func (sh *strictHandler) UpdateChannel(w http.ResponseWriter, r *http.Request, id ChannelId) {
+func (sh *strictHandler) UpdateChannel(w http.ResponseWriter, r *http.Request, channelId ChannelId) {
 	var request UpdateChannelRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 
 		var body UpdateChannelJSONRequestBody
@@ -33093,10 +33093,10 @@ func (sh *strictHandler) UpdateChannel(w http.ResponseWriter, r *http.Request, i
 }
 
 // SendChannelEvent operation middleware
-func (sh *strictHandler) SendChannelEvent(w http.ResponseWriter, r *http.Request, id ChannelId) {
+func (sh *strictHandler) SendChannelEvent(w http.ResponseWriter, r *http.Request, channelId ChannelId) {
 	var request SendChannelEventRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 
 	var body SendChannelEventJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -33126,10 +33126,10 @@ func (sh *strictHandler) SendChannelEvent(w http.ResponseWriter, r *http.Request
 }
 
 // ListChannelInvites operation middleware
-func (sh *strictHandler) ListChannelInvites(w http.ResponseWriter, r *http.Request, id ChannelId, params ListChannelInvitesParams) {
+func (sh *strictHandler) ListChannelInvites(w http.ResponseWriter, r *http.Request, channelId ChannelId, params ListChannelInvitesParams) {
 	var request ListChannelInvitesRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -33153,10 +33153,10 @@ func (sh *strictHandler) ListChannelInvites(w http.ResponseWriter, r *http.Reque
 }
 
 // SendChannelInvite operation middleware
-func (sh *strictHandler) SendChannelInvite(w http.ResponseWriter, r *http.Request, id ChannelId) {
+func (sh *strictHandler) SendChannelInvite(w http.ResponseWriter, r *http.Request, channelId ChannelId) {
 	var request SendChannelInviteRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 
 	var body SendChannelInviteJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -33186,10 +33186,10 @@ func (sh *strictHandler) SendChannelInvite(w http.ResponseWriter, r *http.Reques
 }
 
 // SendChannelKeystrokes operation middleware
-func (sh *strictHandler) SendChannelKeystrokes(w http.ResponseWriter, r *http.Request, id ChannelId) {
+func (sh *strictHandler) SendChannelKeystrokes(w http.ResponseWriter, r *http.Request, channelId ChannelId) {
 	var request SendChannelKeystrokesRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 
 	var body SendChannelKeystrokesJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -33219,10 +33219,10 @@ func (sh *strictHandler) SendChannelKeystrokes(w http.ResponseWriter, r *http.Re
 }
 
 // ListChannelMembers operation middleware
-func (sh *strictHandler) ListChannelMembers(w http.ResponseWriter, r *http.Request, id ChannelId, params ListChannelMembersParams) {
+func (sh *strictHandler) ListChannelMembers(w http.ResponseWriter, r *http.Request, channelId ChannelId, params ListChannelMembersParams) {
 	var request ListChannelMembersRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -33246,10 +33246,10 @@ func (sh *strictHandler) ListChannelMembers(w http.ResponseWriter, r *http.Reque
 }
 
 // AddChannelMember operation middleware
-func (sh *strictHandler) AddChannelMember(w http.ResponseWriter, r *http.Request, id ChannelId) {
+func (sh *strictHandler) AddChannelMember(w http.ResponseWriter, r *http.Request, channelId ChannelId) {
 	var request AddChannelMemberRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 
 	var body AddChannelMemberJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -33279,10 +33279,10 @@ func (sh *strictHandler) AddChannelMember(w http.ResponseWriter, r *http.Request
 }
 
 // RemoveChannelMember operation middleware
-func (sh *strictHandler) RemoveChannelMember(w http.ResponseWriter, r *http.Request, id ChannelId, userId MemberUserId) {
+func (sh *strictHandler) RemoveChannelMember(w http.ResponseWriter, r *http.Request, channelId ChannelId, userId MemberUserId) {
 	var request RemoveChannelMemberRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 	request.UserId = userId
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -33306,10 +33306,10 @@ func (sh *strictHandler) RemoveChannelMember(w http.ResponseWriter, r *http.Requ
 }
 
 // ListChannelMemberships operation middleware
-func (sh *strictHandler) ListChannelMemberships(w http.ResponseWriter, r *http.Request, id ChannelId, params ListChannelMembershipsParams) {
+func (sh *strictHandler) ListChannelMemberships(w http.ResponseWriter, r *http.Request, channelId ChannelId, params ListChannelMembershipsParams) {
 	var request ListChannelMembershipsRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -33333,10 +33333,10 @@ func (sh *strictHandler) ListChannelMemberships(w http.ResponseWriter, r *http.R
 }
 
 // ListChannelMessages operation middleware
-func (sh *strictHandler) ListChannelMessages(w http.ResponseWriter, r *http.Request, id ChannelId, params ListChannelMessagesParams) {
+func (sh *strictHandler) ListChannelMessages(w http.ResponseWriter, r *http.Request, channelId ChannelId, params ListChannelMessagesParams) {
 	var request ListChannelMessagesRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -33360,10 +33360,10 @@ func (sh *strictHandler) ListChannelMessages(w http.ResponseWriter, r *http.Requ
 }
 
 // SendChannelMessage operation middleware
-func (sh *strictHandler) SendChannelMessage(w http.ResponseWriter, r *http.Request, id ChannelId) {
+func (sh *strictHandler) SendChannelMessage(w http.ResponseWriter, r *http.Request, channelId ChannelId) {
 	var request SendChannelMessageRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 
 	var body SendChannelMessageJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -33393,10 +33393,10 @@ func (sh *strictHandler) SendChannelMessage(w http.ResponseWriter, r *http.Reque
 }
 
 // ListChannelModerators operation middleware
-func (sh *strictHandler) ListChannelModerators(w http.ResponseWriter, r *http.Request, id ChannelId, params ListChannelModeratorsParams) {
+func (sh *strictHandler) ListChannelModerators(w http.ResponseWriter, r *http.Request, channelId ChannelId, params ListChannelModeratorsParams) {
 	var request ListChannelModeratorsRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -33420,10 +33420,10 @@ func (sh *strictHandler) ListChannelModerators(w http.ResponseWriter, r *http.Re
 }
 
 // AddChannelModerator operation middleware
-func (sh *strictHandler) AddChannelModerator(w http.ResponseWriter, r *http.Request, id ChannelId) {
+func (sh *strictHandler) AddChannelModerator(w http.ResponseWriter, r *http.Request, channelId ChannelId) {
 	var request AddChannelModeratorRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 
 	var body AddChannelModeratorJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -33453,10 +33453,10 @@ func (sh *strictHandler) AddChannelModerator(w http.ResponseWriter, r *http.Requ
 }
 
 // RemoveChannelModerator operation middleware
-func (sh *strictHandler) RemoveChannelModerator(w http.ResponseWriter, r *http.Request, id ChannelId, userId MemberUserId) {
+func (sh *strictHandler) RemoveChannelModerator(w http.ResponseWriter, r *http.Request, channelId ChannelId, userId MemberUserId) {
 	var request RemoveChannelModeratorRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 	request.UserId = userId
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -33480,10 +33480,10 @@ func (sh *strictHandler) RemoveChannelModerator(w http.ResponseWriter, r *http.R
 }
 
 // ListChannelParticipants operation middleware
-func (sh *strictHandler) ListChannelParticipants(w http.ResponseWriter, r *http.Request, id ChannelId, params ListChannelParticipantsParams) {
+func (sh *strictHandler) ListChannelParticipants(w http.ResponseWriter, r *http.Request, channelId ChannelId, params ListChannelParticipantsParams) {
 	var request ListChannelParticipantsRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -33533,10 +33533,10 @@ func (sh *strictHandler) ListChatSessions(w http.ResponseWriter, r *http.Request
 }
 
 // RetrieveFunctionVersion operation middleware
-func (sh *strictHandler) RetrieveFunctionVersion(w http.ResponseWriter, r *http.Request, id FunctionVersionId) {
+func (sh *strictHandler) RetrieveFunctionVersion(w http.ResponseWriter, r *http.Request, versionId FunctionVersionId) {
 	var request RetrieveFunctionVersionRequestObject
 
-	request.Id = id
+	request.VersionId = versionId
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RetrieveFunctionVersion(ctx, request.(RetrieveFunctionVersionRequestObject))
@@ -33559,10 +33559,10 @@ func (sh *strictHandler) RetrieveFunctionVersion(w http.ResponseWriter, r *http.
 }
 
 // RetrieveFunction operation middleware
-func (sh *strictHandler) RetrieveFunction(w http.ResponseWriter, r *http.Request, id FunctionId) {
+func (sh *strictHandler) RetrieveFunction(w http.ResponseWriter, r *http.Request, functionId FunctionId) {
 	var request RetrieveFunctionRequestObject
 
-	request.Id = id
+	request.FunctionId = functionId
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RetrieveFunction(ctx, request.(RetrieveFunctionRequestObject))
@@ -33585,10 +33585,10 @@ func (sh *strictHandler) RetrieveFunction(w http.ResponseWriter, r *http.Request
 }
 
 // RetrieveFunctionCurrentVersion operation middleware
-func (sh *strictHandler) RetrieveFunctionCurrentVersion(w http.ResponseWriter, r *http.Request, id FunctionId) {
+func (sh *strictHandler) RetrieveFunctionCurrentVersion(w http.ResponseWriter, r *http.Request, functionId FunctionId) {
 	var request RetrieveFunctionCurrentVersionRequestObject
 
-	request.Id = id
+	request.FunctionId = functionId
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RetrieveFunctionCurrentVersion(ctx, request.(RetrieveFunctionCurrentVersionRequestObject))
@@ -33611,10 +33611,10 @@ func (sh *strictHandler) RetrieveFunctionCurrentVersion(w http.ResponseWriter, r
 }
 
 // ListFunctionInvocations operation middleware
-func (sh *strictHandler) ListFunctionInvocations(w http.ResponseWriter, r *http.Request, id FunctionId, params ListFunctionInvocationsParams) {
+func (sh *strictHandler) ListFunctionInvocations(w http.ResponseWriter, r *http.Request, functionId FunctionId, params ListFunctionInvocationsParams) {
 	var request ListFunctionInvocationsRequestObject
 
-	request.Id = id
+	request.FunctionId = functionId
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -33638,10 +33638,10 @@ func (sh *strictHandler) ListFunctionInvocations(w http.ResponseWriter, r *http.
 }
 
 // ListFunctionVersions operation middleware
-func (sh *strictHandler) ListFunctionVersions(w http.ResponseWriter, r *http.Request, id FunctionId, params ListFunctionVersionsParams) {
+func (sh *strictHandler) ListFunctionVersions(w http.ResponseWriter, r *http.Request, functionId FunctionId, params ListFunctionVersionsParams) {
 	var request ListFunctionVersionsRequestObject
 
-	request.Id = id
+	request.FunctionId = functionId
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -33665,10 +33665,10 @@ func (sh *strictHandler) ListFunctionVersions(w http.ResponseWriter, r *http.Req
 }
 
 // CreateFunctionVersion operation middleware
-func (sh *strictHandler) CreateFunctionVersion(w http.ResponseWriter, r *http.Request, id FunctionId) {
+func (sh *strictHandler) CreateFunctionVersion(w http.ResponseWriter, r *http.Request, functionId FunctionId) {
 	var request CreateFunctionVersionRequestObject
 
-	request.Id = id
+	request.FunctionId = functionId
 
 	var body CreateFunctionVersionJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -33729,10 +33729,10 @@ func (sh *strictHandler) ImportChannels(w http.ResponseWriter, r *http.Request) 
 }
 
 // ImportChannelMembers operation middleware
-func (sh *strictHandler) ImportChannelMembers(w http.ResponseWriter, r *http.Request, id ChannelId) {
+func (sh *strictHandler) ImportChannelMembers(w http.ResponseWriter, r *http.Request, channelId ChannelId) {
 	var request ImportChannelMembersRequestObject
 
-	request.Id = id
+	request.ChannelId = channelId
 
 	if reader, err := r.MultipartReader(); err != nil {
 		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode multipart body: %w", err))
@@ -33850,10 +33850,10 @@ func (sh *strictHandler) ListJobs(w http.ResponseWriter, r *http.Request, params
 }
 
 // RetrieveJob operation middleware
-func (sh *strictHandler) RetrieveJob(w http.ResponseWriter, r *http.Request, id JobId) {
+func (sh *strictHandler) RetrieveJob(w http.ResponseWriter, r *http.Request, jobId JobId) {
 	var request RetrieveJobRequestObject
 
-	request.Id = id
+	request.JobId = jobId
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RetrieveJob(ctx, request.(RetrieveJobRequestObject))
@@ -33926,10 +33926,10 @@ func (sh *strictHandler) ListMessages(w http.ResponseWriter, r *http.Request, pa
 }
 
 // DeleteMessage operation middleware
-func (sh *strictHandler) DeleteMessage(w http.ResponseWriter, r *http.Request, id MessageId) {
+func (sh *strictHandler) DeleteMessage(w http.ResponseWriter, r *http.Request, messageId MessageId) {
 	var request DeleteMessageRequestObject
 
-	request.Id = id
+	request.MessageId = messageId
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteMessage(ctx, request.(DeleteMessageRequestObject))
@@ -33952,10 +33952,10 @@ func (sh *strictHandler) DeleteMessage(w http.ResponseWriter, r *http.Request, i
 }
 
 // RetrieveMessage operation middleware
-func (sh *strictHandler) RetrieveMessage(w http.ResponseWriter, r *http.Request, id MessageId) {
+func (sh *strictHandler) RetrieveMessage(w http.ResponseWriter, r *http.Request, messageId MessageId) {
 	var request RetrieveMessageRequestObject
 
-	request.Id = id
+	request.MessageId = messageId
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RetrieveMessage(ctx, request.(RetrieveMessageRequestObject))
@@ -33978,10 +33978,10 @@ func (sh *strictHandler) RetrieveMessage(w http.ResponseWriter, r *http.Request,
 }
 
 // UpdateMessage operation middleware
-func (sh *strictHandler) UpdateMessage(w http.ResponseWriter, r *http.Request, id MessageId) {
+func (sh *strictHandler) UpdateMessage(w http.ResponseWriter, r *http.Request, messageId MessageId) {
 	var request UpdateMessageRequestObject
 
-	request.Id = id
+	request.MessageId = messageId
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 
 		var body UpdateMessageJSONRequestBody
@@ -34031,10 +34031,10 @@ func (sh *strictHandler) UpdateMessage(w http.ResponseWriter, r *http.Request, i
 }
 
 // ListMessageReadReceipts operation middleware
-func (sh *strictHandler) ListMessageReadReceipts(w http.ResponseWriter, r *http.Request, id MessageId, params ListMessageReadReceiptsParams) {
+func (sh *strictHandler) ListMessageReadReceipts(w http.ResponseWriter, r *http.Request, messageId MessageId, params ListMessageReadReceiptsParams) {
 	var request ListMessageReadReceiptsRequestObject
 
-	request.Id = id
+	request.MessageId = messageId
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -34232,10 +34232,10 @@ func (sh *strictHandler) UpdateNodejsRuntimeInitializationScript(w http.Response
 }
 
 // RetrieveThread operation middleware
-func (sh *strictHandler) RetrieveThread(w http.ResponseWriter, r *http.Request, id ThreadId) {
+func (sh *strictHandler) RetrieveThread(w http.ResponseWriter, r *http.Request, threadId ThreadId) {
 	var request RetrieveThreadRequestObject
 
-	request.Id = id
+	request.ThreadId = threadId
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RetrieveThread(ctx, request.(RetrieveThreadRequestObject))
@@ -34258,10 +34258,10 @@ func (sh *strictHandler) RetrieveThread(w http.ResponseWriter, r *http.Request, 
 }
 
 // SendThreadKeystrokes operation middleware
-func (sh *strictHandler) SendThreadKeystrokes(w http.ResponseWriter, r *http.Request, id ThreadId) {
+func (sh *strictHandler) SendThreadKeystrokes(w http.ResponseWriter, r *http.Request, threadId ThreadId) {
 	var request SendThreadKeystrokesRequestObject
 
-	request.Id = id
+	request.ThreadId = threadId
 
 	var body SendThreadKeystrokesJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -34291,10 +34291,10 @@ func (sh *strictHandler) SendThreadKeystrokes(w http.ResponseWriter, r *http.Req
 }
 
 // ListThreadMessages operation middleware
-func (sh *strictHandler) ListThreadMessages(w http.ResponseWriter, r *http.Request, id ThreadId, params ListThreadMessagesParams) {
+func (sh *strictHandler) ListThreadMessages(w http.ResponseWriter, r *http.Request, threadId ThreadId, params ListThreadMessagesParams) {
 	var request ListThreadMessagesRequestObject
 
-	request.Id = id
+	request.ThreadId = threadId
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -34318,10 +34318,10 @@ func (sh *strictHandler) ListThreadMessages(w http.ResponseWriter, r *http.Reque
 }
 
 // SendThreadMessage operation middleware
-func (sh *strictHandler) SendThreadMessage(w http.ResponseWriter, r *http.Request, id ThreadId) {
+func (sh *strictHandler) SendThreadMessage(w http.ResponseWriter, r *http.Request, threadId ThreadId) {
 	var request SendThreadMessageRequestObject
 
-	request.Id = id
+	request.ThreadId = threadId
 
 	var body SendThreadMessageJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -34460,10 +34460,10 @@ func (sh *strictHandler) CreateUser(w http.ResponseWriter, r *http.Request) {
 }
 
 // DeleteUser operation middleware
-func (sh *strictHandler) DeleteUser(w http.ResponseWriter, r *http.Request, id UserId) {
+func (sh *strictHandler) DeleteUser(w http.ResponseWriter, r *http.Request, userId UserId) {
 	var request DeleteUserRequestObject
 
-	request.Id = id
+	request.UserId = userId
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteUser(ctx, request.(DeleteUserRequestObject))
@@ -34486,10 +34486,10 @@ func (sh *strictHandler) DeleteUser(w http.ResponseWriter, r *http.Request, id U
 }
 
 // RetrieveUser operation middleware
-func (sh *strictHandler) RetrieveUser(w http.ResponseWriter, r *http.Request, id UserId) {
+func (sh *strictHandler) RetrieveUser(w http.ResponseWriter, r *http.Request, userId UserId) {
 	var request RetrieveUserRequestObject
 
-	request.Id = id
+	request.UserId = userId
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RetrieveUser(ctx, request.(RetrieveUserRequestObject))
@@ -34512,10 +34512,10 @@ func (sh *strictHandler) RetrieveUser(w http.ResponseWriter, r *http.Request, id
 }
 
 // UpdateUser operation middleware
-func (sh *strictHandler) UpdateUser(w http.ResponseWriter, r *http.Request, id UserId) {
+func (sh *strictHandler) UpdateUser(w http.ResponseWriter, r *http.Request, userId UserId) {
 	var request UpdateUserRequestObject
 
-	request.Id = id
+	request.UserId = userId
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 
 		var body UpdateUserJSONRequestBody
@@ -34565,10 +34565,10 @@ func (sh *strictHandler) UpdateUser(w http.ResponseWriter, r *http.Request, id U
 }
 
 // ListUserChannels operation middleware
-func (sh *strictHandler) ListUserChannels(w http.ResponseWriter, r *http.Request, id UserId, params ListUserChannelsParams) {
+func (sh *strictHandler) ListUserChannels(w http.ResponseWriter, r *http.Request, userId UserId, params ListUserChannelsParams) {
 	var request ListUserChannelsRequestObject
 
-	request.Id = id
+	request.UserId = userId
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -34592,10 +34592,10 @@ func (sh *strictHandler) ListUserChannels(w http.ResponseWriter, r *http.Request
 }
 
 // UpdateUserDisplayPicture operation middleware
-func (sh *strictHandler) UpdateUserDisplayPicture(w http.ResponseWriter, r *http.Request, id UserId) {
+func (sh *strictHandler) UpdateUserDisplayPicture(w http.ResponseWriter, r *http.Request, userId UserId) {
 	var request UpdateUserDisplayPictureRequestObject
 
-	request.Id = id
+	request.UserId = userId
 
 	var body UpdateUserDisplayPictureJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -34625,10 +34625,10 @@ func (sh *strictHandler) UpdateUserDisplayPicture(w http.ResponseWriter, r *http
 }
 
 // ListUserMessages operation middleware
-func (sh *strictHandler) ListUserMessages(w http.ResponseWriter, r *http.Request, id UserId, params ListUserMessagesParams) {
+func (sh *strictHandler) ListUserMessages(w http.ResponseWriter, r *http.Request, userId UserId, params ListUserMessagesParams) {
 	var request ListUserMessagesRequestObject
 
-	request.Id = id
+	request.UserId = userId
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -34652,10 +34652,10 @@ func (sh *strictHandler) ListUserMessages(w http.ResponseWriter, r *http.Request
 }
 
 // ListUserNotifications operation middleware
-func (sh *strictHandler) ListUserNotifications(w http.ResponseWriter, r *http.Request, id UserId, params ListUserNotificationsParams) {
+func (sh *strictHandler) ListUserNotifications(w http.ResponseWriter, r *http.Request, userId UserId, params ListUserNotificationsParams) {
 	var request ListUserNotificationsRequestObject
 
-	request.Id = id
+	request.UserId = userId
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
@@ -34679,11 +34679,11 @@ func (sh *strictHandler) ListUserNotifications(w http.ResponseWriter, r *http.Re
 }
 
 // RemoveUserSecret operation middleware
-func (sh *strictHandler) RemoveUserSecret(w http.ResponseWriter, r *http.Request, id UserId, name SecretName) {
+func (sh *strictHandler) RemoveUserSecret(w http.ResponseWriter, r *http.Request, userId UserId, secretName SecretName) {
 	var request RemoveUserSecretRequestObject
 
-	request.Id = id
-	request.Name = name
+	request.UserId = userId
+	request.SecretName = secretName
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RemoveUserSecret(ctx, request.(RemoveUserSecretRequestObject))
@@ -34706,11 +34706,11 @@ func (sh *strictHandler) RemoveUserSecret(w http.ResponseWriter, r *http.Request
 }
 
 // RetrieveUserSecret operation middleware
-func (sh *strictHandler) RetrieveUserSecret(w http.ResponseWriter, r *http.Request, id UserId, name SecretName) {
+func (sh *strictHandler) RetrieveUserSecret(w http.ResponseWriter, r *http.Request, userId UserId, secretName SecretName) {
 	var request RetrieveUserSecretRequestObject
 
-	request.Id = id
-	request.Name = name
+	request.UserId = userId
+	request.SecretName = secretName
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RetrieveUserSecret(ctx, request.(RetrieveUserSecretRequestObject))
@@ -34733,11 +34733,11 @@ func (sh *strictHandler) RetrieveUserSecret(w http.ResponseWriter, r *http.Reque
 }
 
 // SetUserSecret operation middleware
-func (sh *strictHandler) SetUserSecret(w http.ResponseWriter, r *http.Request, id UserId, name SecretName) {
+func (sh *strictHandler) SetUserSecret(w http.ResponseWriter, r *http.Request, userId UserId, secretName SecretName) {
 	var request SetUserSecretRequestObject
 
-	request.Id = id
-	request.Name = name
+	request.UserId = userId
+	request.SecretName = secretName
 
 	var body SetUserSecretJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {

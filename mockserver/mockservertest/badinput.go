@@ -65,7 +65,7 @@ func (k *kit) badInput(t *testing.T) {
 			for _, v := range vs {
 				c := base.clone()
 				v.apply(&c)
-				req := k.request(op.Method, c.target(), c.encoded(), c.contentType, ns, k.auth)
+				req := k.request(op.Method, c.target(), c.encoded(), c.contentType, ns, k.authFor(op))
 				r, problems := k.exchange(k.root, "", req, ns)
 				for _, p := range problems {
 					t.Errorf("%s: %s", v, p)

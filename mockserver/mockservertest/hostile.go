@@ -80,7 +80,7 @@ func (k *kit) hostileCases(t *testing.T, op openapi.Operation) []hostileCase {
 	invalid := k.status[mockserver.KindInvalid]
 	with := func(body string, contentType string) func(string) *http.Request {
 		return func(ns string) *http.Request {
-			return k.request(op.Method, base.target(), []byte(body), contentType, ns, k.auth)
+			return k.request(op.Method, base.target(), []byte(body), contentType, ns, k.authFor(op))
 		}
 	}
 	var cases []hostileCase
@@ -114,12 +114,12 @@ func (k *kit) hostileCases(t *testing.T, op openapi.Operation) []hostileCase {
 			with(`{"a":"`+strings.Repeat("a", oversizedBody)+`"}`, mt))
 	}
 
-	if op.Secured(k.spec) && len(k.auth) > 0 {
+	if auth := k.authFor(op); op.Secured(k.spec) && len(auth) > 0 {
 		add("no credentials", k.status[mockserver.KindUnauthorized], func(ns string) *http.Request {
 			return k.request(op.Method, base.target(), base.encoded(), base.contentType, ns, nil)
 		})
 		bad := http.Header{}
-		for name, values := range k.auth {
+		for name, values := range auth {
 			for _, v := range values {
 				bad.Add(name, mangle(v))
 			}
@@ -130,7 +130,7 @@ func (k *kit) hostileCases(t *testing.T, op openapi.Operation) []hostileCase {
 	}
 
 	add("huge header", anyAnswer, func(ns string) *http.Request {
-		req := k.request(op.Method, base.target(), base.encoded(), base.contentType, ns, k.auth)
+		req := k.request(op.Method, base.target(), base.encoded(), base.contentType, ns, k.authFor(op))
 		req.Header.Set("X-Standin-Kit-Junk", strings.Repeat("j", hugeHeader))
 		return req
 	})
@@ -140,7 +140,7 @@ func (k *kit) hostileCases(t *testing.T, op openapi.Operation) []hostileCase {
 		if strings.Contains(target, "?") {
 			sep = "&"
 		}
-		return k.request(op.Method, target+sep+"standinKitJunk="+strings.Repeat("q", hugeQuery), base.encoded(), base.contentType, ns, k.auth)
+		return k.request(op.Method, target+sep+"standinKitJunk="+strings.Repeat("q", hugeQuery), base.encoded(), base.contentType, ns, k.authFor(op))
 	})
 	add("control bytes in the query", anyAnswer, func(ns string) *http.Request {
 		target := base.target()
@@ -148,27 +148,27 @@ func (k *kit) hostileCases(t *testing.T, op openapi.Operation) []hostileCase {
 		if strings.Contains(target, "?") {
 			sep = "&"
 		}
-		return k.request(op.Method, target+sep+"standinKit=%00%FF%0D%0A", base.encoded(), base.contentType, ns, k.auth)
+		return k.request(op.Method, target+sep+"standinKit=%00%FF%0D%0A", base.encoded(), base.contentType, ns, k.authFor(op))
 	})
 	add("malformed namespace", refused, func(ns string) *http.Request {
-		req := k.request(op.Method, base.target(), base.encoded(), base.contentType, ns, k.auth)
+		req := k.request(op.Method, base.target(), base.encoded(), base.contentType, ns, k.authFor(op))
 		req.Header.Set(mockserver.NamespaceHeader, "no such namespace!")
 		return req
 	})
 	if method := undeclaredMethod(k.spec, op.Path); method != "" {
 		add("method "+method, k.status[mockserver.KindMethodNotAllowed], func(ns string) *http.Request {
-			return k.request(method, base.target(), base.encoded(), base.contentType, ns, k.auth)
+			return k.request(method, base.target(), base.encoded(), base.contentType, ns, k.authFor(op))
 		})
 	}
 	unknown := "/standin-kit-unknown" + base.target()
 	add("unknown route", k.status[mockserver.KindNotFound], func(ns string) *http.Request {
-		return k.request(op.Method, unknown, base.encoded(), base.contentType, ns, k.auth)
+		return k.request(op.Method, unknown, base.encoded(), base.contentType, ns, k.authFor(op))
 	})
 	for _, name := range slices.Sorted(maps.Keys(base.path)) {
 		add("traversal in "+name, anyAnswer, func(ns string) *http.Request {
 			c := base.clone()
 			c.path[name] = "../../" + strings.TrimPrefix(mockserver.AdminPrefix, "/") + "/reset"
-			return k.request(op.Method, c.target(), c.encoded(), c.contentType, ns, k.auth)
+			return k.request(op.Method, c.target(), c.encoded(), c.contentType, ns, k.authFor(op))
 		})
 	}
 	// ".." never leaves the API: not to the admin API, not to another
@@ -183,7 +183,7 @@ func (k *kit) hostileCases(t *testing.T, op openapi.Operation) []hostileCase {
 		cases = append(cases, hostileCase{
 			name: "dot-dot to " + tc.to, full: true, want: k.status[mockserver.KindNotFound],
 			req: func(ns string) *http.Request {
-				return k.request(tc.method, k.mock.Prefix+path+climb+tc.to, base.encoded(), base.contentType, ns, k.auth)
+				return k.request(tc.method, k.mock.Prefix+path+climb+tc.to, base.encoded(), base.contentType, ns, k.authFor(op))
 			},
 		})
 	}

@@ -239,6 +239,15 @@ func (k *kit) fork(tb testing.TB) string {
 	return ns
 }
 
+// authFor returns the headers that authenticate op: the Auth hook's for
+// it, else Login's.
+func (k *kit) authFor(op openapi.Operation) http.Header {
+	if h, ok := k.mock.Test.Auth[op.Op.OperationID]; ok {
+		return h
+	}
+	return k.auth
+}
+
 // request builds a request for target (relative to the API root) in
 // namespace ns, with body sent as is (none when nil) and the headers of
 // auth.

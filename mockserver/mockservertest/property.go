@@ -50,7 +50,7 @@ func (k *kit) property(t *testing.T) {
 						t.Fatalf("generate a request: %v", err)
 					}
 					ns := k.fork(t)
-					req := k.request(op.Method, c.target(), c.encoded(), c.contentType, ns, k.auth)
+					req := k.request(op.Method, c.target(), c.encoded(), c.contentType, ns, k.authFor(op))
 					r := k.send(t, req, ns)
 					_ = k.store.Reset(t.Context(), ns)
 					sh.sent++

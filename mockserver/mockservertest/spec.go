@@ -1,9 +1,11 @@
 package mockservertest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
+	"mime/multipart"
 	"net/url"
 	"slices"
 	"strconv"
@@ -26,6 +28,9 @@ type call struct {
 	body        any
 	hasBody     bool
 	contentType string
+	// form is the form media type the body is sent as, multipart or
+	// URL-encoded, or "" for JSON.
+	form string
 }
 
 // target is the call's path, parameters filled in, and query.
@@ -40,10 +45,16 @@ func (c call) target() string {
 	return p
 }
 
+// formBoundary separates the parts of the multipart bodies the kit sends.
+const formBoundary = "standin-kit-form-boundary"
+
 // encoded returns the body as sent, nil for none.
 func (c call) encoded() []byte {
 	if !c.hasBody {
 		return nil
+	}
+	if c.form != "" {
+		return encodeForm(c.form, c.body)
 	}
 	raw, err := json.Marshal(c.body)
 	if err != nil {
@@ -80,6 +91,48 @@ func copyValue(v any) any {
 		return s
 	}
 	return v
+}
+
+// encodeForm encodes the properties of body as a form of media type mt:
+// strings as they are, other values as JSON.
+func encodeForm(mt string, body any) []byte {
+	fields, _ := body.(map[string]any)
+	text := func(v any) string {
+		if s, ok := v.(string); ok {
+			return s
+		}
+		raw, _ := json.Marshal(v)
+		return string(raw)
+	}
+	if mt == "application/x-www-form-urlencoded" {
+		q := url.Values{}
+		for _, k := range slices.Sorted(maps.Keys(fields)) {
+			q.Set(k, text(fields[k]))
+		}
+		return []byte(q.Encode())
+	}
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	_ = w.SetBoundary(formBoundary)
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		_ = w.WriteField(k, text(fields[k]))
+	}
+	_ = w.Close()
+	return b.Bytes()
+}
+
+// formMediaType returns the form media type of a request body that has
+// no JSON one, "" if it has neither.
+func formMediaType(op openapi.Operation) (string, *openapi3.SchemaRef) {
+	if op.Op.RequestBody == nil || op.Op.RequestBody.Value == nil {
+		return "", nil
+	}
+	for _, mt := range []string{"multipart/form-data", "application/x-www-form-urlencoded"} {
+		if m := op.Op.RequestBody.Value.Content[mt]; m != nil && m.Schema != nil {
+			return mt, m.Schema
+		}
+	}
+	return "", nil
 }
 
 // jsonMediaType returns the JSON media type of a request body, "" if it
@@ -136,7 +189,10 @@ func (k *kit) generate(op openapi.Operation, seed uint64, all bool) (call, error
 	}
 	mt, schema := jsonMediaType(op)
 	if schema == nil {
-		return c, nil
+		if mt, schema = formMediaType(op); schema == nil {
+			return c, nil
+		}
+		c.form = mt
 	}
 	generated, err := gen.Value(schema)
 	if err != nil {
@@ -155,6 +211,9 @@ func (k *kit) generate(op openapi.Operation, seed uint64, all bool) (call, error
 		body = filled
 	}
 	c.body, c.hasBody, c.contentType = body, true, mt
+	if mt == "multipart/form-data" {
+		c.contentType = mt + "; boundary=" + formBoundary
+	}
 	return c, nil
 }
 
