@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -45,11 +46,19 @@ func bearerOperations() ([]openapi.Operation, error) {
 	return ops, nil
 }
 
-// send sends op with its path parameters filled in (1 for ids, "x" for
-// names) and an empty JSON body where the method takes one:
-// authentication comes before everything else.
+// pathParam matches a path parameter of the spec.
+var pathParam = regexp.MustCompile(`\{[^}]*\}`)
+
+// send sends op with its path parameters filled in ("x" for names, 1 for
+// the ids of every other parameter) and an empty JSON body where the
+// method takes one: authentication comes before everything else.
 func send(e *httpexpect.Expect, op openapi.Operation) *httpexpect.Response {
-	path := strings.NewReplacer("{id}", "1", "{user_id}", "1", "{name}", "x").Replace(op.Path)
+	path := pathParam.ReplaceAllStringFunc(op.Path, func(p string) string {
+		if strings.HasSuffix(strings.ToLower(p), "name}") {
+			return "x"
+		}
+		return "1"
+	})
 	req := e.Request(op.Method, path)
 	switch op.Method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch:

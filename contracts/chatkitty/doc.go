@@ -16,9 +16,10 @@
 // says so in its log and checks nothing.
 //
 // The refusals are checked by their ApiError code (RESOURCE_NOT_FOUND,
-// USER_NAME_TAKEN, DIRECT_CHANNEL_FULL, DIRECT_CHANNEL_MEMBERS_FIXED,
-// NOT_A_CHANNEL_MEMBER): ChatKitty documents the body's shape but not its
-// codes, so these are the codes the spec's decisions give standin's mock.
+// MEMBER_NOT_FOUND, MODERATOR_NOT_FOUND, USER_NAME_TAKEN,
+// DIRECT_CHANNEL_FULL, DIRECT_CHANNEL_MEMBERS_FIXED, NOT_A_CHANNEL_MEMBER):
+// ChatKitty documents the body's shape but not its codes, so these are
+// the codes of standin's mock.
 //
 // The auth scenario checks that tokens expire by moving the target
 // namespace's clock forward through standin's admin API (POST

@@ -21,7 +21,7 @@ func Scenarios() []contracts.Scenario {
 		{API: API, Name: "bulk-channel-membership", Run: BulkChannelMembership,
 			Doc: "A PUBLIC, a PRIVATE and a DIRECT channel are created; members are added one at a time by id and by username, and in bulk through a channel-members import job polled until FINISHED; the members walked in pages of 2 through _links.next are every member once with a true page.totalElements; a DIRECT channel holds up to 10 users (11 is 400 DIRECT_CHANNEL_FULL), takes no new member (400 DIRECT_CHANNEL_MEMBERS_FIXED), and the same set of users again answers the same channel."},
 		{API: API, Name: "moderator-revocation", Run: ModeratorRevocation,
-			Doc: "A member made a moderator is listed as one; a user who is not a member cannot be (400 NOT_A_CHANNEL_MEMBER); a removed moderator is no longer listed but stays a member, and removing them again is 404; removing a moderator's membership also drops the moderation, which joining again does not bring back."},
+			Doc: "A member made a moderator is listed as one; a user who is not a member cannot be (400 NOT_A_CHANNEL_MEMBER); a removed moderator is no longer listed but stays a member, and removing them again is 404 MODERATOR_NOT_FOUND; removing a moderator's membership also drops the moderation (removing either again is 404 MEMBER_NOT_FOUND, MODERATOR_NOT_FOUND), which joining again does not bring back."},
 		{API: API, Name: "messages", Run: Messages,
 			Doc: "Text messages from two members and a file message come back from the channel newest first, each once, walking cursor pages of 2 through _links.next to the oldest and back through _links.prev to the newest; a non-member cannot post to a private channel (400 NOT_A_CHANNEL_MEMBER); a reply sent to a message's thread is read back through /v1/threads/{id}/messages and is not on the channel's main thread."},
 		{API: API, Name: "auth", Run: Auth,
@@ -349,7 +349,7 @@ func ModeratorRevocation(s *contracts.S) {
 		ok(as.DELETE(modPath(channel, mod.id)).Expect()).HasValue("id", channel)
 		listed(as, mod, false, "after DELETE /moderators/{user_id}")
 		member(as, mod, true, "after DELETE /moderators/{user_id}")
-		refused(as.DELETE(modPath(channel, mod.id)).Expect(), http.StatusNotFound, "RESOURCE_NOT_FOUND")
+		refused(as.DELETE(modPath(channel, mod.id)).Expect(), http.StatusNotFound, "MODERATOR_NOT_FOUND")
 	})
 	s.Step("removing a moderator's membership also drops the moderation", func(e *httpexpect.Expect) {
 		as := bearer(e, tok)
@@ -358,8 +358,8 @@ func ModeratorRevocation(s *contracts.S) {
 		ok(as.DELETE(memberPath(channel, mod.id)).Expect()).HasValue("id", channel)
 		member(as, mod, false, "after DELETE /members/{user_id}")
 		listed(as, mod, false, "after DELETE /members/{user_id}")
-		refused(as.DELETE(modPath(channel, mod.id)).Expect(), http.StatusNotFound, "RESOURCE_NOT_FOUND")
-		refused(as.DELETE(memberPath(channel, mod.id)).Expect(), http.StatusNotFound, "RESOURCE_NOT_FOUND")
+		refused(as.DELETE(modPath(channel, mod.id)).Expect(), http.StatusNotFound, "MODERATOR_NOT_FOUND")
+		refused(as.DELETE(memberPath(channel, mod.id)).Expect(), http.StatusNotFound, "MEMBER_NOT_FOUND")
 	})
 	s.Step("joining again does not bring the moderation back", func(e *httpexpect.Expect) {
 		as := bearer(e, tok)
