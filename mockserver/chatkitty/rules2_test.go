@@ -226,4 +226,3 @@ func TestPagingAndSort(t *testing.T) {
 		t.Errorf("size=0 was served with size %d, want the default 20", n)
 	}
 }
-
