@@ -26,7 +26,9 @@ func BenchmarkScale(b *testing.B) {
 			b.Run("token-check", func(b *testing.B) { w.loop(b, "GET", "/v1/application", "") })
 			b.Run("users-first", func(b *testing.B) { w.loop(b, "GET", "/v1/users?size=50", "") })
 			b.Run("users-last", func(b *testing.B) { w.loop(b, "GET", fmt.Sprintf("/v1/users?size=50&page=%d", (n-1)/50), "") })
-			b.Run("users-by-name-last", func(b *testing.B) { w.loop(b, "GET", fmt.Sprintf("/v1/users?size=50&sort=name,asc&page=%d", (n-1)/50), "") })
+			b.Run("users-by-name-last", func(b *testing.B) {
+				w.loop(b, "GET", fmt.Sprintf("/v1/users?size=50&sort=name,asc&page=%d", (n-1)/50), "")
+			})
 			b.Run("user-exists", func(b *testing.B) { w.loop(b, "HEAD", "/v1/users?name=admin", "") })
 			b.Run("members-first", func(b *testing.B) { w.loop(b, "GET", "/v1/channels/"+w.big+"/members?size=50", "") })
 			b.Run("members-last", func(b *testing.B) {
