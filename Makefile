@@ -66,6 +66,10 @@ crash-test:
 ## plus remove in a 10k-member chat, a user's chats, a small app beside the
 ## big one, export. UCS rooms: token check, my rooms, a 10k-participant
 ## room's first and last pages, invite plus remove there, chat, create.
+## ChatKitty: token check, users' first and last pages (by id and by
+## name), existence check, the 10k-member channel's first and last member
+## pages, public channels, add plus remove there, send, a message page,
+## create.
 SCALE_TABLE = awk '/^BenchmarkScale/ { n = split($$1, p, "/"); sub(/-[0-9]+$$/, "", p[n]); \
 	  if (p[1] == "BenchmarkScale") { size = p[2]; op = p[3] } \
 	  else { size = p[n]; op = substr(p[1], 15); for (i = 2; i < n; i++) op = op "/" p[i] } \
@@ -79,6 +83,8 @@ bench-scale:
 	@$(GO) test -run '^$$' -bench '^BenchmarkScale' -benchtime $(BENCHTIME) -timeout 60m ./mockserver/ethora/ | $(SCALE_TABLE)
 	@echo "== ucsrooms"
 	@$(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime $(BENCHTIME) -timeout 60m ./mockserver/ucsrooms/ | $(SCALE_TABLE)
+	@echo "== chatkitty"
+	@$(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime $(BENCHTIME) -timeout 60m ./mockserver/chatkitty/ | $(SCALE_TABLE)
 
 ## conform: every API's conformance suite against a running `make run`
 conform:

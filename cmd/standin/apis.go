@@ -6,12 +6,14 @@ import (
 	"strings"
 
 	"github.com/standin/standin/contracts"
+	chatkittyscenarios "github.com/standin/standin/contracts/chatkitty"
 	ethorascenarios "github.com/standin/standin/contracts/ethora"
 	"github.com/standin/standin/contracts/load"
 	rocketchatscenarios "github.com/standin/standin/contracts/rocketchat"
 	smartlinkscenarios "github.com/standin/standin/contracts/smartlink"
 	ucsscenarios "github.com/standin/standin/contracts/ucsrooms"
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/chatkitty"
 	"github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/mockserver/mocks"
 	"github.com/standin/standin/mockserver/rocketchat"
@@ -35,6 +37,7 @@ var apis = []api{
 	{ethora.Mock, ethorascenarios.Scenarios, ethorascenarios.Load{}},
 	{ucsrooms.Mock, ucsscenarios.Scenarios, ucsscenarios.Load{}},
 	{smartlink.Mock, smartlinkscenarios.Scenarios, smartlinkscenarios.Load{}},
+	{chatkitty.Mock, chatkittyscenarios.Scenarios, chatkittyscenarios.Load{}},
 }
 
 // catalog returns the mocks of apis, for configuration and serving.

@@ -5028,7 +5028,7 @@ type ClientInterface interface {
 	// CreateChannelWithBody Create a channel
 	//
 	// Creates a public, private or direct channel. A group channel's `name` is
-	// unique within the application; a direct channel holds 2 to 10 users counting
+	// unique within the application; a direct channel holds 1 to 10 users counting
 	// the creator, and one set of users has one direct channel. Decision
 	// (inferred): a taken name is 400 `ApiError`; creating a direct channel for a
 	// set of users that already has one answers that channel; a direct channel of
@@ -5042,7 +5042,7 @@ type ClientInterface interface {
 	// CreateChannel Create a channel
 	//
 	// Creates a public, private or direct channel. A group channel's `name` is
-	// unique within the application; a direct channel holds 2 to 10 users counting
+	// unique within the application; a direct channel holds 1 to 10 users counting
 	// the creator, and one set of users has one direct channel. Decision
 	// (inferred): a taken name is 400 `ApiError`; creating a direct channel for a
 	// set of users that already has one answers that channel; a direct channel of
@@ -5934,7 +5934,7 @@ func (c *Client) ListChannels(ctx context.Context, params *ListChannelsParams, r
 // CreateChannelWithBody Create a channel
 //
 // Creates a public, private or direct channel. A group channel's `name` is
-// unique within the application; a direct channel holds 2 to 10 users counting
+// unique within the application; a direct channel holds 1 to 10 users counting
 // the creator, and one set of users has one direct channel. Decision
 // (inferred): a taken name is 400 `ApiError`; creating a direct channel for a
 // set of users that already has one answers that channel; a direct channel of
@@ -5958,7 +5958,7 @@ func (c *Client) CreateChannelWithBody(ctx context.Context, contentType string, 
 // CreateChannel Create a channel
 //
 // Creates a public, private or direct channel. A group channel's `name` is
-// unique within the application; a direct channel holds 2 to 10 users counting
+// unique within the application; a direct channel holds 1 to 10 users counting
 // the creator, and one set of users has one direct channel. Decision
 // (inferred): a taken name is 400 `ApiError`; creating a direct channel for a
 // set of users that already has one answers that channel; a direct channel of
@@ -11375,7 +11375,7 @@ type ClientWithResponsesInterface interface {
 	// CreateChannelWithBodyWithResponse Create a channel
 	//
 	// Creates a public, private or direct channel. A group channel's `name` is
-	// unique within the application; a direct channel holds 2 to 10 users counting
+	// unique within the application; a direct channel holds 1 to 10 users counting
 	// the creator, and one set of users has one direct channel. Decision
 	// (inferred): a taken name is 400 `ApiError`; creating a direct channel for a
 	// set of users that already has one answers that channel; a direct channel of
@@ -11389,7 +11389,7 @@ type ClientWithResponsesInterface interface {
 	// CreateChannelWithResponse Create a channel
 	//
 	// Creates a public, private or direct channel. A group channel's `name` is
-	// unique within the application; a direct channel holds 2 to 10 users counting
+	// unique within the application; a direct channel holds 1 to 10 users counting
 	// the creator, and one set of users has one direct channel. Decision
 	// (inferred): a taken name is 400 `ApiError`; creating a direct channel for a
 	// set of users that already has one answers that channel; a direct channel of
@@ -17503,7 +17503,7 @@ func (c *ClientWithResponses) ListChannelsWithResponse(ctx context.Context, para
 // CreateChannelWithBodyWithResponse Create a channel
 //
 // Creates a public, private or direct channel. A group channel's `name` is
-// unique within the application; a direct channel holds 2 to 10 users counting
+// unique within the application; a direct channel holds 1 to 10 users counting
 // the creator, and one set of users has one direct channel. Decision
 // (inferred): a taken name is 400 `ApiError`; creating a direct channel for a
 // set of users that already has one answers that channel; a direct channel of
@@ -17523,7 +17523,7 @@ func (c *ClientWithResponses) CreateChannelWithBodyWithResponse(ctx context.Cont
 // CreateChannelWithResponse Create a channel
 //
 // Creates a public, private or direct channel. A group channel's `name` is
-// unique within the application; a direct channel holds 2 to 10 users counting
+// unique within the application; a direct channel holds 1 to 10 users counting
 // the creator, and one set of users has one direct channel. Decision
 // (inferred): a taken name is 400 `ApiError`; creating a direct channel for a
 // set of users that already has one answers that channel; a direct channel of
