@@ -202,3 +202,21 @@ func (env Envelope) Complete(e *Error) *Error {
 func (env Envelope) InvalidRequest(w http.ResponseWriter, r *http.Request, err error) {
 	env.Write(w, r, &Error{Status: http.StatusBadRequest, Kind: KindInvalid, Message: err.Error(), Err: err})
 }
+
+// UpperSnakeCodes returns a code for each of the core's refusal kinds in
+// UPPER_SNAKE_CASE ("NOT_FOUND", "INVALID_REQUEST", …), for an API whose
+// own codes are spelled that way; it may change entries of the map it
+// gets, which is its own.
+func UpperSnakeCodes() map[Kind]Code {
+	return map[Kind]Code{
+		KindUnauthorized:      {Code: "UNAUTHORIZED"},
+		KindForbidden:         {Code: "FORBIDDEN"},
+		KindNotFound:          {Code: "NOT_FOUND"},
+		KindMethodNotAllowed:  {Code: "METHOD_NOT_ALLOWED"},
+		KindTooLarge:          {Code: "PAYLOAD_TOO_LARGE"},
+		KindInvalid:           {Code: "INVALID_REQUEST"},
+		KindBadNamespace:      {Code: "INVALID_REQUEST"},
+		KindInternal:          {Code: "INTERNAL_ERROR"},
+		KindTooManyNamespaces: {Code: "TOO_MANY_NAMESPACES"},
+	}
+}

@@ -18,7 +18,6 @@ import (
 	"github.com/standin/standin/contracts"
 	"github.com/standin/standin/contracts/chatkitty"
 	"github.com/standin/standin/contracts/contractstest"
-	"github.com/standin/standin/contracts/load"
 	"github.com/standin/standin/mockserver"
 	mock "github.com/standin/standin/mockserver/chatkitty"
 )
@@ -331,16 +330,7 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 // isolation scenario, and without standin's admin API the expiry steps of
 // the auth scenario, check nothing and say why; the rest passes.
 func TestScenariosLeaveOutWhatTheTargetCannotDo(t *testing.T) {
-	noAdmin := func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasPrefix(r.URL.Path, "/__standin/") {
-				http.NotFound(w, r)
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-	target := contractstest.InProcess(t, mock.Mock, noAdmin)
+	target := contractstest.InProcess(t, mock.Mock, contractstest.WithoutAdmin)
 	delete(target.Credentials, "clientId2")
 	report := contracts.Run(context.Background(), target, scenario(t, "app-isolation"), scenario(t, "auth"))
 	if !report.Passed() {
@@ -394,19 +384,5 @@ func TestFollowsRelativeLinks(t *testing.T) {
 // TestLoadWorkload runs a short, count-bounded load against the in-process
 // mock: every request of every operation must succeed.
 func TestLoadWorkload(t *testing.T) {
-	rep, err := load.Run(context.Background(), contractstest.InProcess(t, mock.Mock, nil), chatkitty.Load{}, load.Options{Workers: 4, Requests: 360})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Requests != 360 || rep.Errors != 0 {
-		t.Fatalf("want 360 requests and no error, got %d and %d: %+v", rep.Requests, rep.Errors, rep.Operations)
-	}
-	for _, o := range rep.Operations {
-		if o.Statuses[http.StatusOK] != o.Requests {
-			t.Errorf("%s: every answer should be 200, got %v", o.Name, o.Statuses)
-		}
-	}
-	if len(rep.Operations) != 9 {
-		t.Errorf("the workload has 9 operations, the report %d", len(rep.Operations))
-	}
+	contractstest.RunLoad(t, mock.Mock, chatkitty.Load{}, 360, 200, 9)
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/standin/standin/contracts"
 	"github.com/standin/standin/contracts/contractstest"
 	"github.com/standin/standin/contracts/ethora"
-	"github.com/standin/standin/contracts/load"
 	mock "github.com/standin/standin/mockserver/ethora"
 )
 
@@ -103,18 +102,5 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 // TestLoadWorkload runs a short, count-bounded load against the in-process
 // mock: every request of every operation must succeed.
 func TestLoadWorkload(t *testing.T) {
-	rep, err := load.Run(context.Background(), contractstest.InProcess(t, mock.Mock, nil), ethora.Load{}, load.Options{Workers: 4, Requests: 350})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Requests != 350 || rep.Errors != 0 {
-		t.Fatalf("want 350 requests and no error, got %d and %d: %+v", rep.Requests, rep.Errors, rep.Operations)
-	}
-	for _, o := range rep.Operations {
-		for status, n := range o.Statuses {
-			if status/100 != 2 {
-				t.Errorf("%s: %d answers with status %d", o.Name, n, status)
-			}
-		}
-	}
+	contractstest.RunLoad(t, mock.Mock, ethora.Load{}, 350, 0, 0)
 }

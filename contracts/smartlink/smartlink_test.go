@@ -13,7 +13,6 @@ import (
 
 	"github.com/standin/standin/contracts"
 	"github.com/standin/standin/contracts/contractstest"
-	"github.com/standin/standin/contracts/load"
 	"github.com/standin/standin/contracts/smartlink"
 	"github.com/standin/standin/mockserver"
 	mock "github.com/standin/standin/mockserver/smartlink"
@@ -180,16 +179,7 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 // isolation scenario, and without standin's admin API the webhooks
 // scenario, check nothing and say why.
 func TestScenariosLeaveOutWhatTheTargetCannotDo(t *testing.T) {
-	noAdmin := func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasPrefix(r.URL.Path, "/__standin/") {
-				http.NotFound(w, r)
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-	target := contractstest.InProcess(t, mock.Mock, noAdmin)
+	target := contractstest.InProcess(t, mock.Mock, contractstest.WithoutAdmin)
 	delete(target.Credentials, "apiKey2")
 	report := contracts.Run(context.Background(), target, scenario(t, "org-isolation"), scenario(t, "webhooks"))
 	if !report.Passed() {
@@ -213,19 +203,5 @@ func stepLogs(sc contracts.ScenarioResult) string {
 // TestLoadWorkload runs a short, count-bounded load against the in-process
 // mock: every request of every operation must succeed.
 func TestLoadWorkload(t *testing.T) {
-	rep, err := load.Run(context.Background(), contractstest.InProcess(t, mock.Mock, nil), smartlink.Load{}, load.Options{Workers: 4, Requests: 420})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Requests != 420 || rep.Errors != 0 {
-		t.Fatalf("want 420 requests and no error, got %d and %d: %+v", rep.Requests, rep.Errors, rep.Operations)
-	}
-	for _, o := range rep.Operations {
-		if o.Statuses[http.StatusOK] != o.Requests {
-			t.Errorf("%s: every answer should be 200, got %v", o.Name, o.Statuses)
-		}
-	}
-	if len(rep.Operations) != 7 {
-		t.Errorf("the workload has 7 operations, the report %d", len(rep.Operations))
-	}
+	contractstest.RunLoad(t, mock.Mock, smartlink.Load{}, 420, 200, 7)
 }

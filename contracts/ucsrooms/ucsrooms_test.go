@@ -14,7 +14,6 @@ import (
 
 	"github.com/standin/standin/contracts"
 	"github.com/standin/standin/contracts/contractstest"
-	"github.com/standin/standin/contracts/load"
 	"github.com/standin/standin/contracts/ucsrooms"
 	mock "github.com/standin/standin/mockserver/ucsrooms"
 )
@@ -209,19 +208,5 @@ func TestScenariosNeedThreeUsers(t *testing.T) {
 // TestLoadWorkload runs a short, count-bounded load against the in-process
 // mock: every request of every operation must succeed.
 func TestLoadWorkload(t *testing.T) {
-	rep, err := load.Run(context.Background(), contractstest.InProcess(t, mock.Mock, nil), ucsrooms.Load{}, load.Options{Workers: 4, Requests: 400})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Requests != 400 || rep.Errors != 0 {
-		t.Fatalf("want 400 requests and no error, got %d and %d: %+v", rep.Requests, rep.Errors, rep.Operations)
-	}
-	for _, o := range rep.Operations {
-		if o.Statuses[http.StatusOK] != o.Requests {
-			t.Errorf("%s: every answer should be 200, got %v", o.Name, o.Statuses)
-		}
-	}
-	if len(rep.Operations) != 8 {
-		t.Errorf("the workload has 8 operations, the report %d", len(rep.Operations))
-	}
+	contractstest.RunLoad(t, mock.Mock, ucsrooms.Load{}, 400, 200, 8)
 }

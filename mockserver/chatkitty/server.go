@@ -63,17 +63,7 @@ func requestOf(ctx context.Context) request {
 // AuthenticationError {error, error_description} for credentials.
 func newEnvelope(clock *mockserver.Clock) mockserver.Envelope {
 	return mockserver.Envelope{
-		Codes: map[mockserver.Kind]mockserver.Code{
-			mockserver.KindUnauthorized:      {Code: "invalid_token"},
-			mockserver.KindForbidden:         {Code: "access_denied"},
-			mockserver.KindNotFound:          {Code: "RESOURCE_NOT_FOUND"},
-			mockserver.KindMethodNotAllowed:  {Code: "METHOD_NOT_ALLOWED"},
-			mockserver.KindTooLarge:          {Code: "PAYLOAD_TOO_LARGE"},
-			mockserver.KindInvalid:           {Code: "INVALID_REQUEST"},
-			mockserver.KindBadNamespace:      {Code: "INVALID_REQUEST"},
-			mockserver.KindInternal:          {Code: "INTERNAL_ERROR"},
-			mockserver.KindTooManyNamespaces: {Code: "TOO_MANY_NAMESPACES"},
-		},
+		Codes: codes(),
 		Render: func(w http.ResponseWriter, r *http.Request, e *mockserver.Error) {
 			// Credentials refusals, and anything the OAuth token endpoint
 			// refuses, come as OAuth's error body.
@@ -89,6 +79,16 @@ func newEnvelope(clock *mockserver.Clock) mockserver.Envelope {
 			mockserver.WriteJSON(w, e.Status, body)
 		},
 	}
+}
+
+// codes names the core's refusals: UPPER_SNAKE, but OAuth's names for
+// credentials and ChatKitty's RESOURCE_NOT_FOUND for an unknown path.
+func codes() map[mockserver.Kind]mockserver.Code {
+	c := mockserver.UpperSnakeCodes()
+	c[mockserver.KindUnauthorized] = mockserver.Code{Code: "invalid_token"}
+	c[mockserver.KindForbidden] = mockserver.Code{Code: "access_denied"}
+	c[mockserver.KindNotFound] = mockserver.Code{Code: "RESOURCE_NOT_FOUND"}
+	return c
 }
 
 // authenticate checks the client credentials of the token endpoint and

@@ -37,17 +37,7 @@ type caller struct {
 // envelope answers refusals as SmartLink does, {"error": "..."}, with
 // standin's code beside it.
 var envelope = mockserver.Envelope{
-	Codes: map[mockserver.Kind]mockserver.Code{
-		mockserver.KindUnauthorized:      {Code: "UNAUTHORIZED"},
-		mockserver.KindForbidden:         {Code: "FORBIDDEN"},
-		mockserver.KindNotFound:          {Code: "NOT_FOUND"},
-		mockserver.KindMethodNotAllowed:  {Code: "METHOD_NOT_ALLOWED"},
-		mockserver.KindTooLarge:          {Code: "PAYLOAD_TOO_LARGE"},
-		mockserver.KindInvalid:           {Code: "INVALID_REQUEST"},
-		mockserver.KindBadNamespace:      {Code: "INVALID_REQUEST"},
-		mockserver.KindInternal:          {Code: "INTERNAL_ERROR"},
-		mockserver.KindTooManyNamespaces: {Code: "TOO_MANY_NAMESPACES"},
-	},
+	Codes: mockserver.UpperSnakeCodes(),
 	Render: func(w http.ResponseWriter, _ *http.Request, e *mockserver.Error) {
 		mockserver.WriteJSON(w, e.Status, errorBody{Error: e.Error(), Code: e.Code, Field: e.Field, Rule: e.Rule})
 	},

@@ -25,17 +25,7 @@ type errorItem struct {
 // the fake's clock (as the successes' sent_at).
 func newEnvelope(now func() time.Time) mockserver.Envelope {
 	return mockserver.Envelope{
-		Codes: map[mockserver.Kind]mockserver.Code{
-			mockserver.KindUnauthorized:      {Code: "UNAUTHORIZED"},
-			mockserver.KindForbidden:         {Code: "FORBIDDEN"},
-			mockserver.KindNotFound:          {Code: "NOT_FOUND"},
-			mockserver.KindMethodNotAllowed:  {Code: "METHOD_NOT_ALLOWED"},
-			mockserver.KindTooLarge:          {Code: "PAYLOAD_TOO_LARGE"},
-			mockserver.KindInvalid:           {Code: "INVALID_REQUEST"},
-			mockserver.KindBadNamespace:      {Code: "INVALID_REQUEST"},
-			mockserver.KindInternal:          {Code: "INTERNAL_ERROR"},
-			mockserver.KindTooManyNamespaces: {Code: "TOO_MANY_NAMESPACES"},
-		},
+		Codes: mockserver.UpperSnakeCodes(),
 		Render: func(w http.ResponseWriter, _ *http.Request, e *mockserver.Error) {
 			msg := e.Message
 			if msg == "" {
