@@ -40,6 +40,9 @@ import (
 //     declares it as one of its business rules (TestHooks.BusinessRules);
 //   - snapshot: the seeded state survives an export and import unchanged,
 //     and a snapshot without its top-level maps still imports.
+//   - reads: every GET operation, sent a request that names seeded
+//     things, makes no Store.Update (reads take no write lock and create
+//     no namespace).
 //
 // Throughout, every reply is checked against the spec with the contracts
 // validator (status declared, content type, body schema; a refusal of a
@@ -53,6 +56,7 @@ func Run(t *testing.T, mock *mockserver.Mock) {
 	t.Run("badinput", k.badInput)
 	t.Run("property", k.property)
 	t.Run("snapshot", k.snapshot)
+	t.Run("reads", k.reads)
 }
 
 // kit is one API under test: built on its own, for its handler and
