@@ -2651,13 +2651,16 @@ type ClientInterface interface {
 	//
 	// For each `{_id, roles}` entry, replaces the roles holding that
 	// permission with exactly the given list (it is not a merge). The
-	// answer lists the permissions as they now stand.
+	// answer lists every permission of the table as it now stands, changed
+	// or not, as the server answers (`permissionsGetMethod()` in
+	// `apps/meteor/app/api/server/v1/permissions.ts`); an empty
+	// `permissions` list changes nothing and answers the table.
 	//
 	// The route is guarded by the route permission `access-permissions`
 	// (admin by default); a caller lacking it gets 403
 	// `User does not have the permissions required for this action [error-forbidden]`.
-	// A malformed body or an entry naming an unknown permission or role is
-	// 400 with `errorType` `error-invalid-body-params`; an edit the server
+	// An entry naming an unknown permission is 400 `error-invalid-permission`,
+	// an unknown role 400 `error-invalid-role`; an edit the server
 	// refuses is 400 `error-edit-permissions-not-allowed`.
 	//
 	// Takes any type of body and a specified content type.
@@ -2669,13 +2672,16 @@ type ClientInterface interface {
 	//
 	// For each `{_id, roles}` entry, replaces the roles holding that
 	// permission with exactly the given list (it is not a merge). The
-	// answer lists the permissions as they now stand.
+	// answer lists every permission of the table as it now stands, changed
+	// or not, as the server answers (`permissionsGetMethod()` in
+	// `apps/meteor/app/api/server/v1/permissions.ts`); an empty
+	// `permissions` list changes nothing and answers the table.
 	//
 	// The route is guarded by the route permission `access-permissions`
 	// (admin by default); a caller lacking it gets 403
 	// `User does not have the permissions required for this action [error-forbidden]`.
-	// A malformed body or an entry naming an unknown permission or role is
-	// 400 with `errorType` `error-invalid-body-params`; an edit the server
+	// An entry naming an unknown permission is 400 `error-invalid-permission`,
+	// an unknown role 400 `error-invalid-role`; an edit the server
 	// refuses is 400 `error-edit-permissions-not-allowed`.
 	//
 	// Takes a body of the `application/json` content type.
@@ -4159,13 +4165,16 @@ func (c *Client) PermissionsListAll(ctx context.Context, params *PermissionsList
 //
 // For each `{_id, roles}` entry, replaces the roles holding that
 // permission with exactly the given list (it is not a merge). The
-// answer lists the permissions as they now stand.
+// answer lists every permission of the table as it now stands, changed
+// or not, as the server answers (`permissionsGetMethod()` in
+// `apps/meteor/app/api/server/v1/permissions.ts`); an empty
+// `permissions` list changes nothing and answers the table.
 //
 // The route is guarded by the route permission `access-permissions`
 // (admin by default); a caller lacking it gets 403
 // `User does not have the permissions required for this action [error-forbidden]`.
-// A malformed body or an entry naming an unknown permission or role is
-// 400 with `errorType` `error-invalid-body-params`; an edit the server
+// An entry naming an unknown permission is 400 `error-invalid-permission`,
+// an unknown role 400 `error-invalid-role`; an edit the server
 // refuses is 400 `error-edit-permissions-not-allowed`.
 //
 // Takes any type of body and a specified content type.
@@ -4187,13 +4196,16 @@ func (c *Client) PermissionsUpdateWithBody(ctx context.Context, contentType stri
 //
 // For each `{_id, roles}` entry, replaces the roles holding that
 // permission with exactly the given list (it is not a merge). The
-// answer lists the permissions as they now stand.
+// answer lists every permission of the table as it now stands, changed
+// or not, as the server answers (`permissionsGetMethod()` in
+// `apps/meteor/app/api/server/v1/permissions.ts`); an empty
+// `permissions` list changes nothing and answers the table.
 //
 // The route is guarded by the route permission `access-permissions`
 // (admin by default); a caller lacking it gets 403
 // `User does not have the permissions required for this action [error-forbidden]`.
-// A malformed body or an entry naming an unknown permission or role is
-// 400 with `errorType` `error-invalid-body-params`; an edit the server
+// An entry naming an unknown permission is 400 `error-invalid-permission`,
+// an unknown role 400 `error-invalid-role`; an edit the server
 // refuses is 400 `error-edit-permissions-not-allowed`.
 //
 // Takes a body of the `application/json` content type.
@@ -7340,13 +7352,16 @@ type ClientWithResponsesInterface interface {
 	//
 	// For each `{_id, roles}` entry, replaces the roles holding that
 	// permission with exactly the given list (it is not a merge). The
-	// answer lists the permissions as they now stand.
+	// answer lists every permission of the table as it now stands, changed
+	// or not, as the server answers (`permissionsGetMethod()` in
+	// `apps/meteor/app/api/server/v1/permissions.ts`); an empty
+	// `permissions` list changes nothing and answers the table.
 	//
 	// The route is guarded by the route permission `access-permissions`
 	// (admin by default); a caller lacking it gets 403
 	// `User does not have the permissions required for this action [error-forbidden]`.
-	// A malformed body or an entry naming an unknown permission or role is
-	// 400 with `errorType` `error-invalid-body-params`; an edit the server
+	// An entry naming an unknown permission is 400 `error-invalid-permission`,
+	// an unknown role 400 `error-invalid-role`; an edit the server
 	// refuses is 400 `error-edit-permissions-not-allowed`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -7358,13 +7373,16 @@ type ClientWithResponsesInterface interface {
 	//
 	// For each `{_id, roles}` entry, replaces the roles holding that
 	// permission with exactly the given list (it is not a merge). The
-	// answer lists the permissions as they now stand.
+	// answer lists every permission of the table as it now stands, changed
+	// or not, as the server answers (`permissionsGetMethod()` in
+	// `apps/meteor/app/api/server/v1/permissions.ts`); an empty
+	// `permissions` list changes nothing and answers the table.
 	//
 	// The route is guarded by the route permission `access-permissions`
 	// (admin by default); a caller lacking it gets 403
 	// `User does not have the permissions required for this action [error-forbidden]`.
-	// A malformed body or an entry naming an unknown permission or role is
-	// 400 with `errorType` `error-invalid-body-params`; an edit the server
+	// An entry naming an unknown permission is 400 `error-invalid-permission`,
+	// an unknown role 400 `error-invalid-role`; an edit the server
 	// refuses is 400 `error-edit-permissions-not-allowed`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -11257,13 +11275,16 @@ func (c *ClientWithResponses) PermissionsListAllWithResponse(ctx context.Context
 //
 // For each `{_id, roles}` entry, replaces the roles holding that
 // permission with exactly the given list (it is not a merge). The
-// answer lists the permissions as they now stand.
+// answer lists every permission of the table as it now stands, changed
+// or not, as the server answers (`permissionsGetMethod()` in
+// `apps/meteor/app/api/server/v1/permissions.ts`); an empty
+// `permissions` list changes nothing and answers the table.
 //
 // The route is guarded by the route permission `access-permissions`
 // (admin by default); a caller lacking it gets 403
 // `User does not have the permissions required for this action [error-forbidden]`.
-// A malformed body or an entry naming an unknown permission or role is
-// 400 with `errorType` `error-invalid-body-params`; an edit the server
+// An entry naming an unknown permission is 400 `error-invalid-permission`,
+// an unknown role 400 `error-invalid-role`; an edit the server
 // refuses is 400 `error-edit-permissions-not-allowed`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -11281,13 +11302,16 @@ func (c *ClientWithResponses) PermissionsUpdateWithBodyWithResponse(ctx context.
 //
 // For each `{_id, roles}` entry, replaces the roles holding that
 // permission with exactly the given list (it is not a merge). The
-// answer lists the permissions as they now stand.
+// answer lists every permission of the table as it now stands, changed
+// or not, as the server answers (`permissionsGetMethod()` in
+// `apps/meteor/app/api/server/v1/permissions.ts`); an empty
+// `permissions` list changes nothing and answers the table.
 //
 // The route is guarded by the route permission `access-permissions`
 // (admin by default); a caller lacking it gets 403
 // `User does not have the permissions required for this action [error-forbidden]`.
-// A malformed body or an entry naming an unknown permission or role is
-// 400 with `errorType` `error-invalid-body-params`; an edit the server
+// An entry naming an unknown permission is 400 `error-invalid-permission`,
+// an unknown role 400 `error-invalid-role`; an edit the server
 // refuses is 400 `error-edit-permissions-not-allowed`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).

@@ -64,20 +64,28 @@ func TestPermissionsUpdatedSince(t *testing.T) {
 	admin.refuses(refusal{status: 400, errType: "invalid-params"}, "GET", "/api/v1/permissions.listAll?updatedSince=yesterday", nil)
 }
 
-// TestPermissionsUpdateAnswer: the answer lists the permissions as they
-// now stand, with their roles sorted and without duplicates.
+// TestPermissionsUpdateAnswer: the answer is the whole permission table
+// as it now stands, as the server's (permissionsGetMethod() in
+// apps/meteor/app/api/server/v1/permissions.ts), the changed roles sorted
+// and without duplicates.
 func TestPermissionsUpdateAnswer(t *testing.T) {
 	h := newHarness(t)
 	admin := h.admin()
 	h.clock.Advance(time.Minute)
 	r := admin.must("POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{
 		{"_id": "set-owner", "roles": []string{"user", "admin", "user"}}, {"_id": "delete-c", "roles": []string{}}}})
-	if got := r.Strs("permissions", "_id"); !slices.Equal(got, []string{"set-owner", "delete-c"}) {
-		t.Errorf("the answer lists the changed permissions in order: %s", r.Raw)
+	ids := r.Strs("permissions", "_id")
+	if len(ids) != len(rocketchat.DefaultPermissions) || !slices.IsSorted(ids) {
+		t.Errorf("the answer lists %d permissions, want the whole table of %d in order of id: %v", len(ids), len(rocketchat.DefaultPermissions), ids)
 	}
-	if fmt.Sprint(r.Get("permissions.0.roles")) != "[admin user]" || fmt.Sprint(r.Get("permissions.1.roles")) != "[]" ||
-		r.Str("permissions.0._updatedAt") != "2026-03-02T10:01:00Z" || r.Get("success") != true {
-		t.Errorf("permissions.update answer: %s", r.Raw)
+	owner, del := slices.Index(ids, "set-owner"), slices.Index(ids, "delete-c")
+	if owner < 0 || del < 0 || fmt.Sprint(r.Get(fmt.Sprintf("permissions.%d.roles", owner))) != "[admin user]" ||
+		fmt.Sprint(r.Get(fmt.Sprintf("permissions.%d.roles", del))) != "[]" ||
+		r.Str(fmt.Sprintf("permissions.%d._updatedAt", owner)) != "2026-03-02T10:01:00Z" || r.Get("success") != true {
+		t.Errorf("permissions.update answer: %.600s", r.Raw)
+	}
+	if untouched := slices.Index(ids, "create-c"); untouched < 0 || r.Str(fmt.Sprintf("permissions.%d._updatedAt", untouched)) == "2026-03-02T10:01:00Z" {
+		t.Errorf("an unchanged permission is missing from the answer or was touched: %v", r.Get(fmt.Sprintf("permissions.%d", untouched)))
 	}
 	list := admin.must("GET", "/api/v1/permissions.listAll", nil)
 	i := slices.Index(list.Strs("update", "_id"), "set-owner")
@@ -100,7 +108,15 @@ func TestPermissionsUpdateRefusalsMore(t *testing.T) {
 	w := newWorld(t)
 	grant := map[string]any{"permissions": []map[string]any{{"_id": "create-c", "roles": []string{"user"}}}}
 	w.ann.refuses(refusal{403, "error-forbidden", "User does not have the permissions required for this action [error-forbidden]"}, "POST", "/api/v1/permissions.update", grant)
-	w.admin.refuses(refusal{400, "error-invalid-body-params", "Invalid body params [error-invalid-body-params]"}, "POST", "/api/v1/permissions.update", map[string]any{"permissions": []any{}})
+	// An empty list is valid upstream (no minItems in the route's schema):
+	// it changes nothing and answers the table.
+	before := w.admin.must("GET", "/api/v1/permissions.listAll", nil).Raw
+	if got := w.admin.must("POST", "/api/v1/permissions.update", map[string]any{"permissions": []any{}}).Strs("permissions", "_id"); len(got) != len(rocketchat.DefaultPermissions) {
+		t.Errorf("an empty update answers %d permissions, want the table of %d", len(got), len(rocketchat.DefaultPermissions))
+	}
+	if after := w.admin.must("GET", "/api/v1/permissions.listAll", nil).Raw; after != before {
+		t.Errorf("an empty update changed the table")
+	}
 	w.admin.refuses(refusal{400, "error-invalid-permission", "Invalid permission"}, "POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{{"_id": "fly", "roles": []string{}}}})
 	w.admin.refuses(refusal{400, "error-invalid-role", "Invalid role"}, "POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{{"_id": "create-c", "roles": []string{"root"}}}})
 	w.admin.refuses(refusal{status: 400, errType: "invalid-params"}, "POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{{"_id": "create-c"}}})

@@ -450,9 +450,6 @@ func (s *State) updatePermissions(caller *User, changes []PermissionChange, now 
 	if !s.can(caller, "access-permissions", nil) {
 		return nil, errForbidden
 	}
-	if len(changes) == 0 {
-		return nil, fail("error-invalid-body-params", "Invalid body params")
-	}
 	for _, c := range changes {
 		if _, ok := s.Permissions[c.ID]; !ok {
 			return nil, plain(http.StatusBadRequest, "error-invalid-permission", "Invalid permission")

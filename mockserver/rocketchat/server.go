@@ -247,12 +247,14 @@ func (s *Server) PermissionsUpdate(ctx context.Context, req gen.PermissionsUpdat
 	}
 	var out gen.PermissionsUpdate200JSONResponse
 	err := s.update(ctx, func(st *State, me *User, now time.Time) error {
-		updated, err := st.updatePermissions(me, changes, now)
-		if err != nil {
+		if _, err := st.updatePermissions(me, changes, now); err != nil {
 			return err
 		}
-		wire := make([]gen.Permission, len(updated))
-		for i, p := range updated {
+		// The server answers the whole table as it now stands
+		// (apps/meteor/app/api/server/v1/permissions.ts: permissionsGetMethod()).
+		all := sortedPermissions(st)
+		wire := make([]gen.Permission, len(all))
+		for i, p := range all {
 			wire[i] = p.wire()
 		}
 		out = gen.PermissionsUpdate200JSONResponse{Permissions: wire, Success: true}
