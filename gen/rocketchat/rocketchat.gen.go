@@ -1267,11 +1267,14 @@ type RoomRefRequest struct {
 	RoomName *string `json:"roomName,omitempty"`
 }
 
-// RoomRoles One member's room roles.
+// RoomRoles One member's room roles: the member's subscription to the room, as
+// core-typings' `IGetRoomRoles` has it (`_id` is the subscription's).
 type RoomRoles struct {
-	Rid   string           `json:"rid"`
-	Roles []RoomRolesRoles `json:"roles"`
-	U     RoomRolesUser    `json:"u"`
+	// UnderscoreId The subscription's id.
+	UnderscoreId string           `json:"_id"`
+	Rid          string           `json:"rid"`
+	Roles        []RoomRolesRoles `json:"roles"`
+	U            RoomRolesUser    `json:"u"`
 }
 
 // RoomRolesRoles defines model for RoomRoles.Roles.

@@ -63,6 +63,10 @@ func (p *Permission) wire() gen.Permission {
 	return gen.Permission{UnderscoreId: p.ID, Roles: roles, UnderscoreUpdatedAt: new(p.Updated)}
 }
 
+// subscriptionID is the id of user's subscription to room: Meteor-style
+// and stable, derived from the pair, so that it needs no state of its own.
+func subscriptionID(room, user string) string { return seededID("subscription", room, user) }
+
 // roomRoles lists the members of r that hold a room role, by username.
 func (s *State) roomRoles(r *Room) []gen.RoomRoles {
 	out := []gen.RoomRoles{}
@@ -72,7 +76,7 @@ func (s *State) roomRoles(r *Room) []gen.RoomRoles {
 		for i, role := range sub.Roles {
 			roles[i] = gen.RoomRolesRoles(role)
 		}
-		out = append(out, gen.RoomRoles{Rid: r.ID, Roles: roles,
+		out = append(out, gen.RoomRoles{UnderscoreId: subscriptionID(r.ID, u.ID), Rid: r.ID, Roles: roles,
 			U: gen.RoomRolesUser{UnderscoreId: u.ID, Username: u.Username, Name: new(u.Name)}})
 	}
 	return out

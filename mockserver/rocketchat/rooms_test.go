@@ -50,6 +50,11 @@ func TestChannelsCreate(t *testing.T) {
 		roles.Str("roles.0.rid") != id {
 		t.Errorf("the creator owns the room: %s", roles.Raw)
 	}
+	// Each entry carries its subscription's id (core-typings IGetRoomRoles),
+	// Meteor-style and the same on every read.
+	if sub := roles.Str("roles.0._id"); len(sub) != 17 || w.ann.must("GET", "/api/v1/channels.roles?roomId="+id, nil).Str("roles.0._id") != sub {
+		t.Errorf("channels.roles entries carry a stable 17-character subscription _id: %s", roles.Raw)
+	}
 	// A broadcast room hides its members from plain members.
 	w.bob.refuses(refusal{403, "-", "forbidden"}, "GET", "/api/v1/channels.members?roomId="+id, nil)
 }
