@@ -205,11 +205,21 @@ func TestAdminWebhookAttemptsAndJournal(t *testing.T) {
 	hookAttempts(t, h, "?namespace=ns1&api=pets", 3)
 	hookAttempts(t, h, "?namespace=other", 0)
 
-	w := serve(h, req{method: http.MethodGet, path: "/__standin/journal?namespace=ns1"})
-	mustStatus(t, w, http.StatusOK)
-	entries := decode[struct {
-		Entries []mockserver.Entry `json:"entries"`
-	}](t, w).Entries
+	// An attempt shows in the attempts list as soon as it is made, and in
+	// the journal once the OnAttempt hook that writes it has run: wait
+	// for that as for the attempts (a deadline, not a measure).
+	var w *httptest.ResponseRecorder
+	var entries []mockserver.Entry
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		w = serve(h, req{method: http.MethodGet, path: "/__standin/journal?namespace=ns1"})
+		mustStatus(t, w, http.StatusOK)
+		entries = decode[struct {
+			Entries []mockserver.Entry `json:"entries"`
+		}](t, w).Entries
+		if len(entries) >= 3 || time.Now().After(deadline) {
+			break
+		}
+	}
 	if len(entries) != 3 {
 		t.Fatalf("journal has %d entries in ns1, want the 3 attempts: %s", len(entries), w.Body)
 	}
