@@ -86,7 +86,7 @@ func (c *CORSConfig) UnmarshalYAML(node *yaml.Node) error {
 	return node.Decode((*plain)(c))
 }
 
-// StateConfig keeps the state across restarts (see mockserver/statedir)
+// StateConfig keeps the state across restarts (see statedir.go)
 // and seeds it from a snapshot file.
 type StateConfig struct {
 	// Dir, if set, is the directory the state is restored from at start

@@ -8,13 +8,12 @@ import (
 	"os"
 
 	"github.com/standin/standin/mockserver"
-	"github.com/standin/standin/mockserver/statedir"
 )
 
 // RestoreState loads the snapshot file and opens the state directory of
 // cfg, if set, and returns the directory (nil without one) and lines for
 // the banner.
-func RestoreState(ctx context.Context, cfg StateConfig, store mockserver.Store, logger *slog.Logger) (*statedir.Dir, []string, error) {
+func RestoreState(ctx context.Context, cfg StateConfig, store mockserver.Store, logger *slog.Logger) (*StateDir, []string, error) {
 	var seed mockserver.Snapshot
 	if cfg.Snapshot != "" {
 		data, err := os.ReadFile(cfg.Snapshot)
@@ -34,12 +33,12 @@ func RestoreState(ctx context.Context, cfg StateConfig, store mockserver.Store, 
 		}
 		return nil, []string{fmt.Sprintf("snapshot    %s loaded (%d namespaces)", cfg.Snapshot, len(seed))}, nil
 	}
-	st, ok := store.(statedir.Store)
+	st, ok := store.(VersionedStore)
 	if !ok {
 		return nil, nil, fmt.Errorf("--state-dir: the store (%T) cannot tell which namespaces changed", store)
 	}
-	dir, stats, err := statedir.Open(ctx, st, cfg.Dir, statedir.Options{Logger: logger, Seed: seed})
-	if errors.Is(err, statedir.ErrSeedRefused) {
+	dir, stats, err := OpenStateDir(ctx, st, cfg.Dir, StateDirOptions{Logger: logger, Seed: seed})
+	if errors.Is(err, ErrSeedRefused) {
 		return nil, nil, fmt.Errorf("--snapshot %s: %w", cfg.Snapshot, err)
 	}
 	if err != nil {

@@ -1,4 +1,4 @@
-package statedir_test
+package mocks_test
 
 import (
 	"context"
@@ -13,7 +13,6 @@ import (
 	"github.com/standin/standin/mockserver/ethora"
 	"github.com/standin/standin/mockserver/mocks"
 	"github.com/standin/standin/mockserver/rocketchat"
-	"github.com/standin/standin/mockserver/statedir"
 )
 
 // BenchmarkFlushOneChanged is the write that bounds the loss window: one
@@ -33,9 +32,9 @@ func BenchmarkFlushOneChanged(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			st := srv.Store().(statedir.Store)
+			st := srv.Store().(mocks.VersionedStore)
 			dir := b.TempDir()
-			d, _, err := statedir.Open(context.Background(), st, dir, statedir.Options{})
+			d, _, err := mocks.OpenStateDir(context.Background(), st, dir, mocks.StateDirOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}

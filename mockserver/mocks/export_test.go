@@ -1,4 +1,4 @@
-package statedir
+package mocks
 
 import (
 	"io"
@@ -8,6 +8,6 @@ import (
 
 // SetEncode replaces how d writes a snapshot into a file, so that tests
 // can make a write fail half-way.
-func SetEncode(d *Dir, encode func(io.Writer, mockserver.Snapshot) error) { d.encode = encode }
+func SetEncode(d *StateDir, encode func(io.Writer, mockserver.Snapshot) error) { d.encode = encode }
 
 var FileName, NamespaceOf = fileName, namespaceOf

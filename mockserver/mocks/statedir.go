@@ -1,4 +1,50 @@
-package statedir
+package mocks
+
+// A state directory keeps a store's state in a directory across restarts,
+// for `standin serve --state-dir DIR`: [OpenStateDir] restores it, [StateDir.Run]
+// writes what changed on an interval, [StateDir.Flush] writes what changed
+// now (serve calls it once more at shutdown).
+//
+// The directory holds one file per namespace that was changed:
+//
+//	NS.json            the state of namespace NS, exactly as
+//	                   GET /__standin/snapshot?namespace=NS answers it
+//	                   ({"NS": {api: state}}), so a file can be read,
+//	                   edited and sent to PUT /__standin/snapshot as it is;
+//	                   each capital letter of NS is written as '!' and the
+//	                   letter in lower case ("Team-A" → "!team-!a.json"),
+//	                   as Go's module cache does, so that namespaces that
+//	                   differ in case stay apart where file names do not
+//	NS.json.N.tmp      a write in progress; one left by a crash is removed
+//	                   when the directory is opened again
+//	standin.lock       locked while a server uses the directory, so that a
+//	                   second server on it refuses to start
+//	standin-state.txt  marks a directory that holds state: a seed
+//	                   snapshot is loaded only into one without it
+//
+// A namespace is written only when it changed since its file was written
+// (the store's [VersionedStore.Versions]), and never re-encoded otherwise. A
+// namespace that was reset or dropped has its file removed, so it does not
+// come back after a restart; one that was never changed has no file and
+// starts from its data set, as without a state directory.
+//
+// Each write is crash-safe: the state goes to a temporary file in the
+// directory, which is synced and renamed over the namespace's file, and
+// the directory is synced after the renames of a flush. Whenever the
+// process dies (kill -9, a crash, a power cut), each file is either its
+// previous version or its new one, never a mix.
+//
+// Loss window: a change a client was told about is on disk at the latest
+// one interval plus the time of one flush after the answer. A kill -9 or a
+// crash loses the changes of that window at most; a graceful stop (SIGTERM,
+// Ctrl-C) loses nothing, because serve flushes once more after the last
+// request was answered.
+//
+// A file that cannot be read, parsed or imported stops [OpenStateDir] with an
+// error that names the file and the first problem in it (the namespace,
+// the API and the JSON pointer, as PUT /__standin/snapshot reports it), and
+// serve refuses to start: a server that silently dropped a namespace would
+// answer with data the tests did not expect. Fix the file or remove it.
 
 import (
 	"bufio"
@@ -23,9 +69,9 @@ import (
 	"github.com/standin/standin/mockserver"
 )
 
-// Store is a mockserver.Store that can tell which namespaces changed, so
+// VersionedStore is a mockserver.Store that can tell which namespaces changed, so
 // that only those are written. *mockserver.MemoryStore is one.
-type Store interface {
+type VersionedStore interface {
 	mockserver.Store
 	// Versions returns, for each namespace changed since it was created,
 	// a number that is larger after every later change of it. A namespace
@@ -38,17 +84,17 @@ const (
 	// LockFile is held (flock) while a server uses the directory.
 	LockFile = "standin.lock"
 	// MarkerFile is written once a directory holds state, after the
-	// first write of [Open]; from then on Options.Seed is not loaded.
+	// first write of [OpenStateDir]; from then on StateDirOptions.Seed is not loaded.
 	MarkerFile = "standin-state.txt"
 )
 
-// ErrSeedRefused is returned by [Open] when the store refuses
-// Options.Seed; the error wraps the store's reason.
+// ErrSeedRefused is returned by [OpenStateDir] when the store refuses
+// StateDirOptions.Seed; the error wraps the store's reason.
 var ErrSeedRefused = errors.New("seed snapshot refused")
 
-// Options configure [Open].
-type Options struct {
-	// Logger receives what Open restores and removes and what Run fails
+// StateDirOptions configure [OpenStateDir].
+type StateDirOptions struct {
+	// Logger receives what OpenStateDir restores and removes and what Run fails
 	// to write; nil discards it.
 	Logger *slog.Logger
 	// Seed, if not nil, is loaded into the store when the directory has
@@ -59,11 +105,11 @@ type Options struct {
 	Seed mockserver.Snapshot
 }
 
-// Dir is a state directory in use. Its methods may be called from several
+// StateDir is a state directory in use. Its methods may be called from several
 // goroutines; flushes run one at a time.
-type Dir struct {
+type StateDir struct {
 	path  string
-	store Store
+	store VersionedStore
 	log   *slog.Logger
 	lock  *flock.Flock
 
@@ -76,26 +122,26 @@ type Dir struct {
 	encode func(io.Writer, mockserver.Snapshot) error
 }
 
-// Stats say what Open found in the directory.
-type Stats struct {
+// StateDirStats say what OpenStateDir found in the directory.
+type StateDirStats struct {
 	// Restored is the number of namespaces loaded from their files.
 	Restored int
-	// Seeded is true when Options.Seed was loaded.
+	// Seeded is true when StateDirOptions.Seed was loaded.
 	Seeded bool
 	// TempRemoved counts the temporary files of interrupted writes that
 	// were removed.
 	TempRemoved int
 }
 
-// Open takes the directory at path for store: it creates the directory
+// OpenStateDir takes the directory at path for store: it creates the directory
 // if needed, locks it against a second server, removes the temporary
-// files an interrupted write left, loads Options.Seed into a directory
+// files an interrupted write left, loads StateDirOptions.Seed into a directory
 // that never held state, then imports every NS.json file into store.
-// A file that cannot be read, parsed or imported stops Open with an error
+// A file that cannot be read, parsed or imported stops OpenStateDir with an error
 // naming the file and the first problem in it, so that a server never
 // starts on part of its state.
-func Open(ctx context.Context, store Store, path string, opts Options) (*Dir, Stats, error) {
-	var stats Stats
+func OpenStateDir(ctx context.Context, store VersionedStore, path string, opts StateDirOptions) (*StateDir, StateDirStats, error) {
+	var stats StateDirStats
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -111,7 +157,7 @@ func Open(ctx context.Context, store Store, path string, opts Options) (*Dir, St
 	if !locked {
 		return nil, stats, fmt.Errorf("state dir %s is in use by another standin serve (it holds %s)", path, LockFile)
 	}
-	d := &Dir{
+	d := &StateDir{
 		path: path, store: store, log: logger, lock: lock,
 		written: map[string]uint64{}, encode: mockserver.WriteSnapshot,
 	}
@@ -123,8 +169,8 @@ func Open(ctx context.Context, store Store, path string, opts Options) (*Dir, St
 	return d, stats, nil
 }
 
-func (d *Dir) open(ctx context.Context, seed mockserver.Snapshot) (Stats, error) {
-	var stats Stats
+func (d *StateDir) open(ctx context.Context, seed mockserver.Snapshot) (StateDirStats, error) {
+	var stats StateDirStats
 	_, err := os.Stat(filepath.Join(d.path, MarkerFile))
 	fresh := errors.Is(err, fs.ErrNotExist)
 	if err != nil && !fresh {
@@ -188,7 +234,7 @@ func (d *Dir) open(ctx context.Context, seed mockserver.Snapshot) (Stats, error)
 }
 
 // load imports the state file name into the store.
-func (d *Dir) load(ctx context.Context, name string) error {
+func (d *StateDir) load(ctx context.Context, name string) error {
 	ns, ok := namespaceOf(name)
 	if !ok {
 		return errors.New("not a state file name: a file is named after its namespace (letters, digits, '.', '_', '-'), each capital letter written as '!' and the letter in lower case, then .json")
@@ -209,7 +255,7 @@ func (d *Dir) load(ctx context.Context, name string) error {
 }
 
 // Path returns the directory's path.
-func (d *Dir) Path() string { return d.path }
+func (d *StateDir) Path() string { return d.path }
 
 // Flush writes every namespace changed since its file was written and
 // removes the files of namespaces that were reset or dropped. Each file is
@@ -218,7 +264,7 @@ func (d *Dir) Path() string { return d.path }
 // any moment leaves either the old file or the new one. A namespace that
 // fails to be written keeps its old file and is tried again by the next
 // Flush; the errors are returned together.
-func (d *Dir) Flush(ctx context.Context) error {
+func (d *StateDir) Flush(ctx context.Context) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	start := time.Now()
@@ -278,7 +324,7 @@ func (d *Dir) Flush(ctx context.Context) error {
 // flush (it is tried again at the next tick). It does not flush when ctx
 // ends: call Flush once the server has stopped taking requests, so that
 // the last write holds every change a client was told about.
-func (d *Dir) Run(ctx context.Context, interval time.Duration) {
+func (d *StateDir) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -294,12 +340,12 @@ func (d *Dir) Run(ctx context.Context, interval time.Duration) {
 }
 
 // Close releases the directory's lock. It does not flush.
-func (d *Dir) Close() error { return d.lock.Unlock() }
+func (d *StateDir) Close() error { return d.lock.Unlock() }
 
 // writeFile writes the file name in the directory with fill, crash-safely:
 // into a temporary file of the directory, synced, then renamed over name.
 // On failure the temporary file is removed and name is left as it was.
-func (d *Dir) writeFile(name string, fill func(io.Writer) error) (err error) {
+func (d *StateDir) writeFile(name string, fill func(io.Writer) error) (err error) {
 	f, err := os.CreateTemp(d.path, name+".*.tmp")
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package statedir_test
+package mocks_test
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/standin/standin/mockserver"
-	"github.com/standin/standin/mockserver/statedir"
+	"github.com/standin/standin/mockserver/mocks"
 )
 
 // counter is the state these tests keep: a number per namespace, which
@@ -58,9 +58,9 @@ func get(t *testing.T, c *mockserver.State[counter], ns string) int {
 }
 
 // open opens dir for st and closes it when the test ends.
-func open(t *testing.T, st statedir.Store, dir string, opts statedir.Options) (*statedir.Dir, statedir.Stats) {
+func open(t *testing.T, st mocks.VersionedStore, dir string, opts mocks.StateDirOptions) (*mocks.StateDir, mocks.StateDirStats) {
 	t.Helper()
-	d, stats, err := statedir.Open(context.Background(), st, dir, opts)
+	d, stats, err := mocks.OpenStateDir(context.Background(), st, dir, opts)
 	if err != nil {
 		t.Fatalf("Open(%s) = %v", dir, err)
 	}
@@ -68,7 +68,7 @@ func open(t *testing.T, st statedir.Store, dir string, opts statedir.Options) (*
 	return d, stats
 }
 
-func flush(t *testing.T, d *statedir.Dir) {
+func flush(t *testing.T, d *mocks.StateDir) {
 	t.Helper()
 	if err := d.Flush(context.Background()); err != nil {
 		t.Fatalf("Flush() = %v", err)
@@ -110,7 +110,7 @@ func readFile(t *testing.T, path string) string {
 func TestRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	st, c := newStore()
-	d, stats := open(t, st, dir, statedir.Options{})
+	d, stats := open(t, st, dir, mocks.StateDirOptions{})
 	if stats.Restored != 0 || stats.Seeded {
 		t.Errorf("Open of an empty directory: %+v, want nothing restored", stats)
 	}
@@ -139,7 +139,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 
 	st2, c2 := newStore()
-	_, stats = open(t, st2, dir, statedir.Options{})
+	_, stats = open(t, st2, dir, mocks.StateDirOptions{})
 	if stats.Restored != 3 {
 		t.Errorf("Open again: %+v, want 3 namespaces restored", stats)
 	}
@@ -181,9 +181,9 @@ func mustJSON(t *testing.T, v any) []byte {
 func TestFlushWritesOnlyChangedNamespaces(t *testing.T) {
 	dir := t.TempDir()
 	st, c := newStore()
-	d, _ := open(t, st, dir, statedir.Options{})
+	d, _ := open(t, st, dir, mocks.StateDirOptions{})
 	encoded := map[string]int{}
-	statedir.SetEncode(d, func(w io.Writer, snap mockserver.Snapshot) error {
+	mocks.SetEncode(d, func(w io.Writer, snap mockserver.Snapshot) error {
 		for ns := range snap {
 			encoded[ns]++
 		}
@@ -225,7 +225,7 @@ func stat(t *testing.T, path string) os.FileInfo {
 func TestFlushRemovesResetNamespaces(t *testing.T) {
 	dir := t.TempDir()
 	st, c := newStore()
-	d, _ := open(t, st, dir, statedir.Options{})
+	d, _ := open(t, st, dir, mocks.StateDirOptions{})
 	set(t, c, "a", 1)
 	set(t, c, "b", 2)
 	set(t, c, "c", 3)
@@ -248,7 +248,7 @@ func TestFlushRemovesResetNamespaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	st2, c2 := newStore()
-	d2, _ := open(t, st2, dir, statedir.Options{})
+	d2, _ := open(t, st2, dir, mocks.StateDirOptions{})
 	for ns, want := range map[string]int{"a": 0, "b": 20, "c": 3} {
 		if got := get(t, c2, ns); got != want {
 			t.Errorf("after restart, %s = %d, want %d", ns, got, want)
@@ -269,14 +269,14 @@ func TestFlushRemovesResetNamespaces(t *testing.T) {
 func TestFailedWriteLeavesTheOldFile(t *testing.T) {
 	dir := t.TempDir()
 	st, c := newStore()
-	d, _ := open(t, st, dir, statedir.Options{})
+	d, _ := open(t, st, dir, mocks.StateDirOptions{})
 	set(t, c, "a", 1)
 	flush(t, d)
 	old := readFile(t, filepath.Join(dir, "a.json"))
 
 	set(t, c, "a", 2)
 	boom := errors.New("disk full")
-	statedir.SetEncode(d, func(w io.Writer, snap mockserver.Snapshot) error {
+	mocks.SetEncode(d, func(w io.Writer, snap mockserver.Snapshot) error {
 		var b bytes.Buffer
 		if err := mockserver.WriteSnapshot(&b, snap); err != nil {
 			return err
@@ -299,11 +299,11 @@ func TestFailedWriteLeavesTheOldFile(t *testing.T) {
 	if got := readFile(t, filepath.Join(dir, "a.json")); got != old {
 		t.Errorf("a.json after a failed write = %q, want the old %q", got, old)
 	}
-	if got, want := files(t, dir), sorted("a.json", statedir.LockFile, statedir.MarkerFile); !slices.Equal(got, want) {
+	if got, want := files(t, dir), sorted("a.json", mocks.LockFile, mocks.MarkerFile); !slices.Equal(got, want) {
 		t.Errorf("files after a failed write: %v, want %v (no temporary file left)", got, want)
 	}
 
-	statedir.SetEncode(d, mockserver.WriteSnapshot)
+	mocks.SetEncode(d, mockserver.WriteSnapshot)
 	flush(t, d)
 	if got := readFile(t, filepath.Join(dir, "a.json")); !strings.Contains(got, `"n":2`) {
 		t.Errorf("a.json after the next flush = %s, want n 2", got)
@@ -315,7 +315,7 @@ func TestFailedWriteLeavesTheOldFile(t *testing.T) {
 func TestOpenRemovesLeftoverTempFiles(t *testing.T) {
 	dir := t.TempDir()
 	st, c := newStore()
-	d, _ := open(t, st, dir, statedir.Options{})
+	d, _ := open(t, st, dir, mocks.StateDirOptions{})
 	set(t, c, "a", 1)
 	flush(t, d)
 	if err := d.Close(); err != nil {
@@ -337,7 +337,7 @@ func TestOpenRemovesLeftoverTempFiles(t *testing.T) {
 	}
 
 	st2, c2 := newStore()
-	_, stats := open(t, st2, dir, statedir.Options{})
+	_, stats := open(t, st2, dir, mocks.StateDirOptions{})
 	if stats.TempRemoved != len(leftovers) || stats.Restored != 1 {
 		t.Errorf("Open: %+v, want %d temporary files removed and 1 namespace restored", stats, len(leftovers))
 	}
@@ -347,7 +347,7 @@ func TestOpenRemovesLeftoverTempFiles(t *testing.T) {
 	if got := get(t, c2, "b"); got != 0 {
 		t.Errorf("b = %d, want 0: its only file was an interrupted write", got)
 	}
-	want := sorted("README", "a.json", "a.json.tmp", "notes.tmp", statedir.LockFile, statedir.MarkerFile)
+	want := sorted("README", "a.json", "a.json.tmp", "notes.tmp", mocks.LockFile, mocks.MarkerFile)
 	if got := files(t, dir); !slices.Equal(got, want) {
 		t.Errorf("files after Open: %v, want %v", got, want)
 	}
@@ -387,7 +387,7 @@ func TestOpenRefusesABadFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			st, _ := newStore()
-			_, _, err := statedir.Open(context.Background(), st, dir, statedir.Options{})
+			_, _, err := mocks.OpenStateDir(context.Background(), st, dir, mocks.StateDirOptions{})
 			if err == nil {
 				t.Fatalf("Open with %s = %q: nil error", tt.file, tt.content)
 			}
@@ -405,7 +405,7 @@ func TestOpenRefusesABadFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			st2, c2 := newStore()
-			open(t, st2, dir, statedir.Options{})
+			open(t, st2, dir, mocks.StateDirOptions{})
 			if got := get(t, c2, "good"); got != 7 {
 				t.Errorf("good = %d, want 7", got)
 			}
@@ -418,15 +418,15 @@ func TestOpenRefusesABadFile(t *testing.T) {
 func TestOpenLocksTheDirectory(t *testing.T) {
 	dir := t.TempDir()
 	st, _ := newStore()
-	d, _ := open(t, st, dir, statedir.Options{})
+	d, _ := open(t, st, dir, mocks.StateDirOptions{})
 	st2, _ := newStore()
-	if _, _, err := statedir.Open(context.Background(), st2, dir, statedir.Options{}); err == nil || !strings.Contains(err.Error(), "in use by another standin") {
+	if _, _, err := mocks.OpenStateDir(context.Background(), st2, dir, mocks.StateDirOptions{}); err == nil || !strings.Contains(err.Error(), "in use by another standin") {
 		t.Errorf("second Open of %s = %v, want it refused as in use", dir, err)
 	}
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}
-	open(t, st2, dir, statedir.Options{})
+	open(t, st2, dir, mocks.StateDirOptions{})
 }
 
 // A seed snapshot is loaded into a directory that never held state and
@@ -439,14 +439,14 @@ func TestSeed(t *testing.T) {
 		"b": {"counter": json.RawMessage(`{"n":2}`)},
 	}
 	st, c := newStore()
-	d, stats := open(t, st, dir, statedir.Options{Seed: seed})
+	d, stats := open(t, st, dir, mocks.StateDirOptions{Seed: seed})
 	if !stats.Seeded {
 		t.Errorf("Open of a new directory with a seed: %+v, want it seeded", stats)
 	}
 	if get(t, c, "a") != 1 || get(t, c, "b") != 2 {
 		t.Errorf("after seeding: a %d b %d, want 1 2", get(t, c, "a"), get(t, c, "b"))
 	}
-	if got, want := files(t, dir), sorted("a.json", "b.json", statedir.LockFile, statedir.MarkerFile); !slices.Equal(got, want) {
+	if got, want := files(t, dir), sorted("a.json", "b.json", mocks.LockFile, mocks.MarkerFile); !slices.Equal(got, want) {
 		t.Errorf("files after seeding: %v, want %v", got, want)
 	}
 	set(t, c, "a", 10)
@@ -459,7 +459,7 @@ func TestSeed(t *testing.T) {
 	}
 
 	st2, c2 := newStore()
-	_, stats = open(t, st2, dir, statedir.Options{Seed: seed})
+	_, stats = open(t, st2, dir, mocks.StateDirOptions{Seed: seed})
 	if stats.Seeded || stats.Restored != 1 {
 		t.Errorf("Open again with the seed: %+v, want 1 namespace restored and the seed not loaded", stats)
 	}
@@ -471,8 +471,8 @@ func TestSeed(t *testing.T) {
 // A seed the store refuses stops Open.
 func TestSeedRefused(t *testing.T) {
 	st, _ := newStore()
-	_, _, err := statedir.Open(context.Background(), st, t.TempDir(), statedir.Options{Seed: mockserver.Snapshot{"a": {"counter": json.RawMessage(`{"n":-1}`)}}})
-	if !errors.Is(err, statedir.ErrSeedRefused) || !strings.Contains(err.Error(), "must not be negative") {
+	_, _, err := mocks.OpenStateDir(context.Background(), st, t.TempDir(), mocks.StateDirOptions{Seed: mockserver.Snapshot{"a": {"counter": json.RawMessage(`{"n":-1}`)}}})
+	if !errors.Is(err, mocks.ErrSeedRefused) || !strings.Contains(err.Error(), "must not be negative") {
 		t.Errorf("Open with a refused seed = %v, want an error naming the snapshot's problem", err)
 	}
 }
@@ -481,7 +481,7 @@ func TestSeedRefused(t *testing.T) {
 func TestRunFlushesOnItsInterval(t *testing.T) {
 	dir := t.TempDir()
 	st, c := newStore()
-	d, _ := open(t, st, dir, statedir.Options{})
+	d, _ := open(t, st, dir, mocks.StateDirOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { d.Run(ctx, time.Millisecond); close(done) }()
@@ -505,15 +505,15 @@ func TestFileNames(t *testing.T) {
 	for ns, file := range map[string]string{
 		"default": "default.json", "Team-A": "!team-!a.json", "a.b_c-D": "a.b_c-!d.json", "..": "...json", "X": "!x.json",
 	} {
-		if got := statedir.FileName(ns); got != file {
+		if got := mocks.FileName(ns); got != file {
 			t.Errorf("FileName(%q) = %q, want %q", ns, got, file)
 		}
-		if got, ok := statedir.NamespaceOf(file); !ok || got != ns {
+		if got, ok := mocks.NamespaceOf(file); !ok || got != ns {
 			t.Errorf("NamespaceOf(%q) = %q, %v, want %q", file, got, ok, ns)
 		}
 	}
 	for _, file := range []string{"Team.json", "a!.json", "!1.json", "!!a.json", "a b.json", ".json", "a.txt", strings.Repeat("a", 65) + ".json"} {
-		if ns, ok := statedir.NamespaceOf(file); ok {
+		if ns, ok := mocks.NamespaceOf(file); ok {
 			t.Errorf("NamespaceOf(%q) = %q, want no namespace", file, ns)
 		}
 	}
