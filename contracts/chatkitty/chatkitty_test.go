@@ -34,37 +34,6 @@ func TestScenariosFailAgainstBrokenTargets(t *testing.T) {
 	contractstest.RunBroken(t, mock.Mock, chatkitty.Scenarios())
 }
 
-// scenario returns the scenario called name.
-func scenario(t *testing.T, name string) contracts.Scenario {
-	t.Helper()
-	for _, sc := range chatkitty.Scenarios() {
-		if sc.Name == name {
-			return sc
-		}
-	}
-	t.Fatalf("no scenario %q", name)
-	return contracts.Scenario{}
-}
-
-func credentials() map[string]string {
-	creds := map[string]string{}
-	for _, c := range mock.Mock.Credentials(mock.Mock.DefaultOptions()) {
-		creds[c.Key] = c.Value
-	}
-	return creds
-}
-
-// recorded serves r with next and returns the answer, leaving r's body
-// readable again.
-func recorded(next http.Handler, r *http.Request) (*httptest.ResponseRecorder, []byte) {
-	body, _ := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	rec := httptest.NewRecorder()
-	next.ServeHTTP(rec, r)
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	return rec, body
-}
-
 // again serves a copy of r with body and the header changes of edit.
 func again(next http.Handler, r *http.Request, body []byte, edit func(h http.Header)) *httptest.ResponseRecorder {
 	r2 := r.Clone(r.Context())
@@ -76,15 +45,6 @@ func again(next http.Handler, r *http.Request, body []byte, edit func(h http.Hea
 	rec := httptest.NewRecorder()
 	next.ServeHTTP(rec, r2)
 	return rec
-}
-
-func copyAnswer(w http.ResponseWriter, rec *httptest.ResponseRecorder, body []byte) {
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
-	}
-	w.Header().Del("Content-Length")
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(body)
 }
 
 // errorCode returns the error of a refusal's JSON body, or "".
@@ -117,9 +77,9 @@ func tokenFor(next http.Handler, r *http.Request, id, secret string) string {
 // channel grow past ten users.
 func takesAnEleventhUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec, body := recorded(next, r)
+		rec, body := contractstest.Record(next, r)
 		if r.Method != http.MethodPost || r.URL.Path != "/chatkitty/v1/channels" || errorCode(rec) != "DIRECT_CHANNEL_FULL" {
-			copyAnswer(w, rec, rec.Body.Bytes())
+			contractstest.Replay(w, rec, rec.Body.Bytes())
 			return
 		}
 		var req map[string]any
@@ -129,7 +89,7 @@ func takesAnEleventhUser(next http.Handler) http.Handler {
 		}
 		fewer, _ := json.Marshal(req)
 		rec = again(next, r, fewer, nil)
-		copyAnswer(w, rec, rec.Body.Bytes())
+		contractstest.Replay(w, rec, rec.Body.Bytes())
 	})
 }
 
@@ -140,7 +100,7 @@ func acceptsExpiredTokens(next http.Handler) http.Handler {
 	var mu sync.Mutex
 	clients := map[string]string{} // access token: the Basic credentials it was issued for
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec, body := recorded(next, r)
+		rec, body := contractstest.Record(next, r)
 		if r.URL.Path == "/chatkitty/oauth/token" && rec.Code == http.StatusOK {
 			var out struct {
 				AccessToken string `json:"access_token"`
@@ -161,7 +121,7 @@ func acceptsExpiredTokens(next http.Handler) http.Handler {
 			fresh := tokenFor(next, r, id, secret)
 			rec = again(next, r, body, func(h http.Header) { h.Set("Authorization", "Bearer "+fresh) })
 		}
-		copyAnswer(w, rec, rec.Body.Bytes())
+		contractstest.Replay(w, rec, rec.Body.Bytes())
 	})
 }
 
@@ -177,9 +137,9 @@ func keepsModeration(next http.Handler) http.Handler {
 	var mu sync.Mutex
 	mods := map[string][]string{} // channel: moderator ids
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec, _ := recorded(next, r)
+		rec, _ := contractstest.Record(next, r)
 		if rec.Code != http.StatusOK {
-			copyAnswer(w, rec, rec.Body.Bytes())
+			contractstest.Replay(w, rec, rec.Body.Bytes())
 			return
 		}
 		mu.Lock()
@@ -229,10 +189,10 @@ func keepsModeration(next http.Handler) http.Handler {
 				meta["totalElements"] = len(users)
 			}
 			body, _ := json.Marshal(page)
-			copyAnswer(w, rec, body)
+			contractstest.Replay(w, rec, body)
 			return
 		}
-		copyAnswer(w, rec, rec.Body.Bytes())
+		contractstest.Replay(w, rec, rec.Body.Bytes())
 	})
 }
 
@@ -264,7 +224,7 @@ func dropsImportedMembers(next http.Handler) http.Handler {
 			_, _ = part.Write([]byte("[]"))
 			_ = mw.Close()
 			rec := again(next, r, buf.Bytes(), func(h http.Header) { h.Set("Content-Type", mw.FormDataContentType()) })
-			copyAnswer(w, rec, rec.Body.Bytes())
+			contractstest.Replay(w, rec, rec.Body.Bytes())
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -275,15 +235,15 @@ func dropsImportedMembers(next http.Handler) http.Handler {
 // as the first application sees it: a server that finds users by id
 // without checking their application.
 func servesOtherAppsUsers(next http.Handler) http.Handler {
-	creds := credentials()
+	creds := contractstest.Credentials(mock.Mock)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec, body := recorded(next, r)
+		rec, body := contractstest.Record(next, r)
 		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/chatkitty/v1/users/") && rec.Code == http.StatusNotFound &&
 			strings.Count(r.URL.Path, "/") == 4 {
 			tok := tokenFor(next, r, creds["clientId"], creds["clientSecret"])
 			rec = again(next, r, body, func(h http.Header) { h.Set("Authorization", "Bearer "+tok) })
 		}
-		copyAnswer(w, rec, rec.Body.Bytes())
+		contractstest.Replay(w, rec, rec.Body.Bytes())
 	})
 }
 
@@ -309,7 +269,7 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 			"application 2 cannot read, change or delete application 1's user, channel or message (404)", "GET /v1/users/"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			report := contracts.Run(context.Background(), contractstest.InProcess(t, mock.Mock, tc.wrap), scenario(t, tc.scenario))
+			report := contracts.Run(context.Background(), contractstest.InProcess(t, mock.Mock, tc.wrap), contractstest.Scenario(t, chatkitty.Scenarios(), tc.scenario))
 			if report.Passed() {
 				t.Fatal("the scenario passed against a broken target")
 			}
@@ -332,7 +292,7 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 func TestScenariosLeaveOutWhatTheTargetCannotDo(t *testing.T) {
 	target := contractstest.InProcess(t, mock.Mock, contractstest.WithoutAdmin)
 	delete(target.Credentials, "clientId2")
-	report := contracts.Run(context.Background(), target, scenario(t, "app-isolation"), scenario(t, "auth"))
+	report := contracts.Run(context.Background(), target, contractstest.Scenario(t, chatkitty.Scenarios(), "app-isolation"), contractstest.Scenario(t, chatkitty.Scenarios(), "auth"))
 	if !report.Passed() {
 		t.Fatalf("the scenarios failed:\n%s", contractstest.Text(report))
 	}
@@ -363,16 +323,16 @@ func TestFollowsRelativeLinks(t *testing.T) {
 	rewritten := 0
 	relative := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			rec, _ := recorded(next, r)
+			rec, _ := contractstest.Record(next, r)
 			abs := []byte(`"href":"http://` + r.Host + `/chatkitty/`)
 			mu.Lock()
 			rewritten += bytes.Count(rec.Body.Bytes(), abs)
 			mu.Unlock()
-			copyAnswer(w, rec, bytes.ReplaceAll(rec.Body.Bytes(), abs, []byte(`"href":"`)))
+			contractstest.Replay(w, rec, bytes.ReplaceAll(rec.Body.Bytes(), abs, []byte(`"href":"`)))
 		})
 	}
 	report := contracts.Run(context.Background(), contractstest.InProcess(t, mock.Mock, relative),
-		scenario(t, "bulk-channel-membership"), scenario(t, "messages"))
+		contractstest.Scenario(t, chatkitty.Scenarios(), "bulk-channel-membership"), contractstest.Scenario(t, chatkitty.Scenarios(), "messages"))
 	if !report.Passed() {
 		t.Fatalf("the scenarios failed with relative links:\n%s", contractstest.Text(report))
 	}

@@ -28,10 +28,6 @@ func InProcess(t testing.TB, mock *mockserver.Mock, wrap func(http.Handler) http
 	if err != nil {
 		t.Fatal(err)
 	}
-	creds := map[string]string{}
-	for _, c := range mock.Credentials(mock.DefaultOptions()) {
-		creds[c.Key] = c.Value
-	}
 	h := srv.Handler()
 	if wrap != nil {
 		h = wrap(h)
@@ -40,7 +36,7 @@ func InProcess(t testing.TB, mock *mockserver.Mock, wrap func(http.Handler) http
 	sum := fnv.New64a()
 	_, _ = sum.Write([]byte(t.Name()))
 	target.Header = http.Header{mockserver.NamespaceHeader: {fmt.Sprintf("t%x", sum.Sum64())}}
-	target.Credentials = creds
+	target.Credentials = Credentials(mock)
 	return target
 }
 

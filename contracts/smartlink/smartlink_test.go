@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,60 +24,25 @@ func TestScenarios(t *testing.T) {
 	contracts.RunT(t, contractstest.InProcess(t, mock.Mock, nil), smartlink.Scenarios()...)
 }
 
-// scenario returns the scenario called name.
-func scenario(t *testing.T, name string) contracts.Scenario {
-	t.Helper()
-	for _, sc := range smartlink.Scenarios() {
-		if sc.Name == name {
-			return sc
-		}
-	}
-	t.Fatalf("no scenario %q", name)
-	return contracts.Scenario{}
-}
-
-func credentials() map[string]string {
-	creds := map[string]string{}
-	for _, c := range mock.Mock.Credentials(mock.Mock.DefaultOptions()) {
-		creds[c.Key] = c.Value
-	}
-	return creds
-}
-
-// recorded serves r with next and returns the answer.
-func recorded(next http.Handler, r *http.Request) *httptest.ResponseRecorder {
-	rec := httptest.NewRecorder()
-	next.ServeHTTP(rec, r)
-	return rec
-}
-
-func copyAnswer(w http.ResponseWriter, rec *httptest.ResponseRecorder, body []byte) {
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
-	}
-	w.Header().Del("Content-Length")
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(body)
-}
-
 // leaksMemberships answers GET /memberships with the memberships of both
 // organisations: a server that does not scope the listing to the caller's.
 func leaksMemberships(next http.Handler) http.Handler {
-	creds := credentials()
+	creds := contractstest.Credentials(mock.Mock)
 	other := map[string]string{creds["apiKey"]: creds["apiKey2"], creds["apiKey2"]: creds["apiKey"]}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := recorded(next, r)
+		rec, _ := contractstest.Record(next, r)
 		if r.Method != http.MethodGet || r.URL.Path != "/smartlink/api/workflow/memberships" || rec.Code != http.StatusOK {
-			copyAnswer(w, rec, rec.Body.Bytes())
+			contractstest.Replay(w, rec, rec.Body.Bytes())
 			return
 		}
 		again := r.Clone(r.Context())
 		again.Header.Set("x-api-key", other[r.Header.Get("x-api-key")])
 		var mine, theirs []json.RawMessage
 		_ = json.Unmarshal(rec.Body.Bytes(), &mine)
-		_ = json.Unmarshal(recorded(next, again).Body.Bytes(), &theirs)
+		theirsRec, _ := contractstest.Record(next, again)
+		_ = json.Unmarshal(theirsRec.Body.Bytes(), &theirs)
 		body, _ := json.Marshal(append(mine, theirs...))
-		copyAnswer(w, rec, body)
+		contractstest.Replay(w, rec, body)
 	})
 }
 
@@ -138,7 +102,7 @@ func signsWithSortedKeys(t *testing.T) contracts.Target {
 		t.Fatal(err)
 	}
 	target := contracts.InProcess(srv.Handler(), mock.Mock.Prefix)
-	target.Credentials = credentials()
+	target.Credentials = contractstest.Credentials(mock.Mock)
 	return target
 }
 
@@ -160,7 +124,7 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 			"each change arrives once, in order, signed as Webhook.verify checks it", "webhook does not verify: signature"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			report := contracts.Run(context.Background(), tc.target(t), scenario(t, tc.scenario))
+			report := contracts.Run(context.Background(), tc.target(t), contractstest.Scenario(t, smartlink.Scenarios(), tc.scenario))
 			if report.Passed() {
 				t.Fatal("the scenario passed against a broken target")
 			}
@@ -181,7 +145,7 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 func TestScenariosLeaveOutWhatTheTargetCannotDo(t *testing.T) {
 	target := contractstest.InProcess(t, mock.Mock, contractstest.WithoutAdmin)
 	delete(target.Credentials, "apiKey2")
-	report := contracts.Run(context.Background(), target, scenario(t, "org-isolation"), scenario(t, "webhooks"))
+	report := contracts.Run(context.Background(), target, contractstest.Scenario(t, smartlink.Scenarios(), "org-isolation"), contractstest.Scenario(t, smartlink.Scenarios(), "webhooks"))
 	if !report.Passed() {
 		t.Fatalf("the scenarios failed:\n%s", contractstest.Text(report))
 	}

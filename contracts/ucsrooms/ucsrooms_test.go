@@ -1,10 +1,8 @@
 package ucsrooms_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,36 +16,6 @@ import (
 	mock "github.com/standin/standin/mockserver/ucsrooms"
 )
 
-// scenario returns the scenario called name.
-func scenario(t *testing.T, name string) contracts.Scenario {
-	t.Helper()
-	for _, sc := range ucsrooms.Scenarios() {
-		if sc.Name == name {
-			return sc
-		}
-	}
-	t.Fatalf("no scenario %q", name)
-	return contracts.Scenario{}
-}
-
-// recorded serves r with next and returns the answer, leaving r's body
-// readable again.
-func recorded(next http.Handler, r *http.Request) (*httptest.ResponseRecorder, []byte) {
-	body, _ := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	rec := httptest.NewRecorder()
-	next.ServeHTTP(rec, r)
-	return rec, body
-}
-
-func copyAnswer(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(rec.Body.Bytes())
-}
-
 func code(rec *httptest.ResponseRecorder) string {
 	var body struct {
 		Code string `json:"code"`
@@ -60,9 +28,9 @@ func code(rec *httptest.ResponseRecorder) string {
 // a server that lets a room lose its last admin.
 func letsTheLastAdminGo(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec, _ := recorded(next, r)
+		rec, _ := contractstest.Record(next, r)
 		if rec.Code != http.StatusConflict || code(rec) != "LAST_ADMIN" {
-			copyAnswer(w, rec)
+			contractstest.Replay(w, rec, rec.Body.Bytes())
 			return
 		}
 		now := time.Now().UTC().Format(time.RFC3339)
@@ -79,16 +47,16 @@ func letsTheLastAdminGo(next http.Handler) http.Handler {
 // ROOM_NOT_FOUND with the room as its creator, alice, sees it: a server
 // that checks that the room exists but not that the caller is in it.
 func showsRoomsToStrangers(next http.Handler) http.Handler {
-	alice := credentials()["aliceToken"]
+	alice := contractstest.Credentials(mock.Mock)["aliceToken"]
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec, _ := recorded(next, r)
+		rec, _ := contractstest.Record(next, r)
 		if r.Method == http.MethodGet && strings.Count(strings.TrimPrefix(r.URL.Path, "/ucs/participant/room/"), "/") == 0 &&
 			strings.HasPrefix(r.URL.Path, "/ucs/participant/room/") && code(rec) == "ROOM_NOT_FOUND" {
 			again := r.Clone(r.Context())
 			again.Header.Set("Authorization", "Bearer "+alice)
-			rec, _ = recorded(next, again)
+			rec, _ = contractstest.Record(next, again)
 		}
-		copyAnswer(w, rec)
+		contractstest.Replay(w, rec, rec.Body.Bytes())
 	})
 }
 
@@ -103,7 +71,7 @@ func acceptsTamperedURLs(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		rec, _ := recorded(next, r)
+		rec, _ := contractstest.Record(next, r)
 		mu.Lock()
 		query, seen := good[r.URL.Path]
 		if rec.Code == http.StatusOK {
@@ -113,18 +81,10 @@ func acceptsTamperedURLs(next http.Handler) http.Handler {
 		if rec.Code == http.StatusForbidden && seen {
 			again := r.Clone(r.Context())
 			again.URL.RawQuery = query
-			rec, _ = recorded(next, again)
+			rec, _ = contractstest.Record(next, again)
 		}
-		copyAnswer(w, rec)
+		contractstest.Replay(w, rec, rec.Body.Bytes())
 	})
-}
-
-func credentials() map[string]string {
-	creds := map[string]string{}
-	for _, c := range mock.Mock.Credentials(mock.Mock.DefaultOptions()) {
-		creds[c.Key] = c.Value
-	}
-	return creds
 }
 
 // TestScenarios runs every scenario against the mock, for quick runs of
@@ -150,7 +110,7 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 			"a tampered signature is refused with 403 SIGNATURE_INVALID", "GET /files/"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			report := contracts.Run(context.Background(), contractstest.InProcess(t, mock.Mock, tc.wrap), scenario(t, tc.scenario))
+			report := contracts.Run(context.Background(), contractstest.InProcess(t, mock.Mock, tc.wrap), contractstest.Scenario(t, ucsrooms.Scenarios(), tc.scenario))
 			if report.Passed() {
 				t.Fatal("the scenario passed against a broken target")
 			}
@@ -198,7 +158,7 @@ func TestScenariosWithoutTheSecret(t *testing.T) {
 func TestScenariosNeedThreeUsers(t *testing.T) {
 	target := contractstest.InProcess(t, mock.Mock, nil)
 	target.Credentials["carolToken"] = target.Credentials["bobToken"]
-	report := contracts.Run(context.Background(), target, scenario(t, "admin-revocation"))
+	report := contracts.Run(context.Background(), target, contractstest.Scenario(t, ucsrooms.Scenarios(), "admin-revocation"))
 	failed := contractstest.FirstFailure(report)
 	if failed == nil || !strings.Contains(contractstest.Messages(failed), "three different users") {
 		t.Fatalf("want a failure about three different users, report:\n%s", contractstest.Text(report))
