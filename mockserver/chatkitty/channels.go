@@ -241,12 +241,10 @@ func (s *Server) memberUsers(ctx context.Context, channel int64, p PageRequest, 
 		if err != nil {
 			return err
 		}
-		ms, total := page(&st.Members, o, idKey(c.ID), p, desc)
-		users := make([]User, len(ms))
-		for i, m := range ms {
-			users[i] = st.userOrDeleted(m.UserID)
-		}
-		out = usersPage(ctx, users, p, total)
+		views, links, meta := pageItems(ctx, &st.Members, o, idKey(c.ID), p, desc, func(m Member) gen.ChatUserResource {
+			return userView(ctx, st.userOrDeleted(m.UserID))
+		})
+		out = gen.PagedModelChatUserResource{UnderscoreEmbedded: &gen.PagedModelChatUserResourceEmbedded{Users: &views}, Page: meta, UnderscoreLinks: links}
 		return nil
 	})
 	return out, err
@@ -278,13 +276,10 @@ func (s *Server) ListChannelMemberships(ctx context.Context, req gen.ListChannel
 		if err != nil {
 			return err
 		}
-		ms, total := page(&st.Members, o, idKey(c.ID), p, desc)
-		views := make([]gen.ChannelMembershipResource, len(ms))
-		for i, m := range ms {
-			views[i] = gen.ChannelMembershipResource{CreatedTime: m.Joined, UnderscoreLinks: &gen.Links{
+		views, links, meta := pageItems(ctx, &st.Members, o, idKey(c.ID), p, desc, func(m Member) gen.ChannelMembershipResource {
+			return gen.ChannelMembershipResource{CreatedTime: m.Joined, UnderscoreLinks: &gen.Links{
 				"channel": link(ctx, fmt.Sprintf("/v1/channels/%d", m.ChannelID)), "member": link(ctx, fmt.Sprintf("/v1/users/%d", m.UserID))}}
-		}
-		links, meta := pageLinks(ctx, p, total)
+		})
 		out = gen.PagedModelChannelMembershipResource{UnderscoreEmbedded: &gen.PagedModelChannelMembershipResourceEmbedded{Memberships: &views}, Page: meta, UnderscoreLinks: links}
 		return nil
 	})
@@ -336,12 +331,10 @@ func (s *Server) ListChannelParticipants(ctx context.Context, req gen.ListChanne
 		if err != nil {
 			return err
 		}
-		ss, total := page(&st.ChatSessions, o, idKey(c.ID), p, desc)
-		users := make([]User, len(ss))
-		for i, cs := range ss {
-			users[i] = st.userOrDeleted(cs.UserID)
-		}
-		out = usersPage(ctx, users, p, total)
+		views, links, meta := pageItems(ctx, &st.ChatSessions, o, idKey(c.ID), p, desc, func(cs ChatSession) gen.ChatUserResource {
+			return userView(ctx, st.userOrDeleted(cs.UserID))
+		})
+		out = gen.PagedModelChatUserResource{UnderscoreEmbedded: &gen.PagedModelChatUserResourceEmbedded{Users: &views}, Page: meta, UnderscoreLinks: links}
 		return nil
 	})
 	return gen.ListChannelParticipants200JSONResponse(out), err
@@ -376,12 +369,7 @@ func (s *Server) ListChannelInvites(ctx context.Context, req gen.ListChannelInvi
 		if err != nil {
 			return err
 		}
-		invs, total := page(&st.Invites, o, idKey(c.ID), p, desc)
-		views := make([]gen.ChannelInviteResource, len(invs))
-		for i, inv := range invs {
-			views[i] = inviteView(ctx, inv)
-		}
-		links, meta := pageLinks(ctx, p, total)
+		views, links, meta := pageItems(ctx, &st.Invites, o, idKey(c.ID), p, desc, func(inv Invite) gen.ChannelInviteResource { return inviteView(ctx, inv) })
 		out = gen.PagedModelChannelInviteResource{UnderscoreEmbedded: &gen.PagedModelChannelInviteResourceEmbedded{Invites: &views}, Page: meta, UnderscoreLinks: links}
 		return nil
 	})

@@ -89,12 +89,7 @@ func (s *Server) ListNodejsRuntimeFunctions(ctx context.Context, req gen.ListNod
 		if err != nil {
 			return err
 		}
-		fs, total := page(&st.Functions, o, idKey(app), p, desc)
-		views := make([]gen.ChatFunctionResource, len(fs))
-		for i, f := range fs {
-			views[i] = functionView(ctx, f, r)
-		}
-		links, meta := pageLinks(ctx, p, total)
+		views, links, meta := pageItems(ctx, &st.Functions, o, idKey(app), p, desc, func(f Function) gen.ChatFunctionResource { return functionView(ctx, f, r) })
 		out = gen.PagedModelChatFunctionResource{UnderscoreEmbedded: &gen.PagedModelChatFunctionResourceEmbedded{Functions: &views}, Page: meta, UnderscoreLinks: links}
 		return nil
 	})
@@ -159,12 +154,7 @@ func (s *Server) ListFunctionVersions(ctx context.Context, req gen.ListFunctionV
 		if err != nil {
 			return err
 		}
-		vs, total := page(&st.Versions, o, idKey(f.ID), p, desc)
-		views := make([]gen.ChatFunctionVersionResource, len(vs))
-		for i, v := range vs {
-			views[i] = versionView(ctx, v)
-		}
-		links, meta := pageLinks(ctx, p, total)
+		views, links, meta := pageItems(ctx, &st.Versions, o, idKey(f.ID), p, desc, func(v Version) gen.ChatFunctionVersionResource { return versionView(ctx, v) })
 		out = gen.PagedModelChatFunctionVersionResource{UnderscoreEmbedded: &gen.PagedModelChatFunctionVersionResourceEmbedded{Versions: &views}, Page: meta, UnderscoreLinks: links}
 		return nil
 	})
@@ -207,13 +197,10 @@ func (s *Server) ListFunctionInvocations(ctx context.Context, req gen.ListFuncti
 		if err != nil {
 			return err
 		}
-		is, total := page(&st.Invocations, o, idKey(f.ID), p, desc)
-		views := make([]gen.ChatFunctionInvocationResource, len(is))
-		for i, inv := range is {
-			views[i] = gen.ChatFunctionInvocationResource{Id: inv.ID, Args: orEmpty(inv.Args), Result: orEmpty(inv.Result),
+		views, links, meta := pageItems(ctx, &st.Invocations, o, idKey(f.ID), p, desc, func(inv Invocation) gen.ChatFunctionInvocationResource {
+			return gen.ChatFunctionInvocationResource{Id: inv.ID, Args: orEmpty(inv.Args), Result: orEmpty(inv.Result),
 				Status: gen.ChatFunctionInvocationResourceStatus(inv.Status), VersionNumber: inv.Version, CreatedTime: inv.Created}
-		}
-		links, meta := pageLinks(ctx, p, total)
+		})
 		out = gen.PagedModelChatFunctionInvocationResource{UnderscoreEmbedded: &gen.PagedModelChatFunctionInvocationResourceEmbedded{Invocations: &views}, Page: meta, UnderscoreLinks: links}
 		return nil
 	})
@@ -235,14 +222,11 @@ func (s *Server) ListUserSessions(ctx context.Context, req gen.ListUserSessionsR
 		if req.Params.State != nil {
 			o, part = userSessionsByState, part+"/"+string(*req.Params.State)
 		}
-		ss, total := page(&st.UserSessions, o, part, p, desc)
-		views := make([]gen.ChatUserSessionResource, len(ss))
-		for i, us := range ss {
+		views, links, meta := pageItems(ctx, &st.UserSessions, o, part, p, desc, func(us UserSession) gen.ChatUserSessionResource {
 			sp := st.userSessionProps(us)
-			views[i] = gen.ChatUserSessionResource{Id: sp.Id, CreatedTime: sp.CreatedTime, EndTime: sp.EndTime, State: gen.ChatUserSessionResourceState(sp.State),
+			return gen.ChatUserSessionResource{Id: sp.Id, CreatedTime: sp.CreatedTime, EndTime: sp.EndTime, State: gen.ChatUserSessionResourceState(sp.State),
 				User: sp.User, UserAgent: sp.UserAgent}
-		}
-		links, meta := pageLinks(ctx, p, total)
+		})
 		out = gen.PagedModelChatUserSessionResource{UnderscoreEmbedded: &gen.PagedModelChatUserSessionResourceEmbedded{Sessions: &views}, Page: meta, UnderscoreLinks: links}
 		return nil
 	})
@@ -262,17 +246,14 @@ func (s *Server) ListChatSessions(ctx context.Context, req gen.ListChatSessionsR
 		if req.Params.State != nil {
 			o, part = chatSessionsByState, part+"/"+string(*req.Params.State)
 		}
-		ss, total := page(&st.ChatSessions, o, part, p, desc)
-		views := make([]gen.ChatSessionResource, len(ss))
-		for i, cs := range ss {
+		views, links, meta := pageItems(ctx, &st.ChatSessions, o, part, p, desc, func(cs ChatSession) gen.ChatSessionResource {
 			us, ok := st.UserSessions.Get(idKey(cs.SessionID))
 			if !ok {
 				us = UserSession{ID: cs.SessionID, AppID: cs.AppID, UserID: cs.UserID, Created: cs.Created, Ended: cs.Ended}
 			}
-			views[i] = gen.ChatSessionResource{Id: cs.ID, CreatedTime: cs.Created, EndTime: cs.Ended,
+			return gen.ChatSessionResource{Id: cs.ID, CreatedTime: cs.Created, EndTime: cs.Ended,
 				State: gen.ChatSessionResourceState(sessionState(cs.Ended)), Session: st.userSessionProps(us)}
-		}
-		links, meta := pageLinks(ctx, p, total)
+		})
 		out = gen.PagedModelChatSessionResource{UnderscoreEmbedded: &gen.PagedModelChatSessionResourceEmbedded{Sessions: &views}, Page: meta, UnderscoreLinks: links}
 		return nil
 	})

@@ -204,13 +204,10 @@ func (s *Server) ListMessageReadReceipts(ctx context.Context, req gen.ListMessag
 		if err != nil {
 			return err
 		}
-		rs, total := page(&st.Receipts, o, idKey(m.ID), p, desc)
-		views := make([]gen.MessageReadReceiptResource, len(rs))
-		for i, r := range rs {
-			views[i] = gen.MessageReadReceiptResource{CreatedTime: r.Created, User: userProps(st.userOrDeleted(r.UserID)),
+		views, links, meta := pageItems(ctx, &st.Receipts, o, idKey(m.ID), p, desc, func(r Receipt) gen.MessageReadReceiptResource {
+			return gen.MessageReadReceiptResource{CreatedTime: r.Created, User: userProps(st.userOrDeleted(r.UserID)),
 				UnderscoreLinks: &gen.Links{"message": link(ctx, fmt.Sprintf("/v1/messages/%d", r.MessageID))}}
-		}
-		links, meta := pageLinks(ctx, p, total)
+		})
 		out = gen.PagedModelMessageReadReceiptResource{UnderscoreEmbedded: &gen.PagedModelMessageReadReceiptResourceEmbedded{Receipts: &views}, Page: meta, UnderscoreLinks: links}
 		return nil
 	})

@@ -1,6 +1,8 @@
 package chatkitty
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/standin/standin/mockserver/table"
@@ -49,11 +51,8 @@ func (s sortable[V]) order(p PageRequest, def string) (*table.Order[V], bool, er
 	prop, dir, _ := strings.Cut(p.Sort[0], ",")
 	o, ok := s[prop]
 	if !ok {
-		var names []string
-		for k := range s {
-			names = append(names, k)
-		}
-		return nil, false, ErrBadSort.Withf("sort: this listing sorts by %s, not %q", strings.Join(sorted(names), " or "), prop)
+		names := slices.Sorted(maps.Keys(s))
+		return nil, false, ErrBadSort.Withf("sort: this listing sorts by %s, not %q", strings.Join(names, " or "), prop)
 	}
 	switch strings.ToLower(dir) {
 	case "", "asc":
@@ -62,15 +61,6 @@ func (s sortable[V]) order(p PageRequest, def string) (*table.Order[V], bool, er
 		return o, true, nil
 	}
 	return nil, false, ErrBadSort.Withf("sort: direction must be asc or desc, not %q", dir)
-}
-
-func sorted(s []string) []string {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-	return s
 }
 
 // page returns page p of partition part of index o, and the partition's

@@ -27,7 +27,7 @@ func (s *State) issueToken(app int64, ttl time.Duration, now time.Time) (Token, 
 	for _, v := range drop {
 		s.Tokens.Delete(v)
 	}
-	t := Token{Value: newToken(), AppID: app, Issued: now, Expires: now.Add(ttl)}
+	t := Token{Value: newToken(), AppID: app, Expires: now.Add(ttl)}
 	return t, s.Tokens.Insert(t)
 }
 

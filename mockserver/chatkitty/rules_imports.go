@@ -27,7 +27,7 @@ func (s *State) runImport(app int64, typ string, rows []Row, timing JobTiming, n
 	if _, err := s.app(app); err != nil {
 		return Job{}, err
 	}
-	j := Job{ID: s.newID(), AppID: app, Type: typ, Created: now, Starts: now.Add(timing.Pending), Rows: len(rows)}
+	j := Job{ID: s.newID(), AppID: app, Type: typ, Created: now, Starts: now.Add(timing.Pending)}
 	j.Ends = j.Starts.Add(timing.Run)
 	for i, r := range rows {
 		if err := r.Apply(s, j.Ends); err != nil {

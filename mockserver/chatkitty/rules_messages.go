@@ -235,20 +235,19 @@ const (
 // Thread is a reply thread: a channel's main thread (its id is the
 // channel's) or the replies of a message (its id is the message's).
 type Thread struct {
-	ID         int64
-	Type       string
-	ChannelID  int64
-	MessageID  int64
-	Created    time.Time
-	Properties map[string]any
+	ID        int64
+	Type      string
+	ChannelID int64
+	MessageID int64
+	Created   time.Time
 }
 
 func mainThread(c Channel) Thread {
-	return Thread{ID: c.ID, Type: ThreadMain, ChannelID: c.ID, Created: c.Created, Properties: map[string]any{}}
+	return Thread{ID: c.ID, Type: ThreadMain, ChannelID: c.ID, Created: c.Created}
 }
 
 func messageThread(m Message) Thread {
-	return Thread{ID: m.ID, Type: ThreadMessage, ChannelID: m.ChannelID, MessageID: m.ID, Created: m.Created, Properties: map[string]any{}}
+	return Thread{ID: m.ID, Type: ThreadMessage, ChannelID: m.ChannelID, MessageID: m.ID, Created: m.Created}
 }
 
 // thread returns thread id of app.

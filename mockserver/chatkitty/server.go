@@ -10,12 +10,14 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	gen "github.com/standin/standin/gen/chatkitty"
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/table"
 	"github.com/standin/standin/openapi"
 )
 
@@ -38,24 +40,42 @@ type caller struct {
 // request is what the strict handlers need of the HTTP request: where the
 // client reached the API, for the links the answers carry.
 type request struct {
-	base string   // the API's base URL as the client used it
-	url  *url.URL // the request's URL
+	base  string     // the API's base URL as the client used it
+	path  string     // the request's path below base
+	query url.Values // the request's query
 }
 
 type requestKey struct{}
 
 func withRequest(next gen.StrictHandlerFunc, _ string) gen.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, in any) (any, error) {
-		return next(context.WithValue(ctx, requestKey{}, request{base: mockserver.BaseURL(r), url: r.URL}), w, r, in)
+		base := mockserver.BaseURL(r)
+		path := r.URL.Path
+		if u, err := url.Parse(base); err == nil {
+			path = strings.TrimPrefix(path, u.Path)
+		}
+		return next(context.WithValue(ctx, requestKey{}, request{base: base, path: path, query: r.URL.Query()}), w, r, in)
 	}
 }
 
 func requestOf(ctx context.Context) request {
 	r, _ := ctx.Value(requestKey{}).(request)
-	if r.url == nil {
-		r.url = &url.URL{}
-	}
 	return r
+}
+
+// again links to the request's own path with its query changed by set.
+func again(ctx context.Context, set func(url.Values)) gen.Link {
+	r := requestOf(ctx)
+	q := url.Values{}
+	for k, v := range r.query {
+		q[k] = slices.Clone(v)
+	}
+	set(q)
+	href := r.base + r.path
+	if len(q) > 0 {
+		href += "?" + q.Encode()
+	}
+	return gen.Link{Href: &href}
 }
 
 // newEnvelope answers refusals as ChatKitty does: ApiError
@@ -236,14 +256,12 @@ func selfLinks(ctx context.Context, path string) *gen.Links {
 // pageLinks returns the links and metadata of page p of a listing of
 // total items at the request's URL.
 func pageLinks(ctx context.Context, p PageRequest, total int) (*gen.Links, *gen.PageMetadata) {
-	r := requestOf(ctx)
 	pages := (total + p.Size - 1) / p.Size
 	at := func(n int) gen.Link {
-		q := r.url.Query()
-		q.Set("page", strconv.Itoa(n))
-		q.Set("size", strconv.Itoa(p.Size))
-		href := r.base + strings.TrimPrefix(r.url.Path, mountPath(r)) + "?" + q.Encode()
-		return gen.Link{Href: &href}
+		return again(ctx, func(q url.Values) {
+			q.Set("page", strconv.Itoa(n))
+			q.Set("size", strconv.Itoa(p.Size))
+		})
 	}
 	links := gen.Links{"self": at(p.Page)}
 	if pages > 0 {
@@ -259,55 +277,43 @@ func pageLinks(ctx context.Context, p PageRequest, total int) (*gen.Links, *gen.
 	return &links, &gen.PageMetadata{Size: &size, Number: &n, TotalElements: &tot, TotalPages: &tp}
 }
 
-// mountPath is the part of the request's path before the API's own
-// paths: the base URL's path.
-func mountPath(r request) string {
-	u, err := url.Parse(r.base)
-	if err != nil {
-		return ""
+// pageItems reads page p of partition part of index o of t, renders each
+// record with view, and returns them with the page's links and metadata.
+func pageItems[V, W any](ctx context.Context, t *table.Table[V], o *table.Order[V], part string, p PageRequest, desc bool, view func(V) W) ([]W, *gen.Links, *gen.PageMetadata) {
+	items, total := page(t, o, part, p, desc)
+	views := make([]W, len(items))
+	for i, v := range items {
+		views[i] = view(v)
 	}
-	return u.Path
+	links, meta := pageLinks(ctx, p, total)
+	return views, links, meta
 }
 
-// cursorLinks returns the links of a cursor page at the request's URL.
+// cursorLinks returns the links of a cursor page at the request's URL:
+// next to older items, prev to newer ones, both anchored at the first
+// page's start.
 func cursorLinks[V any](ctx context.Context, pg CursorPage[V], id func(V) int64, size int) *gen.Links {
-	r := requestOf(ctx)
-	at := func(set func(url.Values)) gen.Link {
-		q := r.url.Query()
-		set(q)
-		href := r.base + strings.TrimPrefix(r.url.Path, mountPath(r))
-		if len(q) > 0 {
-			href += "?" + q.Encode()
-		}
-		return gen.Link{Href: &href}
-	}
-	links := gen.Links{"self": at(func(url.Values) {})}
+	links := gen.Links{"self": again(ctx, func(url.Values) {})}
 	if len(pg.Items) == 0 {
 		return &links
 	}
 	first, last := id(pg.Items[0]), id(pg.Items[len(pg.Items)-1])
-	if pg.Older {
-		links["next"] = at(func(q url.Values) {
+	start, _ := strconv.ParseInt(requestOf(ctx).query.Get("start"), 10, 64)
+	to := func(rel string, next int64) gen.Link {
+		return again(ctx, func(q url.Values) {
 			q.Set("size", strconv.Itoa(size))
-			q.Set("start", strconv.FormatInt(cmp.Or(startOf(r), first), 10))
-			q.Set("next", strconv.FormatInt(last, 10))
-			q.Set("relation", RelNext)
+			q.Set("start", strconv.FormatInt(cmp.Or(start, first), 10))
+			q.Set("next", strconv.FormatInt(next, 10))
+			q.Set("relation", rel)
 		})
+	}
+	if pg.Older {
+		links["next"] = to(RelNext, last)
 	}
 	if pg.Newer {
-		links["prev"] = at(func(q url.Values) {
-			q.Set("size", strconv.Itoa(size))
-			q.Set("start", strconv.FormatInt(cmp.Or(startOf(r), first), 10))
-			q.Set("next", strconv.FormatInt(first, 10))
-			q.Set("relation", RelPrevious)
-		})
+		links["prev"] = to(RelPrevious, first)
 	}
 	return &links
-}
-
-func startOf(r request) int64 {
-	n, _ := strconv.ParseInt(r.url.Query().Get("start"), 10, 64)
-	return n
 }
 
 // pageOf reads the paging parameters.

@@ -60,7 +60,6 @@ type App struct {
 type Token struct {
 	Value   string    `json:"token"`
 	AppID   int64     `json:"applicationId"`
-	Issued  time.Time `json:"issued"`
 	Expires time.Time `json:"expires"`
 }
 
@@ -203,7 +202,6 @@ type Job struct {
 	Created time.Time  `json:"createdTime"`
 	Starts  time.Time  `json:"starts"`
 	Ends    time.Time  `json:"ends"`
-	Rows    int        `json:"rows"`
 	Errors  []RowError `json:"errors,omitempty"`
 }
 

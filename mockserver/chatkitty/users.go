@@ -1,7 +1,6 @@
 package chatkitty
 
 import (
-	"cmp"
 	"context"
 	"time"
 
@@ -130,7 +129,7 @@ func (s *Server) RetrieveUser(ctx context.Context, req gen.RetrieveUserRequestOb
 // UpdateUser implements PATCH /v1/users/{id} (a merge-patch).
 func (s *Server) UpdateUser(ctx context.Context, req gen.UpdateUserRequestObject) (gen.UpdateUserResponseObject, error) {
 	var p UserPatch
-	if b := cmp.Or(req.JSONBody, req.ApplicationMergePatchPlusJSONBody); b != nil {
+	if b := firstOf(req.JSONBody, req.ApplicationMergePatchPlusJSONBody); b != nil {
 		p.DisplayName, p.Guest = b.DisplayName, b.IsGuest
 		if b.Presence != nil {
 			p.Presence = b.Presence.Status

@@ -153,7 +153,7 @@ func (s *State) messagesView(ctx context.Context, ms []Message) []gen.MessageRes
 }
 
 func threadView(ctx context.Context, t Thread) gen.ReplyThreadResource {
-	return gen.ReplyThreadResource{Id: t.ID, Type: gen.ReplyThreadResourceType(t.Type), CreatedTime: t.Created, Properties: orEmpty(t.Properties),
+	return gen.ReplyThreadResource{Id: t.ID, Type: gen.ReplyThreadResourceType(t.Type), CreatedTime: t.Created, Properties: map[string]any{},
 		UnderscoreLinks: &gen.Links{"self": link(ctx, fmt.Sprintf("/v1/threads/%d", t.ID)), "messages": link(ctx, fmt.Sprintf("/v1/threads/%d/messages", t.ID))}}
 }
 
