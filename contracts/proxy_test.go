@@ -185,17 +185,18 @@ func TestProxyRecordRedactsSecrets(t *testing.T) {
 }
 
 // A replay sends the replay's own ids and tokens where the record has the
-// recorded ones, and the default credentials where a client-made secret
-// was accepted; a refused one stays refused.
+// recorded ones (words and counts that differ stay as recorded), and the
+// default credentials where a client-made secret was accepted; a refused
+// one stays refused.
 func TestReplaySubstitutesLearnedValues(t *testing.T) {
-	s := &substitution{values: map[string]string{"[credential:password]": "admin"}}
-	s.learn(`{"user":{"_id":"AbC123xyz9","token":"[redacted:1]","state":"pending"},"list":["Qq1","Zz9Zz9Zz9"]}`,
-		[]byte(`{"user":{"_id":"LiVe456uvw","token":"live-token","state":"completed"},"list":["Qq1","Yy8Yy8Yy8"]}`))
+	s := &substitution{values: map[string]string{"[credential:password]": "admin"}, numbers: map[string]string{}}
+	s.learn(`{"user":{"_id":"AbC123xyz9","token":"[redacted:1]","state":"pending","id":88,"count":3},"list":["Qq1","Zz9Zz9Zz9"]}`,
+		[]byte(`{"user":{"_id":"LiVe456uvw","token":"live-token","state":"completed","id":91,"count":4},"list":["Qq1","Yy8Yy8Yy8"]}`))
 	e := Exchange{
-		Method: "POST", Path: "/users/AbC123xyz9/rooms", Query: "id=AbC123xyz9&state=pending",
+		Method: "POST", Path: "/users/AbC123xyz9/rooms/88", Query: "id=AbC123xyz9&state=pending&size=3",
 		RequestHeaders: http.Header{"X-Auth-Token": {"[redacted:1]"}, "Authorization": {"Bearer [redacted:1]"},
 			"X-User-Id": {"AbC123xyz9"}, "Content-Type": {"application/json"}},
-		RequestBody: `{"ids":["AbC123xyz9","Zz9Zz9Zz9"],"password":"[credential:password]","new":"[redacted:7]","state":"pending"}`,
+		RequestBody: `{"ids":["AbC123xyz9","Zz9Zz9Zz9"],"password":"[credential:password]","new":"[redacted:7]","state":"pending","members":[{"id":88}],"size":3}`,
 		Status:      200,
 	}
 	req, err := s.request(context.Background(), e)
@@ -203,13 +204,13 @@ func TestReplaySubstitutesLearnedValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(req.Body)
-	if req.URL.Path != "/users/LiVe456uvw/rooms" || req.URL.RawQuery != "id=LiVe456uvw&state=pending" {
+	if req.URL.Path != "/users/LiVe456uvw/rooms/91" || req.URL.RawQuery != "id=LiVe456uvw&state=pending&size=3" {
 		t.Errorf("replayed %s?%s", req.URL.Path, req.URL.RawQuery)
 	}
 	if req.Header.Get("X-Auth-Token") != "live-token" || req.Header.Get("Authorization") != "Bearer live-token" || req.Header.Get("X-User-Id") != "LiVe456uvw" {
 		t.Errorf("replayed headers %v", req.Header)
 	}
-	if want := `{"ids":["LiVe456uvw","Yy8Yy8Yy8"],"password":"admin","new":"[redacted:7]","state":"pending"}`; string(body) != want {
+	if want := `{"ids":["LiVe456uvw","Yy8Yy8Yy8"],"password":"admin","new":"[redacted:7]","state":"pending","members":[{"id":91}],"size":3}`; string(body) != want {
 		t.Errorf("replayed body %s\nwant %s", body, want)
 	}
 

@@ -255,15 +255,16 @@ func (r *Redactor) json(body string) (string, bool) {
 			return r.secret(s)
 		}
 		return s
-	})
+	}, nil)
 }
 
 // rewriteJSON returns body with every string value (not key) replaced by
-// fn's answer; sensitive tells fn that the value is, or is inside, the
-// value of a sensitive key. The rest is kept as it was, written
-// compactly, in the same order. It reports false when body is not JSON or
-// fn changed nothing, and then returns body itself.
-func rewriteJSON(body string, fn func(s string, sensitive bool) string) (string, bool) {
+// fn's answer, and every number by num's if num is not nil; sensitive
+// tells fn that the value is, or is inside, the value of a sensitive key.
+// The rest is kept as it was, written compactly, in the same order. It
+// reports false when body is not JSON or nothing changed, and then
+// returns body itself.
+func rewriteJSON(body string, fn func(s string, sensitive bool) string, num func(string) string) (string, bool) {
 	dec := json.NewDecoder(strings.NewReader(body))
 	dec.UseNumber()
 	var out bytes.Buffer
@@ -329,7 +330,13 @@ func rewriteJSON(body string, fn func(s string, sensitive bool) string) (string,
 			}
 			str(v)
 		case json.Number:
-			out.WriteString(v.String())
+			n := v.String()
+			if num != nil {
+				if m := num(n); m != n && json.Valid([]byte(m)) {
+					n, changed = m, true
+				}
+			}
+			out.WriteString(n)
 		case bool:
 			out.WriteString(strconv.FormatBool(v))
 		case nil:

@@ -107,7 +107,7 @@ func Replay(ctx context.Context, doc *openapi3.T, exchanges []Exchange, opts Rep
 	if err != nil {
 		return ReplayReport{}, err
 	}
-	s := &substitution{values: map[string]string{}}
+	s := &substitution{values: map[string]string{}, numbers: map[string]string{}}
 	for k, v := range opts.Public {
 		s.values["[credential:"+k+"]"] = v
 	}
@@ -158,7 +158,8 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // substitution maps what the record calls things to what the replay's
 // server calls them.
 type substitution struct {
-	values map[string]string // placeholder or recorded id -> the replay's value
+	values  map[string]string // placeholder or recorded id -> the replay's value
+	numbers map[string]string // recorded numeric id -> the replay's
 }
 
 // login decides the placeholders of e's credential headers that only
@@ -218,7 +219,7 @@ func (s *substitution) form(q string) string {
 		if err != nil {
 			continue
 		}
-		if n := s.text(uv); n != uv {
+		if n := s.number(s.text(uv)); n != uv {
 			parts[i] = k + "=" + url.QueryEscape(n)
 		}
 	}
@@ -232,7 +233,7 @@ func (s *substitution) path(p string) string {
 		if err != nil {
 			continue
 		}
-		if n := s.text(u); n != u {
+		if n := s.number(s.text(u)); n != u {
 			segs[i] = url.PathEscape(n)
 		}
 	}
@@ -263,7 +264,7 @@ func (s *substitution) body(contentType, body string) string {
 	case strings.Contains(ct, "application/x-www-form-urlencoded"):
 		return s.form(body)
 	case strings.Contains(ct, "json"):
-		if out, ok := rewriteJSON(body, func(v string, _ bool) string { return s.text(v) }); ok {
+		if out, ok := rewriteJSON(body, func(v string, _ bool) string { return s.text(v) }, s.number); ok {
 			return out
 		}
 		return body
@@ -301,17 +302,41 @@ func (s *substitution) request(ctx context.Context, e Exchange) (*http.Request, 
 	return req, nil
 }
 
-// learn walks a recorded body and the replay's answer side by side.
-func (s *substitution) learn(recorded string, live []byte) {
-	var r, l any
-	if json.Unmarshal([]byte(recorded), &r) != nil || json.Unmarshal(live, &l) != nil {
-		return
+// number returns the replay's id for a recorded numeric id.
+func (s *substitution) number(n string) string {
+	if m, ok := s.numbers[n]; ok {
+		return m
 	}
-	s.walk(r, l)
+	return n
 }
 
-func (s *substitution) walk(r, l any) {
+// learn walks a recorded body and the replay's answer side by side.
+func (s *substitution) learn(recorded string, live []byte) {
+	decode := func(b []byte) (any, bool) {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		var v any
+		return v, dec.Decode(&v) == nil
+	}
+	r, ok1 := decode([]byte(recorded))
+	l, ok2 := decode(live)
+	if ok1 && ok2 {
+		s.walk("", r, l)
+	}
+}
+
+// walk learns from r, the recorded value of key, and l, the replay's.
+func (s *substitution) walk(key string, r, l any) {
 	switch rv := r.(type) {
+	case json.Number:
+		// Numeric ids (ChatKitty's) under a key that names an id.
+		lv, ok := l.(json.Number)
+		if !ok || !idKey(key) {
+			return
+		}
+		if _, known := s.numbers[rv.String()]; !known {
+			s.numbers[rv.String()] = lv.String()
+		}
 	case string:
 		lv, ok := l.(string)
 		if !ok {
@@ -330,7 +355,7 @@ func (s *substitution) walk(r, l any) {
 		}
 		for _, k := range slices.Sorted(maps.Keys(rv)) {
 			if lv, ok := lm[k]; ok {
-				s.walk(rv[k], lv)
+				s.walk(k, rv[k], lv)
 			}
 		}
 	case []any:
@@ -339,9 +364,16 @@ func (s *substitution) walk(r, l any) {
 			return
 		}
 		for i := range min(len(rv), len(la)) {
-			s.walk(rv[i], la[i])
+			s.walk(key, rv[i], la[i])
 		}
 	}
+}
+
+// idKey reports whether a JSON key names an id: "id", "_id", "userId",
+// "memberIds", "channel_id".
+func idKey(k string) bool {
+	k = strings.TrimSuffix(k, "s")
+	return k == "id" || strings.HasSuffix(k, "Id") || strings.HasSuffix(k, "ID") || strings.HasSuffix(k, "_id")
 }
 
 // idLike reports whether a recorded string may be a name the server made
