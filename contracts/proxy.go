@@ -70,6 +70,7 @@ type Proxy struct {
 	violations []ProxyViolation
 	upstream   int // requests that got no answer upstream
 	unchecked  int // exchanges with a body too long to check
+	undeclared map[UndeclaredField]bool
 	seq        int
 	red        *Redactor
 	recErr     error
@@ -87,6 +88,15 @@ const (
 	SideRequest  = "request"
 	SideResponse = "response"
 )
+
+// UndeclaredField is a member of a response body that the operation's
+// schema does not declare (and does not forbid): no violation, but a
+// field a client may come to rely on without the spec saying so.
+type UndeclaredField struct {
+	Operation string `json:"operation"`
+	Status    int    `json:"status"`
+	Pointer   string `json:"pointer"` // "-" stands for any array index
+}
 
 // OperationCount is what the proxy saw of one operation, or of one method
 // and path the spec lacks (Operation then is "METHOD /path").
@@ -114,6 +124,9 @@ type ProxyReport struct {
 	ResponseViolations int              `json:"responseViolations"`
 	Operations         []OperationCount `json:"operations"`
 	Violations         []ProxyViolation `json:"violations"`
+	// Undeclared lists, once each, the response members the spec does
+	// not declare.
+	Undeclared []UndeclaredField `json:"undeclared"`
 	// RecordError says why recording stopped, if it did.
 	RecordError string `json:"recordError,omitempty"`
 }
@@ -130,7 +143,7 @@ func NewProxy(doc *openapi3.T, opts ProxyOptions) (*Proxy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Proxy{v: v, opts: opts, ops: map[string]*OperationCount{}, maxBody: maxProxyBody}
+	p := &Proxy{v: v, opts: opts, ops: map[string]*OperationCount{}, maxBody: maxProxyBody, undeclared: map[UndeclaredField]bool{}}
 	if opts.Record != nil {
 		p.red = NewRedactor(opts.Public)
 	}
@@ -272,6 +285,9 @@ func (p *Proxy) response(resp *http.Response) error {
 		for _, v := range checked {
 			vs = append(vs, ProxyViolation{Side: SideResponse, Violation: v})
 		}
+		if decodeErr == nil {
+			p.noteUndeclared(ex, resp, body)
+		}
 	}
 	p.mu.Lock()
 	c := p.count(ex)
@@ -281,6 +297,30 @@ func (p *Proxy) response(resp *http.Response) error {
 	p.report(vs...)
 	p.record(ex, resp, body, append(slices.Clip(ex.violations), vs...))
 	return nil
+}
+
+// noteUndeclared notes the members of a JSON answer that its schema does
+// not declare.
+func (p *Proxy) noteUndeclared(ex *proxied, resp *http.Response, body []byte) {
+	ct, _, _ := strings.Cut(resp.Header.Get("Content-Type"), ";")
+	if !strings.Contains(ct, "json") {
+		return
+	}
+	route, _, err := openapi.FindRoute(p.v.router, ex.req)
+	if err != nil {
+		return
+	}
+	schema := responseSchema(route.Operation, resp.StatusCode, strings.TrimSpace(ct))
+	var v any
+	if schema == nil || json.Unmarshal(body, &v) != nil {
+		return
+	}
+	ptrs := undeclared(schema, v)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, ptr := range ptrs {
+		p.undeclared[UndeclaredField{Operation: ex.op, Status: resp.StatusCode, Pointer: ptr}] = true
+	}
 }
 
 // decodeContent undoes a gzip content encoding, so that the body can be
@@ -391,6 +431,13 @@ func (p *Proxy) Report() ProxyReport {
 		r.ResponseViolations += c.ResponseViolations
 	}
 	slices.SortFunc(r.Operations, func(a, b OperationCount) int { return cmp.Compare(a.Operation, b.Operation) })
+	r.Undeclared = []UndeclaredField{}
+	for f := range p.undeclared {
+		r.Undeclared = append(r.Undeclared, f)
+	}
+	slices.SortFunc(r.Undeclared, func(a, b UndeclaredField) int {
+		return cmp.Or(cmp.Compare(a.Operation, b.Operation), cmp.Compare(a.Status, b.Status), cmp.Compare(a.Pointer, b.Pointer))
+	})
 	if p.recErr != nil {
 		r.RecordError = p.recErr.Error()
 	}
@@ -446,6 +493,12 @@ func (r ProxyReport) WriteText(w io.Writer) error {
 	}
 	if n := r.ViolationCount(); n > len(r.Violations) {
 		fmt.Fprintf(&b, "  (%d more violations not listed)\n", n-len(r.Violations))
+	}
+	if len(r.Undeclared) > 0 {
+		fmt.Fprintf(&b, "  response fields the spec does not declare (allowed, so no violation):\n")
+		for _, f := range r.Undeclared {
+			fmt.Fprintf(&b, "    %s %d %s\n", f.Operation, f.Status, f.Pointer)
+		}
 	}
 	if r.Unchecked > 0 {
 		fmt.Fprintf(&b, "  %d exchanges with a body over 32 MiB passed on unchecked\n", r.Unchecked)

@@ -269,3 +269,29 @@ func TestProxyPassesLongBodiesOnWhole(t *testing.T) {
 		t.Errorf("report %+v, want one unchecked exchange", r)
 	}
 }
+
+// Members an answer has and its schema does not declare are listed, once
+// each, apart from the violations.
+func TestProxyListsUndeclaredFields(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"id": 1, "name": "Rex", "color": "brown", "owner": map[string]any{"a/b": 1}})
+	}))
+	defer upstream.Close()
+	target, _ := url.Parse(upstream.URL)
+	p, err := NewProxy(petsSpec(t), ProxyOptions{Target: target})
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewServer(p)
+	defer front.Close()
+	send(t, "GET", front.URL+"/pets/1", "", nil)
+	send(t, "GET", front.URL+"/pets/2", "", nil)
+	r := p.Report()
+	want := []UndeclaredField{{"getPet", 200, "/color"}, {"getPet", 200, "/owner"}}
+	if !slices.Equal(r.Undeclared, want) || r.ViolationCount() != 0 {
+		t.Errorf("undeclared %v, %d violations; want %v and none", r.Undeclared, r.ViolationCount(), want)
+	}
+	if got := undeclared(petsSpec(t).Components.Schemas["Pet"].Value, map[string]any{"id": 1, "name": "x", "tags": []any{"a"}}); len(got) != 0 {
+		t.Errorf("a pet with declared fields only: %v", got)
+	}
+}
