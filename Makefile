@@ -8,7 +8,7 @@ APIS       = $(shell $(GO) run ./cmd/standin apis -prefix)
 
 BENCHTIME ?= 1s
 
-.PHONY: run test generate lint fuzz bench bench-scale conform load npm-check fetch-check webhook-check check-generated crash-test
+.PHONY: run test generate lint fuzz bench bench-scale conform load npm-check fidelity-check fidelity-record fetch-check webhook-check check-generated crash-test
 
 ## run: serve every mock with its default data set on $(ADDR)
 run:
@@ -104,6 +104,20 @@ npm-check:
 	  api=$$(basename $$dir); \
 	  (cd $$dir && npm ci --no-audit --no-fund && STANDIN_URL=http://$(ADDR)/$$api node check.mjs) || exit 1; \
 	done
+
+## fidelity-check: each official npm client's check (contracts/npm/<api>)
+## through `standin proxy`, which checks every request and response against
+## openapi/<api>.yaml, in front of a fresh `standin serve` on a free port;
+## fails on any violation and prints the counts. PRISM=0 skips the
+## cross-check through Stoplight Prism's validating proxy.
+fidelity-check:
+	@GO="$(GO)" sh contracts/npm/fidelity.sh
+
+## fidelity-record: fidelity-check, keeping the exchanges (secrets redacted)
+## in contracts/testdata/fidelity/<api>.jsonl, which `make test` replays
+## against the in-process mocks; commit them after the clients' checks change
+fidelity-record:
+	@GO="$(GO)" RECORD_DIR=contracts/testdata/fidelity PRISM=0 sh contracts/npm/fidelity.sh
 
 ## webhook-check: the Node webhook receiver (contracts/smartlink/webhook-receiver,
 ## the SDK's Webhook.verify rule) registered with a running `make run`, during

@@ -6,6 +6,7 @@
 //	standin validate  [flags]   check every spec and its examples
 //	standin fixtures  [flags]   print a seeded data set (users, passwords, rooms)
 //	standin load      [flags]   load-test a target, report latency per operation
+//	standin proxy     [flags]   check live traffic against a spec, as a reverse proxy
 //	standin apis                list the APIs this build serves, one name a line
 //	standin token API --user U  print a token for a user of an API
 //
@@ -31,6 +32,7 @@ Usage:
   standin validate  [flags]   check every spec and every example in it
   standin fixtures  [flags]   print a seeded data set as JSON
   standin load      [flags]   load-test a target and report latency per operation
+  standin proxy     [flags]   check traffic to a target against its spec (reverse proxy)
   standin apis                list the APIs this build serves, one name a line
   standin token API --user U  print a token for user U of an API (ucsrooms)
 
@@ -77,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return printFixtures(rest, stdout, stderr)
 	case "load":
 		return loadTest(ctx, rest, stdout, stderr)
+	case "proxy":
+		return proxyCmd(ctx, rest, stdout, stderr)
 	case "apis":
 		return listAPIs(rest, stdout, stderr)
 	case "token":
