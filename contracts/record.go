@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/standin/standin/mockserver/secrets"
 )
 
 // Exchange is one request and its answer as a Proxy records them, one JSON
@@ -179,7 +181,7 @@ var authSchemes = []string{"Bearer ", "Basic ", "JWT ", "Token "}
 func (r *Redactor) headers(h http.Header) {
 	for _, name := range slices.Sorted(maps.Keys(h)) { // placeholders numbered in a stable order
 		vs := h[name]
-		if !sensitiveHeader(name) {
+		if !secrets.Header(name) {
 			continue
 		}
 		for i, v := range vs {
@@ -218,7 +220,7 @@ func (r *Redactor) form(q string) string {
 			continue
 		}
 		uk, err := url.QueryUnescape(k)
-		if err != nil || !sensitiveKey(uk) {
+		if err != nil || !secrets.Key(uk) {
 			continue
 		}
 		if uv, err := url.QueryUnescape(v); err == nil {
@@ -305,7 +307,7 @@ func rewriteJSON(body string, fn func(s string, sensitive bool) string, num func
 				}
 				name, _ := tok.(string)
 				str(name)
-				secretNext = sensitiveKey(name)
+				secretNext = secrets.Key(name)
 				continue
 			case f.object:
 				out.WriteByte(':')
@@ -347,51 +349,4 @@ func rewriteJSON(body string, fn func(s string, sensitive bool) string, num func
 		return body, false
 	}
 	return out.String(), true
-}
-
-// sensitiveWords make a JSON key or query parameter secret when its name,
-// lower-cased and without '-', '_' and '.', contains one of them;
-// sensitiveNames when it is one of them. (The journal of standin serve,
-// mockserver/journal.go, decides alike.)
-var (
-	sensitiveWords = []string{"password", "passwd", "secret", "token", "apikey", "privatekey", "accesskey", "credential", "authorization", "cookie", "signature"}
-	sensitiveNames = []string{"pwd", "pass", "resume", "jwt"}
-	// plainNames hold no secret though they mention one: a token's kind
-	// and its id.
-	plainNames = []string{"tokentype", "tokenid"}
-)
-
-func sensitiveKey(key string) bool {
-	k := strings.Map(func(r rune) rune {
-		switch r {
-		case '-', '_', '.':
-			return -1
-		}
-		return r
-	}, strings.ToLower(key))
-	if slices.Contains(sensitiveNames, k) {
-		return true
-	}
-	if slices.Contains(plainNames, k) {
-		return false
-	}
-	for _, w := range sensitiveWords {
-		if strings.Contains(k, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// sensitiveHeader reports whether a header's value is a secret:
-// Authorization, Cookie, Set-Cookie, X-Auth-Token, and any header whose
-// name contains token, secret, key or password.
-func sensitiveHeader(name string) bool {
-	n := strings.ToLower(name)
-	for _, w := range []string{"authorization", "cookie", "token", "secret", "key", "password"} {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return false
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/standin/standin/mockserver/secrets"
 	"github.com/standin/standin/mockserver/webhooks"
 )
 
@@ -189,7 +190,7 @@ func redactQuery(q string) string {
 		if !ok {
 			continue
 		}
-		if uk, err := url.QueryUnescape(k); err == nil && sensitiveKey(uk) {
+		if uk, err := url.QueryUnescape(k); err == nil && secrets.Key(uk) {
 			parts[i], changed = k+"="+redacted, true
 		}
 	}
@@ -233,7 +234,7 @@ func (b *entryBuilder) headers(field string, h http.Header) http.Header {
 	out := make(http.Header, min(len(names), journalHeaderValues))
 	count, size := 0, 0
 	for _, name := range names {
-		secret := sensitiveHeader(name)
+		secret := secrets.Header(name)
 		for _, v := range h[name] {
 			if secret {
 				v = redacted
@@ -300,69 +301,6 @@ func clip(b []byte) string {
 	return string(b)
 }
 
-// sensitiveWords make a JSON key or query parameter secret when its name,
-// lower-cased and without '-', '_' and '.', contains one of them.
-var sensitiveWords = []string{"password", "passwd", "secret", "token", "apikey", "privatekey", "accesskey", "credential", "authorization", "cookie", "signature"}
-
-// sensitiveNames are secret when a key's normalised name is one of them.
-var sensitiveNames = []string{"pwd", "pass", "resume", "jwt"}
-
-// sensitiveKey reports whether a JSON key or query parameter holds a
-// secret: "password", "authToken", "xmppPassword", "app_secret",
-// "X-Api-Key", "resume" (Rocket.Chat's login token), ...
-func sensitiveKey(key string) bool {
-	k := strings.Map(func(r rune) rune {
-		switch r {
-		case '-', '_', '.':
-			return -1
-		}
-		return r
-	}, strings.ToLower(key))
-	if slices.Contains(sensitiveNames, k) {
-		return true
-	}
-	for _, w := range sensitiveWords {
-		if strings.Contains(k, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// sensitiveHeader reports whether a header's value is a secret:
-// Authorization, Cookie, Set-Cookie, X-Auth-Token, X-Standin-Admin-Token,
-// and any header whose name contains token, secret, key or password.
-func sensitiveHeader(name string) bool {
-	n := strings.ToLower(name)
-	for _, w := range []string{"authorization", "cookie", "token", "secret", "key", "password"} {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// mentionsSecret reports whether body may hold a sensitive JSON key: a
-// quick test that spares most bodies the redaction's parse. Escapes count,
-// as a key may be written with them.
-func mentionsSecret(body []byte) bool {
-	lower := bytes.ToLower(body)
-	if bytes.Contains(lower, []byte(`\u`)) {
-		return true
-	}
-	for _, w := range sensitiveWords {
-		if bytes.Contains(lower, []byte(w)) {
-			return true
-		}
-	}
-	for _, w := range sensitiveNames {
-		if bytes.Contains(lower, []byte(w)) {
-			return true
-		}
-	}
-	return false
-}
-
 // redactJSON returns body with the value of every sensitive key, at any
 // depth, replaced by "[redacted]" (booleans and nulls are kept: they hold
 // no secret). A body that does not start like JSON is returned as it is; so
@@ -371,7 +309,7 @@ func mentionsSecret(body []byte) bool {
 // is kept and the rest is dropped, so that a cut-off secret never shows.
 func redactJSON(body []byte) []byte {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') || !mentionsSecret(trimmed) {
+	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') || !secrets.Mentioned(trimmed) {
 		return body
 	}
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
@@ -396,7 +334,7 @@ func redactJSON(body []byte) []byte {
 		if err != nil {
 			// Cut short or broken: keep the body if nothing secret was
 			// read and none can be in what is left.
-			if !found && !secret && !mentionsSecret(trimmed[read:]) {
+			if !found && !secret && !secrets.Mentioned(trimmed[read:]) {
 				return body
 			}
 			return out.Bytes()
@@ -420,7 +358,7 @@ func redactJSON(body []byte) []byte {
 				}
 				name, _ := tok.(string)
 				writeString(name)
-				secret = sensitiveKey(name)
+				secret = secrets.Key(name)
 				continue
 			case f.object:
 				out.WriteByte(':')
