@@ -423,6 +423,16 @@ func TestMembersListing(t *testing.T) {
 		"&filter=ANN":                                 {"ann", "zed"},
 		"&status[]=offline&count=1":                   {"admin"},
 		"&status[]=online&status[]=away":              nil,
+		// status without brackets filters as well: the server parses the
+		// query with qs and its ajv query schema coerces a single value to
+		// an array (channelsMembersQuery in
+		// apps/meteor/app/api/server/v1/channels.ts; coerceTypes 'array'
+		// in rest-typings 8.8.1 Ajv.js). Before, the mock ignored it and
+		// listed everyone.
+		"&status=online":                          nil,
+		"&status=online&status=away":              nil,
+		"&status=offline&count=1":                 {"admin"},
+		"&status=online&status[]=offline&count=1": {"admin"},
 	} {
 		r := w.ann.must("GET", path+q, nil)
 		if got := r.Strs("members", "username"); !slices.Equal(got, want) {
@@ -442,4 +452,45 @@ func TestMembersListing(t *testing.T) {
 	if got := w.count("channels", "team"); got != 5 {
 		t.Errorf("usersCount after a kick: %d", got)
 	}
+}
+
+// TestGroupMembersStatusAndBroadcast: groups.members takes status without
+// brackets like channels.members, and a broadcast group answers 403
+// forbidden to a member without view-broadcast-member-list
+// (API.v1.forbidden() in the groups.members route of
+// apps/meteor/app/api/server/v1/groups.ts).
+func TestGroupMembersStatusAndBroadcast(t *testing.T) {
+	w := newWorld(t)
+	path := "/api/v1/groups.members?roomId=" + w.ids["secret"]
+	if r := w.ann.must("GET", path+"&status=online", nil); r.Num("total") != 0 {
+		t.Errorf("nobody is online: %s", r.Raw)
+	}
+	if r := w.ann.must("GET", path+"&status=offline", nil); r.Num("total") != 2 {
+		t.Errorf("both members are offline: %s", r.Raw)
+	}
+	id := w.admin.must("POST", "/api/v1/groups.create", map[string]any{"name": "news", "members": []string{"ann"},
+		"extraData": map[string]any{"broadcast": true}}).Str("group._id")
+	w.ann.refuses(refusal{403, "-", "forbidden"}, "GET", "/api/v1/groups.members?roomId="+id, nil)
+	w.admin.must("GET", "/api/v1/groups.members?roomId="+id, nil)
+}
+
+// TestChannelsListByID: channels.list?_id= keeps only that channel
+// (ourQuery._id in the channels.list route of
+// apps/meteor/app/api/server/v1/channels.ts; rest-typings 8.8.1
+// ChannelsListProps); before, _id was ignored and every channel came
+// back. A group's id or an unknown id lists nothing, and query, which the
+// mock does not implement, is refused rather than ignored.
+func TestChannelsListByID(t *testing.T) {
+	w := newWorld(t)
+	r := w.bob.must("GET", "/api/v1/channels.list?_id="+w.ids["team"], nil)
+	if got := r.Strs("channels", "name"); !slices.Equal(got, []string{"team"}) || r.Num("total") != 1 {
+		t.Errorf("channels.list?_id=team: %s", r.Raw)
+	}
+	for _, id := range []string{w.ids["secret"], "nothingNothing123"} {
+		if r := w.admin.must("GET", "/api/v1/channels.list?_id="+id, nil); r.Num("total") != 0 || len(r.List("channels")) != 0 {
+			t.Errorf("channels.list?_id=%s: %s", id, r.Raw)
+		}
+	}
+	w.admin.refuses(refusal{400, "error-invalid-query", `standin does not implement the "query" filter of channels.list [error-invalid-query]`},
+		"GET", "/api/v1/channels.list?query="+url.QueryEscape(`{"name":"team"}`), nil)
 }

@@ -497,3 +497,21 @@ func TestUsersDeleteLastOwner(t *testing.T) {
 		t.Errorf("deletedRooms: %s", r.Raw)
 	}
 }
+
+// TestUsersCreateTakesNulls: the optional fields the server's ajv schema
+// declares nullable (rest-typings 8.8.1 UserCreateParamsPOST) accept null,
+// which counts as absent; before, the spec refused null. Usernames and
+// addresses already taken are found case-insensitively, as the server's
+// checkUsernameAvailability and checkEmailAvailability do.
+func TestUsersCreateTakesNulls(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	r := admin.must("POST", "/api/v1/users.create", map[string]any{"username": "kim", "name": "Kim", "email": "kim@example.test", "password": "pw",
+		"active": nil, "nickname": nil, "bio": nil, "statusText": nil, "joinDefaultChannels": nil, "requirePasswordChange": nil,
+		"setRandomPassword": nil, "sendWelcomeEmail": nil, "verified": nil, "freeSwitchExtension": nil})
+	if r.Get("user.active") != true || r.Get("user.nickname") != nil {
+		t.Errorf("null is absent: active defaults to true, no nickname: %s", r.Raw)
+	}
+	admin.refuses(refusal{status: 400, errType: "error-field-unavailable"}, "POST", "/api/v1/users.create",
+		map[string]any{"username": "KIM", "name": "K", "email": "other@example.test", "password": "pw"})
+}
