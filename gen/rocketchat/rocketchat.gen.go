@@ -2925,11 +2925,13 @@ type ClientInterface interface {
 
 	// UsersDeleteWithBody Delete a user account
 	//
-	// Deletes the user named by `userId` (or `username`). The route is
-	// guarded by the route permission `delete-user` (admin by default); a
-	// caller lacking it gets 403 (8.x text:
-	// `User does not have the permissions required for this action [error-forbidden]`;
-	// older servers answered `{"success": false, "error": "unauthorized"}`).
+	// Deletes the user named by `userId` (or `username`). A caller lacking
+	// `delete-user` (admin by default) gets 401
+	// `{"success": false, "error": "unauthorized"}`: the route checks the
+	// permission in its body and returns `API.v1.unauthorized()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+	// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+	// the Open-API file's 403 example is from servers before 7.0).
 	// An unknown user is a 400. `confirmRelinquish` must be true to delete
 	// a user who is the last owner of rooms. The answer is the bare
 	// `{"success": true}`: the route ends in `return API.v1.success()`
@@ -2944,11 +2946,13 @@ type ClientInterface interface {
 
 	// UsersDelete Delete a user account
 	//
-	// Deletes the user named by `userId` (or `username`). The route is
-	// guarded by the route permission `delete-user` (admin by default); a
-	// caller lacking it gets 403 (8.x text:
-	// `User does not have the permissions required for this action [error-forbidden]`;
-	// older servers answered `{"success": false, "error": "unauthorized"}`).
+	// Deletes the user named by `userId` (or `username`). A caller lacking
+	// `delete-user` (admin by default) gets 401
+	// `{"success": false, "error": "unauthorized"}`: the route checks the
+	// permission in its body and returns `API.v1.unauthorized()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+	// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+	// the Open-API file's 403 example is from servers before 7.0).
 	// An unknown user is a 400. `confirmRelinquish` must be true to delete
 	// a user who is the last owner of rooms. The answer is the bare
 	// `{"success": true}`: the route ends in `return API.v1.success()`
@@ -3025,10 +3029,13 @@ type ClientInterface interface {
 	// order is read from an index, O(log n + page) at any `offset`;
 	// `email` is one index lookup; every `query` scans all users, O(n).
 	//
-	// Decision (undocumented upstream): the route is guarded by the route
-	// permission `view-d-room` (default roles admin, user, bot, app); a
-	// caller lacking it gets 403
-	// `User does not have the permissions required for this action [error-forbidden]`.
+	// A caller lacking `view-d-room` (default roles admin, user, bot, app)
+	// gets 401 `{"success": false, "error": "unauthorized"}`: the route
+	// checks the permission in its body and returns `API.v1.unauthorized()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.list`), which 8.x
+	// answers with 401 (`unauthorized()` in
+	// `apps/meteor/app/api/server/ApiClass.ts`; servers before 7.0 sent
+	// 403). Before, the mock answered 403 `[error-forbidden]`.
 	//
 	// Corresponds with GET /api/v1/users.list (the `UsersList` operationId).
 	UsersList(ctx context.Context, params *UsersListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4641,11 +4648,13 @@ func (c *Client) UsersCreate(ctx context.Context, body UsersCreateJSONRequestBod
 
 // UsersDeleteWithBody Delete a user account
 //
-// Deletes the user named by `userId` (or `username`). The route is
-// guarded by the route permission `delete-user` (admin by default); a
-// caller lacking it gets 403 (8.x text:
-// `User does not have the permissions required for this action [error-forbidden]`;
-// older servers answered `{"success": false, "error": "unauthorized"}`).
+// Deletes the user named by `userId` (or `username`). A caller lacking
+// `delete-user` (admin by default) gets 401
+// `{"success": false, "error": "unauthorized"}`: the route checks the
+// permission in its body and returns `API.v1.unauthorized()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+// the Open-API file's 403 example is from servers before 7.0).
 // An unknown user is a 400. `confirmRelinquish` must be true to delete
 // a user who is the last owner of rooms. The answer is the bare
 // `{"success": true}`: the route ends in `return API.v1.success()`
@@ -4670,11 +4679,13 @@ func (c *Client) UsersDeleteWithBody(ctx context.Context, contentType string, bo
 
 // UsersDelete Delete a user account
 //
-// Deletes the user named by `userId` (or `username`). The route is
-// guarded by the route permission `delete-user` (admin by default); a
-// caller lacking it gets 403 (8.x text:
-// `User does not have the permissions required for this action [error-forbidden]`;
-// older servers answered `{"success": false, "error": "unauthorized"}`).
+// Deletes the user named by `userId` (or `username`). A caller lacking
+// `delete-user` (admin by default) gets 401
+// `{"success": false, "error": "unauthorized"}`: the route checks the
+// permission in its body and returns `API.v1.unauthorized()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+// the Open-API file's 403 example is from servers before 7.0).
 // An unknown user is a 400. `confirmRelinquish` must be true to delete
 // a user who is the last owner of rooms. The answer is the bare
 // `{"success": true}`: the route ends in `return API.v1.success()`
@@ -4771,10 +4782,13 @@ func (c *Client) UsersInfo(ctx context.Context, params *UsersInfoParams, reqEdit
 // order is read from an index, O(log n + page) at any `offset`;
 // `email` is one index lookup; every `query` scans all users, O(n).
 //
-// Decision (undocumented upstream): the route is guarded by the route
-// permission `view-d-room` (default roles admin, user, bot, app); a
-// caller lacking it gets 403
-// `User does not have the permissions required for this action [error-forbidden]`.
+// A caller lacking `view-d-room` (default roles admin, user, bot, app)
+// gets 401 `{"success": false, "error": "unauthorized"}`: the route
+// checks the permission in its body and returns `API.v1.unauthorized()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.list`), which 8.x
+// answers with 401 (`unauthorized()` in
+// `apps/meteor/app/api/server/ApiClass.ts`; servers before 7.0 sent
+// 403). Before, the mock answered 403 `[error-forbidden]`.
 //
 // Corresponds with GET /api/v1/users.list (the `UsersList` operationId).
 func (c *Client) UsersList(ctx context.Context, params *UsersListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8040,11 +8054,13 @@ type ClientWithResponsesInterface interface {
 
 	// UsersDeleteWithBodyWithResponse Delete a user account
 	//
-	// Deletes the user named by `userId` (or `username`). The route is
-	// guarded by the route permission `delete-user` (admin by default); a
-	// caller lacking it gets 403 (8.x text:
-	// `User does not have the permissions required for this action [error-forbidden]`;
-	// older servers answered `{"success": false, "error": "unauthorized"}`).
+	// Deletes the user named by `userId` (or `username`). A caller lacking
+	// `delete-user` (admin by default) gets 401
+	// `{"success": false, "error": "unauthorized"}`: the route checks the
+	// permission in its body and returns `API.v1.unauthorized()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+	// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+	// the Open-API file's 403 example is from servers before 7.0).
 	// An unknown user is a 400. `confirmRelinquish` must be true to delete
 	// a user who is the last owner of rooms. The answer is the bare
 	// `{"success": true}`: the route ends in `return API.v1.success()`
@@ -8059,11 +8075,13 @@ type ClientWithResponsesInterface interface {
 
 	// UsersDeleteWithResponse Delete a user account
 	//
-	// Deletes the user named by `userId` (or `username`). The route is
-	// guarded by the route permission `delete-user` (admin by default); a
-	// caller lacking it gets 403 (8.x text:
-	// `User does not have the permissions required for this action [error-forbidden]`;
-	// older servers answered `{"success": false, "error": "unauthorized"}`).
+	// Deletes the user named by `userId` (or `username`). A caller lacking
+	// `delete-user` (admin by default) gets 401
+	// `{"success": false, "error": "unauthorized"}`: the route checks the
+	// permission in its body and returns `API.v1.unauthorized()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+	// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+	// the Open-API file's 403 example is from servers before 7.0).
 	// An unknown user is a 400. `confirmRelinquish` must be true to delete
 	// a user who is the last owner of rooms. The answer is the bare
 	// `{"success": true}`: the route ends in `return API.v1.success()`
@@ -8142,10 +8160,13 @@ type ClientWithResponsesInterface interface {
 	// order is read from an index, O(log n + page) at any `offset`;
 	// `email` is one index lookup; every `query` scans all users, O(n).
 	//
-	// Decision (undocumented upstream): the route is guarded by the route
-	// permission `view-d-room` (default roles admin, user, bot, app); a
-	// caller lacking it gets 403
-	// `User does not have the permissions required for this action [error-forbidden]`.
+	// A caller lacking `view-d-room` (default roles admin, user, bot, app)
+	// gets 401 `{"success": false, "error": "unauthorized"}`: the route
+	// checks the permission in its body and returns `API.v1.unauthorized()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.list`), which 8.x
+	// answers with 401 (`unauthorized()` in
+	// `apps/meteor/app/api/server/ApiClass.ts`; servers before 7.0 sent
+	// 403). Before, the mock answered 403 `[error-forbidden]`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10542,8 +10563,6 @@ type UsersDeleteResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -10563,11 +10582,6 @@ func (r UsersDeleteResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r UsersDeleteResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UsersDeleteResponse) GetJSON403() *Forbidden {
-	return r.JSON403
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -10680,8 +10694,6 @@ type UsersListResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyNamespaces
 }
@@ -10699,11 +10711,6 @@ func (r UsersListResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r UsersListResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UsersListResponse) GetJSON403() *Forbidden {
-	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -12145,11 +12152,13 @@ func (c *ClientWithResponses) UsersCreateWithResponse(ctx context.Context, body 
 
 // UsersDeleteWithBodyWithResponse Delete a user account
 //
-// Deletes the user named by `userId` (or `username`). The route is
-// guarded by the route permission `delete-user` (admin by default); a
-// caller lacking it gets 403 (8.x text:
-// `User does not have the permissions required for this action [error-forbidden]`;
-// older servers answered `{"success": false, "error": "unauthorized"}`).
+// Deletes the user named by `userId` (or `username`). A caller lacking
+// `delete-user` (admin by default) gets 401
+// `{"success": false, "error": "unauthorized"}`: the route checks the
+// permission in its body and returns `API.v1.unauthorized()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+// the Open-API file's 403 example is from servers before 7.0).
 // An unknown user is a 400. `confirmRelinquish` must be true to delete
 // a user who is the last owner of rooms. The answer is the bare
 // `{"success": true}`: the route ends in `return API.v1.success()`
@@ -12170,11 +12179,13 @@ func (c *ClientWithResponses) UsersDeleteWithBodyWithResponse(ctx context.Contex
 
 // UsersDeleteWithResponse Delete a user account
 //
-// Deletes the user named by `userId` (or `username`). The route is
-// guarded by the route permission `delete-user` (admin by default); a
-// caller lacking it gets 403 (8.x text:
-// `User does not have the permissions required for this action [error-forbidden]`;
-// older servers answered `{"success": false, "error": "unauthorized"}`).
+// Deletes the user named by `userId` (or `username`). A caller lacking
+// `delete-user` (admin by default) gets 401
+// `{"success": false, "error": "unauthorized"}`: the route checks the
+// permission in its body and returns `API.v1.unauthorized()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+// the Open-API file's 403 example is from servers before 7.0).
 // An unknown user is a 400. `confirmRelinquish` must be true to delete
 // a user who is the last owner of rooms. The answer is the bare
 // `{"success": true}`: the route ends in `return API.v1.success()`
@@ -12265,10 +12276,13 @@ func (c *ClientWithResponses) UsersInfoWithResponse(ctx context.Context, params 
 // order is read from an index, O(log n + page) at any `offset`;
 // `email` is one index lookup; every `query` scans all users, O(n).
 //
-// Decision (undocumented upstream): the route is guarded by the route
-// permission `view-d-room` (default roles admin, user, bot, app); a
-// caller lacking it gets 403
-// `User does not have the permissions required for this action [error-forbidden]`.
+// A caller lacking `view-d-room` (default roles admin, user, bot, app)
+// gets 401 `{"success": false, "error": "unauthorized"}`: the route
+// checks the permission in its body and returns `API.v1.unauthorized()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.list`), which 8.x
+// answers with 401 (`unauthorized()` in
+// `apps/meteor/app/api/server/ApiClass.ts`; servers before 7.0 sent
+// 403). Before, the mock answered 403 `[error-forbidden]`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14171,13 +14185,6 @@ func ParseUsersDeleteResponse(rsp *http.Response) (*UsersDeleteResponse, error) 
 		}
 		response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14278,13 +14285,6 @@ func ParseUsersListResponse(rsp *http.Response) (*UsersListResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyNamespaces
@@ -18595,20 +18595,6 @@ func (response UsersDelete401JSONResponse) VisitUsersDeleteResponse(w http.Respo
 	return err
 }
 
-type UsersDelete403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response UsersDelete403JSONResponse) VisitUsersDeleteResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type UsersDelete413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response UsersDelete413JSONResponse) VisitUsersDeleteResponse(w http.ResponseWriter) error {
@@ -18747,20 +18733,6 @@ func (response UsersList401JSONResponse) VisitUsersListResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UsersList403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response UsersList403JSONResponse) VisitUsersListResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }

@@ -52,6 +52,12 @@ var (
 	// errForbidden is the 8.x answer of routes guarded by a permission.
 	errForbidden = &mockserver.Error{Status: http.StatusForbidden, Kind: mockserver.KindForbidden, Code: "error-forbidden",
 		Message: "User does not have the permissions required for this action"}
+	// errUnauthorizedHelper is what the server's unauthorized() helper
+	// answers in 8.x: 401 {"success": false, "error": "unauthorized"}
+	// (apps/meteor/app/api/server/ApiClass.ts), used by routes that check a
+	// permission in their body and return API.v1.unauthorized() (users.list,
+	// users.delete in apps/meteor/app/api/server/v1/users.ts).
+	errUnauthorizedHelper = plain(http.StatusUnauthorized, "", "unauthorized")
 	// errForbiddenHelper is what the server's generic forbidden() helper
 	// answers in 8.x, used by routes that check a permission in their body.
 	errForbiddenHelper = plain(http.StatusForbidden, "", "forbidden")

@@ -424,7 +424,7 @@ func (s *State) createUser(caller *User, in UserInput, now time.Time) (*User, er
 // in are deleted with it. It returns the ids of the deleted rooms.
 func (s *State) deleteUser(caller, target *User, relinquish bool) ([]string, error) {
 	if !s.can(caller, "delete-user", nil) {
-		return nil, errForbidden
+		return nil, errUnauthorizedHelper
 	}
 	var orphaned, removed []*Room
 	var names []string

@@ -226,7 +226,7 @@ func (s *Server) UsersList(ctx context.Context, req gen.UsersListRequestObject) 
 	var out gen.UsersList200JSONResponse
 	err = s.view(ctx, func(st *State, me *User) error {
 		if !st.can(me, "view-d-room", nil) {
-			return errForbidden
+			return errUnauthorizedHelper
 		}
 		idx := usersInUsername
 		switch field {
@@ -282,7 +282,7 @@ func (s *Server) UsersDelete(ctx context.Context, req gen.UsersDeleteRequestObje
 	var out gen.UsersDelete200JSONResponse
 	err := s.update(ctx, func(st *State, me *User, _ time.Time) error {
 		if !st.can(me, "delete-user", nil) {
-			return errForbidden
+			return errUnauthorizedHelper
 		}
 		target, err := st.findUser(UserRef{ID: deref(b.UserId), Username: deref(b.Username)})
 		if err != nil {

@@ -362,7 +362,7 @@ func TestSnapshotFillsMissingMaps(t *testing.T) {
 			t.Errorf("no permissions were imported: %s", r.Raw)
 		}
 		refusal{http.StatusForbidden, "-", "forbidden"}.check(t, admin.do("GET", "/api/v1/channels.list", nil))
-		refusal{http.StatusForbidden, "error-forbidden", ""}.check(t, admin.do("GET", "/api/v1/users.list", nil))
+		refusal{http.StatusUnauthorized, "-", "unauthorized"}.check(t, admin.do("GET", "/api/v1/users.list", nil))
 		if r := admin.must("GET", "/api/v1/groups.list", nil); r.Num("total") != 0 {
 			t.Errorf("no rooms were imported: %s", r.Raw)
 		}

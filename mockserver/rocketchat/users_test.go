@@ -392,7 +392,12 @@ func TestUsersListSort(t *testing.T) {
 	}
 }
 
-// TestUsersListNeedsViewDRoom: users.list is guarded by view-d-room.
+// TestUsersListNeedsViewDRoom: users.list needs view-d-room, checked in
+// the route's body, which answers API.v1.unauthorized()
+// (apps/meteor/app/api/server/v1/users.ts): 401 "unauthorized" in 8.x
+// (unauthorized() in apps/meteor/app/api/server/ApiClass.ts). Before, the
+// mock answered 403 [error-forbidden], the body of a route-level
+// permission the route does not declare.
 func TestUsersListNeedsViewDRoom(t *testing.T) {
 	h := newHarness(t)
 	admin := h.admin()
@@ -400,7 +405,7 @@ func TestUsersListNeedsViewDRoom(t *testing.T) {
 	kim := h.login("kim", "pw-kim")
 	kim.must("GET", "/api/v1/users.list", nil)
 	admin.must("POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{{"_id": "view-d-room", "roles": []string{"admin"}}}})
-	kim.refuses(refusal{403, "error-forbidden", "User does not have the permissions required for this action [error-forbidden]"}, "GET", "/api/v1/users.list", nil)
+	kim.refuses(refusal{401, "-", "unauthorized"}, "GET", "/api/v1/users.list", nil)
 	admin.must("GET", "/api/v1/users.list", nil)
 }
 
@@ -440,7 +445,9 @@ func TestUsersDelete(t *testing.T) {
 // TestUsersDeleteRefusals: each refusal with its status and errorType.
 func TestUsersDeleteRefusals(t *testing.T) {
 	w := newWorld(t)
-	w.ann.refuses(refusal{403, "error-forbidden", ""}, "POST", "/api/v1/users.delete", map[string]any{"userId": w.ids["bob"]})
+	// users.delete without delete-user: API.v1.unauthorized(), 401 in 8.x
+	// (before: 403 [error-forbidden]).
+	w.ann.refuses(refusal{401, "-", "unauthorized"}, "POST", "/api/v1/users.delete", map[string]any{"userId": w.ids["bob"]})
 	w.admin.refuses(refusal{400, "error-invalid-user", ""}, "POST", "/api/v1/users.delete", map[string]any{"userId": "nobodyNobody12345"})
 	w.admin.refuses(refusal{400, "error-invalid-user", ""}, "POST", "/api/v1/users.delete", map[string]any{"username": "nobody"})
 	w.admin.refuses(refusal{400, "error-user-param-not-provided", ""}, "POST", "/api/v1/users.delete", map[string]any{})
