@@ -1739,6 +1739,8 @@ type UsersListParams struct {
 	Query *PageQuery `form:"query,omitempty" json:"query,omitempty"`
 
 	// Email Keep only the user with this e-mail address (Rocket.Chat 8.4+).
+	// `minLength: 1` is the server's own (rest-typings 8.8.1
+	// `UsersListParamsGET`, `email: { type: 'string', minLength: 1 }`).
 	Email *string `form:"email,omitempty" json:"email,omitempty"`
 
 	// Fields A projection; refused by the mock (see above).
