@@ -63,7 +63,7 @@ func TestTypedClient(t *testing.T) {
 		t.Errorf("users.create returned %+v", user)
 	}
 
-	channel, err := c.ChannelsCreateWithResponse(ctx, gen.ChannelsCreateJSONRequestBody{Name: "typed-channel"})
+	channel, err := c.ChannelsCreateWithResponse(ctx, gen.ChannelsCreateJSONRequestBody{Name: new("typed-channel")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestTypedClient(t *testing.T) {
 	}
 
 	// The typed error answers decode too.
-	again, err := c.ChannelsCreateWithResponse(ctx, gen.ChannelsCreateJSONRequestBody{Name: "typed-channel"})
+	again, err := c.ChannelsCreateWithResponse(ctx, gen.ChannelsCreateJSONRequestBody{Name: new("typed-channel")})
 	if err != nil {
 		t.Fatal(err)
 	}

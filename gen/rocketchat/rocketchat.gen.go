@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for ChannelsAddModeratorResponseSuccess.
@@ -456,21 +455,6 @@ func (e GroupsRolesResponseSuccess) Valid() bool {
 	}
 }
 
-// Defines values for LoginFailureStatus.
-const (
-	LoginFailureStatusError LoginFailureStatus = "error"
-)
-
-// Valid indicates whether the value is a known member of the LoginFailureStatus enum.
-func (e LoginFailureStatus) Valid() bool {
-	switch e {
-	case LoginFailureStatusError:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for LoginResponseStatus.
 const (
 	LoginResponseStatusSuccess LoginResponseStatus = "success"
@@ -883,7 +867,7 @@ type ChannelsRolesResponseBody struct {
 // ChannelsRolesResponseSuccess defines model for ChannelsRolesResponse.Success.
 type ChannelsRolesResponseSuccess bool
 
-// Failure Body of every non-2xx answer except a failed login.
+// Failure Body of every non-2xx answer.
 type Failure struct {
 	// Details Extra context, e.g. `{"method": "addUsersToRoom"}`.
 	Details *map[string]interface{} `json:"details,omitempty"`
@@ -1040,16 +1024,6 @@ type GroupsRolesResponseBody struct {
 // GroupsRolesResponseSuccess defines model for GroupsRolesResponse.Success.
 type GroupsRolesResponseSuccess bool
 
-// LoginFailure Body of a failed login.
-type LoginFailure struct {
-	Error   string             `json:"error"`
-	Message string             `json:"message"`
-	Status  LoginFailureStatus `json:"status"`
-}
-
-// LoginFailureStatus defines model for LoginFailure.Status.
-type LoginFailureStatus string
-
 // LoginRequest Give `user` (username or e-mail), `username` or `email` together with
 // `password`; or give `resume` alone.
 type LoginRequest struct {
@@ -1072,15 +1046,24 @@ type LoginResponseBody struct {
 
 // LoginMe The caller's own profile (same fields as `me`).
 type LoginMe struct {
-	UnderscoreId string                  `json:"_id"`
-	Active       *bool                   `json:"active,omitempty"`
-	AvatarUrl    *string                 `json:"avatarUrl,omitempty"`
-	Emails       *[]UserEmail            `json:"emails,omitempty"`
-	Name         *string                 `json:"name,omitempty"`
-	Roles        *[]string               `json:"roles,omitempty"`
-	Settings     *map[string]interface{} `json:"settings,omitempty"`
-	Status       *string                 `json:"status,omitempty"`
-	Username     string                  `json:"username"`
+	UnderscoreId string `json:"_id"`
+	Active       *bool  `json:"active,omitempty"`
+	AvatarUrl    string `json:"avatarUrl"`
+
+	// Email The first verified e-mail address; absent when none is verified.
+	Email       *string      `json:"email,omitempty"`
+	Emails      *[]UserEmail `json:"emails,omitempty"`
+	IsOAuthUser bool         `json:"isOAuthUser"`
+	Name        *string      `json:"name,omitempty"`
+	Roles       *[]string    `json:"roles,omitempty"`
+
+	// Settings The settings `getUserInfo` builds (core-typings 8.8.1 `IMeApiUser`):
+	// `profile` is always `{}`; `preferences` merges the server's default
+	// user preferences with the user's own (the mock has none of either,
+	// so it is `{}`); `calendar` is the user's calendar settings.
+	Settings MeSettings `json:"settings"`
+	Status   *string    `json:"status,omitempty"`
+	Username string     `json:"username"`
 }
 
 // LoginData defines model for LoginResponse.data.
@@ -1111,22 +1094,41 @@ type LogoutResponseStatus string
 
 // MeResponseBody defines model for MeResponse.
 type MeResponseBody struct {
-	UnderscoreId        string                  `json:"_id"`
-	UnderscoreUpdatedAt *time.Time              `json:"_updatedAt,omitempty"`
-	Active              *bool                   `json:"active,omitempty"`
-	AvatarUrl           *string                 `json:"avatarUrl,omitempty"`
-	Emails              *[]UserEmail            `json:"emails,omitempty"`
-	Name                *string                 `json:"name,omitempty"`
-	Nickname            *string                 `json:"nickname,omitempty"`
-	Roles               *[]string               `json:"roles,omitempty"`
-	Settings            *map[string]interface{} `json:"settings,omitempty"`
-	Status              *string                 `json:"status,omitempty"`
-	Success             MeResponseSuccess       `json:"success"`
-	Username            string                  `json:"username"`
+	UnderscoreId        string     `json:"_id"`
+	UnderscoreUpdatedAt *time.Time `json:"_updatedAt,omitempty"`
+	Active              *bool      `json:"active,omitempty"`
+	AvatarUrl           string     `json:"avatarUrl"`
+
+	// Email The first verified e-mail address; absent when none is verified.
+	Email       *string      `json:"email,omitempty"`
+	Emails      *[]UserEmail `json:"emails,omitempty"`
+	IsOAuthUser bool         `json:"isOAuthUser"`
+	Name        *string      `json:"name,omitempty"`
+	Nickname    *string      `json:"nickname,omitempty"`
+	Roles       *[]string    `json:"roles,omitempty"`
+
+	// Settings The settings `getUserInfo` builds (core-typings 8.8.1 `IMeApiUser`):
+	// `profile` is always `{}`; `preferences` merges the server's default
+	// user preferences with the user's own (the mock has none of either,
+	// so it is `{}`); `calendar` is the user's calendar settings.
+	Settings MeSettings        `json:"settings"`
+	Status   *string           `json:"status,omitempty"`
+	Success  MeResponseSuccess `json:"success"`
+	Username string            `json:"username"`
 }
 
 // MeResponseSuccess defines model for MeResponse.Success.
 type MeResponseSuccess bool
+
+// MeSettings The settings `getUserInfo` builds (core-typings 8.8.1 `IMeApiUser`):
+// `profile` is always `{}`; `preferences` merges the server's default
+// user preferences with the user's own (the mock has none of either,
+// so it is `{}`); `calendar` is the user's calendar settings.
+type MeSettings struct {
+	Calendar    *map[string]interface{} `json:"calendar,omitempty"`
+	Preferences map[string]interface{}  `json:"preferences"`
+	Profile     map[string]interface{}  `json:"profile"`
+}
 
 // Member One entry of a members list.
 type Member struct {
@@ -1224,7 +1226,12 @@ type Room struct {
 // RoomT defines model for Room.T.
 type RoomT string
 
-// RoomCreateRequest defines model for RoomCreateRequest.
+// RoomCreateRequest `name` is checked by the operations, not by this schema, because
+// the two routes refuse a missing name differently (see
+// `channels.create` and `groups.create`); a name outside the server's
+// default `UTF8_Channel_Names_Validation`, `[0-9a-zA-Z-_.]+`, is 400
+// `<name> is not a valid room name. [error-invalid-room-name]`
+// (`getValidRoomName`).
 type RoomCreateRequest struct {
 	CustomFields *map[string]interface{} `json:"customFields,omitempty"`
 
@@ -1234,7 +1241,7 @@ type RoomCreateRequest struct {
 
 	// Members Usernames to add as members.
 	Members  *[]string `json:"members,omitempty"`
-	Name     string    `json:"name"`
+	Name     *string   `json:"name,omitempty"`
 	ReadOnly *bool     `json:"readOnly,omitempty"`
 }
 
@@ -1334,6 +1341,9 @@ type User struct {
 	// Roles Global roles, e.g. `admin`, `user`, `bot`.
 	Roles []string `json:"roles"`
 
+	// Rooms Only from `users.info` with `includeUserRooms=true`.
+	Rooms *[]UserRoom `json:"rooms,omitempty"`
+
 	// Status Presence (`online`, `away`, `busy`, `offline`).
 	Status   *string  `json:"status,omitempty"`
 	Type     UserType `json:"type"`
@@ -1355,12 +1365,35 @@ type UserRef struct {
 	Username     string `json:"username"`
 }
 
-// UsersCreateRequest defines model for UsersCreateRequest.
+// UserRoom One of a user's subscriptions as `users.info` lists them
+// (rest-typings 8.8.1: `Pick<ISubscription, 'rid' | 'name' | 't' | 'roles' | 'unread'>`
+// plus the subscription's `_id`).
+type UserRoom struct {
+	// UnderscoreId The subscription's id.
+	UnderscoreId string    `json:"_id"`
+	Name         string    `json:"name"`
+	Rid          string    `json:"rid"`
+	Roles        *[]string `json:"roles,omitempty"`
+	T            string    `json:"t"`
+	Unread       int       `json:"unread"`
+}
+
+// UsersCreateRequest As the server's ajv schema (rest-typings 8.8.1
+// `UserCreateParamsPOST`) has it: the optional fields it declares
+// `nullable` accept `null`, which counts as absent. `username` must
+// match the server's default `UTF8_User_Names_Validation` setting,
+// `[0-9a-zA-Z-_.]+` (else 400
+// `<username> is not a valid username [error-input-is-not-a-valid-field]`)
+// and `email` the default basic check `^[^@]+@[^@]+$` (else 400
+// `Invalid email <email> [error-invalid-email]`), both checked by the
+// operation as `saveUser`'s `validateUserData` does, not by this
+// schema.
 type UsersCreateRequest struct {
 	Active                *bool                   `json:"active,omitempty"`
 	Bio                   *string                 `json:"bio,omitempty"`
 	CustomFields          *map[string]interface{} `json:"customFields,omitempty"`
-	Email                 openapi_types.Email     `json:"email"`
+	Email                 string                  `json:"email"`
+	FreeSwitchExtension   *string                 `json:"freeSwitchExtension,omitempty"`
 	JoinDefaultChannels   *bool                   `json:"joinDefaultChannels,omitempty"`
 	Name                  string                  `json:"name"`
 	Nickname              *string                 `json:"nickname,omitempty"`
@@ -1395,9 +1428,7 @@ type UsersDeleteRequest struct {
 
 // UsersDeleteResponseBody defines model for UsersDeleteResponse.
 type UsersDeleteResponseBody struct {
-	// DeletedRooms Ids of rooms deleted with the user (with `confirmRelinquish`).
-	DeletedRooms *[]string                  `json:"deletedRooms,omitempty"`
-	Success      UsersDeleteResponseSuccess `json:"success"`
+	Success UsersDeleteResponseSuccess `json:"success"`
 }
 
 // UsersDeleteResponseSuccess defines model for UsersDeleteResponse.Success.
@@ -1437,6 +1468,9 @@ type MembersFilter = string
 // MembersStatus defines model for MembersStatus.
 type MembersStatus = []string
 
+// StatusPlain defines model for MembersStatusPlain.
+type StatusPlain = []string
+
 // PageCount defines model for PageCount.
 type PageCount = int
 
@@ -1461,31 +1495,34 @@ type UserIdQuery = string
 // UsernameQuery defines model for UsernameQuery.
 type UsernameQuery = string
 
-// BadRequest Body of every non-2xx answer except a failed login.
+// BadRequest Body of every non-2xx answer.
 type BadRequest = Failure
 
-// Forbidden Body of every non-2xx answer except a failed login.
+// Forbidden Body of every non-2xx answer.
 type Forbidden = Failure
 
-// LoginFailed Body of a failed login.
-type LoginFailed = LoginFailure
+// LoginFailed Body of every non-2xx answer.
+type LoginFailed = Failure
 
-// NotFound Body of every non-2xx answer except a failed login.
+// NotFound Body of every non-2xx answer.
 type NotFound = Failure
 
-// PayloadTooLarge Body of every non-2xx answer except a failed login.
+// PayloadTooLarge Body of every non-2xx answer.
 type PayloadTooLarge = Failure
 
-// TooManyNamespaces Body of every non-2xx answer except a failed login.
+// TooManyNamespaces Body of every non-2xx answer.
 type TooManyNamespaces = Failure
 
-// Unauthorized Body of every non-2xx answer except a failed login.
+// Unauthorized Body of every non-2xx answer.
 type Unauthorized = Failure
 
 // ChannelsInfoParams defines parameters for ChannelsInfo.
 type ChannelsInfoParams struct {
 	// RoomId Id of the room. Either this or `roomName` must be given; with neither
-	// the server answers 400 `error-roomid-param-not-provided`.
+	// the server answers 400 `error-roomid-param-not-provided` on
+	// `channels.*` and `rooms.*`, `error-room-param-not-provided` on
+	// `groups.*` (`getRoomFromParams` in
+	// `apps/meteor/app/api/server/v1/groups.ts`).
 	RoomId *RoomIdQuery `form:"roomId,omitempty" json:"roomId,omitempty"`
 
 	// RoomName Name of the room, used when `roomId` is absent.
@@ -1505,6 +1542,9 @@ type ChannelsListParams struct {
 
 	// Query Filter document as a JSON string, e.g. `{"name":{"$regex":"sup"}}`.
 	Query *PageQuery `form:"query,omitempty" json:"query,omitempty"`
+
+	// Id Keep only the channel with this id.
+	Id *string `form:"_id,omitempty" json:"_id,omitempty"`
 }
 
 // ChannelsListJoinedParams defines parameters for ChannelsListJoined.
@@ -1525,7 +1565,10 @@ type ChannelsListJoinedParams struct {
 // ChannelsMembersParams defines parameters for ChannelsMembers.
 type ChannelsMembersParams struct {
 	// RoomId Id of the room. Either this or `roomName` must be given; with neither
-	// the server answers 400 `error-roomid-param-not-provided`.
+	// the server answers 400 `error-roomid-param-not-provided` on
+	// `channels.*` and `rooms.*`, `error-room-param-not-provided` on
+	// `groups.*` (`getRoomFromParams` in
+	// `apps/meteor/app/api/server/v1/groups.ts`).
 	RoomId *RoomIdQuery `form:"roomId,omitempty" json:"roomId,omitempty"`
 
 	// RoomName Name of the room, used when `roomId` is absent.
@@ -1538,6 +1581,10 @@ type ChannelsMembersParams struct {
 	// `away`, `busy`, `offline`). Sent in bracket form, one pair per value:
 	// `status[]=online&status[]=away`.
 	Status *MembersStatus `form:"status[],omitempty" json:"status[],omitempty"`
+
+	// StatusPlain The same filter as `status[]` without brackets: `status=online`, or
+	// `status=online&status=away`.
+	StatusPlain *StatusPlain `form:"status,omitempty" json:"status,omitempty"`
 
 	// Count Page size (the server caps it by its own upper limit).
 	Count *PageCount `form:"count,omitempty" json:"count,omitempty"`
@@ -1552,7 +1599,10 @@ type ChannelsMembersParams struct {
 // ChannelsRolesParams defines parameters for ChannelsRoles.
 type ChannelsRolesParams struct {
 	// RoomId Id of the room. Either this or `roomName` must be given; with neither
-	// the server answers 400 `error-roomid-param-not-provided`.
+	// the server answers 400 `error-roomid-param-not-provided` on
+	// `channels.*` and `rooms.*`, `error-room-param-not-provided` on
+	// `groups.*` (`getRoomFromParams` in
+	// `apps/meteor/app/api/server/v1/groups.ts`).
 	RoomId *RoomIdQuery `form:"roomId,omitempty" json:"roomId,omitempty"`
 
 	// RoomName Name of the room, used when `roomId` is absent.
@@ -1562,7 +1612,10 @@ type ChannelsRolesParams struct {
 // GroupsInfoParams defines parameters for GroupsInfo.
 type GroupsInfoParams struct {
 	// RoomId Id of the room. Either this or `roomName` must be given; with neither
-	// the server answers 400 `error-roomid-param-not-provided`.
+	// the server answers 400 `error-roomid-param-not-provided` on
+	// `channels.*` and `rooms.*`, `error-room-param-not-provided` on
+	// `groups.*` (`getRoomFromParams` in
+	// `apps/meteor/app/api/server/v1/groups.ts`).
 	RoomId *RoomIdQuery `form:"roomId,omitempty" json:"roomId,omitempty"`
 
 	// RoomName Name of the room, used when `roomId` is absent.
@@ -1587,7 +1640,10 @@ type GroupsListParams struct {
 // GroupsMembersParams defines parameters for GroupsMembers.
 type GroupsMembersParams struct {
 	// RoomId Id of the room. Either this or `roomName` must be given; with neither
-	// the server answers 400 `error-roomid-param-not-provided`.
+	// the server answers 400 `error-roomid-param-not-provided` on
+	// `channels.*` and `rooms.*`, `error-room-param-not-provided` on
+	// `groups.*` (`getRoomFromParams` in
+	// `apps/meteor/app/api/server/v1/groups.ts`).
 	RoomId *RoomIdQuery `form:"roomId,omitempty" json:"roomId,omitempty"`
 
 	// RoomName Name of the room, used when `roomId` is absent.
@@ -1600,6 +1656,10 @@ type GroupsMembersParams struct {
 	// `away`, `busy`, `offline`). Sent in bracket form, one pair per value:
 	// `status[]=online&status[]=away`.
 	Status *MembersStatus `form:"status[],omitempty" json:"status[],omitempty"`
+
+	// StatusPlain The same filter as `status[]` without brackets: `status=online`, or
+	// `status=online&status=away`.
+	StatusPlain *StatusPlain `form:"status,omitempty" json:"status,omitempty"`
 
 	// Count Page size (the server caps it by its own upper limit).
 	Count *PageCount `form:"count,omitempty" json:"count,omitempty"`
@@ -1614,7 +1674,10 @@ type GroupsMembersParams struct {
 // GroupsRolesParams defines parameters for GroupsRoles.
 type GroupsRolesParams struct {
 	// RoomId Id of the room. Either this or `roomName` must be given; with neither
-	// the server answers 400 `error-roomid-param-not-provided`.
+	// the server answers 400 `error-roomid-param-not-provided` on
+	// `channels.*` and `rooms.*`, `error-room-param-not-provided` on
+	// `groups.*` (`getRoomFromParams` in
+	// `apps/meteor/app/api/server/v1/groups.ts`).
 	RoomId *RoomIdQuery `form:"roomId,omitempty" json:"roomId,omitempty"`
 
 	// RoomName Name of the room, used when `roomId` is absent.
@@ -1623,14 +1686,17 @@ type GroupsRolesParams struct {
 
 // PermissionsListAllParams defines parameters for PermissionsListAll.
 type PermissionsListAllParams struct {
-	// UpdatedSince ISO-8601 instant; only changes after it are returned.
-	UpdatedSince *time.Time `form:"updatedSince,omitempty" json:"updatedSince,omitempty"`
+	// UpdatedSince A date `Date.parse` reads; only changes after it are returned.
+	UpdatedSince *string `form:"updatedSince,omitempty" json:"updatedSince,omitempty"`
 }
 
 // RoomsInfoParams defines parameters for RoomsInfo.
 type RoomsInfoParams struct {
 	// RoomId Id of the room. Either this or `roomName` must be given; with neither
-	// the server answers 400 `error-roomid-param-not-provided`.
+	// the server answers 400 `error-roomid-param-not-provided` on
+	// `channels.*` and `rooms.*`, `error-room-param-not-provided` on
+	// `groups.*` (`getRoomFromParams` in
+	// `apps/meteor/app/api/server/v1/groups.ts`).
 	RoomId *RoomIdQuery `form:"roomId,omitempty" json:"roomId,omitempty"`
 
 	// RoomName Name of the room, used when `roomId` is absent.
@@ -1639,12 +1705,23 @@ type RoomsInfoParams struct {
 
 // UsersInfoParams defines parameters for UsersInfo.
 type UsersInfoParams struct {
-	// UserId Id of the user. Either this or `username` must be given; with neither
-	// the server answers 400 `error-user-param-not-provided`.
-	UserId *UserIdQuery `form:"userId,omitempty" json:"userId,omitempty"`
+	// UserId Id of the user.
+	UserId *string `form:"userId,omitempty" json:"userId,omitempty"`
 
-	// Username Username, used when `userId` is absent.
-	Username *UsernameQuery `form:"username,omitempty" json:"username,omitempty"`
+	// Username Username of the user.
+	Username *string `form:"username,omitempty" json:"username,omitempty"`
+
+	// ImportId Import id of the user (none in the mock).
+	ImportId *string `form:"importId,omitempty" json:"importId,omitempty"`
+
+	// Email E-mail address of the user (Rocket.Chat 8.4+).
+	Email *string `form:"email,omitempty" json:"email,omitempty"`
+
+	// FreeSwitchExtension FreeSwitch extension of the user (Rocket.Chat 8.5+; none in the mock).
+	FreeSwitchExtension *string `form:"freeSwitchExtension,omitempty" json:"freeSwitchExtension,omitempty"`
+
+	// IncludeUserRooms `true` adds the rooms the user is in as `user.rooms`.
+	IncludeUserRooms *string `form:"includeUserRooms,omitempty" json:"includeUserRooms,omitempty"`
 }
 
 // UsersListParams defines parameters for UsersList.
@@ -1660,6 +1737,14 @@ type UsersListParams struct {
 
 	// Query Filter document as a JSON string, e.g. `{"name":{"$regex":"sup"}}`.
 	Query *PageQuery `form:"query,omitempty" json:"query,omitempty"`
+
+	// Email Keep only the user with this e-mail address (Rocket.Chat 8.4+).
+	// `minLength: 1` is the server's own (rest-typings 8.8.1
+	// `UsersListParamsGET`, `email: { type: 'string', minLength: 1 }`).
+	Email *string `form:"email,omitempty" json:"email,omitempty"`
+
+	// Fields A projection; refused by the mock (see above).
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 }
 
 // ChannelsAddModeratorJSONRequestBody defines body for ChannelsAddModerator for application/json ContentType.
@@ -1871,10 +1956,18 @@ type ClientInterface interface {
 	//
 	// Creates a room of type `c`. Needs the permission `create-c` (default
 	// roles admin, user, bot, app); without it the answer is 403
-	// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-	// (`Param "name" is required`); names must match `[0-9a-zA-Z-_.]+`
-	// with the default server settings, and an existing name is refused
-	// with 400 `error-duplicate-channel-name`.
+	// `{"success": false, "error": "forbidden"}`. A body without `name` is
+	// refused by the route's ajv schema (rest-typings 8.8.1
+	// `ChannelsCreateProps`, `required: ['name']`) with the typed router's
+	// body `{"success": false, "errorType": "invalid-params", "error": "must have required property 'name'"}`
+	// (`packages/http-router/src/Router.ts`: no code in brackets); an empty
+	// `name` passes the schema and is refused, after the permission check,
+	// with 400 `{"success": false, "error": "Param \"name\" is required"}`
+	// (`createChannelValidator` in `apps/meteor/app/api/server/v1/channels.ts`).
+	// Names must match `[0-9a-zA-Z-_.]+` with the default server settings
+	// (400 `<name> is not a valid room name. [error-invalid-room-name]`,
+	// `getValidRoomName`), and an existing name is refused with 400
+	// `error-duplicate-channel-name`.
 	//
 	// `members` lists usernames to add as plain members. The creator joins
 	// with the room role `owner` unless `excludeSelf` is true (standard
@@ -1889,10 +1982,18 @@ type ClientInterface interface {
 	//
 	// Creates a room of type `c`. Needs the permission `create-c` (default
 	// roles admin, user, bot, app); without it the answer is 403
-	// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-	// (`Param "name" is required`); names must match `[0-9a-zA-Z-_.]+`
-	// with the default server settings, and an existing name is refused
-	// with 400 `error-duplicate-channel-name`.
+	// `{"success": false, "error": "forbidden"}`. A body without `name` is
+	// refused by the route's ajv schema (rest-typings 8.8.1
+	// `ChannelsCreateProps`, `required: ['name']`) with the typed router's
+	// body `{"success": false, "errorType": "invalid-params", "error": "must have required property 'name'"}`
+	// (`packages/http-router/src/Router.ts`: no code in brackets); an empty
+	// `name` passes the schema and is refused, after the permission check,
+	// with 400 `{"success": false, "error": "Param \"name\" is required"}`
+	// (`createChannelValidator` in `apps/meteor/app/api/server/v1/channels.ts`).
+	// Names must match `[0-9a-zA-Z-_.]+` with the default server settings
+	// (400 `<name> is not a valid room name. [error-invalid-room-name]`,
+	// `getValidRoomName`), and an existing name is refused with 400
+	// `error-duplicate-channel-name`.
 	//
 	// `members` lists usernames to add as plain members. The creator joins
 	// with the room role `owner` unless `excludeSelf` is true (standard
@@ -2132,6 +2233,14 @@ type ClientInterface interface {
 	// `usersCount`), O(log n + page); the listing of the caller's own
 	// channels sorts the rooms the caller is in, O(k log k) for k rooms.
 	//
+	// `_id` keeps only the channel with that id (`ourQuery._id` in the
+	// `channels.list` route of `apps/meteor/app/api/server/v1/channels.ts`;
+	// rest-typings 8.8.1 `ChannelsListProps`): one lookup. `query` (a JSON
+	// filter the server merges into its own) is not implemented by the
+	// mock: a non-empty `query` is refused with 400
+	// `standin does not implement the "query" filter of channels.list [error-invalid-query]`
+	// rather than ignored (`x-inferred`).
+	//
 	// Corresponds with GET /api/v1/channels.list (the `ChannelsList` operationId).
 	ChannelsList(ctx context.Context, params *ChannelsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -2151,7 +2260,13 @@ type ClientInterface interface {
 	// `error-room-not-found`). `status[]` keeps only members whose presence
 	// is one of the given values (`status[]=online&status[]=away`),
 	// `filter` keeps members whose username or name contains the text, and
-	// `sort` may only order by `username`.
+	// `sort` may only order by `username`. `status` without brackets
+	// (`status=online`, repeated for more values) filters the same way: the
+	// server parses the query with `qs` and its ajv query schema coerces a
+	// single value to an array (`channelsMembersQuery` in
+	// `apps/meteor/app/api/server/v1/channels.ts`, `ajvQuery` with
+	// `coerceTypes: 'array'` in rest-typings 8.8.1 `Ajv.js`); both forms
+	// together are merged.
 	//
 	// Cost in the mock: without `status[]` or `filter`, a page is read from
 	// the room's member index, O(log n + page) at any `offset`; `status[]`
@@ -2159,7 +2274,10 @@ type ClientInterface interface {
 	//
 	// In a broadcast room the member list is reserved to holders of
 	// `view-broadcast-member-list` (admin, and the room's owners and
-	// moderators by default); others get 400 `error-not-allowed`.
+	// moderators by default); others get 403
+	// `{"success": false, "error": "forbidden"}` (`API.v1.forbidden()` in
+	// the `channels.members` route), as does a caller who cannot access
+	// the room.
 	//
 	// Corresponds with GET /api/v1/channels.members (the `ChannelsMembers` operationId).
 	ChannelsMembers(ctx context.Context, params *ChannelsMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2299,9 +2417,12 @@ type ClientInterface interface {
 	//
 	// Creates a room of type `p`. Needs the permission `create-p` (default
 	// roles admin, user, bot, app); without it the answer is 403
-	// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-	// (`Body param "name" is required`); names must match
-	// `[0-9a-zA-Z-_.]+` with the default server settings.
+	// `{"success": false, "error": "forbidden"}`. A missing or empty `name`
+	// is 400 `{"success": false, "error": "Body param \"name\" is required"}`,
+	// checked before the permission (`groups.create` in
+	// `apps/meteor/app/api/server/v1/groups.ts`); names must match
+	// `[0-9a-zA-Z-_.]+` with the default server settings (400
+	// `<name> is not a valid room name. [error-invalid-room-name]`).
 	//
 	// `members` lists usernames to add as plain members. The creator joins
 	// with the room role `owner` unless `excludeSelf` is true (standard
@@ -2316,9 +2437,12 @@ type ClientInterface interface {
 	//
 	// Creates a room of type `p`. Needs the permission `create-p` (default
 	// roles admin, user, bot, app); without it the answer is 403
-	// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-	// (`Body param "name" is required`); names must match
-	// `[0-9a-zA-Z-_.]+` with the default server settings.
+	// `{"success": false, "error": "forbidden"}`. A missing or empty `name`
+	// is 400 `{"success": false, "error": "Body param \"name\" is required"}`,
+	// checked before the permission (`groups.create` in
+	// `apps/meteor/app/api/server/v1/groups.ts`); names must match
+	// `[0-9a-zA-Z-_.]+` with the default server settings (400
+	// `<name> is not a valid room name. [error-invalid-room-name]`).
 	//
 	// `members` lists usernames to add as plain members. The creator joins
 	// with the room role `owner` unless `excludeSelf` is true (standard
@@ -2356,7 +2480,10 @@ type ClientInterface interface {
 	// GroupsInfo Details of a private group
 	//
 	// Returns the private group named by `roomId` or `roomName` (one is
-	// required; neither → 400 `error-roomid-param-not-provided`). The room
+	// required; neither → 400
+	// `The parameter "roomId" or "roomName" is required [error-room-param-not-provided]`,
+	// the code every `groups.*` route gives through `getRoomFromParams` in
+	// `apps/meteor/app/api/server/v1/groups.ts`). The room
 	// must be of type `p` **and** accessible to the caller (normally: the
 	// caller is a member); otherwise the answer is 400
 	// `The required "roomId" or "roomName" param provided does not match any group [error-room-not-found]`,
@@ -2507,7 +2634,12 @@ type ClientInterface interface {
 	// The group must be accessible to the caller, else 400
 	// `error-room-not-found`. Broadcast groups reserve the list to holders
 	// of `view-broadcast-member-list` (admin, owners, moderators by
-	// default).
+	// default); others get 403 `{"success": false, "error": "forbidden"}`
+	// (`API.v1.forbidden()` in the `groups.members` route of
+	// `apps/meteor/app/api/server/v1/groups.ts`). `status` without brackets
+	// is accepted as for `channels.members` (some 8.x servers' `groups.members`
+	// check `status` with `Match.Maybe([String])` and refuse the bare form;
+	// the mock takes the lenient side).
 	//
 	// Corresponds with GET /api/v1/groups.members (the `GroupsMembers` operationId).
 	GroupsMembers(ctx context.Context, params *GroupsMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2591,8 +2723,23 @@ type ClientInterface interface {
 	// The success body is `{"status": "success", "data": {...}}` with no
 	// `success` key.
 	//
-	// Decision (undocumented upstream): wrong credentials answer 401 with
-	// `{"status": "error", "error": "Unauthorized", "message": "Unauthorized"}`.
+	// Wrong credentials answer 401 `{"success": false, "error": "unauthorized"}`
+	// (`apps/meteor/app/api/server/ApiClass.ts`, `_initAuth`, the `login`
+	// route's catch: `self.unauthorized()`, whose older-server extras
+	// `status`/`message` are added only when the 8.0 breaking changes are
+	// off).
+	//
+	// Usernames and e-mail addresses are matched case-insensitively, as
+	// Meteor's `Accounts` lookups (`findUserByUsername`/`findUserByEmail`,
+	// via `_findUserByQuery`) do; the password is compared exactly.
+	//
+	// `data.me` is built by `getUserInfo`
+	// (`apps/meteor/app/api/server/helpers/getUserInfo.ts`): the user plus
+	// `email` (the first verified address, absent when none is verified),
+	// `settings.profile`, `settings.preferences`, `avatarUrl`
+	// (`<site>/avatar/<username>`; the mock's site is the base URL the
+	// client reached it at) and `isOAuthUser` (always false here: the mock
+	// has no OAuth logins).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2611,8 +2758,23 @@ type ClientInterface interface {
 	// The success body is `{"status": "success", "data": {...}}` with no
 	// `success` key.
 	//
-	// Decision (undocumented upstream): wrong credentials answer 401 with
-	// `{"status": "error", "error": "Unauthorized", "message": "Unauthorized"}`.
+	// Wrong credentials answer 401 `{"success": false, "error": "unauthorized"}`
+	// (`apps/meteor/app/api/server/ApiClass.ts`, `_initAuth`, the `login`
+	// route's catch: `self.unauthorized()`, whose older-server extras
+	// `status`/`message` are added only when the 8.0 breaking changes are
+	// off).
+	//
+	// Usernames and e-mail addresses are matched case-insensitively, as
+	// Meteor's `Accounts` lookups (`findUserByUsername`/`findUserByEmail`,
+	// via `_findUserByQuery`) do; the password is compared exactly.
+	//
+	// `data.me` is built by `getUserInfo`
+	// (`apps/meteor/app/api/server/helpers/getUserInfo.ts`): the user plus
+	// `email` (the first verified address, absent when none is verified),
+	// `settings.profile`, `settings.preferences`, `avatarUrl`
+	// (`<site>/avatar/<username>`; the mock's site is the base URL the
+	// client reached it at) and `isOAuthUser` (always false here: the mock
+	// has no OAuth logins).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2634,7 +2796,12 @@ type ClientInterface interface {
 	// Returns the caller's own user record, with `success: true` merged into
 	// the same object. No permission is needed beyond being logged in. The
 	// server projects a fixed set of "own profile" fields here (no `type`,
-	// no `createdAt`), so only `_id` and `username` are guaranteed.
+	// no `createdAt`), so only `_id` and `username` are guaranteed; like
+	// `login`'s `data.me` it goes through `getUserInfo`
+	// (`apps/meteor/app/api/server/helpers/getUserInfo.ts`, core-typings
+	// 8.8.1 `IMeApiUser`), which adds `email` (the first verified address),
+	// `settings.profile`/`settings.preferences`/`settings.calendar`,
+	// `avatarUrl` and `isOAuthUser`.
 	//
 	// Corresponds with GET /api/v1/me (the `Me` operationId).
 	Me(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2644,8 +2811,24 @@ type ClientInterface interface {
 	// Returns every permission with the roles that hold it, in `update`.
 	// With `updatedSince` only permissions changed after that instant are
 	// returned, and `remove` lists those deleted since then (always empty
-	// without `updatedSince`). An unparsable `updatedSince` is a 400. Any
-	// logged-in user may read the table.
+	// without `updatedSince`). Any logged-in user may read the table.
+	//
+	// `updatedSince` is read as the server reads it
+	// (`apps/meteor/app/api/server/v1/permissions.ts`:
+	// `isNaN(Date.parse(updatedSince))` refuses, else
+	// `new Date(updatedSince)`): the mock takes the ECMAScript date-time
+	// string format (`2025-03-11`, `2025-03`, `2025`,
+	// `2025-03-11T09:14`, `2025-03-11T09:14:02`, `2025-03-11T09:14:02.518`,
+	// each with `Z` or a `±hh:mm` offset or none, and six-digit signed
+	// years), the forms `Date.prototype.toUTCString()` and
+	// `toString()` produce (`Tue, 11 Mar 2025 09:14:02 GMT`,
+	// `Tue Mar 11 2025 09:14:02 GMT+0000`) and RFC 2822 dates. Date-only
+	// forms are UTC; date-times without an offset are the server's local
+	// time, which the mock takes to be UTC. Anything else is refused as the
+	// server refuses what `Date.parse` cannot read: 400
+	// `The "updatedSince" query parameter must be a valid date. [error-roomId-param-invalid]`.
+	// V8's own fallback parser reads further informal forms
+	// (`March 11, 2025`) that the mock refuses (`x-inferred`).
 	//
 	// Corresponds with GET /api/v1/permissions.listAll (the `PermissionsListAll` operationId).
 	PermissionsListAll(ctx context.Context, params *PermissionsListAllParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2697,8 +2880,12 @@ type ClientInterface interface {
 	// Returns the room named by `roomId` (or `roomName`), whatever its type
 	// (`c`, `p`, `d`, `l`), provided the caller can access it. Neither
 	// parameter → 400 `error-roomid-param-not-provided`; an unknown room or
-	// one the caller may not see is a 400 (the server does not tell the two
-	// apart). `parent` (for discussions) and `team` (for team rooms) are
+	// one the caller may not see is 400
+	// `{"success": false, "error": "not-allowed", "errorType": "Not Allowed"}`:
+	// the route answers `API.v1.failure('not-allowed', 'Not Allowed')`
+	// when the room is missing or `canAccessRoomAsync` fails
+	// (`apps/meteor/app/api/server/v1/rooms.ts`, `rooms.info`), whose two
+	// arguments land as `error` and `errorType`. `parent` (for discussions) and `team` (for team rooms) are
 	// included only when relevant.
 	//
 	// Corresponds with GET /api/v1/rooms.info (the `RoomsInfo` operationId).
@@ -2740,14 +2927,19 @@ type ClientInterface interface {
 
 	// UsersDeleteWithBody Delete a user account
 	//
-	// Deletes the user named by `userId` (or `username`). The route is
-	// guarded by the route permission `delete-user` (admin by default); a
-	// caller lacking it gets 403 (8.x text:
-	// `User does not have the permissions required for this action [error-forbidden]`;
-	// older servers answered `{"success": false, "error": "unauthorized"}`).
+	// Deletes the user named by `userId` (or `username`). A caller lacking
+	// `delete-user` (admin by default) gets 401
+	// `{"success": false, "error": "unauthorized"}`: the route checks the
+	// permission in its body and returns `API.v1.unauthorized()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+	// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+	// the Open-API file's 403 example is from servers before 7.0).
 	// An unknown user is a 400. `confirmRelinquish` must be true to delete
-	// a user who is the last owner of rooms; `deletedRooms` then lists the
-	// ids of rooms removed along with the user.
+	// a user who is the last owner of rooms. The answer is the bare
+	// `{"success": true}`: the route ends in `return API.v1.success()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`) and
+	// rest-typings 8.8.1 declare its result `void`; the Open-API file's
+	// `deletedRooms` is not sent.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2756,14 +2948,19 @@ type ClientInterface interface {
 
 	// UsersDelete Delete a user account
 	//
-	// Deletes the user named by `userId` (or `username`). The route is
-	// guarded by the route permission `delete-user` (admin by default); a
-	// caller lacking it gets 403 (8.x text:
-	// `User does not have the permissions required for this action [error-forbidden]`;
-	// older servers answered `{"success": false, "error": "unauthorized"}`).
+	// Deletes the user named by `userId` (or `username`). A caller lacking
+	// `delete-user` (admin by default) gets 401
+	// `{"success": false, "error": "unauthorized"}`: the route checks the
+	// permission in its body and returns `API.v1.unauthorized()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+	// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+	// the Open-API file's 403 example is from servers before 7.0).
 	// An unknown user is a 400. `confirmRelinquish` must be true to delete
-	// a user who is the last owner of rooms; `deletedRooms` then lists the
-	// ids of rooms removed along with the user.
+	// a user who is the last owner of rooms. The answer is the bare
+	// `{"success": true}`: the route ends in `return API.v1.success()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`) and
+	// rest-typings 8.8.1 declare its result `void`; the Open-API file's
+	// `deletedRooms` is not sent.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2772,28 +2969,75 @@ type ClientInterface interface {
 
 	// UsersInfo Look up one user
 	//
-	// Returns one user, found by `userId` or by `username`; exactly one of
-	// the two must be given (neither → 400 `error-user-param-not-provided`).
-	// Any logged-in user may call it. An unknown user is a 400 with the
-	// plain body `{"success": false, "error": "User not found."}`.
+	// Returns one user, found by exactly one of `userId`, `username`,
+	// `importId`, `email` (8.4+) or `freeSwitchExtension` (8.5+). The
+	// server's ajv schema (rest-typings 8.8.1 `UsersInfoParamsGet`: an
+	// `anyOf` of one object per key, each `additionalProperties: false`)
+	// refuses none or two of them with 400
+	// `{"success": false, "error": "must have required property 'userId'\n must have required property 'username'\n must have required property 'importId'\n must have required property 'email'\n must have required property 'freeSwitchExtension'\n must match a schema in anyOf [invalid-params]", "errorType": "invalid-params"}`
+	// (the body `ApiClass.ts` gives a `validateParams` failure; the
+	// Open-API example shows it). Usernames and e-mail addresses match
+	// case-insensitively. No user of the mock has an import id or a
+	// FreeSwitch extension, so those lookups find nobody. Any logged-in
+	// user may call it. An unknown user is a 400 with the plain body
+	// `{"success": false, "error": "User not found."}` (no `errorType`:
+	// `API.v1.failure('User not found.')` in
+	// `apps/meteor/app/api/server/v1/users.ts`).
+	//
+	// `includeUserRooms=true` adds `user.rooms`, the user's subscriptions
+	// projected to `_id`, `rid`, `name`, `t`, `roles` and `unread` and
+	// sorted by `t` then `name` (`Subscriptions.findByUserId` in the
+	// `users.info` route), when the caller is that user or holds
+	// `view-other-user-channels`; otherwise, and for any other value, the
+	// user comes without `rooms`. `roles` is present only on
+	// subscriptions that hold a room role; `unread` is 0 (the mock keeps
+	// no messages).
 	//
 	// Corresponds with GET /api/v1/users.info (the `UsersInfo` operationId).
 	UsersInfo(ctx context.Context, params *UsersInfoParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UsersList List users
 	//
-	// A page of users, with `count`, `offset` and `total`. `query` may hold
-	// a JSON filter and `sort` a JSON sort document.
+	// A page of users, with `count`, `offset` and `total`, and `sort` a
+	// JSON sort document (`username`, `name`, `createdAt`).
 	//
-	// Cost in the mock: without `query`, a page in any `sort` order
-	// (`username`, `name`, `createdAt`) is read from an index, O(log n +
-	// page) at any `offset`. Every `query` filter (`username`, `name`,
-	// `active`, `type`, `status`, `roles`) scans all users, O(n).
+	// `email` (8.4+) keeps the user with that e-mail address (matched
+	// case-insensitively, as the mock stores addresses lower-cased).
 	//
-	// Decision (undocumented upstream): the route is guarded by the route
-	// permission `view-d-room` (default roles admin, user, bot, app); a
-	// caller lacking it gets 403
-	// `User does not have the permissions required for this action [error-forbidden]`.
+	// `query` is a JSON filter, checked as the server checks it
+	// (`apps/meteor/app/api/server/helpers/parseJsonQuery.ts`, then
+	// `isValidQuery` in `apps/meteor/app/api/server/lib/isValidQuery.ts`
+	// with the route's `queryOperations` and its allowed attributes, the
+	// default inclusive fields of `getNonEmptyFields` plus `username.*`,
+	// `name.*`, `emails.address.*` and `type.*`). The mock implements:
+	// equality on `username`, `name`, `emails.address`, `status`,
+	// `active`, `type` and `roles` (a role held); `$regex` (with
+	// `$options` of `i`, `m`, `s`, `x`) on `username`, `name`,
+	// `emails.address` and `type`; and `$or`/`$and` of such filters. Any
+	// other operator is refused with 400
+	// `Invalid operation: <op> [error-invalid-query]`, any other
+	// attribute with `Invalid attribute: <path> [error-invalid-query]`
+	// (the server's texts), and a query that is not a JSON object with
+	// `Invalid query parameter provided: "<query>" [error-invalid-query]`.
+	// A regular expression Go's RE2 cannot compile (backreferences,
+	// look-arounds) is refused with 400 `error-invalid-query` naming it.
+	//
+	// `fields` (a projection) is honoured by the server but not
+	// implemented by the mock: any `fields` is refused with 400
+	// `standin does not implement the "fields" projection of users.list [error-invalid-fields]`
+	// rather than ignored (`x-inferred`).
+	//
+	// Cost in the mock: without `query` or `email`, a page in any `sort`
+	// order is read from an index, O(log n + page) at any `offset`;
+	// `email` is one index lookup; every `query` scans all users, O(n).
+	//
+	// A caller lacking `view-d-room` (default roles admin, user, bot, app)
+	// gets 401 `{"success": false, "error": "unauthorized"}`: the route
+	// checks the permission in its body and returns `API.v1.unauthorized()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.list`), which 8.x
+	// answers with 401 (`unauthorized()` in
+	// `apps/meteor/app/api/server/ApiClass.ts`; servers before 7.0 sent
+	// 403). Before, the mock answered 403 `[error-forbidden]`.
 	//
 	// Corresponds with GET /api/v1/users.list (the `UsersList` operationId).
 	UsersList(ctx context.Context, params *UsersListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2905,10 +3149,18 @@ func (c *Client) ChannelsAddOwner(ctx context.Context, body ChannelsAddOwnerJSON
 //
 // Creates a room of type `c`. Needs the permission `create-c` (default
 // roles admin, user, bot, app); without it the answer is 403
-// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-// (`Param "name" is required`); names must match `[0-9a-zA-Z-_.]+`
-// with the default server settings, and an existing name is refused
-// with 400 `error-duplicate-channel-name`.
+// `{"success": false, "error": "forbidden"}`. A body without `name` is
+// refused by the route's ajv schema (rest-typings 8.8.1
+// `ChannelsCreateProps`, `required: ['name']`) with the typed router's
+// body `{"success": false, "errorType": "invalid-params", "error": "must have required property 'name'"}`
+// (`packages/http-router/src/Router.ts`: no code in brackets); an empty
+// `name` passes the schema and is refused, after the permission check,
+// with 400 `{"success": false, "error": "Param \"name\" is required"}`
+// (`createChannelValidator` in `apps/meteor/app/api/server/v1/channels.ts`).
+// Names must match `[0-9a-zA-Z-_.]+` with the default server settings
+// (400 `<name> is not a valid room name. [error-invalid-room-name]`,
+// `getValidRoomName`), and an existing name is refused with 400
+// `error-duplicate-channel-name`.
 //
 // `members` lists usernames to add as plain members. The creator joins
 // with the room role `owner` unless `excludeSelf` is true (standard
@@ -2933,10 +3185,18 @@ func (c *Client) ChannelsCreateWithBody(ctx context.Context, contentType string,
 //
 // Creates a room of type `c`. Needs the permission `create-c` (default
 // roles admin, user, bot, app); without it the answer is 403
-// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-// (`Param "name" is required`); names must match `[0-9a-zA-Z-_.]+`
-// with the default server settings, and an existing name is refused
-// with 400 `error-duplicate-channel-name`.
+// `{"success": false, "error": "forbidden"}`. A body without `name` is
+// refused by the route's ajv schema (rest-typings 8.8.1
+// `ChannelsCreateProps`, `required: ['name']`) with the typed router's
+// body `{"success": false, "errorType": "invalid-params", "error": "must have required property 'name'"}`
+// (`packages/http-router/src/Router.ts`: no code in brackets); an empty
+// `name` passes the schema and is refused, after the permission check,
+// with 400 `{"success": false, "error": "Param \"name\" is required"}`
+// (`createChannelValidator` in `apps/meteor/app/api/server/v1/channels.ts`).
+// Names must match `[0-9a-zA-Z-_.]+` with the default server settings
+// (400 `<name> is not a valid room name. [error-invalid-room-name]`,
+// `getValidRoomName`), and an existing name is refused with 400
+// `error-duplicate-channel-name`.
 //
 // `members` lists usernames to add as plain members. The creator joins
 // with the room role `owner` unless `excludeSelf` is true (standard
@@ -3296,6 +3556,14 @@ func (c *Client) ChannelsLeave(ctx context.Context, body ChannelsLeaveJSONReques
 // `usersCount`), O(log n + page); the listing of the caller's own
 // channels sorts the rooms the caller is in, O(k log k) for k rooms.
 //
+// `_id` keeps only the channel with that id (`ourQuery._id` in the
+// `channels.list` route of `apps/meteor/app/api/server/v1/channels.ts`;
+// rest-typings 8.8.1 `ChannelsListProps`): one lookup. `query` (a JSON
+// filter the server merges into its own) is not implemented by the
+// mock: a non-empty `query` is refused with 400
+// `standin does not implement the "query" filter of channels.list [error-invalid-query]`
+// rather than ignored (`x-inferred`).
+//
 // Corresponds with GET /api/v1/channels.list (the `ChannelsList` operationId).
 func (c *Client) ChannelsList(ctx context.Context, params *ChannelsListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewChannelsListRequest(c.Server, params)
@@ -3335,7 +3603,13 @@ func (c *Client) ChannelsListJoined(ctx context.Context, params *ChannelsListJoi
 // `error-room-not-found`). `status[]` keeps only members whose presence
 // is one of the given values (`status[]=online&status[]=away`),
 // `filter` keeps members whose username or name contains the text, and
-// `sort` may only order by `username`.
+// `sort` may only order by `username`. `status` without brackets
+// (`status=online`, repeated for more values) filters the same way: the
+// server parses the query with `qs` and its ajv query schema coerces a
+// single value to an array (`channelsMembersQuery` in
+// `apps/meteor/app/api/server/v1/channels.ts`, `ajvQuery` with
+// `coerceTypes: 'array'` in rest-typings 8.8.1 `Ajv.js`); both forms
+// together are merged.
 //
 // Cost in the mock: without `status[]` or `filter`, a page is read from
 // the room's member index, O(log n + page) at any `offset`; `status[]`
@@ -3343,7 +3617,10 @@ func (c *Client) ChannelsListJoined(ctx context.Context, params *ChannelsListJoi
 //
 // In a broadcast room the member list is reserved to holders of
 // `view-broadcast-member-list` (admin, and the room's owners and
-// moderators by default); others get 400 `error-not-allowed`.
+// moderators by default); others get 403
+// `{"success": false, "error": "forbidden"}` (`API.v1.forbidden()` in
+// the `channels.members` route), as does a caller who cannot access
+// the room.
 //
 // Corresponds with GET /api/v1/channels.members (the `ChannelsMembers` operationId).
 func (c *Client) ChannelsMembers(ctx context.Context, params *ChannelsMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3583,9 +3860,12 @@ func (c *Client) GroupsAddOwner(ctx context.Context, body GroupsAddOwnerJSONRequ
 //
 // Creates a room of type `p`. Needs the permission `create-p` (default
 // roles admin, user, bot, app); without it the answer is 403
-// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-// (`Body param "name" is required`); names must match
-// `[0-9a-zA-Z-_.]+` with the default server settings.
+// `{"success": false, "error": "forbidden"}`. A missing or empty `name`
+// is 400 `{"success": false, "error": "Body param \"name\" is required"}`,
+// checked before the permission (`groups.create` in
+// `apps/meteor/app/api/server/v1/groups.ts`); names must match
+// `[0-9a-zA-Z-_.]+` with the default server settings (400
+// `<name> is not a valid room name. [error-invalid-room-name]`).
 //
 // `members` lists usernames to add as plain members. The creator joins
 // with the room role `owner` unless `excludeSelf` is true (standard
@@ -3610,9 +3890,12 @@ func (c *Client) GroupsCreateWithBody(ctx context.Context, contentType string, b
 //
 // Creates a room of type `p`. Needs the permission `create-p` (default
 // roles admin, user, bot, app); without it the answer is 403
-// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-// (`Body param "name" is required`); names must match
-// `[0-9a-zA-Z-_.]+` with the default server settings.
+// `{"success": false, "error": "forbidden"}`. A missing or empty `name`
+// is 400 `{"success": false, "error": "Body param \"name\" is required"}`,
+// checked before the permission (`groups.create` in
+// `apps/meteor/app/api/server/v1/groups.ts`); names must match
+// `[0-9a-zA-Z-_.]+` with the default server settings (400
+// `<name> is not a valid room name. [error-invalid-room-name]`).
 //
 // `members` lists usernames to add as plain members. The creator joins
 // with the room role `owner` unless `excludeSelf` is true (standard
@@ -3680,7 +3963,10 @@ func (c *Client) GroupsDelete(ctx context.Context, body GroupsDeleteJSONRequestB
 // GroupsInfo Details of a private group
 //
 // Returns the private group named by `roomId` or `roomName` (one is
-// required; neither → 400 `error-roomid-param-not-provided`). The room
+// required; neither → 400
+// `The parameter "roomId" or "roomName" is required [error-room-param-not-provided]`,
+// the code every `groups.*` route gives through `getRoomFromParams` in
+// `apps/meteor/app/api/server/v1/groups.ts`). The room
 // must be of type `p` **and** accessible to the caller (normally: the
 // caller is a member); otherwise the answer is 400
 // `The required "roomId" or "roomName" param provided does not match any group [error-room-not-found]`,
@@ -3911,7 +4197,12 @@ func (c *Client) GroupsList(ctx context.Context, params *GroupsListParams, reqEd
 // The group must be accessible to the caller, else 400
 // `error-room-not-found`. Broadcast groups reserve the list to holders
 // of `view-broadcast-member-list` (admin, owners, moderators by
-// default).
+// default); others get 403 `{"success": false, "error": "forbidden"}`
+// (`API.v1.forbidden()` in the `groups.members` route of
+// `apps/meteor/app/api/server/v1/groups.ts`). `status` without brackets
+// is accepted as for `channels.members` (some 8.x servers' `groups.members`
+// check `status` with `Match.Maybe([String])` and refuse the bare form;
+// the mock takes the lenient side).
 //
 // Corresponds with GET /api/v1/groups.members (the `GroupsMembers` operationId).
 func (c *Client) GroupsMembers(ctx context.Context, params *GroupsMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4055,8 +4346,23 @@ func (c *Client) GroupsRoles(ctx context.Context, params *GroupsRolesParams, req
 // The success body is `{"status": "success", "data": {...}}` with no
 // `success` key.
 //
-// Decision (undocumented upstream): wrong credentials answer 401 with
-// `{"status": "error", "error": "Unauthorized", "message": "Unauthorized"}`.
+// Wrong credentials answer 401 `{"success": false, "error": "unauthorized"}`
+// (`apps/meteor/app/api/server/ApiClass.ts`, `_initAuth`, the `login`
+// route's catch: `self.unauthorized()`, whose older-server extras
+// `status`/`message` are added only when the 8.0 breaking changes are
+// off).
+//
+// Usernames and e-mail addresses are matched case-insensitively, as
+// Meteor's `Accounts` lookups (`findUserByUsername`/`findUserByEmail`,
+// via `_findUserByQuery`) do; the password is compared exactly.
+//
+// `data.me` is built by `getUserInfo`
+// (`apps/meteor/app/api/server/helpers/getUserInfo.ts`): the user plus
+// `email` (the first verified address, absent when none is verified),
+// `settings.profile`, `settings.preferences`, `avatarUrl`
+// (`<site>/avatar/<username>`; the mock's site is the base URL the
+// client reached it at) and `isOAuthUser` (always false here: the mock
+// has no OAuth logins).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4085,8 +4391,23 @@ func (c *Client) LoginWithBody(ctx context.Context, contentType string, body io.
 // The success body is `{"status": "success", "data": {...}}` with no
 // `success` key.
 //
-// Decision (undocumented upstream): wrong credentials answer 401 with
-// `{"status": "error", "error": "Unauthorized", "message": "Unauthorized"}`.
+// Wrong credentials answer 401 `{"success": false, "error": "unauthorized"}`
+// (`apps/meteor/app/api/server/ApiClass.ts`, `_initAuth`, the `login`
+// route's catch: `self.unauthorized()`, whose older-server extras
+// `status`/`message` are added only when the 8.0 breaking changes are
+// off).
+//
+// Usernames and e-mail addresses are matched case-insensitively, as
+// Meteor's `Accounts` lookups (`findUserByUsername`/`findUserByEmail`,
+// via `_findUserByQuery`) do; the password is compared exactly.
+//
+// `data.me` is built by `getUserInfo`
+// (`apps/meteor/app/api/server/helpers/getUserInfo.ts`): the user plus
+// `email` (the first verified address, absent when none is verified),
+// `settings.profile`, `settings.preferences`, `avatarUrl`
+// (`<site>/avatar/<username>`; the mock's site is the base URL the
+// client reached it at) and `isOAuthUser` (always false here: the mock
+// has no OAuth logins).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4128,7 +4449,12 @@ func (c *Client) Logout(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 // Returns the caller's own user record, with `success: true` merged into
 // the same object. No permission is needed beyond being logged in. The
 // server projects a fixed set of "own profile" fields here (no `type`,
-// no `createdAt`), so only `_id` and `username` are guaranteed.
+// no `createdAt`), so only `_id` and `username` are guaranteed; like
+// `login`'s `data.me` it goes through `getUserInfo`
+// (`apps/meteor/app/api/server/helpers/getUserInfo.ts`, core-typings
+// 8.8.1 `IMeApiUser`), which adds `email` (the first verified address),
+// `settings.profile`/`settings.preferences`/`settings.calendar`,
+// `avatarUrl` and `isOAuthUser`.
 //
 // Corresponds with GET /api/v1/me (the `Me` operationId).
 func (c *Client) Me(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4148,8 +4474,24 @@ func (c *Client) Me(ctx context.Context, reqEditors ...RequestEditorFn) (*http.R
 // Returns every permission with the roles that hold it, in `update`.
 // With `updatedSince` only permissions changed after that instant are
 // returned, and `remove` lists those deleted since then (always empty
-// without `updatedSince`). An unparsable `updatedSince` is a 400. Any
-// logged-in user may read the table.
+// without `updatedSince`). Any logged-in user may read the table.
+//
+// `updatedSince` is read as the server reads it
+// (`apps/meteor/app/api/server/v1/permissions.ts`:
+// `isNaN(Date.parse(updatedSince))` refuses, else
+// `new Date(updatedSince)`): the mock takes the ECMAScript date-time
+// string format (`2025-03-11`, `2025-03`, `2025`,
+// `2025-03-11T09:14`, `2025-03-11T09:14:02`, `2025-03-11T09:14:02.518`,
+// each with `Z` or a `±hh:mm` offset or none, and six-digit signed
+// years), the forms `Date.prototype.toUTCString()` and
+// `toString()` produce (`Tue, 11 Mar 2025 09:14:02 GMT`,
+// `Tue Mar 11 2025 09:14:02 GMT+0000`) and RFC 2822 dates. Date-only
+// forms are UTC; date-times without an offset are the server's local
+// time, which the mock takes to be UTC. Anything else is refused as the
+// server refuses what `Date.parse` cannot read: 400
+// `The "updatedSince" query parameter must be a valid date. [error-roomId-param-invalid]`.
+// V8's own fallback parser reads further informal forms
+// (`March 11, 2025`) that the mock refuses (`x-inferred`).
 //
 // Corresponds with GET /api/v1/permissions.listAll (the `PermissionsListAll` operationId).
 func (c *Client) PermissionsListAll(ctx context.Context, params *PermissionsListAllParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4231,8 +4573,12 @@ func (c *Client) PermissionsUpdate(ctx context.Context, body PermissionsUpdateJS
 // Returns the room named by `roomId` (or `roomName`), whatever its type
 // (`c`, `p`, `d`, `l`), provided the caller can access it. Neither
 // parameter → 400 `error-roomid-param-not-provided`; an unknown room or
-// one the caller may not see is a 400 (the server does not tell the two
-// apart). `parent` (for discussions) and `team` (for team rooms) are
+// one the caller may not see is 400
+// `{"success": false, "error": "not-allowed", "errorType": "Not Allowed"}`:
+// the route answers `API.v1.failure('not-allowed', 'Not Allowed')`
+// when the room is missing or `canAccessRoomAsync` fails
+// (`apps/meteor/app/api/server/v1/rooms.ts`, `rooms.info`), whose two
+// arguments land as `error` and `errorType`. `parent` (for discussions) and `team` (for team rooms) are
 // included only when relevant.
 //
 // Corresponds with GET /api/v1/rooms.info (the `RoomsInfo` operationId).
@@ -4304,14 +4650,19 @@ func (c *Client) UsersCreate(ctx context.Context, body UsersCreateJSONRequestBod
 
 // UsersDeleteWithBody Delete a user account
 //
-// Deletes the user named by `userId` (or `username`). The route is
-// guarded by the route permission `delete-user` (admin by default); a
-// caller lacking it gets 403 (8.x text:
-// `User does not have the permissions required for this action [error-forbidden]`;
-// older servers answered `{"success": false, "error": "unauthorized"}`).
+// Deletes the user named by `userId` (or `username`). A caller lacking
+// `delete-user` (admin by default) gets 401
+// `{"success": false, "error": "unauthorized"}`: the route checks the
+// permission in its body and returns `API.v1.unauthorized()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+// the Open-API file's 403 example is from servers before 7.0).
 // An unknown user is a 400. `confirmRelinquish` must be true to delete
-// a user who is the last owner of rooms; `deletedRooms` then lists the
-// ids of rooms removed along with the user.
+// a user who is the last owner of rooms. The answer is the bare
+// `{"success": true}`: the route ends in `return API.v1.success()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`) and
+// rest-typings 8.8.1 declare its result `void`; the Open-API file's
+// `deletedRooms` is not sent.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4330,14 +4681,19 @@ func (c *Client) UsersDeleteWithBody(ctx context.Context, contentType string, bo
 
 // UsersDelete Delete a user account
 //
-// Deletes the user named by `userId` (or `username`). The route is
-// guarded by the route permission `delete-user` (admin by default); a
-// caller lacking it gets 403 (8.x text:
-// `User does not have the permissions required for this action [error-forbidden]`;
-// older servers answered `{"success": false, "error": "unauthorized"}`).
+// Deletes the user named by `userId` (or `username`). A caller lacking
+// `delete-user` (admin by default) gets 401
+// `{"success": false, "error": "unauthorized"}`: the route checks the
+// permission in its body and returns `API.v1.unauthorized()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+// the Open-API file's 403 example is from servers before 7.0).
 // An unknown user is a 400. `confirmRelinquish` must be true to delete
-// a user who is the last owner of rooms; `deletedRooms` then lists the
-// ids of rooms removed along with the user.
+// a user who is the last owner of rooms. The answer is the bare
+// `{"success": true}`: the route ends in `return API.v1.success()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`) and
+// rest-typings 8.8.1 declare its result `void`; the Open-API file's
+// `deletedRooms` is not sent.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4356,10 +4712,29 @@ func (c *Client) UsersDelete(ctx context.Context, body UsersDeleteJSONRequestBod
 
 // UsersInfo Look up one user
 //
-// Returns one user, found by `userId` or by `username`; exactly one of
-// the two must be given (neither → 400 `error-user-param-not-provided`).
-// Any logged-in user may call it. An unknown user is a 400 with the
-// plain body `{"success": false, "error": "User not found."}`.
+// Returns one user, found by exactly one of `userId`, `username`,
+// `importId`, `email` (8.4+) or `freeSwitchExtension` (8.5+). The
+// server's ajv schema (rest-typings 8.8.1 `UsersInfoParamsGet`: an
+// `anyOf` of one object per key, each `additionalProperties: false`)
+// refuses none or two of them with 400
+// `{"success": false, "error": "must have required property 'userId'\n must have required property 'username'\n must have required property 'importId'\n must have required property 'email'\n must have required property 'freeSwitchExtension'\n must match a schema in anyOf [invalid-params]", "errorType": "invalid-params"}`
+// (the body `ApiClass.ts` gives a `validateParams` failure; the
+// Open-API example shows it). Usernames and e-mail addresses match
+// case-insensitively. No user of the mock has an import id or a
+// FreeSwitch extension, so those lookups find nobody. Any logged-in
+// user may call it. An unknown user is a 400 with the plain body
+// `{"success": false, "error": "User not found."}` (no `errorType`:
+// `API.v1.failure('User not found.')` in
+// `apps/meteor/app/api/server/v1/users.ts`).
+//
+// `includeUserRooms=true` adds `user.rooms`, the user's subscriptions
+// projected to `_id`, `rid`, `name`, `t`, `roles` and `unread` and
+// sorted by `t` then `name` (`Subscriptions.findByUserId` in the
+// `users.info` route), when the caller is that user or holds
+// `view-other-user-channels`; otherwise, and for any other value, the
+// user comes without `rooms`. `roles` is present only on
+// subscriptions that hold a room role; `unread` is 0 (the mock keeps
+// no messages).
 //
 // Corresponds with GET /api/v1/users.info (the `UsersInfo` operationId).
 func (c *Client) UsersInfo(ctx context.Context, params *UsersInfoParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4376,18 +4751,46 @@ func (c *Client) UsersInfo(ctx context.Context, params *UsersInfoParams, reqEdit
 
 // UsersList List users
 //
-// A page of users, with `count`, `offset` and `total`. `query` may hold
-// a JSON filter and `sort` a JSON sort document.
+// A page of users, with `count`, `offset` and `total`, and `sort` a
+// JSON sort document (`username`, `name`, `createdAt`).
 //
-// Cost in the mock: without `query`, a page in any `sort` order
-// (`username`, `name`, `createdAt`) is read from an index, O(log n +
-// page) at any `offset`. Every `query` filter (`username`, `name`,
-// `active`, `type`, `status`, `roles`) scans all users, O(n).
+// `email` (8.4+) keeps the user with that e-mail address (matched
+// case-insensitively, as the mock stores addresses lower-cased).
 //
-// Decision (undocumented upstream): the route is guarded by the route
-// permission `view-d-room` (default roles admin, user, bot, app); a
-// caller lacking it gets 403
-// `User does not have the permissions required for this action [error-forbidden]`.
+// `query` is a JSON filter, checked as the server checks it
+// (`apps/meteor/app/api/server/helpers/parseJsonQuery.ts`, then
+// `isValidQuery` in `apps/meteor/app/api/server/lib/isValidQuery.ts`
+// with the route's `queryOperations` and its allowed attributes, the
+// default inclusive fields of `getNonEmptyFields` plus `username.*`,
+// `name.*`, `emails.address.*` and `type.*`). The mock implements:
+// equality on `username`, `name`, `emails.address`, `status`,
+// `active`, `type` and `roles` (a role held); `$regex` (with
+// `$options` of `i`, `m`, `s`, `x`) on `username`, `name`,
+// `emails.address` and `type`; and `$or`/`$and` of such filters. Any
+// other operator is refused with 400
+// `Invalid operation: <op> [error-invalid-query]`, any other
+// attribute with `Invalid attribute: <path> [error-invalid-query]`
+// (the server's texts), and a query that is not a JSON object with
+// `Invalid query parameter provided: "<query>" [error-invalid-query]`.
+// A regular expression Go's RE2 cannot compile (backreferences,
+// look-arounds) is refused with 400 `error-invalid-query` naming it.
+//
+// `fields` (a projection) is honoured by the server but not
+// implemented by the mock: any `fields` is refused with 400
+// `standin does not implement the "fields" projection of users.list [error-invalid-fields]`
+// rather than ignored (`x-inferred`).
+//
+// Cost in the mock: without `query` or `email`, a page in any `sort`
+// order is read from an index, O(log n + page) at any `offset`;
+// `email` is one index lookup; every `query` scans all users, O(n).
+//
+// A caller lacking `view-d-room` (default roles admin, user, bot, app)
+// gets 401 `{"success": false, "error": "unauthorized"}`: the route
+// checks the permission in its body and returns `API.v1.unauthorized()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.list`), which 8.x
+// answers with 401 (`unauthorized()` in
+// `apps/meteor/app/api/server/ApiClass.ts`; servers before 7.0 sent
+// 403). Before, the mock answered 403 `[error-forbidden]`.
 //
 // Corresponds with GET /api/v1/users.list (the `UsersList` operationId).
 func (c *Client) UsersList(ctx context.Context, params *UsersListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4864,6 +5267,18 @@ func NewChannelsListRequest(server string, params *ChannelsListParams) (*http.Re
 
 		}
 
+		if params.Id != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_id", *params.Id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -5035,6 +5450,18 @@ func NewChannelsMembersRequest(server string, params *ChannelsMembersParams) (*h
 		if params.Status != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status[]", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.StatusPlain != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.StatusPlain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -5752,6 +6179,18 @@ func NewGroupsMembersRequest(server string, params *GroupsMembersParams) (*http.
 
 		}
 
+		if params.StatusPlain != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.StatusPlain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Count != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "count", *params.Count, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
@@ -6072,7 +6511,7 @@ func NewPermissionsListAllRequest(server string, params *PermissionsListAllParam
 
 		if params.UpdatedSince != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "updatedSince", *params.UpdatedSince, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "updatedSince", *params.UpdatedSince, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -6334,6 +6773,54 @@ func NewUsersInfoRequest(server string, params *UsersInfoParams) (*http.Request,
 
 		}
 
+		if params.ImportId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "importId", *params.ImportId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Email != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "email", *params.Email, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FreeSwitchExtension != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "freeSwitchExtension", *params.FreeSwitchExtension, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeUserRooms != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "includeUserRooms", *params.IncludeUserRooms, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -6415,6 +6902,30 @@ func NewUsersListRequest(server string, params *UsersListParams) (*http.Request,
 		if params.Query != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "query", *params.Query, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Email != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "email", *params.Email, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -6548,10 +7059,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a room of type `c`. Needs the permission `create-c` (default
 	// roles admin, user, bot, app); without it the answer is 403
-	// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-	// (`Param "name" is required`); names must match `[0-9a-zA-Z-_.]+`
-	// with the default server settings, and an existing name is refused
-	// with 400 `error-duplicate-channel-name`.
+	// `{"success": false, "error": "forbidden"}`. A body without `name` is
+	// refused by the route's ajv schema (rest-typings 8.8.1
+	// `ChannelsCreateProps`, `required: ['name']`) with the typed router's
+	// body `{"success": false, "errorType": "invalid-params", "error": "must have required property 'name'"}`
+	// (`packages/http-router/src/Router.ts`: no code in brackets); an empty
+	// `name` passes the schema and is refused, after the permission check,
+	// with 400 `{"success": false, "error": "Param \"name\" is required"}`
+	// (`createChannelValidator` in `apps/meteor/app/api/server/v1/channels.ts`).
+	// Names must match `[0-9a-zA-Z-_.]+` with the default server settings
+	// (400 `<name> is not a valid room name. [error-invalid-room-name]`,
+	// `getValidRoomName`), and an existing name is refused with 400
+	// `error-duplicate-channel-name`.
 	//
 	// `members` lists usernames to add as plain members. The creator joins
 	// with the room role `owner` unless `excludeSelf` is true (standard
@@ -6566,10 +7085,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a room of type `c`. Needs the permission `create-c` (default
 	// roles admin, user, bot, app); without it the answer is 403
-	// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-	// (`Param "name" is required`); names must match `[0-9a-zA-Z-_.]+`
-	// with the default server settings, and an existing name is refused
-	// with 400 `error-duplicate-channel-name`.
+	// `{"success": false, "error": "forbidden"}`. A body without `name` is
+	// refused by the route's ajv schema (rest-typings 8.8.1
+	// `ChannelsCreateProps`, `required: ['name']`) with the typed router's
+	// body `{"success": false, "errorType": "invalid-params", "error": "must have required property 'name'"}`
+	// (`packages/http-router/src/Router.ts`: no code in brackets); an empty
+	// `name` passes the schema and is refused, after the permission check,
+	// with 400 `{"success": false, "error": "Param \"name\" is required"}`
+	// (`createChannelValidator` in `apps/meteor/app/api/server/v1/channels.ts`).
+	// Names must match `[0-9a-zA-Z-_.]+` with the default server settings
+	// (400 `<name> is not a valid room name. [error-invalid-room-name]`,
+	// `getValidRoomName`), and an existing name is refused with 400
+	// `error-duplicate-channel-name`.
 	//
 	// `members` lists usernames to add as plain members. The creator joins
 	// with the room role `owner` unless `excludeSelf` is true (standard
@@ -6811,6 +7338,14 @@ type ClientWithResponsesInterface interface {
 	// `usersCount`), O(log n + page); the listing of the caller's own
 	// channels sorts the rooms the caller is in, O(k log k) for k rooms.
 	//
+	// `_id` keeps only the channel with that id (`ourQuery._id` in the
+	// `channels.list` route of `apps/meteor/app/api/server/v1/channels.ts`;
+	// rest-typings 8.8.1 `ChannelsListProps`): one lookup. `query` (a JSON
+	// filter the server merges into its own) is not implemented by the
+	// mock: a non-empty `query` is refused with 400
+	// `standin does not implement the "query" filter of channels.list [error-invalid-query]`
+	// rather than ignored (`x-inferred`).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/channels.list (the `ChannelsList` operationId).
@@ -6834,7 +7369,13 @@ type ClientWithResponsesInterface interface {
 	// `error-room-not-found`). `status[]` keeps only members whose presence
 	// is one of the given values (`status[]=online&status[]=away`),
 	// `filter` keeps members whose username or name contains the text, and
-	// `sort` may only order by `username`.
+	// `sort` may only order by `username`. `status` without brackets
+	// (`status=online`, repeated for more values) filters the same way: the
+	// server parses the query with `qs` and its ajv query schema coerces a
+	// single value to an array (`channelsMembersQuery` in
+	// `apps/meteor/app/api/server/v1/channels.ts`, `ajvQuery` with
+	// `coerceTypes: 'array'` in rest-typings 8.8.1 `Ajv.js`); both forms
+	// together are merged.
 	//
 	// Cost in the mock: without `status[]` or `filter`, a page is read from
 	// the room's member index, O(log n + page) at any `offset`; `status[]`
@@ -6842,7 +7383,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// In a broadcast room the member list is reserved to holders of
 	// `view-broadcast-member-list` (admin, and the room's owners and
-	// moderators by default); others get 400 `error-not-allowed`.
+	// moderators by default); others get 403
+	// `{"success": false, "error": "forbidden"}` (`API.v1.forbidden()` in
+	// the `channels.members` route), as does a caller who cannot access
+	// the room.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6986,9 +7530,12 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a room of type `p`. Needs the permission `create-p` (default
 	// roles admin, user, bot, app); without it the answer is 403
-	// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-	// (`Body param "name" is required`); names must match
-	// `[0-9a-zA-Z-_.]+` with the default server settings.
+	// `{"success": false, "error": "forbidden"}`. A missing or empty `name`
+	// is 400 `{"success": false, "error": "Body param \"name\" is required"}`,
+	// checked before the permission (`groups.create` in
+	// `apps/meteor/app/api/server/v1/groups.ts`); names must match
+	// `[0-9a-zA-Z-_.]+` with the default server settings (400
+	// `<name> is not a valid room name. [error-invalid-room-name]`).
 	//
 	// `members` lists usernames to add as plain members. The creator joins
 	// with the room role `owner` unless `excludeSelf` is true (standard
@@ -7003,9 +7550,12 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a room of type `p`. Needs the permission `create-p` (default
 	// roles admin, user, bot, app); without it the answer is 403
-	// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-	// (`Body param "name" is required`); names must match
-	// `[0-9a-zA-Z-_.]+` with the default server settings.
+	// `{"success": false, "error": "forbidden"}`. A missing or empty `name`
+	// is 400 `{"success": false, "error": "Body param \"name\" is required"}`,
+	// checked before the permission (`groups.create` in
+	// `apps/meteor/app/api/server/v1/groups.ts`); names must match
+	// `[0-9a-zA-Z-_.]+` with the default server settings (400
+	// `<name> is not a valid room name. [error-invalid-room-name]`).
 	//
 	// `members` lists usernames to add as plain members. The creator joins
 	// with the room role `owner` unless `excludeSelf` is true (standard
@@ -7043,7 +7593,10 @@ type ClientWithResponsesInterface interface {
 	// GroupsInfoWithResponse Details of a private group
 	//
 	// Returns the private group named by `roomId` or `roomName` (one is
-	// required; neither → 400 `error-roomid-param-not-provided`). The room
+	// required; neither → 400
+	// `The parameter "roomId" or "roomName" is required [error-room-param-not-provided]`,
+	// the code every `groups.*` route gives through `getRoomFromParams` in
+	// `apps/meteor/app/api/server/v1/groups.ts`). The room
 	// must be of type `p` **and** accessible to the caller (normally: the
 	// caller is a member); otherwise the answer is 400
 	// `The required "roomId" or "roomName" param provided does not match any group [error-room-not-found]`,
@@ -7198,7 +7751,12 @@ type ClientWithResponsesInterface interface {
 	// The group must be accessible to the caller, else 400
 	// `error-room-not-found`. Broadcast groups reserve the list to holders
 	// of `view-broadcast-member-list` (admin, owners, moderators by
-	// default).
+	// default); others get 403 `{"success": false, "error": "forbidden"}`
+	// (`API.v1.forbidden()` in the `groups.members` route of
+	// `apps/meteor/app/api/server/v1/groups.ts`). `status` without brackets
+	// is accepted as for `channels.members` (some 8.x servers' `groups.members`
+	// check `status` with `Match.Maybe([String])` and refuse the bare form;
+	// the mock takes the lenient side).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7286,8 +7844,23 @@ type ClientWithResponsesInterface interface {
 	// The success body is `{"status": "success", "data": {...}}` with no
 	// `success` key.
 	//
-	// Decision (undocumented upstream): wrong credentials answer 401 with
-	// `{"status": "error", "error": "Unauthorized", "message": "Unauthorized"}`.
+	// Wrong credentials answer 401 `{"success": false, "error": "unauthorized"}`
+	// (`apps/meteor/app/api/server/ApiClass.ts`, `_initAuth`, the `login`
+	// route's catch: `self.unauthorized()`, whose older-server extras
+	// `status`/`message` are added only when the 8.0 breaking changes are
+	// off).
+	//
+	// Usernames and e-mail addresses are matched case-insensitively, as
+	// Meteor's `Accounts` lookups (`findUserByUsername`/`findUserByEmail`,
+	// via `_findUserByQuery`) do; the password is compared exactly.
+	//
+	// `data.me` is built by `getUserInfo`
+	// (`apps/meteor/app/api/server/helpers/getUserInfo.ts`): the user plus
+	// `email` (the first verified address, absent when none is verified),
+	// `settings.profile`, `settings.preferences`, `avatarUrl`
+	// (`<site>/avatar/<username>`; the mock's site is the base URL the
+	// client reached it at) and `isOAuthUser` (always false here: the mock
+	// has no OAuth logins).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7306,8 +7879,23 @@ type ClientWithResponsesInterface interface {
 	// The success body is `{"status": "success", "data": {...}}` with no
 	// `success` key.
 	//
-	// Decision (undocumented upstream): wrong credentials answer 401 with
-	// `{"status": "error", "error": "Unauthorized", "message": "Unauthorized"}`.
+	// Wrong credentials answer 401 `{"success": false, "error": "unauthorized"}`
+	// (`apps/meteor/app/api/server/ApiClass.ts`, `_initAuth`, the `login`
+	// route's catch: `self.unauthorized()`, whose older-server extras
+	// `status`/`message` are added only when the 8.0 breaking changes are
+	// off).
+	//
+	// Usernames and e-mail addresses are matched case-insensitively, as
+	// Meteor's `Accounts` lookups (`findUserByUsername`/`findUserByEmail`,
+	// via `_findUserByQuery`) do; the password is compared exactly.
+	//
+	// `data.me` is built by `getUserInfo`
+	// (`apps/meteor/app/api/server/helpers/getUserInfo.ts`): the user plus
+	// `email` (the first verified address, absent when none is verified),
+	// `settings.profile`, `settings.preferences`, `avatarUrl`
+	// (`<site>/avatar/<username>`; the mock's site is the base URL the
+	// client reached it at) and `isOAuthUser` (always false here: the mock
+	// has no OAuth logins).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7331,7 +7919,12 @@ type ClientWithResponsesInterface interface {
 	// Returns the caller's own user record, with `success: true` merged into
 	// the same object. No permission is needed beyond being logged in. The
 	// server projects a fixed set of "own profile" fields here (no `type`,
-	// no `createdAt`), so only `_id` and `username` are guaranteed.
+	// no `createdAt`), so only `_id` and `username` are guaranteed; like
+	// `login`'s `data.me` it goes through `getUserInfo`
+	// (`apps/meteor/app/api/server/helpers/getUserInfo.ts`, core-typings
+	// 8.8.1 `IMeApiUser`), which adds `email` (the first verified address),
+	// `settings.profile`/`settings.preferences`/`settings.calendar`,
+	// `avatarUrl` and `isOAuthUser`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7343,8 +7936,24 @@ type ClientWithResponsesInterface interface {
 	// Returns every permission with the roles that hold it, in `update`.
 	// With `updatedSince` only permissions changed after that instant are
 	// returned, and `remove` lists those deleted since then (always empty
-	// without `updatedSince`). An unparsable `updatedSince` is a 400. Any
-	// logged-in user may read the table.
+	// without `updatedSince`). Any logged-in user may read the table.
+	//
+	// `updatedSince` is read as the server reads it
+	// (`apps/meteor/app/api/server/v1/permissions.ts`:
+	// `isNaN(Date.parse(updatedSince))` refuses, else
+	// `new Date(updatedSince)`): the mock takes the ECMAScript date-time
+	// string format (`2025-03-11`, `2025-03`, `2025`,
+	// `2025-03-11T09:14`, `2025-03-11T09:14:02`, `2025-03-11T09:14:02.518`,
+	// each with `Z` or a `±hh:mm` offset or none, and six-digit signed
+	// years), the forms `Date.prototype.toUTCString()` and
+	// `toString()` produce (`Tue, 11 Mar 2025 09:14:02 GMT`,
+	// `Tue Mar 11 2025 09:14:02 GMT+0000`) and RFC 2822 dates. Date-only
+	// forms are UTC; date-times without an offset are the server's local
+	// time, which the mock takes to be UTC. Anything else is refused as the
+	// server refuses what `Date.parse` cannot read: 400
+	// `The "updatedSince" query parameter must be a valid date. [error-roomId-param-invalid]`.
+	// V8's own fallback parser reads further informal forms
+	// (`March 11, 2025`) that the mock refuses (`x-inferred`).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7398,8 +8007,12 @@ type ClientWithResponsesInterface interface {
 	// Returns the room named by `roomId` (or `roomName`), whatever its type
 	// (`c`, `p`, `d`, `l`), provided the caller can access it. Neither
 	// parameter → 400 `error-roomid-param-not-provided`; an unknown room or
-	// one the caller may not see is a 400 (the server does not tell the two
-	// apart). `parent` (for discussions) and `team` (for team rooms) are
+	// one the caller may not see is 400
+	// `{"success": false, "error": "not-allowed", "errorType": "Not Allowed"}`:
+	// the route answers `API.v1.failure('not-allowed', 'Not Allowed')`
+	// when the room is missing or `canAccessRoomAsync` fails
+	// (`apps/meteor/app/api/server/v1/rooms.ts`, `rooms.info`), whose two
+	// arguments land as `error` and `errorType`. `parent` (for discussions) and `team` (for team rooms) are
 	// included only when relevant.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -7443,14 +8056,19 @@ type ClientWithResponsesInterface interface {
 
 	// UsersDeleteWithBodyWithResponse Delete a user account
 	//
-	// Deletes the user named by `userId` (or `username`). The route is
-	// guarded by the route permission `delete-user` (admin by default); a
-	// caller lacking it gets 403 (8.x text:
-	// `User does not have the permissions required for this action [error-forbidden]`;
-	// older servers answered `{"success": false, "error": "unauthorized"}`).
+	// Deletes the user named by `userId` (or `username`). A caller lacking
+	// `delete-user` (admin by default) gets 401
+	// `{"success": false, "error": "unauthorized"}`: the route checks the
+	// permission in its body and returns `API.v1.unauthorized()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+	// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+	// the Open-API file's 403 example is from servers before 7.0).
 	// An unknown user is a 400. `confirmRelinquish` must be true to delete
-	// a user who is the last owner of rooms; `deletedRooms` then lists the
-	// ids of rooms removed along with the user.
+	// a user who is the last owner of rooms. The answer is the bare
+	// `{"success": true}`: the route ends in `return API.v1.success()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`) and
+	// rest-typings 8.8.1 declare its result `void`; the Open-API file's
+	// `deletedRooms` is not sent.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7459,14 +8077,19 @@ type ClientWithResponsesInterface interface {
 
 	// UsersDeleteWithResponse Delete a user account
 	//
-	// Deletes the user named by `userId` (or `username`). The route is
-	// guarded by the route permission `delete-user` (admin by default); a
-	// caller lacking it gets 403 (8.x text:
-	// `User does not have the permissions required for this action [error-forbidden]`;
-	// older servers answered `{"success": false, "error": "unauthorized"}`).
+	// Deletes the user named by `userId` (or `username`). A caller lacking
+	// `delete-user` (admin by default) gets 401
+	// `{"success": false, "error": "unauthorized"}`: the route checks the
+	// permission in its body and returns `API.v1.unauthorized()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+	// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+	// the Open-API file's 403 example is from servers before 7.0).
 	// An unknown user is a 400. `confirmRelinquish` must be true to delete
-	// a user who is the last owner of rooms; `deletedRooms` then lists the
-	// ids of rooms removed along with the user.
+	// a user who is the last owner of rooms. The answer is the bare
+	// `{"success": true}`: the route ends in `return API.v1.success()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`) and
+	// rest-typings 8.8.1 declare its result `void`; the Open-API file's
+	// `deletedRooms` is not sent.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7475,10 +8098,29 @@ type ClientWithResponsesInterface interface {
 
 	// UsersInfoWithResponse Look up one user
 	//
-	// Returns one user, found by `userId` or by `username`; exactly one of
-	// the two must be given (neither → 400 `error-user-param-not-provided`).
-	// Any logged-in user may call it. An unknown user is a 400 with the
-	// plain body `{"success": false, "error": "User not found."}`.
+	// Returns one user, found by exactly one of `userId`, `username`,
+	// `importId`, `email` (8.4+) or `freeSwitchExtension` (8.5+). The
+	// server's ajv schema (rest-typings 8.8.1 `UsersInfoParamsGet`: an
+	// `anyOf` of one object per key, each `additionalProperties: false`)
+	// refuses none or two of them with 400
+	// `{"success": false, "error": "must have required property 'userId'\n must have required property 'username'\n must have required property 'importId'\n must have required property 'email'\n must have required property 'freeSwitchExtension'\n must match a schema in anyOf [invalid-params]", "errorType": "invalid-params"}`
+	// (the body `ApiClass.ts` gives a `validateParams` failure; the
+	// Open-API example shows it). Usernames and e-mail addresses match
+	// case-insensitively. No user of the mock has an import id or a
+	// FreeSwitch extension, so those lookups find nobody. Any logged-in
+	// user may call it. An unknown user is a 400 with the plain body
+	// `{"success": false, "error": "User not found."}` (no `errorType`:
+	// `API.v1.failure('User not found.')` in
+	// `apps/meteor/app/api/server/v1/users.ts`).
+	//
+	// `includeUserRooms=true` adds `user.rooms`, the user's subscriptions
+	// projected to `_id`, `rid`, `name`, `t`, `roles` and `unread` and
+	// sorted by `t` then `name` (`Subscriptions.findByUserId` in the
+	// `users.info` route), when the caller is that user or holds
+	// `view-other-user-channels`; otherwise, and for any other value, the
+	// user comes without `rooms`. `roles` is present only on
+	// subscriptions that hold a room role; `unread` is 0 (the mock keeps
+	// no messages).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7487,18 +8129,46 @@ type ClientWithResponsesInterface interface {
 
 	// UsersListWithResponse List users
 	//
-	// A page of users, with `count`, `offset` and `total`. `query` may hold
-	// a JSON filter and `sort` a JSON sort document.
+	// A page of users, with `count`, `offset` and `total`, and `sort` a
+	// JSON sort document (`username`, `name`, `createdAt`).
 	//
-	// Cost in the mock: without `query`, a page in any `sort` order
-	// (`username`, `name`, `createdAt`) is read from an index, O(log n +
-	// page) at any `offset`. Every `query` filter (`username`, `name`,
-	// `active`, `type`, `status`, `roles`) scans all users, O(n).
+	// `email` (8.4+) keeps the user with that e-mail address (matched
+	// case-insensitively, as the mock stores addresses lower-cased).
 	//
-	// Decision (undocumented upstream): the route is guarded by the route
-	// permission `view-d-room` (default roles admin, user, bot, app); a
-	// caller lacking it gets 403
-	// `User does not have the permissions required for this action [error-forbidden]`.
+	// `query` is a JSON filter, checked as the server checks it
+	// (`apps/meteor/app/api/server/helpers/parseJsonQuery.ts`, then
+	// `isValidQuery` in `apps/meteor/app/api/server/lib/isValidQuery.ts`
+	// with the route's `queryOperations` and its allowed attributes, the
+	// default inclusive fields of `getNonEmptyFields` plus `username.*`,
+	// `name.*`, `emails.address.*` and `type.*`). The mock implements:
+	// equality on `username`, `name`, `emails.address`, `status`,
+	// `active`, `type` and `roles` (a role held); `$regex` (with
+	// `$options` of `i`, `m`, `s`, `x`) on `username`, `name`,
+	// `emails.address` and `type`; and `$or`/`$and` of such filters. Any
+	// other operator is refused with 400
+	// `Invalid operation: <op> [error-invalid-query]`, any other
+	// attribute with `Invalid attribute: <path> [error-invalid-query]`
+	// (the server's texts), and a query that is not a JSON object with
+	// `Invalid query parameter provided: "<query>" [error-invalid-query]`.
+	// A regular expression Go's RE2 cannot compile (backreferences,
+	// look-arounds) is refused with 400 `error-invalid-query` naming it.
+	//
+	// `fields` (a projection) is honoured by the server but not
+	// implemented by the mock: any `fields` is refused with 400
+	// `standin does not implement the "fields" projection of users.list [error-invalid-fields]`
+	// rather than ignored (`x-inferred`).
+	//
+	// Cost in the mock: without `query` or `email`, a page in any `sort`
+	// order is read from an index, O(log n + page) at any `offset`;
+	// `email` is one index lookup; every `query` scans all users, O(n).
+	//
+	// A caller lacking `view-d-room` (default roles admin, user, bot, app)
+	// gets 401 `{"success": false, "error": "unauthorized"}`: the route
+	// checks the permission in its body and returns `API.v1.unauthorized()`
+	// (`apps/meteor/app/api/server/v1/users.ts`, `users.list`), which 8.x
+	// answers with 401 (`unauthorized()` in
+	// `apps/meteor/app/api/server/ApiClass.ts`; servers before 7.0 sent
+	// 403). Before, the mock answered 403 `[error-forbidden]`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9895,8 +10565,6 @@ type UsersDeleteResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -9916,11 +10584,6 @@ func (r UsersDeleteResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r UsersDeleteResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UsersDeleteResponse) GetJSON403() *Forbidden {
-	return r.JSON403
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -10033,8 +10696,6 @@ type UsersListResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyNamespaces
 }
@@ -10052,11 +10713,6 @@ func (r UsersListResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r UsersListResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UsersListResponse) GetJSON403() *Forbidden {
-	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -10183,10 +10839,18 @@ func (c *ClientWithResponses) ChannelsAddOwnerWithResponse(ctx context.Context, 
 //
 // Creates a room of type `c`. Needs the permission `create-c` (default
 // roles admin, user, bot, app); without it the answer is 403
-// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-// (`Param "name" is required`); names must match `[0-9a-zA-Z-_.]+`
-// with the default server settings, and an existing name is refused
-// with 400 `error-duplicate-channel-name`.
+// `{"success": false, "error": "forbidden"}`. A body without `name` is
+// refused by the route's ajv schema (rest-typings 8.8.1
+// `ChannelsCreateProps`, `required: ['name']`) with the typed router's
+// body `{"success": false, "errorType": "invalid-params", "error": "must have required property 'name'"}`
+// (`packages/http-router/src/Router.ts`: no code in brackets); an empty
+// `name` passes the schema and is refused, after the permission check,
+// with 400 `{"success": false, "error": "Param \"name\" is required"}`
+// (`createChannelValidator` in `apps/meteor/app/api/server/v1/channels.ts`).
+// Names must match `[0-9a-zA-Z-_.]+` with the default server settings
+// (400 `<name> is not a valid room name. [error-invalid-room-name]`,
+// `getValidRoomName`), and an existing name is refused with 400
+// `error-duplicate-channel-name`.
 //
 // `members` lists usernames to add as plain members. The creator joins
 // with the room role `owner` unless `excludeSelf` is true (standard
@@ -10207,10 +10871,18 @@ func (c *ClientWithResponses) ChannelsCreateWithBodyWithResponse(ctx context.Con
 //
 // Creates a room of type `c`. Needs the permission `create-c` (default
 // roles admin, user, bot, app); without it the answer is 403
-// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-// (`Param "name" is required`); names must match `[0-9a-zA-Z-_.]+`
-// with the default server settings, and an existing name is refused
-// with 400 `error-duplicate-channel-name`.
+// `{"success": false, "error": "forbidden"}`. A body without `name` is
+// refused by the route's ajv schema (rest-typings 8.8.1
+// `ChannelsCreateProps`, `required: ['name']`) with the typed router's
+// body `{"success": false, "errorType": "invalid-params", "error": "must have required property 'name'"}`
+// (`packages/http-router/src/Router.ts`: no code in brackets); an empty
+// `name` passes the schema and is refused, after the permission check,
+// with 400 `{"success": false, "error": "Param \"name\" is required"}`
+// (`createChannelValidator` in `apps/meteor/app/api/server/v1/channels.ts`).
+// Names must match `[0-9a-zA-Z-_.]+` with the default server settings
+// (400 `<name> is not a valid room name. [error-invalid-room-name]`,
+// `getValidRoomName`), and an existing name is refused with 400
+// `error-duplicate-channel-name`.
 //
 // `members` lists usernames to add as plain members. The creator joins
 // with the room role `owner` unless `excludeSelf` is true (standard
@@ -10524,6 +11196,14 @@ func (c *ClientWithResponses) ChannelsLeaveWithResponse(ctx context.Context, bod
 // `usersCount`), O(log n + page); the listing of the caller's own
 // channels sorts the rooms the caller is in, O(k log k) for k rooms.
 //
+// `_id` keeps only the channel with that id (`ourQuery._id` in the
+// `channels.list` route of `apps/meteor/app/api/server/v1/channels.ts`;
+// rest-typings 8.8.1 `ChannelsListProps`): one lookup. `query` (a JSON
+// filter the server merges into its own) is not implemented by the
+// mock: a non-empty `query` is refused with 400
+// `standin does not implement the "query" filter of channels.list [error-invalid-query]`
+// rather than ignored (`x-inferred`).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/channels.list (the `ChannelsList` operationId).
@@ -10559,7 +11239,13 @@ func (c *ClientWithResponses) ChannelsListJoinedWithResponse(ctx context.Context
 // `error-room-not-found`). `status[]` keeps only members whose presence
 // is one of the given values (`status[]=online&status[]=away`),
 // `filter` keeps members whose username or name contains the text, and
-// `sort` may only order by `username`.
+// `sort` may only order by `username`. `status` without brackets
+// (`status=online`, repeated for more values) filters the same way: the
+// server parses the query with `qs` and its ajv query schema coerces a
+// single value to an array (`channelsMembersQuery` in
+// `apps/meteor/app/api/server/v1/channels.ts`, `ajvQuery` with
+// `coerceTypes: 'array'` in rest-typings 8.8.1 `Ajv.js`); both forms
+// together are merged.
 //
 // Cost in the mock: without `status[]` or `filter`, a page is read from
 // the room's member index, O(log n + page) at any `offset`; `status[]`
@@ -10567,7 +11253,10 @@ func (c *ClientWithResponses) ChannelsListJoinedWithResponse(ctx context.Context
 //
 // In a broadcast room the member list is reserved to holders of
 // `view-broadcast-member-list` (admin, and the room's owners and
-// moderators by default); others get 400 `error-not-allowed`.
+// moderators by default); others get 403
+// `{"success": false, "error": "forbidden"}` (`API.v1.forbidden()` in
+// the `channels.members` route), as does a caller who cannot access
+// the room.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -10771,9 +11460,12 @@ func (c *ClientWithResponses) GroupsAddOwnerWithResponse(ctx context.Context, bo
 //
 // Creates a room of type `p`. Needs the permission `create-p` (default
 // roles admin, user, bot, app); without it the answer is 403
-// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-// (`Body param "name" is required`); names must match
-// `[0-9a-zA-Z-_.]+` with the default server settings.
+// `{"success": false, "error": "forbidden"}`. A missing or empty `name`
+// is 400 `{"success": false, "error": "Body param \"name\" is required"}`,
+// checked before the permission (`groups.create` in
+// `apps/meteor/app/api/server/v1/groups.ts`); names must match
+// `[0-9a-zA-Z-_.]+` with the default server settings (400
+// `<name> is not a valid room name. [error-invalid-room-name]`).
 //
 // `members` lists usernames to add as plain members. The creator joins
 // with the room role `owner` unless `excludeSelf` is true (standard
@@ -10794,9 +11486,12 @@ func (c *ClientWithResponses) GroupsCreateWithBodyWithResponse(ctx context.Conte
 //
 // Creates a room of type `p`. Needs the permission `create-p` (default
 // roles admin, user, bot, app); without it the answer is 403
-// `{"success": false, "error": "forbidden"}`. A missing `name` is a 400
-// (`Body param "name" is required`); names must match
-// `[0-9a-zA-Z-_.]+` with the default server settings.
+// `{"success": false, "error": "forbidden"}`. A missing or empty `name`
+// is 400 `{"success": false, "error": "Body param \"name\" is required"}`,
+// checked before the permission (`groups.create` in
+// `apps/meteor/app/api/server/v1/groups.ts`); names must match
+// `[0-9a-zA-Z-_.]+` with the default server settings (400
+// `<name> is not a valid room name. [error-invalid-room-name]`).
 //
 // `members` lists usernames to add as plain members. The creator joins
 // with the room role `owner` unless `excludeSelf` is true (standard
@@ -10852,7 +11547,10 @@ func (c *ClientWithResponses) GroupsDeleteWithResponse(ctx context.Context, body
 // GroupsInfoWithResponse Details of a private group
 //
 // Returns the private group named by `roomId` or `roomName` (one is
-// required; neither → 400 `error-roomid-param-not-provided`). The room
+// required; neither → 400
+// `The parameter "roomId" or "roomName" is required [error-room-param-not-provided]`,
+// the code every `groups.*` route gives through `getRoomFromParams` in
+// `apps/meteor/app/api/server/v1/groups.ts`). The room
 // must be of type `p` **and** accessible to the caller (normally: the
 // caller is a member); otherwise the answer is 400
 // `The required "roomId" or "roomName" param provided does not match any group [error-room-not-found]`,
@@ -11055,7 +11753,12 @@ func (c *ClientWithResponses) GroupsListWithResponse(ctx context.Context, params
 // The group must be accessible to the caller, else 400
 // `error-room-not-found`. Broadcast groups reserve the list to holders
 // of `view-broadcast-member-list` (admin, owners, moderators by
-// default).
+// default); others get 403 `{"success": false, "error": "forbidden"}`
+// (`API.v1.forbidden()` in the `groups.members` route of
+// `apps/meteor/app/api/server/v1/groups.ts`). `status` without brackets
+// is accepted as for `channels.members` (some 8.x servers' `groups.members`
+// check `status` with `Match.Maybe([String])` and refuse the bare form;
+// the mock takes the lenient side).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -11179,8 +11882,23 @@ func (c *ClientWithResponses) GroupsRolesWithResponse(ctx context.Context, param
 // The success body is `{"status": "success", "data": {...}}` with no
 // `success` key.
 //
-// Decision (undocumented upstream): wrong credentials answer 401 with
-// `{"status": "error", "error": "Unauthorized", "message": "Unauthorized"}`.
+// Wrong credentials answer 401 `{"success": false, "error": "unauthorized"}`
+// (`apps/meteor/app/api/server/ApiClass.ts`, `_initAuth`, the `login`
+// route's catch: `self.unauthorized()`, whose older-server extras
+// `status`/`message` are added only when the 8.0 breaking changes are
+// off).
+//
+// Usernames and e-mail addresses are matched case-insensitively, as
+// Meteor's `Accounts` lookups (`findUserByUsername`/`findUserByEmail`,
+// via `_findUserByQuery`) do; the password is compared exactly.
+//
+// `data.me` is built by `getUserInfo`
+// (`apps/meteor/app/api/server/helpers/getUserInfo.ts`): the user plus
+// `email` (the first verified address, absent when none is verified),
+// `settings.profile`, `settings.preferences`, `avatarUrl`
+// (`<site>/avatar/<username>`; the mock's site is the base URL the
+// client reached it at) and `isOAuthUser` (always false here: the mock
+// has no OAuth logins).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -11205,8 +11923,23 @@ func (c *ClientWithResponses) LoginWithBodyWithResponse(ctx context.Context, con
 // The success body is `{"status": "success", "data": {...}}` with no
 // `success` key.
 //
-// Decision (undocumented upstream): wrong credentials answer 401 with
-// `{"status": "error", "error": "Unauthorized", "message": "Unauthorized"}`.
+// Wrong credentials answer 401 `{"success": false, "error": "unauthorized"}`
+// (`apps/meteor/app/api/server/ApiClass.ts`, `_initAuth`, the `login`
+// route's catch: `self.unauthorized()`, whose older-server extras
+// `status`/`message` are added only when the 8.0 breaking changes are
+// off).
+//
+// Usernames and e-mail addresses are matched case-insensitively, as
+// Meteor's `Accounts` lookups (`findUserByUsername`/`findUserByEmail`,
+// via `_findUserByQuery`) do; the password is compared exactly.
+//
+// `data.me` is built by `getUserInfo`
+// (`apps/meteor/app/api/server/helpers/getUserInfo.ts`): the user plus
+// `email` (the first verified address, absent when none is verified),
+// `settings.profile`, `settings.preferences`, `avatarUrl`
+// (`<site>/avatar/<username>`; the mock's site is the base URL the
+// client reached it at) and `isOAuthUser` (always false here: the mock
+// has no OAuth logins).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -11242,7 +11975,12 @@ func (c *ClientWithResponses) LogoutWithResponse(ctx context.Context, reqEditors
 // Returns the caller's own user record, with `success: true` merged into
 // the same object. No permission is needed beyond being logged in. The
 // server projects a fixed set of "own profile" fields here (no `type`,
-// no `createdAt`), so only `_id` and `username` are guaranteed.
+// no `createdAt`), so only `_id` and `username` are guaranteed; like
+// `login`'s `data.me` it goes through `getUserInfo`
+// (`apps/meteor/app/api/server/helpers/getUserInfo.ts`, core-typings
+// 8.8.1 `IMeApiUser`), which adds `email` (the first verified address),
+// `settings.profile`/`settings.preferences`/`settings.calendar`,
+// `avatarUrl` and `isOAuthUser`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -11260,8 +11998,24 @@ func (c *ClientWithResponses) MeWithResponse(ctx context.Context, reqEditors ...
 // Returns every permission with the roles that hold it, in `update`.
 // With `updatedSince` only permissions changed after that instant are
 // returned, and `remove` lists those deleted since then (always empty
-// without `updatedSince`). An unparsable `updatedSince` is a 400. Any
-// logged-in user may read the table.
+// without `updatedSince`). Any logged-in user may read the table.
+//
+// `updatedSince` is read as the server reads it
+// (`apps/meteor/app/api/server/v1/permissions.ts`:
+// `isNaN(Date.parse(updatedSince))` refuses, else
+// `new Date(updatedSince)`): the mock takes the ECMAScript date-time
+// string format (`2025-03-11`, `2025-03`, `2025`,
+// `2025-03-11T09:14`, `2025-03-11T09:14:02`, `2025-03-11T09:14:02.518`,
+// each with `Z` or a `±hh:mm` offset or none, and six-digit signed
+// years), the forms `Date.prototype.toUTCString()` and
+// `toString()` produce (`Tue, 11 Mar 2025 09:14:02 GMT`,
+// `Tue Mar 11 2025 09:14:02 GMT+0000`) and RFC 2822 dates. Date-only
+// forms are UTC; date-times without an offset are the server's local
+// time, which the mock takes to be UTC. Anything else is refused as the
+// server refuses what `Date.parse` cannot read: 400
+// `The "updatedSince" query parameter must be a valid date. [error-roomId-param-invalid]`.
+// V8's own fallback parser reads further informal forms
+// (`March 11, 2025`) that the mock refuses (`x-inferred`).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -11333,8 +12087,12 @@ func (c *ClientWithResponses) PermissionsUpdateWithResponse(ctx context.Context,
 // Returns the room named by `roomId` (or `roomName`), whatever its type
 // (`c`, `p`, `d`, `l`), provided the caller can access it. Neither
 // parameter → 400 `error-roomid-param-not-provided`; an unknown room or
-// one the caller may not see is a 400 (the server does not tell the two
-// apart). `parent` (for discussions) and `team` (for team rooms) are
+// one the caller may not see is 400
+// `{"success": false, "error": "not-allowed", "errorType": "Not Allowed"}`:
+// the route answers `API.v1.failure('not-allowed', 'Not Allowed')`
+// when the room is missing or `canAccessRoomAsync` fails
+// (`apps/meteor/app/api/server/v1/rooms.ts`, `rooms.info`), whose two
+// arguments land as `error` and `errorType`. `parent` (for discussions) and `team` (for team rooms) are
 // included only when relevant.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -11396,14 +12154,19 @@ func (c *ClientWithResponses) UsersCreateWithResponse(ctx context.Context, body 
 
 // UsersDeleteWithBodyWithResponse Delete a user account
 //
-// Deletes the user named by `userId` (or `username`). The route is
-// guarded by the route permission `delete-user` (admin by default); a
-// caller lacking it gets 403 (8.x text:
-// `User does not have the permissions required for this action [error-forbidden]`;
-// older servers answered `{"success": false, "error": "unauthorized"}`).
+// Deletes the user named by `userId` (or `username`). A caller lacking
+// `delete-user` (admin by default) gets 401
+// `{"success": false, "error": "unauthorized"}`: the route checks the
+// permission in its body and returns `API.v1.unauthorized()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+// the Open-API file's 403 example is from servers before 7.0).
 // An unknown user is a 400. `confirmRelinquish` must be true to delete
-// a user who is the last owner of rooms; `deletedRooms` then lists the
-// ids of rooms removed along with the user.
+// a user who is the last owner of rooms. The answer is the bare
+// `{"success": true}`: the route ends in `return API.v1.success()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`) and
+// rest-typings 8.8.1 declare its result `void`; the Open-API file's
+// `deletedRooms` is not sent.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -11418,14 +12181,19 @@ func (c *ClientWithResponses) UsersDeleteWithBodyWithResponse(ctx context.Contex
 
 // UsersDeleteWithResponse Delete a user account
 //
-// Deletes the user named by `userId` (or `username`). The route is
-// guarded by the route permission `delete-user` (admin by default); a
-// caller lacking it gets 403 (8.x text:
-// `User does not have the permissions required for this action [error-forbidden]`;
-// older servers answered `{"success": false, "error": "unauthorized"}`).
+// Deletes the user named by `userId` (or `username`). A caller lacking
+// `delete-user` (admin by default) gets 401
+// `{"success": false, "error": "unauthorized"}`: the route checks the
+// permission in its body and returns `API.v1.unauthorized()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`), a 401
+// in 8.x (`unauthorized()` in `apps/meteor/app/api/server/ApiClass.ts`;
+// the Open-API file's 403 example is from servers before 7.0).
 // An unknown user is a 400. `confirmRelinquish` must be true to delete
-// a user who is the last owner of rooms; `deletedRooms` then lists the
-// ids of rooms removed along with the user.
+// a user who is the last owner of rooms. The answer is the bare
+// `{"success": true}`: the route ends in `return API.v1.success()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.delete`) and
+// rest-typings 8.8.1 declare its result `void`; the Open-API file's
+// `deletedRooms` is not sent.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -11440,10 +12208,29 @@ func (c *ClientWithResponses) UsersDeleteWithResponse(ctx context.Context, body 
 
 // UsersInfoWithResponse Look up one user
 //
-// Returns one user, found by `userId` or by `username`; exactly one of
-// the two must be given (neither → 400 `error-user-param-not-provided`).
-// Any logged-in user may call it. An unknown user is a 400 with the
-// plain body `{"success": false, "error": "User not found."}`.
+// Returns one user, found by exactly one of `userId`, `username`,
+// `importId`, `email` (8.4+) or `freeSwitchExtension` (8.5+). The
+// server's ajv schema (rest-typings 8.8.1 `UsersInfoParamsGet`: an
+// `anyOf` of one object per key, each `additionalProperties: false`)
+// refuses none or two of them with 400
+// `{"success": false, "error": "must have required property 'userId'\n must have required property 'username'\n must have required property 'importId'\n must have required property 'email'\n must have required property 'freeSwitchExtension'\n must match a schema in anyOf [invalid-params]", "errorType": "invalid-params"}`
+// (the body `ApiClass.ts` gives a `validateParams` failure; the
+// Open-API example shows it). Usernames and e-mail addresses match
+// case-insensitively. No user of the mock has an import id or a
+// FreeSwitch extension, so those lookups find nobody. Any logged-in
+// user may call it. An unknown user is a 400 with the plain body
+// `{"success": false, "error": "User not found."}` (no `errorType`:
+// `API.v1.failure('User not found.')` in
+// `apps/meteor/app/api/server/v1/users.ts`).
+//
+// `includeUserRooms=true` adds `user.rooms`, the user's subscriptions
+// projected to `_id`, `rid`, `name`, `t`, `roles` and `unread` and
+// sorted by `t` then `name` (`Subscriptions.findByUserId` in the
+// `users.info` route), when the caller is that user or holds
+// `view-other-user-channels`; otherwise, and for any other value, the
+// user comes without `rooms`. `roles` is present only on
+// subscriptions that hold a room role; `unread` is 0 (the mock keeps
+// no messages).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -11458,18 +12245,46 @@ func (c *ClientWithResponses) UsersInfoWithResponse(ctx context.Context, params 
 
 // UsersListWithResponse List users
 //
-// A page of users, with `count`, `offset` and `total`. `query` may hold
-// a JSON filter and `sort` a JSON sort document.
+// A page of users, with `count`, `offset` and `total`, and `sort` a
+// JSON sort document (`username`, `name`, `createdAt`).
 //
-// Cost in the mock: without `query`, a page in any `sort` order
-// (`username`, `name`, `createdAt`) is read from an index, O(log n +
-// page) at any `offset`. Every `query` filter (`username`, `name`,
-// `active`, `type`, `status`, `roles`) scans all users, O(n).
+// `email` (8.4+) keeps the user with that e-mail address (matched
+// case-insensitively, as the mock stores addresses lower-cased).
 //
-// Decision (undocumented upstream): the route is guarded by the route
-// permission `view-d-room` (default roles admin, user, bot, app); a
-// caller lacking it gets 403
-// `User does not have the permissions required for this action [error-forbidden]`.
+// `query` is a JSON filter, checked as the server checks it
+// (`apps/meteor/app/api/server/helpers/parseJsonQuery.ts`, then
+// `isValidQuery` in `apps/meteor/app/api/server/lib/isValidQuery.ts`
+// with the route's `queryOperations` and its allowed attributes, the
+// default inclusive fields of `getNonEmptyFields` plus `username.*`,
+// `name.*`, `emails.address.*` and `type.*`). The mock implements:
+// equality on `username`, `name`, `emails.address`, `status`,
+// `active`, `type` and `roles` (a role held); `$regex` (with
+// `$options` of `i`, `m`, `s`, `x`) on `username`, `name`,
+// `emails.address` and `type`; and `$or`/`$and` of such filters. Any
+// other operator is refused with 400
+// `Invalid operation: <op> [error-invalid-query]`, any other
+// attribute with `Invalid attribute: <path> [error-invalid-query]`
+// (the server's texts), and a query that is not a JSON object with
+// `Invalid query parameter provided: "<query>" [error-invalid-query]`.
+// A regular expression Go's RE2 cannot compile (backreferences,
+// look-arounds) is refused with 400 `error-invalid-query` naming it.
+//
+// `fields` (a projection) is honoured by the server but not
+// implemented by the mock: any `fields` is refused with 400
+// `standin does not implement the "fields" projection of users.list [error-invalid-fields]`
+// rather than ignored (`x-inferred`).
+//
+// Cost in the mock: without `query` or `email`, a page in any `sort`
+// order is read from an index, O(log n + page) at any `offset`;
+// `email` is one index lookup; every `query` scans all users, O(n).
+//
+// A caller lacking `view-d-room` (default roles admin, user, bot, app)
+// gets 401 `{"success": false, "error": "unauthorized"}`: the route
+// checks the permission in its body and returns `API.v1.unauthorized()`
+// (`apps/meteor/app/api/server/v1/users.ts`, `users.list`), which 8.x
+// answers with 401 (`unauthorized()` in
+// `apps/meteor/app/api/server/ApiClass.ts`; servers before 7.0 sent
+// 403). Before, the mock answered 403 `[error-forbidden]`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13372,13 +14187,6 @@ func ParseUsersDeleteResponse(rsp *http.Response) (*UsersDeleteResponse, error) 
 		}
 		response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13479,13 +14287,6 @@ func ParseUsersListResponse(rsp *http.Response) (*UsersListResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyNamespaces
@@ -13845,6 +14646,19 @@ func (siw *ServerInterfaceWrapper) ChannelsList(w http.ResponseWriter, r *http.R
 		return
 	}
 
+	// ------------- Optional query parameter "_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_id", r.URL.Query(), &params.Id, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_id", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ChannelsList(w, r, params)
 	}))
@@ -13985,6 +14799,19 @@ func (siw *ServerInterfaceWrapper) ChannelsMembers(w http.ResponseWriter, r *htt
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "status[]"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "status[]", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", r.URL.Query(), &params.StatusPlain, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "status"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "status", Err: err})
 		}
 		return
 	}
@@ -14390,6 +15217,19 @@ func (siw *ServerInterfaceWrapper) GroupsMembers(w http.ResponseWriter, r *http.
 		return
 	}
 
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", r.URL.Query(), &params.StatusPlain, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "status"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "status", Err: err})
+		}
+		return
+	}
+
 	// ------------- Optional query parameter "count" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "count", r.URL.Query(), &params.Count, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
@@ -14567,7 +15407,7 @@ func (siw *ServerInterfaceWrapper) PermissionsListAll(w http.ResponseWriter, r *
 
 	// ------------- Optional query parameter "updatedSince" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "updatedSince", r.URL.Query(), &params.UpdatedSince, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "updatedSince", r.URL.Query(), &params.UpdatedSince, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -14712,6 +15552,58 @@ func (siw *ServerInterfaceWrapper) UsersInfo(w http.ResponseWriter, r *http.Requ
 		return
 	}
 
+	// ------------- Optional query parameter "importId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "importId", r.URL.Query(), &params.ImportId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "importId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "importId", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "email" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "email", r.URL.Query(), &params.Email, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "email"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "email", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "freeSwitchExtension" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "freeSwitchExtension", r.URL.Query(), &params.FreeSwitchExtension, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "freeSwitchExtension"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "freeSwitchExtension", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "includeUserRooms" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "includeUserRooms", r.URL.Query(), &params.IncludeUserRooms, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "includeUserRooms"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "includeUserRooms", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.UsersInfo(w, r, params)
 	}))
@@ -14780,6 +15672,32 @@ func (siw *ServerInterfaceWrapper) UsersList(w http.ResponseWriter, r *http.Requ
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "query"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "query", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "email" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "email", r.URL.Query(), &params.Email, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "email"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "email", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "fields" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "fields", r.URL.Query(), &params.Fields, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "fields"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "fields", Err: err})
 		}
 		return
 	}
@@ -14961,7 +15879,7 @@ type BadRequestJSONResponse Failure
 
 type ForbiddenJSONResponse Failure
 
-type LoginFailedJSONResponse LoginFailure
+type LoginFailedJSONResponse Failure
 
 type NotFoundJSONResponse Failure
 
@@ -17679,20 +18597,6 @@ func (response UsersDelete401JSONResponse) VisitUsersDeleteResponse(w http.Respo
 	return err
 }
 
-type UsersDelete403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response UsersDelete403JSONResponse) VisitUsersDeleteResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type UsersDelete413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response UsersDelete413JSONResponse) VisitUsersDeleteResponse(w http.ResponseWriter) error {
@@ -17831,20 +18735,6 @@ func (response UsersList401JSONResponse) VisitUsersListResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UsersList403JSONResponse struct{ ForbiddenJSONResponse }
-
-func (response UsersList403JSONResponse) VisitUsersListResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }

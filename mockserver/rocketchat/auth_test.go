@@ -49,8 +49,13 @@ func TestLoginForms(t *testing.T) {
 	}
 }
 
-// TestLoginRefusals answers every wrong login with the login's own 401
-// body, and changes nothing.
+// TestLoginRefusals answers every wrong login with the 8.x 401 body,
+// {"success": false, "error": "unauthorized"}, and changes nothing: the
+// login route's catch returns self.unauthorized() and adds the older
+// status/error/message fields only when the 8.0 breaking changes are off
+// (apps/meteor/app/api/server/ApiClass.ts, _initAuth). It was
+// {"status": "error", "error": "Unauthorized", "message": "Unauthorized"},
+// the pre-8.0 body, before.
 func TestLoginRefusals(t *testing.T) {
 	h := newHarness(t)
 	h.admin().createUser("kim")
@@ -74,8 +79,8 @@ func TestLoginRefusals(t *testing.T) {
 			if r.Status != http.StatusUnauthorized {
 				t.Fatalf("want 401, got %d %s", r.Status, r.Raw)
 			}
-			if r.Str("status") != "error" || r.Str("error") != "Unauthorized" || r.Str("message") != "Unauthorized" || r.Get("success") != nil {
-				t.Errorf("want the login failure body, got %s", r.Raw)
+			if r.Get("success") != false || r.Str("error") != "unauthorized" || r.Get("status") != nil || r.Get("message") != nil || r.Get("errorType") != nil {
+				t.Errorf("want the 8.x login failure body, got %s", r.Raw)
 			}
 			if h.snapshot() != before {
 				t.Errorf("a refused login changed the state")
@@ -164,5 +169,67 @@ func TestMeIsTheCaller(t *testing.T) {
 	}
 	if adminMe := admin.must("GET", "/api/v1/me", nil); adminMe.Str("username") != "admin" {
 		t.Errorf("me as admin: %s", adminMe.Raw)
+	}
+}
+
+// TestMeCarriesUserInfo checks what getUserInfo adds to me and to login's
+// data.me (apps/meteor/app/api/server/helpers/getUserInfo.ts; core-typings
+// 8.8.1 IMeApiUser): email is the first verified address and absent when
+// none is, settings has profile and preferences, avatarUrl is
+// <site>/avatar/<username>, isOAuthUser is a boolean. Before, me and
+// data.me had neither email, avatarUrl, isOAuthUser nor settings.profile.
+func TestMeCarriesUserInfo(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	admin.must("POST", "/api/v1/users.create", map[string]any{"username": "kim", "name": "Kim Lee", "email": "kim@example.test",
+		"password": "pw-kim", "verified": true})
+	admin.createUser("lou") // not verified
+	login := h.anon().must("POST", "/api/v1/login", map[string]any{"user": "kim", "password": "pw-kim"})
+	kim := client{h: h, userID: login.Str("data.userId"), token: login.Str("data.authToken")}
+	me := kim.must("GET", "/api/v1/me", nil)
+	for name, r := range map[string]struct {
+		reply
+		prefix string
+	}{"me": {me, ""}, "login": {login, "data.me."}} {
+		p := r.prefix
+		if r.Str(p+"email") != "kim@example.test" {
+			t.Errorf("%s: email should be the verified address: %s", name, r.Raw)
+		}
+		if r.Str(p+"avatarUrl") != "http://example.com/rocketchat/avatar/kim" {
+			t.Errorf("%s: avatarUrl: %q", name, r.Str(p+"avatarUrl"))
+		}
+		if r.Get(p+"isOAuthUser") != false {
+			t.Errorf("%s: isOAuthUser should be false: %s", name, r.Raw)
+		}
+		if _, ok := r.Get(p + "settings.profile").(map[string]any); !ok {
+			t.Errorf("%s: settings.profile should be an object: %s", name, r.Raw)
+		}
+		if _, ok := r.Get(p + "settings.preferences").(map[string]any); !ok {
+			t.Errorf("%s: settings.preferences should be an object: %s", name, r.Raw)
+		}
+	}
+	lou := h.login("lou", "pw-lou").must("GET", "/api/v1/me", nil)
+	if lou.Get("email") != nil || lou.Str("avatarUrl") == "" {
+		t.Errorf("a user without a verified address has no email: %s", lou.Raw)
+	}
+}
+
+// TestLoginMatchesNamesCaseInsensitively: Meteor's Accounts lookups
+// (findUserByUsername / findUserByEmail through _findUserByQuery) match
+// usernames and addresses case-insensitively; the password is compared
+// exactly.
+func TestLoginMatchesNamesCaseInsensitively(t *testing.T) {
+	h := newHarness(t)
+	h.admin().createUser("kim")
+	for _, body := range []map[string]any{
+		{"username": "KiM", "password": "pw-kim"},
+		{"email": "KIM@example.TEST", "password": "pw-kim"},
+	} {
+		if r := h.anon().do("POST", "/api/v1/login", body); r.Status != http.StatusOK {
+			t.Errorf("login %v: want 200, got %d %s", body, r.Status, r.Raw)
+		}
+	}
+	if r := h.anon().do("POST", "/api/v1/login", map[string]any{"user": "kim", "password": "PW-KIM"}); r.Status != http.StatusUnauthorized {
+		t.Errorf("the password is case-sensitive: %d %s", r.Status, r.Raw)
 	}
 }

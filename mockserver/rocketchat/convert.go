@@ -164,54 +164,23 @@ var roomOrder = map[string]func(a, b Room) int{
 	"usersCount": func(a, b Room) int { return cmp.Compare(a.Count, b.Count) },
 }
 
-// userQuery parses users.list's query param: a JSON object of exact matches
-// on username, name, active, type or status, or of a role held.
-func userQuery(raw *string) (func(*User) bool, error) {
-	if raw == nil || *raw == "" {
-		return func(*User) bool { return true }, nil
-	}
-	var q map[string]any
-	bad := func(why string) error {
-		return fail("error-invalid-query", fmt.Sprintf("Invalid query parameter provided: %q: %s", *raw, why))
-	}
-	if err := json.Unmarshal([]byte(*raw), &q); err != nil {
-		return nil, bad("not a JSON object")
-	}
-	for k, v := range q {
-		switch k {
-		case "username", "name", "type", "status", "roles":
-			if _, ok := v.(string); !ok {
-				return nil, bad(k + " must be a string")
-			}
-		case "active":
-			if _, ok := v.(bool); !ok {
-				return nil, bad("active must be a boolean")
-			}
-		default:
-			return nil, bad("field " + k + " is not supported")
+// userRooms lists user's subscriptions as users.info's includeUserRooms
+// does (Subscriptions.findByUserId projected to rid, name, t, roles and
+// unread, sorted by t then name): roles only where the subscription holds
+// one, unread 0 (the mock keeps no messages). O(k log n) for k rooms.
+func (s *State) userRooms(userID string) []gen.UserRoom {
+	out := []gen.UserRoom{}
+	for m := range s.Members.Range(roomsOf, userID, 0, false) {
+		r := s.room(m.RoomID)
+		if r == nil {
+			continue
 		}
-	}
-	return func(u *User) bool {
-		for k, v := range q {
-			var ok bool
-			switch k {
-			case "username":
-				ok = u.Username == v
-			case "name":
-				ok = u.Name == v
-			case "type":
-				ok = u.Type == v
-			case "status":
-				ok = u.Status == v
-			case "roles":
-				ok = slices.Contains(u.Roles, v.(string))
-			case "active":
-				ok = u.Active == v
-			}
-			if !ok {
-				return false
-			}
+		ur := gen.UserRoom{UnderscoreId: subscriptionID(r.ID, userID), Rid: r.ID, Name: r.Name, T: r.Type}
+		if len(m.Roles) > 0 {
+			ur.Roles = new(slices.Clone(m.Roles))
 		}
-		return true
-	}, nil
+		out = append(out, ur)
+	}
+	slices.SortFunc(out, func(a, b gen.UserRoom) int { return cmp.Or(strings.Compare(a.T, b.T), strings.Compare(a.Name, b.Name)) })
+	return out
 }

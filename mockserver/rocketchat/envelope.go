@@ -18,13 +18,6 @@ type failure struct {
 	Details   map[string]any `json:"details,omitempty"`
 }
 
-// loginFailure is the body of a refused login, which has no success key.
-type loginFailure struct {
-	Status  string `json:"status"`
-	Error   string `json:"error"`
-	Message string `json:"message"`
-}
-
 // envelope answers refusals as Rocket.Chat does. The core's refusals get
 // the closest real shape: spec violations use "invalid-params", the code
 // of the server's own schema checks, and name the field and the rule in
@@ -42,10 +35,6 @@ var envelope = mockserver.Envelope{
 }
 
 func render(w http.ResponseWriter, _ *http.Request, e *mockserver.Error) {
-	if e.Form == formLogin {
-		writeJSON(w, e.Status, loginFailure{Status: "error", Error: e.Message, Message: e.Message})
-		return
-	}
 	text := e.Error()
 	switch e.Kind {
 	case mockserver.KindUnauthorized:

@@ -28,11 +28,9 @@ func plain(status int, code, text string) *mockserver.Error {
 	return mockserver.Refusal(status, code, text).InForm(formPlain)
 }
 
-// The body forms other than the Meteor error.
-const (
-	formPlain = "plain" // "error" is the message as is
-	formLogin = "login" // the login refusal, which has no "success" key
-)
+// formPlain is the body form other than the Meteor error: "error" is the
+// message as is.
+const formPlain = "plain"
 
 // Sentinels for the rules the fake enforces; match them with errors.Is.
 var (
@@ -54,10 +52,31 @@ var (
 	// errForbidden is the 8.x answer of routes guarded by a permission.
 	errForbidden = &mockserver.Error{Status: http.StatusForbidden, Kind: mockserver.KindForbidden, Code: "error-forbidden",
 		Message: "User does not have the permissions required for this action"}
+	// errUnauthorizedHelper is what the server's unauthorized() helper
+	// answers in 8.x: 401 {"success": false, "error": "unauthorized"}
+	// (apps/meteor/app/api/server/ApiClass.ts), used by routes that check a
+	// permission in their body and return API.v1.unauthorized() (users.list,
+	// users.delete in apps/meteor/app/api/server/v1/users.ts).
+	errUnauthorizedHelper = plain(http.StatusUnauthorized, "", "unauthorized")
 	// errForbiddenHelper is what the server's generic forbidden() helper
 	// answers in 8.x, used by routes that check a permission in their body.
 	errForbiddenHelper = plain(http.StatusForbidden, "", "forbidden")
-	// errLoginFailed is a refused login, answered with the login's own
-	// body.
-	errLoginFailed = mockserver.Refusal(http.StatusUnauthorized, "", "Unauthorized").InForm(formLogin)
+	// errLoginFailed is a refused login in 8.x: the unauthorized() helper's
+	// body, {"success": false, "error": "unauthorized"}
+	// (apps/meteor/app/api/server/ApiClass.ts, the login route's catch; the
+	// status/error/message body of older servers is added only when the 8.0
+	// breaking changes are off).
+	errLoginFailed = plain(http.StatusUnauthorized, "", "unauthorized")
+)
+
+// The refusals of users.info.
+var (
+	// errUsersInfoParams is the ajv refusal of none or several lookup keys:
+	// the body ApiClass.ts gives a validateParams failure (Meteor error
+	// "invalid-params" with ajv's messages joined by "\n "), as the
+	// Open-API file's users.info example shows.
+	errUsersInfoParams = fail("invalid-params", "must have required property 'userId'\n must have required property 'username'\n must have required property 'importId'\n must have required property 'email'\n must have required property 'freeSwitchExtension'\n must match a schema in anyOf")
+	// errUserInfoNotFound is API.v1.failure('User not found.'): a plain
+	// error, no errorType (apps/meteor/app/api/server/v1/users.ts).
+	errUserInfoNotFound = plain(http.StatusBadRequest, "", "User not found.")
 )

@@ -92,9 +92,7 @@ func (s *Server) ChannelsDelete(ctx context.Context, req gen.ChannelsDeleteReque
 func (s *Server) ChannelsMembers(ctx context.Context, req gen.ChannelsMembersRequestObject) (gen.ChannelsMembersResponseObject, error) {
 	p := req.Params
 	q := memberQuery{ref: roomRef(p.RoomId, p.RoomName), filter: deref(p.Filter), count: p.Count, offset: p.Offset, sort: p.Sort}
-	if p.Status != nil {
-		q.status = *p.Status
-	}
+	q.status = statuses(p.Status, p.StatusPlain)
 	members, pg, total, err := s.roomMembers(ctx, TypeChannel, q)
 	return gen.ChannelsMembers200JSONResponse{Members: members, Count: len(members), Offset: pg.offset, Total: total, Success: true}, err
 }
@@ -169,9 +167,7 @@ func (s *Server) GroupsDelete(ctx context.Context, req gen.GroupsDeleteRequestOb
 func (s *Server) GroupsMembers(ctx context.Context, req gen.GroupsMembersRequestObject) (gen.GroupsMembersResponseObject, error) {
 	p := req.Params
 	q := memberQuery{ref: roomRef(p.RoomId, p.RoomName), filter: deref(p.Filter), count: p.Count, offset: p.Offset, sort: p.Sort}
-	if p.Status != nil {
-		q.status = *p.Status
-	}
+	q.status = statuses(p.Status, p.StatusPlain)
 	members, pg, total, err := s.roomMembers(ctx, TypeGroup, q)
 	return gen.GroupsMembers200JSONResponse{Members: members, Count: len(members), Offset: pg.offset, Total: total, Success: true}, err
 }
@@ -185,20 +181,25 @@ func (s *Server) GroupsRoles(ctx context.Context, req gen.GroupsRolesRequestObje
 // ChannelsList implements GET /api/v1/channels.list: every public channel.
 func (s *Server) ChannelsList(ctx context.Context, req gen.ChannelsListRequestObject) (gen.ChannelsListResponseObject, error) {
 	p := req.Params
-	rooms, pg, total, err := s.roomList(ctx, TypeChannel, false, p.Count, p.Offset, p.Sort)
+	if deref(p.Query) != "" {
+		// The server merges query into its own filter; the mock does not
+		// implement it, and says so rather than ignore it.
+		return nil, fail("error-invalid-query", `standin does not implement the "query" filter of channels.list`)
+	}
+	rooms, pg, total, err := s.roomList(ctx, TypeChannel, false, p.Count, p.Offset, p.Sort, deref(p.Id))
 	return gen.ChannelsList200JSONResponse{Channels: rooms, Count: len(rooms), Offset: pg.offset, Total: total, Success: true}, err
 }
 
 // ChannelsListJoined implements GET /api/v1/channels.list.joined.
 func (s *Server) ChannelsListJoined(ctx context.Context, req gen.ChannelsListJoinedRequestObject) (gen.ChannelsListJoinedResponseObject, error) {
 	p := req.Params
-	rooms, pg, total, err := s.roomList(ctx, TypeChannel, true, p.Count, p.Offset, p.Sort)
+	rooms, pg, total, err := s.roomList(ctx, TypeChannel, true, p.Count, p.Offset, p.Sort, "")
 	return gen.ChannelsListJoined200JSONResponse{Channels: rooms, Count: len(rooms), Offset: pg.offset, Total: total, Success: true}, err
 }
 
 // GroupsList implements GET /api/v1/groups.list: the caller's groups.
 func (s *Server) GroupsList(ctx context.Context, req gen.GroupsListRequestObject) (gen.GroupsListResponseObject, error) {
 	p := req.Params
-	rooms, pg, total, err := s.roomList(ctx, TypeGroup, true, p.Count, p.Offset, p.Sort)
+	rooms, pg, total, err := s.roomList(ctx, TypeGroup, true, p.Count, p.Offset, p.Sort, "")
 	return gen.GroupsList200JSONResponse{Groups: rooms, Count: len(rooms), Offset: pg.offset, Total: total, Success: true}, err
 }

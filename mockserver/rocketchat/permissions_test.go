@@ -61,7 +61,46 @@ func TestPermissionsUpdatedSince(t *testing.T) {
 	if got := since("2020-01-01T00:00:00Z"); len(got) != len(rocketchat.DefaultPermissions) {
 		t.Errorf("everything changed since 2020: %d", len(got))
 	}
-	admin.refuses(refusal{status: 400, errType: "invalid-params"}, "GET", "/api/v1/permissions.listAll?updatedSince=yesterday", nil)
+	// An unreadable date is the route's own Meteor error, not a schema
+	// refusal (apps/meteor/app/api/server/v1/permissions.ts:
+	// isNaN(Date.parse(updatedSince))); before, the spec's date-time format
+	// refused it with invalid-params.
+	invalid := refusal{400, "error-roomId-param-invalid", `The "updatedSince" query parameter must be a valid date. [error-roomId-param-invalid]`}
+	for _, at := range []string{"yesterday", "2026-13-01", "2026-03-02T25:00", "2026-03-02T10:61:00Z", "-000000-01-01"} {
+		admin.refuses(invalid, "GET", "/api/v1/permissions.listAll?updatedSince="+url.QueryEscape(at), nil)
+	}
+}
+
+// TestPermissionsUpdatedSinceDateForms: updatedSince takes what the
+// server's Date.parse takes, not only RFC 3339 date-times (before, the
+// spec's format: date-time refused every other form): date-only and
+// partial ISO forms (UTC), date-times without seconds, offsets, fractions,
+// and the toUTCString/toString/RFC 2822 forms.
+func TestPermissionsUpdatedSinceDateForms(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	h.clock.Advance(time.Hour) // the change below is at 2026-03-02T11:00:00Z
+	admin.must("POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{{"_id": "create-c", "roles": []string{"admin"}}}})
+	count := func(at string) int {
+		t.Helper()
+		return len(admin.must("GET", "/api/v1/permissions.listAll?updatedSince="+url.QueryEscape(at), nil).Strs("update", "_id"))
+	}
+	for _, before := range []string{
+		"2026-03-02", "2026-03", "2026", "+002026-03-02T10:00:00Z",
+		"2026-03-02T10:59", "2026-03-02T10:59:59.5", "2026-03-02 10:59:59",
+		"2026-03-02T12:59:00+02:00", "2026-03-02T05:59:00-0500",
+		"Mon, 02 Mar 2026 10:59:00 GMT", "Mon Mar 02 2026 10:59:00 GMT+0000 (Coordinated Universal Time)",
+		"2 Mar 2026 10:59 +0000",
+	} {
+		if got := count(before); got != 1 {
+			t.Errorf("updatedSince=%s is before the change: want 1 permission, got %d", before, got)
+		}
+	}
+	for _, after := range []string{"2026-03-03", "2026-03-02T11:00", "2026-03-02T13:00:00+02:00", "Mon, 02 Mar 2026 11:00:00 GMT"} {
+		if got := count(after); got != 0 {
+			t.Errorf("updatedSince=%s is not before the change: want none, got %d", after, got)
+		}
+	}
 }
 
 // TestPermissionsUpdateAnswer: the answer is the whole permission table

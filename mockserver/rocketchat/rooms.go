@@ -3,6 +3,7 @@ package rocketchat
 import (
 	"cmp"
 	"context"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -34,7 +35,19 @@ func (s *Server) roomCreate(ctx context.Context, t string, b *gen.RoomCreateRequ
 	if b == nil {
 		return gen.Room{}, errEmptyBody
 	}
-	in := RoomInput{Name: b.Name, ReadOnly: b.ReadOnly != nil && *b.ReadOnly, ExcludeSelf: b.ExcludeSelf != nil && *b.ExcludeSelf}
+	// A missing name: channels.create's ajv schema refuses it in the typed
+	// router's body form (rest-typings 8.8.1 ChannelsCreateProps,
+	// packages/http-router/src/Router.ts); groups.create checks it first
+	// thing (apps/meteor/app/api/server/v1/groups.ts). An empty channel name
+	// is refused by createChannelValidator after the permission check
+	// (apps/meteor/app/api/server/v1/channels.ts), in createRoom.
+	if b.Name == nil && t == TypeChannel {
+		return gen.Room{}, plain(http.StatusBadRequest, "invalid-params", "must have required property 'name'")
+	}
+	if deref(b.Name) == "" && t == TypeGroup {
+		return gen.Room{}, plain(http.StatusBadRequest, "", `Body param "name" is required`)
+	}
+	in := RoomInput{Name: deref(b.Name), ReadOnly: b.ReadOnly != nil && *b.ReadOnly, ExcludeSelf: b.ExcludeSelf != nil && *b.ExcludeSelf}
 	if b.Members != nil {
 		in.Members = *b.Members
 	}
@@ -148,6 +161,20 @@ func joinOp(st *State, me *User, r *Room, now time.Time) error  { return st.join
 func leaveOp(st *State, me *User, r *Room, now time.Time) error { return st.leave(me, r, now) }
 func deleteOp(st *State, me *User, r *Room, _ time.Time) error  { return st.deleteRoom(me, r) }
 
+// statuses merges status[]= and status= (the server's qs parse and ajv
+// query coercion take both: channelsMembersQuery in
+// apps/meteor/app/api/server/v1/channels.ts).
+func statuses(bracket, plain *[]string) []string {
+	var out []string
+	if bracket != nil {
+		out = append(out, *bracket...)
+	}
+	if plain != nil {
+		out = append(out, *plain...)
+	}
+	return out
+}
+
 // memberQuery is what channels.members and groups.members take.
 type memberQuery struct {
 	ref           RoomRef
@@ -206,8 +233,10 @@ func (s *Server) roomMembers(ctx context.Context, t string, q memberQuery) ([]ge
 }
 
 // roomList lists one page of rooms of type t: every public channel the
-// caller may see, or only the rooms the caller is in when joined is set.
-func (s *Server) roomList(ctx context.Context, t string, joined bool, count, offset *int, sort *string) ([]gen.Room, page, int, error) {
+// caller may see, or only the rooms the caller is in when joined is set;
+// only room id when id is set (channels.list's _id: ourQuery._id in
+// apps/meteor/app/api/server/v1/channels.ts).
+func (s *Server) roomList(ctx context.Context, t string, joined bool, count, offset *int, sort *string, id string) ([]gen.Room, page, int, error) {
 	field, desc, err := sortSpec(sort, "name", "ts", "_updatedAt", "usersCount")
 	if err != nil {
 		return nil, page{}, 0, err
@@ -220,6 +249,20 @@ func (s *Server) roomList(ctx context.Context, t string, joined bool, count, off
 			return errForbiddenHelper
 		}
 		onlyJoined := joined || t == TypeGroup || !st.can(me, "view-c-room", nil)
+		if id != "" {
+			// One lookup: the room, if it is of type t and the caller may
+			// list it.
+			out = []gen.Room{}
+			r := st.room(id)
+			if r == nil || r.Type != t || (onlyJoined && st.sub(r.ID, me.ID) == nil) {
+				return nil
+			}
+			total = 1
+			if pg.takes(0, 0) {
+				out = append(out, r.wire())
+			}
+			return nil
+		}
 		if !onlyJoined {
 			// A page of every room of type t: O(log n + page).
 			var rooms []Room

@@ -85,13 +85,31 @@ func TestRoomCreateRefusals(t *testing.T) {
 		if r.Str("details.method") != "createRoom" {
 			t.Errorf("details.method: %s", r.Raw)
 		}
-		w.admin.refuses(refusal{status: 400, errType: "invalid-params"}, "POST", path, map[string]any{"name": "two words"})
+		// A name outside the default UTF8_Channel_Names_Validation is
+		// refused by getValidRoomName with a Meteor error, not by a schema
+		// (it was an invalid-params spec refusal before).
+		r = w.admin.refuses(refusal{400, "error-invalid-room-name", "two words is not a valid room name. [error-invalid-room-name]"}, "POST", path, map[string]any{"name": "two words"})
+		if r.Str("details.channel_name") != "two words" {
+			t.Errorf("details.channel_name: %s", r.Raw)
+		}
 		w.admin.refuses(refusal{status: 400, errType: "invalid-params"}, "POST", path, nil)
 	}
+	// A missing or empty name, as each route refuses it: channels.create's
+	// ajv schema in the typed router's body form (no code in brackets), its
+	// createChannelValidator's plain text for an empty name
+	// (apps/meteor/app/api/server/v1/channels.ts); groups.create's plain
+	// text for both (apps/meteor/app/api/server/v1/groups.ts). Before, both
+	// routes gave the spec's invalid-params refusal.
+	w.admin.refuses(refusal{400, "invalid-params", "must have required property 'name'"}, "POST", "/api/v1/channels.create", map[string]any{})
+	w.admin.refuses(refusal{400, "-", `Param "name" is required`}, "POST", "/api/v1/channels.create", map[string]any{"name": ""})
+	w.admin.refuses(refusal{400, "-", `Body param "name" is required`}, "POST", "/api/v1/groups.create", map[string]any{})
+	w.admin.refuses(refusal{400, "-", `Body param "name" is required`}, "POST", "/api/v1/groups.create", map[string]any{"name": ""})
 	for perm, kind := range map[string]string{"create-c": "channels", "create-p": "groups"} {
 		w.admin.must("POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{{"_id": perm, "roles": []string{"admin"}}}})
 		w.ann.refuses(refusal{403, "-", "forbidden"}, "POST", "/api/v1/"+kind+".create", map[string]any{"name": "anns"})
 	}
+	// The permission comes before the empty-name check of channels.create.
+	w.ann.refuses(refusal{403, "-", "forbidden"}, "POST", "/api/v1/channels.create", map[string]any{"name": ""})
 }
 
 // TestGroupsAreHiddenFromOutsiders: a private group is seen by its members
@@ -107,7 +125,7 @@ func TestGroupsAreHiddenFromOutsiders(t *testing.T) {
 		w.bob.refuses(notFound, "GET", path, nil)
 		w.ann.must("GET", path, nil)
 	}
-	w.bob.refuses(refusal{status: 400, errType: "error-not-allowed"}, "GET", "/api/v1/rooms.info?roomId="+id, nil)
+	w.bob.refuses(refusal{400, "Not Allowed", "not-allowed"}, "GET", "/api/v1/rooms.info?roomId="+id, nil)
 	if got := w.bob.must("GET", "/api/v1/groups.list", nil); got.Num("total") != 0 {
 		t.Errorf("bob is in no group: %s", got.Raw)
 	}
@@ -132,21 +150,35 @@ func TestRoomsInfo(t *testing.T) {
 	if r := w.bob.must("GET", "/api/v1/rooms.info?roomName=team", nil); r.Str("room._id") != w.ids["team"] || r.Get("success") != true {
 		t.Errorf("anyone sees a channel: %s", r.Raw)
 	}
-	notFound := refusal{400, "error-room-not-found", `The required "roomId" param provided does not match any room [error-room-not-found]`}
+	// An unknown room is findRoomByIdOrName's error, in its channel
+	// wording (apps/meteor/app/api/server/v1/rooms.ts).
+	notFound := refusal{400, "error-room-not-found", `The required "roomId" or "roomName" param provided does not match any channel [error-room-not-found]`}
 	w.admin.refuses(notFound, "GET", "/api/v1/rooms.info?roomId=nothingNothing123", nil)
 	w.admin.refuses(notFound, "GET", "/api/v1/rooms.info?roomName=nothing", nil)
 	w.admin.refuses(refusal{status: 400, errType: "error-roomid-param-not-provided"}, "GET", "/api/v1/rooms.info", nil)
-	r := w.bob.refuses(refusal{400, "error-not-allowed", "Not allowed [error-not-allowed]"}, "GET", "/api/v1/rooms.info?roomName=secret", nil)
-	if r.Str("details.method") != "rooms.info" {
-		t.Errorf("details.method: %s", r.Raw)
+	// A room the caller cannot access: API.v1.failure('not-allowed', 'Not
+	// Allowed') (apps/meteor/app/api/server/v1/rooms.ts, rooms.info), the
+	// two arguments landing as error and errorType. Before, the mock
+	// answered "Not allowed [error-not-allowed]" with details.method.
+	r := w.bob.refuses(refusal{400, "Not Allowed", "not-allowed"}, "GET", "/api/v1/rooms.info?roomName=secret", nil)
+	if r.Get("details") != nil {
+		t.Errorf("the not-allowed body has no details: %s", r.Raw)
 	}
 }
 
 // TestRoomParamsAreRequired: every room call needs roomId or roomName.
 func TestRoomParamsAreRequired(t *testing.T) {
 	w := newWorld(t)
-	missing := refusal{400, "error-roomid-param-not-provided", `The parameter "roomId" or "roomName" is required [error-roomid-param-not-provided]`}
+	// groups.* give the code of getRoomFromParams
+	// (apps/meteor/app/api/server/v1/groups.ts), error-room-param-not-provided;
+	// before, the mock gave them channels' error-roomid-param-not-provided.
+	channelMissing := refusal{400, "error-roomid-param-not-provided", `The parameter "roomId" or "roomName" is required [error-roomid-param-not-provided]`}
+	groupMissing := refusal{400, "error-room-param-not-provided", `The parameter "roomId" or "roomName" is required [error-room-param-not-provided]`}
 	for _, kind := range []string{"channels", "groups"} {
+		missing := channelMissing
+		if kind == "groups" {
+			missing = groupMissing
+		}
 		for _, op := range []string{"info", "members", "roles"} {
 			w.admin.refuses(missing, "GET", "/api/v1/"+kind+"."+op, nil)
 		}
@@ -155,7 +187,7 @@ func TestRoomParamsAreRequired(t *testing.T) {
 		}
 		w.admin.refuses(missing, "POST", "/api/v1/"+kind+".invite", map[string]any{"userId": w.ids["ann"]})
 	}
-	w.admin.refuses(missing, "POST", "/api/v1/channels.join", map[string]any{})
+	w.admin.refuses(channelMissing, "POST", "/api/v1/channels.join", map[string]any{})
 	for _, op := range []string{"kick", "addOwner", "removeOwner", "addModerator", "removeModerator"} {
 		w.admin.refuses(refusal{status: 400, errType: "error-user-param-not-provided"}, "POST", "/api/v1/channels."+op, map[string]any{"roomId": w.ids["team"]})
 	}
@@ -391,6 +423,16 @@ func TestMembersListing(t *testing.T) {
 		"&filter=ANN":                                 {"ann", "zed"},
 		"&status[]=offline&count=1":                   {"admin"},
 		"&status[]=online&status[]=away":              nil,
+		// status without brackets filters as well: the server parses the
+		// query with qs and its ajv query schema coerces a single value to
+		// an array (channelsMembersQuery in
+		// apps/meteor/app/api/server/v1/channels.ts; coerceTypes 'array'
+		// in rest-typings 8.8.1 Ajv.js). Before, the mock ignored it and
+		// listed everyone.
+		"&status=online":                          nil,
+		"&status=online&status=away":              nil,
+		"&status=offline&count=1":                 {"admin"},
+		"&status=online&status[]=offline&count=1": {"admin"},
 	} {
 		r := w.ann.must("GET", path+q, nil)
 		if got := r.Strs("members", "username"); !slices.Equal(got, want) {
@@ -410,4 +452,45 @@ func TestMembersListing(t *testing.T) {
 	if got := w.count("channels", "team"); got != 5 {
 		t.Errorf("usersCount after a kick: %d", got)
 	}
+}
+
+// TestGroupMembersStatusAndBroadcast: groups.members takes status without
+// brackets like channels.members, and a broadcast group answers 403
+// forbidden to a member without view-broadcast-member-list
+// (API.v1.forbidden() in the groups.members route of
+// apps/meteor/app/api/server/v1/groups.ts).
+func TestGroupMembersStatusAndBroadcast(t *testing.T) {
+	w := newWorld(t)
+	path := "/api/v1/groups.members?roomId=" + w.ids["secret"]
+	if r := w.ann.must("GET", path+"&status=online", nil); r.Num("total") != 0 {
+		t.Errorf("nobody is online: %s", r.Raw)
+	}
+	if r := w.ann.must("GET", path+"&status=offline", nil); r.Num("total") != 2 {
+		t.Errorf("both members are offline: %s", r.Raw)
+	}
+	id := w.admin.must("POST", "/api/v1/groups.create", map[string]any{"name": "news", "members": []string{"ann"},
+		"extraData": map[string]any{"broadcast": true}}).Str("group._id")
+	w.ann.refuses(refusal{403, "-", "forbidden"}, "GET", "/api/v1/groups.members?roomId="+id, nil)
+	w.admin.must("GET", "/api/v1/groups.members?roomId="+id, nil)
+}
+
+// TestChannelsListByID: channels.list?_id= keeps only that channel
+// (ourQuery._id in the channels.list route of
+// apps/meteor/app/api/server/v1/channels.ts; rest-typings 8.8.1
+// ChannelsListProps); before, _id was ignored and every channel came
+// back. A group's id or an unknown id lists nothing, and query, which the
+// mock does not implement, is refused rather than ignored.
+func TestChannelsListByID(t *testing.T) {
+	w := newWorld(t)
+	r := w.bob.must("GET", "/api/v1/channels.list?_id="+w.ids["team"], nil)
+	if got := r.Strs("channels", "name"); !slices.Equal(got, []string{"team"}) || r.Num("total") != 1 {
+		t.Errorf("channels.list?_id=team: %s", r.Raw)
+	}
+	for _, id := range []string{w.ids["secret"], "nothingNothing123"} {
+		if r := w.admin.must("GET", "/api/v1/channels.list?_id="+id, nil); r.Num("total") != 0 || len(r.List("channels")) != 0 {
+			t.Errorf("channels.list?_id=%s: %s", id, r.Raw)
+		}
+	}
+	w.admin.refuses(refusal{400, "error-invalid-query", `standin does not implement the "query" filter of channels.list [error-invalid-query]`},
+		"GET", "/api/v1/channels.list?query="+url.QueryEscape(`{"name":"team"}`), nil)
 }

@@ -3,6 +3,7 @@ package rocketchat
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -22,6 +23,25 @@ type UserRef struct{ ID, Username string }
 
 var errRoomParam = fail("error-roomid-param-not-provided", "The parameter \"roomId\" or \"roomName\" is required")
 
+// errGroupParam is errRoomParam as groups.* give it (getRoomFromParams in
+// apps/meteor/app/api/server/v1/groups.ts).
+var errGroupParam = fail("error-room-param-not-provided", "The parameter \"roomId\" or \"roomName\" is required")
+
+// errRoomsInfoNotAllowed is rooms.info's answer for a room that is missing
+// or that the caller cannot access: API.v1.failure('not-allowed', 'Not
+// Allowed') (apps/meteor/app/api/server/v1/rooms.ts), whose arguments land
+// as error and errorType.
+var errRoomsInfoNotAllowed = plain(http.StatusBadRequest, "Not Allowed", "not-allowed")
+
+// The default name rules of a stock server: UTF8_Channel_Names_Validation
+// and UTF8_User_Names_Validation are both [0-9a-zA-Z-_.]+, and e-mails get
+// validateEmail's basic check (apps/meteor/lib/emailValidator.ts, the
+// basic_email format of rest-typings' Ajv.js).
+var (
+	validName  = regexp.MustCompile(`^[0-9a-zA-Z\-_.]+$`)
+	basicEmail = regexp.MustCompile(`^[^@]+@[^@]+$`)
+)
+
 // kindName is how error messages name a room type.
 func kindName(t string) string {
 	if t == TypeGroup {
@@ -35,6 +55,11 @@ func kindName(t string) string {
 // found", which is why private rooms need groups.*.
 func (s *State) findRoom(caller *User, ref RoomRef, t string) (*Room, error) {
 	if ref.ID == "" && ref.Name == "" {
+		if t == TypeGroup {
+			// groups.* name the missing parameter with a code of their own
+			// (getRoomFromParams in apps/meteor/app/api/server/v1/groups.ts).
+			return nil, errGroupParam
+		}
 		return nil, errRoomParam
 	}
 	var r *Room
@@ -58,12 +83,15 @@ func (s *State) findAnyRoom(caller *User, id string) (*Room, error) {
 	if id == "" {
 		return nil, errRoomParam
 	}
+	// findRoomByIdOrName (apps/meteor/app/api/server/v1/rooms.ts) refuses
+	// an unknown room in its channel wording; the route answers not-allowed
+	// for a room the caller cannot access.
 	r := s.room(id)
 	if r == nil {
-		return nil, ErrRoomNotFound.With("The required \"roomId\" param provided does not match any room")
+		return nil, ErrRoomNotFound
 	}
 	if !s.canAccess(caller, r) {
-		return nil, ErrNotAllowed.WithDetail("method", "rooms.info")
+		return nil, errRoomsInfoNotAllowed
 	}
 	return r, nil
 }
@@ -309,6 +337,15 @@ func (s *State) createRoom(caller *User, t string, in RoomInput, now time.Time) 
 	if !s.can(caller, "create-"+t, nil) {
 		return nil, errForbiddenHelper
 	}
+	if in.Name == "" {
+		// createChannelValidator (apps/meteor/app/api/server/v1/channels.ts).
+		return nil, plain(http.StatusBadRequest, "", `Param "name" is required`)
+	}
+	if !validName.MatchString(in.Name) {
+		// getValidRoomName with the default UTF8_Channel_Names_Validation.
+		return nil, fail("error-invalid-room-name", in.Name+" is not a valid room name.").
+			WithDetail("function", "RocketChat.getValidRoomName").WithDetail("channel_name", in.Name)
+	}
 	if s.roomByName(in.Name) != nil {
 		return nil, ErrDuplicateName.With(fmt.Sprintf("A channel with name '%s' exists", in.Name)).WithDetail("method", "createRoom")
 	}
@@ -346,6 +383,15 @@ func (s *State) createUser(caller *User, in UserInput, now time.Time) (*User, er
 	if !s.can(caller, "create-user", nil) {
 		return nil, fail("error-action-not-allowed", "Adding user is not allowed").WithDetail("method", "insertOrUpdateUser")
 	}
+	// saveUser's validateUserData, with the default settings: the e-mail's
+	// basic form and UTF8_User_Names_Validation.
+	if !validName.MatchString(in.Username) {
+		return nil, fail("error-input-is-not-a-valid-field", in.Username+" is not a valid username").
+			WithDetail("method", "insertOrUpdateUser").WithDetail("input", in.Username).WithDetail("field", "Username")
+	}
+	if !basicEmail.MatchString(in.Email) {
+		return nil, fail("error-invalid-email", "Invalid email "+in.Email).WithDetail("method", "insertOrUpdateUser").WithDetail("email", in.Email)
+	}
 	if s.userByName(in.Username) != nil {
 		return nil, ErrFieldUnavailable.With(fmt.Sprintf("%s is already in use :(", in.Username)).WithDetail("method", "insertOrUpdateUser")
 	}
@@ -378,7 +424,7 @@ func (s *State) createUser(caller *User, in UserInput, now time.Time) (*User, er
 // in are deleted with it. It returns the ids of the deleted rooms.
 func (s *State) deleteUser(caller, target *User, relinquish bool) ([]string, error) {
 	if !s.can(caller, "delete-user", nil) {
-		return nil, errForbidden
+		return nil, errUnauthorizedHelper
 	}
 	var orphaned, removed []*Room
 	var names []string

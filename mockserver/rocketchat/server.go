@@ -2,6 +2,7 @@ package rocketchat
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"time"
 
@@ -41,6 +42,43 @@ func deref(p *string) string {
 
 func roomRef(id, name *string) RoomRef { return RoomRef{ID: deref(id), Name: deref(name)} }
 
+type siteKey struct{}
+
+// withSite records the URL the client reached the API at: the mock's
+// Site_Url, on which avatar URLs are built.
+func withSite(next gen.StrictHandlerFunc, _ string) gen.StrictHandlerFunc {
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, in any) (any, error) {
+		return next(context.WithValue(ctx, siteKey{}, mockserver.BaseURL(r)), w, r, in)
+	}
+}
+
+func siteOf(ctx context.Context) string {
+	s, _ := ctx.Value(siteKey{}).(string)
+	return s
+}
+
+// userInfo is what getUserInfo adds to the caller's own record, for me and
+// login's data.me (apps/meteor/app/api/server/helpers/getUserInfo.ts):
+// email is the first verified address (none when no address is verified),
+// settings has profile {} and the preferences (the mock keeps none),
+// avatarUrl is getURL("/avatar/<username>", {full: true}) on the site the
+// client reached, and isOAuthUser is false (the mock has no OAuth logins).
+type userInfo struct {
+	email       *string
+	settings    gen.MeSettings
+	avatarURL   string
+	isOAuthUser bool
+}
+
+func infoOf(ctx context.Context, u *User) userInfo {
+	in := userInfo{settings: gen.MeSettings{Profile: map[string]any{}, Preferences: map[string]any{}, Calendar: &map[string]any{}},
+		avatarURL: siteOf(ctx) + "/avatar/" + u.Username}
+	if u.Verified && u.Email != "" {
+		in.email = new(u.Email)
+	}
+	return in
+}
+
 // --- authentication ---
 
 // Login implements POST /api/v1/login.
@@ -59,11 +97,13 @@ func (s *Server) Login(ctx context.Context, req gen.LoginRequestObject) (gen.Log
 		if err != nil {
 			return err
 		}
+		info := infoOf(ctx, u)
 		out = gen.Login200JSONResponse{Status: "success", Data: gen.LoginData{
 			AuthToken: token, UserId: u.ID, Me: &gen.LoginMe{
 				UnderscoreId: u.ID, Username: u.Username, Name: new(u.Name), Active: new(u.Active),
 				Roles: new(append([]string{}, u.Roles...)), Status: new(u.Status),
-				Emails: &[]gen.UserEmail{{Address: u.Email, Verified: u.Verified}}, Settings: &map[string]any{"preferences": map[string]any{}},
+				Emails: &[]gen.UserEmail{{Address: u.Email, Verified: u.Verified}}, Settings: info.settings,
+				Email: info.email, AvatarUrl: info.avatarURL, IsOAuthUser: info.isOAuthUser,
 			},
 		}}
 		return nil
@@ -87,10 +127,11 @@ func (s *Server) Me(ctx context.Context, _ gen.MeRequestObject) (gen.MeResponseO
 	var out gen.Me200JSONResponse
 	err := s.view(ctx, func(_ *State, me *User) error {
 		u := me.wire()
+		info := infoOf(ctx, me)
 		out = gen.Me200JSONResponse{UnderscoreId: u.UnderscoreId, Username: u.Username, Name: u.Name,
 			Emails: u.Emails, Status: u.Status, Active: new(u.Active), Roles: new(u.Roles),
 			UnderscoreUpdatedAt: u.UnderscoreUpdatedAt, Nickname: u.Nickname,
-			Settings: &map[string]any{"preferences": map[string]any{}}, Success: true}
+			Settings: info.settings, Email: info.email, AvatarUrl: info.avatarURL, IsOAuthUser: info.isOAuthUser, Success: true}
 		return nil
 	})
 	return out, err
@@ -121,26 +162,62 @@ func (s *Server) UsersCreate(ctx context.Context, req gen.UsersCreateRequestObje
 	return out, err
 }
 
-// UsersInfo implements GET /api/v1/users.info.
+// UsersInfo implements GET /api/v1/users.info: one user found by exactly
+// one of userId, username, importId, email or freeSwitchExtension, as the
+// route's ajv schema demands (rest-typings 8.8.1 UsersInfoParamsGet), with
+// user.rooms when includeUserRooms is "true" and the caller is that user or
+// holds view-other-user-channels (apps/meteor/app/api/server/v1/users.ts).
 func (s *Server) UsersInfo(ctx context.Context, req gen.UsersInfoRequestObject) (gen.UsersInfoResponseObject, error) {
+	p := req.Params
+	given := 0
+	for _, v := range []*string{p.UserId, p.Username, p.ImportId, p.Email, p.FreeSwitchExtension} {
+		if v != nil {
+			given++
+		}
+	}
+	if given != 1 {
+		return nil, errUsersInfoParams
+	}
 	var out gen.UsersInfo200JSONResponse
-	err := s.view(ctx, func(st *State, _ *User) error {
-		u, err := st.findUser(UserRef{ID: deref(req.Params.UserId), Username: deref(req.Params.Username)})
-		if err != nil {
-			return ErrUserNotFound.With("User not found.")
+	err := s.view(ctx, func(st *State, me *User) error {
+		var u *User
+		switch {
+		case p.UserId != nil:
+			u = st.user(*p.UserId)
+		case p.Username != nil:
+			u = st.userByName(*p.Username)
+		case p.Email != nil:
+			u = st.userByEmail(*p.Email)
+		}
+		// No user of the mock has an import id or a FreeSwitch extension.
+		if u == nil {
+			return errUserInfoNotFound
 		}
 		out = gen.UsersInfo200JSONResponse{User: u.wire(), Success: true}
+		if deref(p.IncludeUserRooms) == "true" && (u.ID == me.ID || st.can(me, "view-other-user-channels", nil)) {
+			rooms := st.userRooms(u.ID)
+			out.User.Rooms = &rooms
+		}
 		return nil
 	})
 	return out, err
 }
 
-// UsersList implements GET /api/v1/users.list.
+// UsersList implements GET /api/v1/users.list: email (8.4+) and query as
+// the server reads them (see userquery.go); fields, a projection the mock
+// does not implement, is refused rather than ignored.
 func (s *Server) UsersList(ctx context.Context, req gen.UsersListRequestObject) (gen.UsersListResponseObject, error) {
 	p := req.Params
-	keep, err := userQuery(p.Query)
-	if err != nil {
-		return nil, err
+	if p.Fields != nil && *p.Fields != "" {
+		return nil, fail("error-invalid-fields", `standin does not implement the "fields" projection of users.list`).WithDetail("helperMethod", "parseJsonQuery")
+	}
+	keep := userFilter(func(*User) bool { return true })
+	if p.Query != nil && *p.Query != "" {
+		f, err := parseUserQuery(*p.Query)
+		if err != nil {
+			return nil, err
+		}
+		keep = f
 	}
 	field, desc, err := sortSpec(p.Sort, "username", "name", "createdAt")
 	if err != nil {
@@ -149,7 +226,7 @@ func (s *Server) UsersList(ctx context.Context, req gen.UsersListRequestObject) 
 	var out gen.UsersList200JSONResponse
 	err = s.view(ctx, func(st *State, me *User) error {
 		if !st.can(me, "view-d-room", nil) {
-			return errForbidden
+			return errUnauthorizedHelper
 		}
 		idx := usersInUsername
 		switch field {
@@ -161,7 +238,16 @@ func (s *Server) UsersList(ctx context.Context, req gen.UsersListRequestObject) 
 		pg := paging(p.Count, p.Offset)
 		wire := []gen.User{}
 		var total int
-		if p.Query == nil || *p.Query == "" {
+		switch {
+		case p.Email != nil:
+			// One index lookup: addresses are unique.
+			if u := st.userByEmail(*p.Email); u != nil && keep(u) {
+				total = 1
+				if pg.takes(0, 0) {
+					wire = append(wire, u.wire())
+				}
+			}
+		case p.Query == nil || *p.Query == "":
 			// A page in one of the indexes' orders: O(log n + page).
 			var users []User
 			users, total = st.Users.Page(idx, "", pg.offset, pg.limit(), desc)
@@ -169,7 +255,7 @@ func (s *Server) UsersList(ctx context.Context, req gen.UsersListRequestObject) 
 			for _, u := range users {
 				wire = append(wire, u.wire())
 			}
-		} else {
+		default:
 			// A query scans every user (see the spec's description).
 			for u := range st.Users.Range(idx, "", 0, desc) {
 				if !keep(&u) {
@@ -196,20 +282,18 @@ func (s *Server) UsersDelete(ctx context.Context, req gen.UsersDeleteRequestObje
 	var out gen.UsersDelete200JSONResponse
 	err := s.update(ctx, func(st *State, me *User, _ time.Time) error {
 		if !st.can(me, "delete-user", nil) {
-			return errForbidden
+			return errUnauthorizedHelper
 		}
 		target, err := st.findUser(UserRef{ID: deref(b.UserId), Username: deref(b.Username)})
 		if err != nil {
 			return err
 		}
-		deleted, err := st.deleteUser(me, target, b.ConfirmRelinquish != nil && *b.ConfirmRelinquish)
-		if err != nil {
+		if _, err := st.deleteUser(me, target, b.ConfirmRelinquish != nil && *b.ConfirmRelinquish); err != nil {
 			return err
 		}
+		// The route answers API.v1.success() alone
+		// (apps/meteor/app/api/server/v1/users.ts, users.delete).
 		out = gen.UsersDelete200JSONResponse{Success: true}
-		if b.ConfirmRelinquish != nil && *b.ConfirmRelinquish {
-			out.DeletedRooms = &deleted
-		}
 		return nil
 	})
 	if err != nil {
@@ -222,11 +306,20 @@ func (s *Server) UsersDelete(ctx context.Context, req gen.UsersDeleteRequestObje
 
 // PermissionsListAll implements GET /api/v1/permissions.listAll.
 func (s *Server) PermissionsListAll(ctx context.Context, req gen.PermissionsListAllRequestObject) (gen.PermissionsListAllResponseObject, error) {
+	var since *time.Time
+	if raw := req.Params.UpdatedSince; raw != nil && *raw != "" {
+		t, ok := parseJSDate(*raw)
+		if !ok {
+			// apps/meteor/app/api/server/v1/permissions.ts: isNaN(Date.parse(updatedSince)).
+			return nil, fail("error-roomId-param-invalid", `The "updatedSince" query parameter must be a valid date.`)
+		}
+		since = &t
+	}
 	var out gen.PermissionsListAll200JSONResponse
 	err := s.view(ctx, func(st *State, _ *User) error {
 		update := []gen.Permission{}
 		for _, p := range sortedPermissions(st) {
-			if req.Params.UpdatedSince == nil || p.Updated.After(*req.Params.UpdatedSince) {
+			if since == nil || p.Updated.After(*since) {
 				update = append(update, p.wire())
 			}
 		}
@@ -274,7 +367,7 @@ func (s *Server) RoomsInfo(ctx context.Context, req gen.RoomsInfoRequestObject) 
 			if r := st.roomByName(deref(req.Params.RoomName)); r != nil {
 				id = r.ID
 			} else if deref(req.Params.RoomName) != "" {
-				return ErrRoomNotFound.With("The required \"roomId\" param provided does not match any room")
+				return ErrRoomNotFound
 			}
 		}
 		r, err := st.findAnyRoom(me, id)

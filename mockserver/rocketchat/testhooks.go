@@ -184,5 +184,18 @@ var businessRules = func() []mockserver.BusinessRule {
 		add("error-you-are-last-owner", "the room's last owner cannot leave or be kicked", kind+"Kick", kind+"Leave")
 	}
 	add("user-last-owner", "a user who is the last owner of rooms with other members is deleted only with confirmRelinquish", "usersDelete")
+	// Checks the server makes in code, with bodies of its own that a spec
+	// refusal (invalid-params naming a schema rule) would not reproduce.
+	add("error-invalid-room-name", "getValidRoomName refuses a name outside UTF8_Channel_Names_Validation with a Meteor error", "channelsCreate", "groupsCreate")
+	add("error-input-is-not-a-valid-field", "validateUserData refuses a username outside UTF8_User_Names_Validation with a Meteor error", "usersCreate")
+	add("error-invalid-email", "validateUserData refuses an address without the basic x@y form with a Meteor error", "usersCreate")
+	add("invalid-params", "channels.create's ajv schema requires name, refused in the typed router's body form", "channelsCreate")
+	add("", `channels.create's "Param \"name\" is required" and groups.create's "Body param \"name\" is required" are plain failures`, "channelsCreate", "groupsCreate")
+	add("invalid-params", "users.info's ajv anyOf takes exactly one of userId, username, importId, email, freeSwitchExtension", "usersInfo")
+	add("", `users.info answers the plain "User not found." for a key that matches nobody`, "usersInfo")
+	add("error-roomId-param-invalid", "permissions.listAll refuses an updatedSince Date.parse cannot read, a check no schema format expresses", "permissionsListAll")
+	add("error-invalid-query", "users.list's query is checked against the server's allowed operators and attributes", "usersList")
+	add("error-invalid-fields", "users.list's fields projection is not implemented by the mock and refused rather than ignored", "usersList")
+	add("error-invalid-query", "channels.list's query filter is not implemented by the mock and refused rather than ignored", "channelsList")
 	return rules
 }()

@@ -98,7 +98,11 @@ func TestUsersCreateRefusals(t *testing.T) {
 		{"an e-mail in use", admin, user("new", "KIM@example.test"), refusal{400, "error-field-unavailable", "KIM@example.test is already in use :( [error-field-unavailable]"}, "insertOrUpdateUser"},
 		{"a room role", admin, user("new", "new@example.test", "roles", []string{"owner"}), refusal{400, "error-invalid-role", `Invalid role "owner" [error-invalid-role]`}, "insertOrUpdateUser"},
 		{"an unknown role", admin, user("new", "new@example.test", "roles", []string{"user", "wizard"}), refusal{400, "error-invalid-role", ""}, "insertOrUpdateUser"},
-		{"a username with a space", admin, user("new one", "new@example.test"), refusal{400, "invalid-params", ""}, ""},
+		// saveUser's validateUserData refuses a username outside the default
+		// UTF8_User_Names_Validation and an address without the basic
+		// x@y form with Meteor errors (before: a spec invalid-params).
+		{"a username with a space", admin, user("new one", "new@example.test"), refusal{400, "error-input-is-not-a-valid-field", "new one is not a valid username [error-input-is-not-a-valid-field]"}, "insertOrUpdateUser"},
+		{"an address without @", admin, user("new", "nope"), refusal{400, "error-invalid-email", "Invalid email nope [error-invalid-email]"}, "insertOrUpdateUser"},
 		{"no body", admin, nil, refusal{400, "invalid-params", ""}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -121,15 +125,85 @@ func TestUsersCreateRefusals(t *testing.T) {
 	kim.createUser("kims-friend")
 }
 
-// TestUsersInfoRefusals: unknown users are 400 error-user-not-found.
+// TestUsersInfoRefusals: an unknown user is the plain 400 "User not
+// found." with no errorType (API.v1.failure('User not found.') in
+// apps/meteor/app/api/server/v1/users.ts; before, the mock added an
+// invented errorType); no lookup key, or two, is the ajv anyOf refusal
+// invalid-params (rest-typings 8.8.1 UsersInfoParamsGet, the Open-API
+// file's example; before, "User not found.").
 func TestUsersInfoRefusals(t *testing.T) {
 	h := newHarness(t)
 	admin := h.admin()
-	notFound := refusal{400, "error-user-not-found", "User not found. [error-user-not-found]"}
+	notFound := refusal{400, "-", "User not found."}
 	admin.refuses(notFound, "GET", "/api/v1/users.info?userId=nobodyNobody12345", nil)
 	admin.refuses(notFound, "GET", "/api/v1/users.info?username=nobody", nil)
-	admin.refuses(notFound, "GET", "/api/v1/users.info", nil)
+	admin.refuses(notFound, "GET", "/api/v1/users.info?email=nobody@example.test", nil)
+	admin.refuses(notFound, "GET", "/api/v1/users.info?importId=imp-1", nil)
+	admin.refuses(notFound, "GET", "/api/v1/users.info?freeSwitchExtension=1234", nil)
+	anyOf := refusal{400, "invalid-params", "must have required property 'userId'\n must have required property 'username'\n must have required property 'importId'\n must have required property 'email'\n must have required property 'freeSwitchExtension'\n must match a schema in anyOf [invalid-params]"}
+	admin.refuses(anyOf, "GET", "/api/v1/users.info", nil)
+	admin.refuses(anyOf, "GET", "/api/v1/users.info?includeUserRooms=true", nil)
+	admin.refuses(anyOf, "GET", "/api/v1/users.info?username=admin&userId="+admin.userID, nil)
 	h.anon().refuses(refusal{401, "-", ""}, "GET", "/api/v1/users.info?username=admin", nil)
+}
+
+// TestUsersInfoByEmail finds a user by e-mail address (Rocket.Chat 8.4+,
+// rest-typings 8.8.1 UsersInfoParamsGet), case-insensitively like the
+// other lookups. Before, email was not a parameter of users.info.
+func TestUsersInfoByEmail(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	id := admin.createUser("kim")
+	for _, email := range []string{"kim@example.test", "KIM@Example.Test"} {
+		if r := admin.must("GET", "/api/v1/users.info?email="+url.QueryEscape(email), nil); r.Str("user._id") != id {
+			t.Errorf("users.info?email=%s: %s", email, r.Raw)
+		}
+	}
+}
+
+// TestUsersInfoIncludeUserRooms: includeUserRooms=true adds user.rooms,
+// the user's subscriptions projected to _id, rid, name, t, roles and
+// unread and sorted by t then name, for the user itself or a holder of
+// view-other-user-channels (the users.info route in
+// apps/meteor/app/api/server/v1/users.ts). Before, the parameter was
+// ignored.
+func TestUsersInfoIncludeUserRooms(t *testing.T) {
+	w := newWorld(t)
+	rooms := func(r reply) []string {
+		var out []string
+		for i := range r.List("user.rooms") {
+			p := fmt.Sprintf("user.rooms.%d.", i)
+			out = append(out, fmt.Sprintf("%s:%s:%v:%v", r.Str(p+"t"), r.Str(p+"name"), r.Get(p+"roles"), r.Get(p+"unread")))
+		}
+		return out
+	}
+	w.ann.must("POST", "/api/v1/channels.create", map[string]any{"name": "anns"})
+	mine := w.ann.must("GET", "/api/v1/users.info?includeUserRooms=true&userId="+w.ids["ann"], nil)
+	got := rooms(mine)
+	if len(got) < 3 || !slices.IsSortedFunc(got, strings.Compare) {
+		t.Errorf("ann's rooms, sorted by t then name: %v", got)
+	}
+	if !slices.Contains(got, "c:anns:[owner]:0") || !slices.Contains(got, "p:secret:<nil>:0") {
+		t.Errorf("ann owns anns and is a plain member of secret (no roles key): %v", got)
+	}
+	for i := range mine.List("user.rooms") {
+		p := fmt.Sprintf("user.rooms.%d.", i)
+		if mine.Str(p+"rid") == "" || mine.Str(p+"_id") == "" || mine.Str(p+"_id") == mine.Str(p+"rid") {
+			t.Errorf("each room carries its rid and its subscription's _id: %s", mine.Raw)
+		}
+	}
+	if byAdmin := w.admin.must("GET", "/api/v1/users.info?includeUserRooms=true&username=ann", nil); !slices.Equal(rooms(byAdmin), got) {
+		t.Errorf("admin holds view-other-user-channels: %v", rooms(byAdmin))
+	}
+	for _, path := range []string{
+		"/api/v1/users.info?includeUserRooms=true&username=ann", // bob lacks view-other-user-channels
+		"/api/v1/users.info?includeUserRooms=false&username=bob",
+		"/api/v1/users.info?username=bob",
+	} {
+		if r := w.bob.must("GET", path, nil); r.Get("user.rooms") != nil {
+			t.Errorf("%s: no rooms expected: %s", path, r.Raw)
+		}
+	}
 }
 
 // usernames lists the usernames of a users.list answer.
@@ -221,12 +295,61 @@ func TestUsersListQuery(t *testing.T) {
 	if got := list(`{"status":"offline"}`); len(got) != 10 {
 		t.Errorf("every user is offline: %v", got)
 	}
-	for _, q := range []string{`{"$where":"1"}`, `{"username":1}`, `{"active":"yes"}`, `["username"]`, `{"username":`} {
-		r := admin.refuses(refusal{status: 400, errType: "error-invalid-query"}, "GET", "/api/v1/users.list?query="+url.QueryEscape(q), nil)
-		if !strings.Contains(r.Str("error"), "Invalid query parameter provided") {
-			t.Errorf("query %s: %s", q, r.Raw)
+	// As the server filters (parseJsonQuery, clean, isValidQuery in
+	// apps/meteor/app/api/server/): a top-level operator other than $or,
+	// $and and $regex is dropped by clean(); a value of another type
+	// matches nobody (before, the mock refused all three); $regex with
+	// $options, $or and $and filter.
+	if got := list(`{"$where":"1"}`); len(got) != 10 {
+		t.Errorf("clean() drops $where: %v", got)
+	}
+	for q, want := range map[string][]string{
+		`{"username":1}`:   nil,
+		`{"active":"yes"}`: nil,
+		`{"username":{"$regex":"^R","$options":"i"}}`:                    {"robo"},
+		`{"name":{"$regex":"ee$"}}`:                                      {"kim"},
+		`{"emails.address":"kim@example.test"}`:                          {"kim"},
+		`{"$or":[{"username":"kim"},{"roles":"bot"}]}`:                   {"kim", "robo"},
+		`{"$and":[{"active":true},{"username":{"$regex":"^ro"}}]}`:       {"robo"},
+		`{"$or":[{"username":"kim"},{"username":"gone"}],"active":true}`: {"kim"},
+	} {
+		if got := list(q); !slices.Equal(got, want) {
+			t.Errorf("query %s: want %v, got %v", q, want, got)
 		}
 	}
+	for q, text := range map[string]string{
+		`["username"]`:                               `Invalid query parameter provided: "[\"username\"]" [error-invalid-query]`,
+		`{"username":`:                               `Invalid query parameter provided: "{\"username\":" [error-invalid-query]`,
+		`{"username":{"$ne":"kim"}}`:                 "Invalid operation: $ne [error-invalid-query]",
+		`{"$or":[{"roles":{"$in":["bot"]}}]}`:        "Invalid operation: $in [error-invalid-query]",
+		`{"services.password":"x"}`:                  "Invalid attribute: services.password [error-invalid-query]",
+		`{"$or":[{"customFields.x":1}]}`:             "Invalid attribute: customFields.x [error-invalid-query]",
+		`{"username":{"$regex":"(?<=a)b"}}`:          "",
+		`{"username":{"$regex":"a","$options":"u"}}`: "",
+	} {
+		r := admin.refuses(refusal{400, "error-invalid-query", text}, "GET", "/api/v1/users.list?query="+url.QueryEscape(q), nil)
+		if text == "" && !strings.Contains(r.Str("error"), "standin") {
+			t.Errorf("query %s: the refusal should say the mock cannot do it: %s", q, r.Raw)
+		}
+	}
+}
+
+// TestUsersListEmailAndFields: email (8.4+) keeps the user with that
+// address (before, it was ignored and every user came back); fields, a
+// projection the mock does not implement, is refused rather than ignored.
+func TestUsersListEmailAndFields(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	admin.createUser("kim")
+	r := admin.must("GET", "/api/v1/users.list?email=KIM%40example.test", nil)
+	if !slices.Equal(usernames(r), []string{"kim"}) || r.Num("total") != 1 {
+		t.Errorf("users.list?email: %s", r.Raw)
+	}
+	if r := admin.must("GET", "/api/v1/users.list?email=nobody%40example.test", nil); r.Num("total") != 0 || len(usernames(r)) != 0 {
+		t.Errorf("users.list?email of nobody: %s", r.Raw)
+	}
+	admin.refuses(refusal{400, "error-invalid-fields", `standin does not implement the "fields" projection of users.list [error-invalid-fields]`},
+		"GET", "/api/v1/users.list?fields="+url.QueryEscape(`{"username":1}`), nil)
 }
 
 // TestUsersListSort orders users.list by each sortable field, both ways.
@@ -269,7 +392,12 @@ func TestUsersListSort(t *testing.T) {
 	}
 }
 
-// TestUsersListNeedsViewDRoom: users.list is guarded by view-d-room.
+// TestUsersListNeedsViewDRoom: users.list needs view-d-room, checked in
+// the route's body, which answers API.v1.unauthorized()
+// (apps/meteor/app/api/server/v1/users.ts): 401 "unauthorized" in 8.x
+// (unauthorized() in apps/meteor/app/api/server/ApiClass.ts). Before, the
+// mock answered 403 [error-forbidden], the body of a route-level
+// permission the route does not declare.
 func TestUsersListNeedsViewDRoom(t *testing.T) {
 	h := newHarness(t)
 	admin := h.admin()
@@ -277,7 +405,7 @@ func TestUsersListNeedsViewDRoom(t *testing.T) {
 	kim := h.login("kim", "pw-kim")
 	kim.must("GET", "/api/v1/users.list", nil)
 	admin.must("POST", "/api/v1/permissions.update", map[string]any{"permissions": []map[string]any{{"_id": "view-d-room", "roles": []string{"admin"}}}})
-	kim.refuses(refusal{403, "error-forbidden", "User does not have the permissions required for this action [error-forbidden]"}, "GET", "/api/v1/users.list", nil)
+	kim.refuses(refusal{401, "-", "unauthorized"}, "GET", "/api/v1/users.list", nil)
 	admin.must("GET", "/api/v1/users.list", nil)
 }
 
@@ -291,7 +419,7 @@ func TestUsersDelete(t *testing.T) {
 	if r.Get("success") != true {
 		t.Errorf("users.delete: %s", r.Raw)
 	}
-	w.admin.refuses(refusal{status: 400, errType: "error-user-not-found"}, "GET", "/api/v1/users.info?userId="+w.ids["ann"], nil)
+	w.admin.refuses(refusal{400, "-", "User not found."}, "GET", "/api/v1/users.info?userId="+w.ids["ann"], nil)
 	if slices.Contains(usernames(w.admin.must("GET", "/api/v1/users.list?count=0", nil)), "ann") {
 		t.Errorf("ann is still listed")
 	}
@@ -317,7 +445,9 @@ func TestUsersDelete(t *testing.T) {
 // TestUsersDeleteRefusals: each refusal with its status and errorType.
 func TestUsersDeleteRefusals(t *testing.T) {
 	w := newWorld(t)
-	w.ann.refuses(refusal{403, "error-forbidden", ""}, "POST", "/api/v1/users.delete", map[string]any{"userId": w.ids["bob"]})
+	// users.delete without delete-user: API.v1.unauthorized(), 401 in 8.x
+	// (before: 403 [error-forbidden]).
+	w.ann.refuses(refusal{401, "-", "unauthorized"}, "POST", "/api/v1/users.delete", map[string]any{"userId": w.ids["bob"]})
 	w.admin.refuses(refusal{400, "error-invalid-user", ""}, "POST", "/api/v1/users.delete", map[string]any{"userId": "nobodyNobody12345"})
 	w.admin.refuses(refusal{400, "error-invalid-user", ""}, "POST", "/api/v1/users.delete", map[string]any{"username": "nobody"})
 	w.admin.refuses(refusal{400, "error-user-param-not-provided", ""}, "POST", "/api/v1/users.delete", map[string]any{})
@@ -326,8 +456,11 @@ func TestUsersDeleteRefusals(t *testing.T) {
 
 // TestUsersDeleteLastOwner: deleting the last owner of rooms needs
 // confirmRelinquish; then a room with other members passes to its
-// longest-standing member, and a room the user is alone in is deleted and
-// listed in deletedRooms.
+// longest-standing member, and a room the user is alone in is deleted. The
+// answer is the bare {"success": true}: the route returns
+// API.v1.success() (apps/meteor/app/api/server/v1/users.ts, users.delete;
+// rest-typings 8.8.1 declare it void). Before, the mock added
+// deletedRooms, which the server never sends.
 func TestUsersDeleteLastOwner(t *testing.T) {
 	w := newWorld(t)
 	boss := w.admin.createUser("boss")
@@ -346,8 +479,8 @@ func TestUsersDeleteLastOwner(t *testing.T) {
 		t.Errorf("details.rooms should name the rooms boss is the last owner of: %s", r.Raw)
 	}
 	r = w.admin.must("POST", "/api/v1/users.delete", map[string]any{"userId": boss, "confirmRelinquish": true})
-	if fmt.Sprint(r.Get("deletedRooms")) != "["+alone+"]" {
-		t.Errorf("deletedRooms lists the room boss was alone in: %s", r.Raw)
+	if r.Get("deletedRooms") != nil || r.Get("success") != true {
+		t.Errorf("users.delete answers success alone: %s", r.Raw)
 	}
 	w.admin.refuses(refusal{status: 400, errType: "error-room-not-found"}, "GET", "/api/v1/rooms.info?roomId="+alone, nil)
 	roles := w.admin.must("GET", "/api/v1/channels.roles?roomId="+room, nil)
@@ -366,13 +499,26 @@ func TestUsersDeleteLastOwner(t *testing.T) {
 	cid := w.login("cid", "pw-cid")
 	cid.must("POST", "/api/v1/channels.kick", map[string]any{"roomId": room, "username": "bob"})
 
-	// Without rooms to hand over, deletedRooms is empty, and without
-	// confirmRelinquish it is left out.
 	w.admin.createUser("temp")
-	if r := w.admin.must("POST", "/api/v1/users.delete", map[string]any{"username": "temp", "confirmRelinquish": true}); r.List("deletedRooms") == nil || len(r.List("deletedRooms")) != 0 {
+	if r := w.admin.must("POST", "/api/v1/users.delete", map[string]any{"username": "temp", "confirmRelinquish": true}); r.Get("deletedRooms") != nil {
 		t.Errorf("deletedRooms: %s", r.Raw)
 	}
-	if r := w.admin.must("POST", "/api/v1/users.delete", map[string]any{"username": "bob"}); r.Get("deletedRooms") != nil {
-		t.Errorf("deletedRooms without confirmRelinquish: %s", r.Raw)
+}
+
+// TestUsersCreateTakesNulls: the optional fields the server's ajv schema
+// declares nullable (rest-typings 8.8.1 UserCreateParamsPOST) accept null,
+// which counts as absent; before, the spec refused null. Usernames and
+// addresses already taken are found case-insensitively, as the server's
+// checkUsernameAvailability and checkEmailAvailability do.
+func TestUsersCreateTakesNulls(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	r := admin.must("POST", "/api/v1/users.create", map[string]any{"username": "kim", "name": "Kim", "email": "kim@example.test", "password": "pw",
+		"active": nil, "nickname": nil, "bio": nil, "statusText": nil, "joinDefaultChannels": nil, "requirePasswordChange": nil,
+		"setRandomPassword": nil, "sendWelcomeEmail": nil, "verified": nil, "freeSwitchExtension": nil})
+	if r.Get("user.active") != true || r.Get("user.nickname") != nil {
+		t.Errorf("null is absent: active defaults to true, no nickname: %s", r.Raw)
 	}
+	admin.refuses(refusal{status: 400, errType: "error-field-unavailable"}, "POST", "/api/v1/users.create",
+		map[string]any{"username": "KIM", "name": "K", "email": "other@example.test", "password": "pw"})
 }
