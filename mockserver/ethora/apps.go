@@ -13,10 +13,15 @@ import (
 	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 )
 
+// maxAppsLimit is the largest page of apps, as the backend's v1 Swagger
+// declares it for GET /v1/apps (maximum 500, default 100); a larger limit
+// is clamped to it, never refused.
+const maxAppsLimit = 500
+
 // ListApps implements GET /v2/apps: the token app's children.
 func (s *Server) ListApps(ctx context.Context, req gen.ListAppsRequestObject) (gen.ListAppsResponseObject, error) {
 	p := req.Params
-	limit, offset := cmp.Or(deref(p.Limit), 20), deref(p.Offset)
+	limit, offset := min(cmp.Or(deref(p.Limit), 100), maxAppsLimit), deref(p.Offset)
 	var out gen.ListApps200JSONResponse
 	err := s.view(ctx, "", func(st *State, app *App, now time.Time) error {
 		by := appsByCreated

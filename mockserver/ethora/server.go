@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	gen "github.com/standin/standin/gen/ethora"
@@ -68,8 +67,8 @@ func callerApp(ctx context.Context, st *State) (*App, error) {
 func userInputs(list []gen.UserInput) []UserInput {
 	out := make([]UserInput, len(list))
 	for i, u := range list {
-		out[i] = UserInput{UUID: trimmed(u.Uuid), Email: strings.TrimSpace(string(u.Email)), FirstName: u.FirstName,
-			LastName: u.LastName, Password: deref(u.Password), ProfileImage: trimmed(u.ProfileImage), Extra: u.AdditionalProperties}
+		out[i] = UserInput{UUID: trimmed(u.Uuid), Email: trimmed(u.Email), FirstName: deref(u.FirstName),
+			LastName: deref(u.LastName), Password: deref(u.Password), ProfileImage: trimmed(u.ProfileImage), Extra: u.AdditionalProperties}
 	}
 	return out
 }
