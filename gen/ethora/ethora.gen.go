@@ -233,8 +233,18 @@ type AppStats struct {
 
 // AppToken An app token's metadata; the value itself is never listed.
 type AppToken struct {
-	CreatedAt  time.Time      `json:"createdAt"`
-	Label      *string        `json:"label,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	Label     *string   `json:"label,omitempty"`
+
+	// LastUsedAt When the token last authenticated a request (whatever the
+	// request's outcome), accurate to a minute; null until its first
+	// use. Decision (inferred): like the "last used" stamps of other
+	// services, it is written at most once a minute per token: a use
+	// stamps the time of that use when the stored value is absent or
+	// a minute old or more, in a small write of its own after the
+	// token is checked, so that reads made with the token stay reads
+	// (no write on every call). It may therefore lag the latest use
+	// by up to a minute. It survives snapshots.
 	LastUsedAt *time.Time     `json:"lastUsedAt,omitempty"`
 	RevokedAt  *time.Time     `json:"revokedAt,omitempty"`
 	RotatedAt  *time.Time     `json:"rotatedAt,omitempty"`
@@ -3402,6 +3412,7 @@ type ClientInterface interface {
 	//
 	// Every token issued for the app, active and revoked, oldest first.
 	// Token values are never listed. SDK: `listAppTokens(appId)`.
+	// `lastUsedAt` is accurate to a minute (see `AppToken`).
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -4871,6 +4882,7 @@ func (c *Client) ProvisionApp(ctx context.Context, appId AppIdPath, body Provisi
 //
 // Every token issued for the app, active and revoked, oldest first.
 // Token values are never listed. SDK: `listAppTokens(appId)`.
+// `lastUsedAt` is accurate to a minute (see `AppToken`).
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -8007,6 +8019,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Every token issued for the app, active and revoked, oldest first.
 	// Token values are never listed. SDK: `listAppTokens(appId)`.
+	// `lastUsedAt` is accurate to a minute (see `AppToken`).
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -12104,6 +12117,7 @@ func (c *ClientWithResponses) ProvisionAppWithResponse(ctx context.Context, appI
 //
 // Every token issued for the app, active and revoked, oldest first.
 // Token values are never listed. SDK: `listAppTokens(appId)`.
+// `lastUsedAt` is accurate to a minute (see `AppToken`).
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.

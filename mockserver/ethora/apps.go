@@ -133,7 +133,7 @@ func (s *Server) CreateAppToken(ctx context.Context, req gen.CreateAppTokenReque
 		}); err != nil {
 			return err
 		}
-		st.setToken(t.Hash, app.ID, true)
+		st.setToken(t.Hash, tokenRef{App: app.ID, Token: t.ID}, true)
 		out = gen.CreateAppToken200JSONResponse{TokenId: t.ID, Token: value, Label: mockserver.NonZero(label), CreatedAt: now}
 		return nil
 	})
@@ -158,7 +158,7 @@ func (s *Server) RotateAppToken(ctx context.Context, req gen.RotateAppTokenReque
 			if req.Body != nil && req.Body.Label != nil {
 				p.Label = trimmed(req.Body.Label)
 			}
-			st.setToken(p.Hash, app.ID, false)
+			st.setToken(p.Hash, tokenRef{App: app.ID, Token: p.ID}, false)
 			value = issue(p)
 			p.RotatedAt = new(now)
 			t = *p
@@ -167,7 +167,7 @@ func (s *Server) RotateAppToken(ctx context.Context, req gen.RotateAppTokenReque
 		if err != nil {
 			return err
 		}
-		st.setToken(t.Hash, app.ID, true)
+		st.setToken(t.Hash, tokenRef{App: app.ID, Token: t.ID}, true)
 		out = gen.RotateAppToken200JSONResponse{TokenId: t.ID, Token: value, Label: mockserver.NonZero(t.Label), CreatedAt: t.CreatedAt}
 		return nil
 	})
@@ -184,7 +184,7 @@ func (s *Server) RevokeAppToken(ctx context.Context, req gen.RevokeAppTokenReque
 			}
 			if !t.Revoked {
 				t.Revoked, t.RevokedAt = true, new(now)
-				st.setToken(t.Hash, app.ID, false)
+				st.setToken(t.Hash, tokenRef{App: app.ID, Token: t.ID}, false)
 			}
 			return nil
 		})

@@ -1,11 +1,15 @@
 package ethora_test
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/ethora"
 )
 
@@ -177,5 +181,94 @@ func TestUserBatchFieldsAreUserDataB2B(t *testing.T) {
 		if r.Str("results.0.status") != "updated" || r.Str("results.0.user.lastName") != "K" {
 			t.Errorf("PATCH %s with a one-letter lastName: %s", path, r.Raw)
 		}
+	}
+}
+
+// updateCounter counts the Updates made through a store.
+type updateCounter struct {
+	mockserver.Store
+	n atomic.Int64
+}
+
+func (u *updateCounter) Update(ctx context.Context, ns, api string, fn func(any) error) error {
+	u.n.Add(1)
+	return u.Store.Update(ctx, ns, api, fn)
+}
+
+// TestAppTokenLastUsedAt: a use of an app token stamps its lastUsedAt, to
+// the minute: the first use, then the first one a minute or more after the
+// stamp, whatever the request's outcome; reads made with the token in
+// between make no write, a server JWT's use none at all, and the stamp
+// survives a snapshot.
+func TestAppTokenLastUsedAt(t *testing.T) {
+	store := &updateCounter{Store: mockserver.NewMemoryStore()}
+	h := newHarnessWith(t, mockserver.Setup{Store: store}, ethora.Options{})
+	c := h.app()
+	base := "/v2/apps/" + appID + "/tokens"
+	created := c.ok("POST", base, map[string]any{"label": "ci"})
+	tok := h.as(created.Str("token"))
+	lastUsed := func() any {
+		t.Helper()
+		return c.ok("GET", base, nil).Get("tokens.0.lastUsedAt")
+	}
+	if got := lastUsed(); got != nil {
+		t.Fatalf("an unused token: lastUsedAt %v, want null", got)
+	}
+	read := func(want int64) {
+		t.Helper()
+		before := store.n.Load()
+		tok.ok("GET", "/v2/chats/users", nil)
+		if n := store.n.Load() - before; n != want {
+			t.Errorf("a read with the token made %d updates, want %d", n, want)
+		}
+	}
+	t0 := h.clock.Now().UTC().Format(time.RFC3339)
+	read(1) // the first use is stamped
+	if got := lastUsed(); got != t0 {
+		t.Errorf("after the first use: lastUsedAt %v, want %s", got, t0)
+	}
+	h.clock.Advance(59 * time.Second)
+	read(0) // within the minute: a read stays a read
+	before := store.n.Load()
+	c.ok("GET", base, nil) // a server JWT is no app token
+	if n := store.n.Load() - before; n != 0 {
+		t.Errorf("a read with a server JWT made %d updates", n)
+	}
+	if got := lastUsed(); got != t0 {
+		t.Errorf("within the minute: lastUsedAt %v, want %s", got, t0)
+	}
+	h.clock.Advance(time.Second)
+	t1 := h.clock.Now().UTC().Format(time.RFC3339)
+	read(1)
+	if got := lastUsed(); got != t1 {
+		t.Errorf("a minute later: lastUsedAt %v, want %s", got, t1)
+	}
+	// A refused request used the token all the same.
+	h.clock.Advance(time.Hour)
+	t2 := h.clock.Now().UTC().Format(time.RFC3339)
+	tok.must(http.StatusNotFound, "GET", "/v2/apps/"+appID+"/users/ghost/chats", nil)
+	if got := lastUsed(); got != t2 {
+		t.Errorf("after a refused request: lastUsedAt %v, want %s", got, t2)
+	}
+
+	// The stamp survives an export and an import.
+	snap, err := h.store.Export(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2 := newHarness(t, ethora.Options{})
+	if err := h2.store.Import(context.Background(), "", snap); err != nil {
+		t.Fatal(err)
+	}
+	if got := h2.app().ok("GET", base, nil).Get("tokens.0.lastUsedAt"); got != t2 {
+		t.Errorf("after a snapshot: lastUsedAt %v, want %s", got, t2)
+	}
+
+	// A revoked token is refused and not stamped.
+	c.ok("DELETE", base+"/"+created.Str("tokenId"), nil)
+	h.clock.Advance(time.Hour)
+	tok.must(http.StatusUnauthorized, "GET", "/v2/chats/users", nil)
+	if got := lastUsed(); got != t2 {
+		t.Errorf("a revoked token's use: lastUsedAt %v, want %s", got, t2)
 	}
 }

@@ -292,7 +292,7 @@ func (s *State) deleteApp(id string) {
 	}
 	if a, ok := s.Apps.Delete(id); ok {
 		for _, t := range a.Tokens {
-			s.setToken(t.Hash, id, false)
+			s.setToken(t.Hash, tokenRef{App: id, Token: t.ID}, false)
 		}
 	}
 }
