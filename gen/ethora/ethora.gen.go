@@ -671,6 +671,9 @@ type UpdateChatRequest struct {
 
 // UpdateUsersRequest defines model for UpdateUsersRequest.
 type UpdateUsersRequest struct {
+	// Users 1 to 100 entries, as the SDK documents ("Limits: 1-100 users per
+	// request", `dist/types/index.d.ts` line 231) and enforces itself
+	// before it sends (`EthoraSDKService.js` lines 442-447).
 	Users []UserUpdate `json:"users"`
 }
 
