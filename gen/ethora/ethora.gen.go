@@ -827,6 +827,17 @@ type UsersBatchRequest struct {
 	UsersList []UserInput `json:"usersList"`
 }
 
+// UsersBatchRequestV1 The body of `createUsersV1`, as the backend's v1 Swagger declares
+// it (`POST /v1/users/batch`, `openapi/swagger.json` lines 2813-2832
+// of `dappros/ethora-sdk-backend-integration` at `31c6db2`): neither
+// property is required and `usersList` has no bound. Decision
+// (inferred): an absent `usersList` is an empty one.
+type UsersBatchRequestV1 struct {
+	// BypassEmailConfirmation Skip the confirmation e-mail.
+	BypassEmailConfirmation *bool        `json:"bypassEmailConfirmation,omitempty"`
+	UsersList               *[]UserInput `json:"usersList,omitempty"`
+}
+
 // AppIdPath defines model for AppIdPath.
 type AppIdPath = string
 
@@ -990,7 +1001,7 @@ type DeleteChatJSONRequestBody = DeleteChatRequest
 type DeleteUsersJSONRequestBody = DeleteUsersRequest
 
 // CreateUsersV1JSONRequestBody defines body for CreateUsersV1 for application/json ContentType.
-type CreateUsersV1JSONRequestBody = UsersBatchRequest
+type CreateUsersV1JSONRequestBody = UsersBatchRequestV1
 
 // CreateAppJSONRequestBody defines body for CreateApp for application/json ContentType.
 type CreateAppJSONRequestBody = CreateAppRequest
@@ -2898,10 +2909,12 @@ type ClientInterface interface {
 	//
 	// The v1 form of `createUsers`: the users are created before the
 	// answer, which lists them in request order (with `xmppPassword`).
-	// Same body rules as `createUsers` (1 to 100 users, else 422
-	// `VALIDATION_ERROR`; every field of an entry optional and taken as
-	// given, as upstream's `UserDataB2B` schema has it). The 26.x SDK
-	// does not call it.
+	// Every field of an entry is optional and taken as given, as
+	// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+	// the v2 batches, the list has no bound: the v1 Swagger neither
+	// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+	// absent or empty list creates nobody and answers
+	// `{ok: true, results: []}`. The 26.x SDK does not call it.
 	//
 	// Decision (inferred): a `uuid` or e-mail address already taken in the
 	// app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -2916,10 +2929,12 @@ type ClientInterface interface {
 	//
 	// The v1 form of `createUsers`: the users are created before the
 	// answer, which lists them in request order (with `xmppPassword`).
-	// Same body rules as `createUsers` (1 to 100 users, else 422
-	// `VALIDATION_ERROR`; every field of an entry optional and taken as
-	// given, as upstream's `UserDataB2B` schema has it). The 26.x SDK
-	// does not call it.
+	// Every field of an entry is optional and taken as given, as
+	// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+	// the v2 batches, the list has no bound: the v1 Swagger neither
+	// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+	// absent or empty list creates nobody and answers
+	// `{ok: true, results: []}`. The 26.x SDK does not call it.
 	//
 	// Decision (inferred): a `uuid` or e-mail address already taken in the
 	// app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -4078,10 +4093,12 @@ func (c *Client) DeleteUsers(ctx context.Context, body DeleteUsersJSONRequestBod
 //
 // The v1 form of `createUsers`: the users are created before the
 // answer, which lists them in request order (with `xmppPassword`).
-// Same body rules as `createUsers` (1 to 100 users, else 422
-// `VALIDATION_ERROR`; every field of an entry optional and taken as
-// given, as upstream's `UserDataB2B` schema has it). The 26.x SDK
-// does not call it.
+// Every field of an entry is optional and taken as given, as
+// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+// the v2 batches, the list has no bound: the v1 Swagger neither
+// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+// absent or empty list creates nobody and answers
+// `{ok: true, results: []}`. The 26.x SDK does not call it.
 //
 // Decision (inferred): a `uuid` or e-mail address already taken in the
 // app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -4106,10 +4123,12 @@ func (c *Client) CreateUsersV1WithBody(ctx context.Context, contentType string, 
 //
 // The v1 form of `createUsers`: the users are created before the
 // answer, which lists them in request order (with `xmppPassword`).
-// Same body rules as `createUsers` (1 to 100 users, else 422
-// `VALIDATION_ERROR`; every field of an entry optional and taken as
-// given, as upstream's `UserDataB2B` schema has it). The 26.x SDK
-// does not call it.
+// Every field of an entry is optional and taken as given, as
+// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+// the v2 batches, the list has no bound: the v1 Swagger neither
+// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+// absent or empty list creates nobody and answers
+// `{ok: true, results: []}`. The 26.x SDK does not call it.
 //
 // Decision (inferred): a `uuid` or e-mail address already taken in the
 // app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -7491,10 +7510,12 @@ type ClientWithResponsesInterface interface {
 	//
 	// The v1 form of `createUsers`: the users are created before the
 	// answer, which lists them in request order (with `xmppPassword`).
-	// Same body rules as `createUsers` (1 to 100 users, else 422
-	// `VALIDATION_ERROR`; every field of an entry optional and taken as
-	// given, as upstream's `UserDataB2B` schema has it). The 26.x SDK
-	// does not call it.
+	// Every field of an entry is optional and taken as given, as
+	// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+	// the v2 batches, the list has no bound: the v1 Swagger neither
+	// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+	// absent or empty list creates nobody and answers
+	// `{ok: true, results: []}`. The 26.x SDK does not call it.
 	//
 	// Decision (inferred): a `uuid` or e-mail address already taken in the
 	// app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -7509,10 +7530,12 @@ type ClientWithResponsesInterface interface {
 	//
 	// The v1 form of `createUsers`: the users are created before the
 	// answer, which lists them in request order (with `xmppPassword`).
-	// Same body rules as `createUsers` (1 to 100 users, else 422
-	// `VALIDATION_ERROR`; every field of an entry optional and taken as
-	// given, as upstream's `UserDataB2B` schema has it). The 26.x SDK
-	// does not call it.
+	// Every field of an entry is optional and taken as given, as
+	// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+	// the v2 batches, the list has no bound: the v1 Swagger neither
+	// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+	// absent or empty list creates nobody and answers
+	// `{ok: true, results: []}`. The 26.x SDK does not call it.
 	//
 	// Decision (inferred): a `uuid` or e-mail address already taken in the
 	// app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -11415,10 +11438,12 @@ func (c *ClientWithResponses) DeleteUsersWithResponse(ctx context.Context, body 
 //
 // The v1 form of `createUsers`: the users are created before the
 // answer, which lists them in request order (with `xmppPassword`).
-// Same body rules as `createUsers` (1 to 100 users, else 422
-// `VALIDATION_ERROR`; every field of an entry optional and taken as
-// given, as upstream's `UserDataB2B` schema has it). The 26.x SDK
-// does not call it.
+// Every field of an entry is optional and taken as given, as
+// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+// the v2 batches, the list has no bound: the v1 Swagger neither
+// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+// absent or empty list creates nobody and answers
+// `{ok: true, results: []}`. The 26.x SDK does not call it.
 //
 // Decision (inferred): a `uuid` or e-mail address already taken in the
 // app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -11439,10 +11464,12 @@ func (c *ClientWithResponses) CreateUsersV1WithBodyWithResponse(ctx context.Cont
 //
 // The v1 form of `createUsers`: the users are created before the
 // answer, which lists them in request order (with `xmppPassword`).
-// Same body rules as `createUsers` (1 to 100 users, else 422
-// `VALIDATION_ERROR`; every field of an entry optional and taken as
-// given, as upstream's `UserDataB2B` schema has it). The 26.x SDK
-// does not call it.
+// Every field of an entry is optional and taken as given, as
+// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+// the v2 batches, the list has no bound: the v1 Swagger neither
+// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+// absent or empty list creates nobody and answers
+// `{ok: true, results: []}`. The 26.x SDK does not call it.
 //
 // Decision (inferred): a `uuid` or e-mail address already taken in the
 // app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is

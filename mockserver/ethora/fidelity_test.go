@@ -184,6 +184,27 @@ func TestUserBatchFieldsAreUserDataB2B(t *testing.T) {
 	}
 }
 
+// TestV1UserBatchHasNoBound: the v1 Swagger neither requires nor bounds
+// the v1 batch's usersList, so an absent or empty list creates nobody and
+// 101 users are created; the v2 batches keep their bound of 1 to 100.
+func TestV1UserBatchHasNoBound(t *testing.T) {
+	h := newHarness(t, ethora.Options{})
+	c := h.app()
+	for _, body := range []any{map[string]any{}, map[string]any{"bypassEmailConfirmation": true}, batch()} {
+		if r := c.ok("POST", "/v1/users/batch", body); r.Get("ok") != true || r.List("results") == nil || len(r.List("results")) != 0 {
+			t.Errorf("POST /v1/users/batch %v: %s", body, r.Raw)
+		}
+	}
+	many := make([]map[string]any, 101)
+	for i := range many {
+		many[i] = user("m"+strconv.Itoa(i), "m"+strconv.Itoa(i)+"@example.test")
+	}
+	if r := c.ok("POST", "/v1/users/batch", batch(many...)); len(r.List("results")) != 101 || !c.visible("m100") {
+		t.Errorf("101 users: %d created", len(r.List("results")))
+	}
+	c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "POST", "/v2/users/batch", batch(many...))
+}
+
 // updateCounter counts the Updates made through a store.
 type updateCounter struct {
 	mockserver.Store

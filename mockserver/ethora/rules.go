@@ -30,16 +30,21 @@ type UserInput struct {
 	Extra                                                    map[string]any
 }
 
+// checkBatchSize applies the bound of the v2 user batches, 1 to 100
+// users (Dappros' MCP server; the v1 Swagger sets none for v1).
+func checkBatchSize(n int) error {
+	if n == 0 || n > 100 {
+		return invalid("usersList must hold 1 to 100 users, got %d", n)
+	}
+	return nil
+}
+
 // batchUsers adds the users of a batch to app. Conflicts are per user
 // (status exists or uuid_exists), never a failure of the whole batch. The
-// users become visible at ready.
+// users become visible at ready. Entries are upstream's UserDataB2B:
+// optional strings without length or format rules (see UserInput in the
+// spec).
 func (s *State) batchUsers(appID string, in []UserInput, now, ready time.Time) ([]UserResult, error) {
-	// Entries are upstream's UserDataB2B: optional strings, no length or
-	// format rule (see UserInput in the spec); only the list's size is
-	// bounded.
-	if len(in) == 0 || len(in) > 100 {
-		return nil, invalid("usersList must hold 1 to 100 users, got %d", len(in))
-	}
 	results := make([]UserResult, 0, len(in))
 	for _, u := range in {
 		uuid := localName(appID, u.UUID)
