@@ -3,6 +3,7 @@ package ethora_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -291,5 +292,29 @@ func TestAppTokenLastUsedAt(t *testing.T) {
 	tok.must(http.StatusUnauthorized, "GET", "/v2/chats/users", nil)
 	if got := lastUsed(); got != t2 {
 		t.Errorf("a revoked token's use: lastUsedAt %v, want %s", got, t2)
+	}
+}
+
+// BenchmarkReadWithToken compares a read made with an app token (stamped
+// at most once a minute, so here only by the first call) with one made
+// with a server JWT, which is never stamped.
+func BenchmarkReadWithToken(b *testing.B) {
+	for _, kind := range []string{"jwt", "appToken"} {
+		b.Run(kind, func(b *testing.B) {
+			h := newHarness(b, ethora.Options{})
+			c := h.app()
+			if kind == "appToken" {
+				c = h.as(c.ok("POST", "/v2/apps/"+appID+"/tokens", map[string]any{"label": "bench"}).Str("token"))
+			}
+			req := func() *http.Request { return c.request("GET", "/v2/chats/users?limit=1", nil) }
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.handler.ServeHTTP(w, req())
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+			}
+		})
 	}
 }
