@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
-
 	"github.com/standin/standin/contracts/contractstest"
 	gen "github.com/standin/standin/gen/ethora"
 	ethorafake "github.com/standin/standin/mockserver/ethora"
@@ -62,7 +60,7 @@ func TestTypedClient(t *testing.T) {
 
 	var list []gen.UserInput
 	for i, u := range uuids {
-		list = append(list, gen.UserInput{Uuid: &u, Email: openapi_types.Email(u + "@standin.invalid"), FirstName: "Typed", LastName: "User" + strconv.Itoa(i)})
+		list = append(list, gen.UserInput{Uuid: &u, Email: ptr(u + "@standin.invalid"), FirstName: ptr("Typed"), LastName: ptr("User" + strconv.Itoa(i))})
 	}
 	accepted, err := c.CreateUsersWithResponse(ctx, gen.CreateUsersJSONRequestBody{BypassEmailConfirmation: ptr(true), UsersList: list})
 	if err != nil {
@@ -99,7 +97,7 @@ func TestTypedClient(t *testing.T) {
 		t.Errorf("job has %d results, want 2", n)
 	}
 
-	created, err := c.CreateChatWithResponse(ctx, gen.CreateChatJSONRequestBody{Uuid: ptr("typed-room"), Title: ptr("Typed room"), Type: ptr(gen.ChatTypeGroup)})
+	created, err := c.CreateChatWithResponse(ctx, gen.CreateChatJSONRequestBody{Uuid: ptr("typed-room"), Title: ptr("Typed room"), Type: ptr("group")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +105,7 @@ func TestTypedClient(t *testing.T) {
 		t.Fatalf("create chat: %d %s", created.StatusCode(), created.Body)
 	}
 	chat := created.JSON200.Result
-	if chat.Name != xmpp("typed-room") || chat.Title != "Typed room" || chat.AppId != typedAppID || chat.Type != gen.ChatTypeGroup {
+	if chat.Name != xmpp("typed-room") || chat.Title != "Typed room" || chat.AppId != typedAppID || chat.Type != "group" {
 		t.Errorf("create chat returned name %q, title %q, app %q, type %q", chat.Name, chat.Title, chat.AppId, chat.Type)
 	}
 

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AppSortField.
@@ -51,24 +50,6 @@ func (e AppTokenStatus) Valid() bool {
 	case AppTokenStatusActive:
 		return true
 	case AppTokenStatusRevoked:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for BotStatus.
-const (
-	BotStatusOff BotStatus = "off"
-	BotStatusOn  BotStatus = "on"
-)
-
-// Valid indicates whether the value is a known member of the BotStatus enum.
-func (e BotStatus) Valid() bool {
-	switch e {
-	case BotStatusOff:
-		return true
-	case BotStatusOn:
 		return true
 	default:
 		return false
@@ -117,27 +98,6 @@ func (e ChatAccessStatus) Valid() bool {
 	case ChatAccessStatusNotMember:
 		return true
 	case ChatAccessStatusRemoved:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ChatType.
-const (
-	ChatTypeGroup   ChatType = "group"
-	ChatTypePrivate ChatType = "private"
-	ChatTypePublic  ChatType = "public"
-)
-
-// Valid indicates whether the value is a known member of the ChatType enum.
-func (e ChatType) Valid() bool {
-	switch e {
-	case ChatTypeGroup:
-		return true
-	case ChatTypePrivate:
-		return true
-	case ChatTypePublic:
 		return true
 	default:
 		return false
@@ -273,8 +233,18 @@ type AppStats struct {
 
 // AppToken An app token's metadata; the value itself is never listed.
 type AppToken struct {
-	CreatedAt  time.Time      `json:"createdAt"`
-	Label      *string        `json:"label,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	Label     *string   `json:"label,omitempty"`
+
+	// LastUsedAt When the token last authenticated a request (whatever the
+	// request's outcome), accurate to a minute; null until its first
+	// use. Decision (inferred): like the "last used" stamps of other
+	// services, it is written at most once a minute per token: a use
+	// stamps the time of that use when the stored value is absent or
+	// a minute old or more, in a small write of its own after the
+	// token is checked, so that reads made with the token stay reads
+	// (no write on every call). It may therefore lag the latest use
+	// by up to a minute. It survives snapshots.
 	LastUsedAt *time.Time     `json:"lastUsedAt,omitempty"`
 	RevokedAt  *time.Time     `json:"revokedAt,omitempty"`
 	RotatedAt  *time.Time     `json:"rotatedAt,omitempty"`
@@ -314,13 +284,21 @@ type BatchJobAccepted struct {
 
 // Bot The app's chatbot configuration.
 type Bot struct {
-	BotFirstName    *string   `json:"botFirstName,omitempty"`
-	BotLastName     *string   `json:"botLastName,omitempty"`
-	ChatId          *string   `json:"chatId,omitempty"`
-	GreetingMessage *string   `json:"greetingMessage,omitempty"`
-	IsRAG           *bool     `json:"isRAG,omitempty"`
-	Prompt          *string   `json:"prompt,omitempty"`
-	Status          BotStatus `json:"status"`
+	BotFirstName    *string `json:"botFirstName,omitempty"`
+	BotLastName     *string `json:"botLastName,omitempty"`
+	ChatId          *string `json:"chatId,omitempty"`
+	GreetingMessage *string `json:"greetingMessage,omitempty"`
+	IsRAG           *bool   `json:"isRAG,omitempty"`
+	Prompt          *string `json:"prompt,omitempty"`
+
+	// Status Whether the bot answers, any string, as the SDK types it
+	// (`UpdateAppBotRequest.status?: string`, `dist/types/index.d.ts`
+	// line 88). Known values: `on` and `off` (Dappros' MCP server,
+	// `dappros/ethora-mcp-server` `src/tools.ts` line 1921). Decision
+	// (inferred): a new app's bot is `off`, and so reads an empty
+	// `status`; the mock keeps any other value as given and returns it
+	// unchanged; no rule of the mock depends on it.
+	Status BotStatus `json:"status"`
 
 	// Trigger What wakes the bot up, e.g. a command prefix.
 	Trigger              *string                `json:"trigger,omitempty"`
@@ -334,17 +312,31 @@ type BotResult struct {
 	Bot Bot `json:"bot"`
 }
 
-// BotStatus defines model for BotStatus.
-type BotStatus string
+// BotStatus Whether the bot answers, any string, as the SDK types it
+// (`UpdateAppBotRequest.status?: string`, `dist/types/index.d.ts`
+// line 88). Known values: `on` and `off` (Dappros' MCP server,
+// `dappros/ethora-mcp-server` `src/tools.ts` line 1921). Decision
+// (inferred): a new app's bot is `off`, and so reads an empty
+// `status`; the mock keeps any other value as given and returns it
+// unchanged; no rule of the mock depends on it.
+type BotStatus = string
 
 // BotUpdate A partial bot configuration; only the fields given change.
 type BotUpdate struct {
-	BotFirstName         *string                `json:"botFirstName,omitempty"`
-	BotLastName          *string                `json:"botLastName,omitempty"`
-	ChatId               *string                `json:"chatId,omitempty"`
-	GreetingMessage      *string                `json:"greetingMessage,omitempty"`
-	IsRAG                *bool                  `json:"isRAG,omitempty"`
-	Prompt               *string                `json:"prompt,omitempty"`
+	BotFirstName    *string `json:"botFirstName,omitempty"`
+	BotLastName     *string `json:"botLastName,omitempty"`
+	ChatId          *string `json:"chatId,omitempty"`
+	GreetingMessage *string `json:"greetingMessage,omitempty"`
+	IsRAG           *bool   `json:"isRAG,omitempty"`
+	Prompt          *string `json:"prompt,omitempty"`
+
+	// Status Whether the bot answers, any string, as the SDK types it
+	// (`UpdateAppBotRequest.status?: string`, `dist/types/index.d.ts`
+	// line 88). Known values: `on` and `off` (Dappros' MCP server,
+	// `dappros/ethora-mcp-server` `src/tools.ts` line 1921). Decision
+	// (inferred): a new app's bot is `off`, and so reads an empty
+	// `status`; the mock keeps any other value as given and returns it
+	// unchanged; no rule of the mock depends on it.
 	Status               *BotStatus             `json:"status,omitempty"`
 	Trigger              *string                `json:"trigger,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
@@ -420,7 +412,16 @@ type Chat struct {
 	Picture      *string       `json:"picture,omitempty"`
 	Title        string        `json:"title"`
 
-	// Type Room type; the SDK creates `group` rooms by default.
+	// Type Room type, any string, as the SDK types it
+	// (`CreateChatRoomRequest.type: string`, `dist/types/index.d.ts`
+	// line 118) and the backend's chat schema has it (`ChatRecord.type`,
+	// v1 Swagger `openapi/swagger.json` lines 611-614). Known values:
+	// `group` (the SDK's default, `EthoraSDKService.js` line 251),
+	// `public` (the v1 Swagger's "public | group", line 5017) and
+	// `private` (one-to-one chats, named `{xmppUsernameA}-{xmppUsernameB}`,
+	// line 5243). Decision (inferred): the mock keeps any other value as
+	// given and returns it unchanged; no rule of the mock depends on the
+	// type.
 	Type                 ChatType               `json:"type"`
 	UpdatedAt            time.Time              `json:"updatedAt"`
 	AdditionalProperties map[string]interface{} `json:"-"`
@@ -442,7 +443,8 @@ type ChatAccessRequest struct {
 	// ChatName `{appId}_{chatUuid}` or the full JID.
 	ChatName string `json:"chatName"`
 
-	// Members Plain uuids, `{appId}_{uuid}` names or full JIDs.
+	// Members Plain uuids, `{appId}_{uuid}` names or full JIDs; may be empty
+	// (nothing changes, and `details` is empty).
 	Members []string `json:"members"`
 }
 
@@ -481,8 +483,17 @@ type ChatResult struct {
 	Result Chat `json:"result"`
 }
 
-// ChatType Room type; the SDK creates `group` rooms by default.
-type ChatType string
+// ChatType Room type, any string, as the SDK types it
+// (`CreateChatRoomRequest.type: string`, `dist/types/index.d.ts`
+// line 118) and the backend's chat schema has it (`ChatRecord.type`,
+// v1 Swagger `openapi/swagger.json` lines 611-614). Known values:
+// `group` (the SDK's default, `EthoraSDKService.js` line 251),
+// `public` (the v1 Swagger's "public | group", line 5017) and
+// `private` (one-to-one chats, named `{xmppUsernameA}-{xmppUsernameB}`,
+// line 5243). Decision (inferred): the mock keeps any other value as
+// given and returns it unchanged; no rule of the mock depends on the
+// type.
+type ChatType = string
 
 // ChatUsersPage defines model for ChatUsersPage.
 type ChatUsersPage struct {
@@ -547,7 +558,16 @@ type CreateChatRequest struct {
 	Picture *string   `json:"picture,omitempty"`
 	Title   *string   `json:"title,omitempty"`
 
-	// Type Room type; the SDK creates `group` rooms by default.
+	// Type Room type, any string, as the SDK types it
+	// (`CreateChatRoomRequest.type: string`, `dist/types/index.d.ts`
+	// line 118) and the backend's chat schema has it (`ChatRecord.type`,
+	// v1 Swagger `openapi/swagger.json` lines 611-614). Known values:
+	// `group` (the SDK's default, `EthoraSDKService.js` line 251),
+	// `public` (the v1 Swagger's "public | group", line 5017) and
+	// `private` (one-to-one chats, named `{xmppUsernameA}-{xmppUsernameB}`,
+	// line 5243). Decision (inferred): the mock keeps any other value as
+	// given and returns it unchanged; no rule of the mock depends on the
+	// type.
 	Type *ChatType `json:"type,omitempty"`
 
 	// Uuid The chat id; the chat is named `{appId}_{uuid}`.
@@ -569,7 +589,7 @@ type DeleteChatRequest struct {
 
 // DeleteUsersRequest defines model for DeleteUsersRequest.
 type DeleteUsersRequest struct {
-	// UsersIdList Plain user uuids.
+	// UsersIdList Plain user uuids; may be empty (nobody is deleted).
 	UsersIdList []string `json:"usersIdList"`
 }
 
@@ -651,6 +671,9 @@ type UpdateChatRequest struct {
 
 // UpdateUsersRequest defines model for UpdateUsersRequest.
 type UpdateUsersRequest struct {
+	// Users 1 to 100 entries, as the SDK documents ("Limits: 1-100 users per
+	// request", `dist/types/index.d.ts` line 231) and enforces itself
+	// before it sends (`EthoraSDKService.js` lines 442-447).
 	Users []UserUpdate `json:"users"`
 }
 
@@ -690,12 +713,25 @@ type User struct {
 
 // UserInput One user to create. Other properties are kept on the user (the SDK
 // copies the caller's extra `userData` keys here).
+//
+// The fields are those of the backend's `UserDataB2B` (v1 Swagger,
+// `openapi/swagger.json` lines 95-114 of
+// `dappros/ethora-sdk-backend-integration` at `31c6db2`): optional
+// strings with no length or format rule, and so they are here. The
+// SDK's types list `email`, `firstName` and `lastName` as required
+// (`BatchCreateUsersRequest`, `dist/types/index.d.ts` lines 60-71)
+// and its code comments that the "API requires lastName to be at
+// least 2 characters and not empty" (`EthoraSDKService.js` lines 183
+// and 200), which the backend's schema does not say; the mock takes
+// the lenient side. Decision (inferred): a missing field is stored as
+// an empty string, and an empty e-mail address is never a conflict
+// (`exists` compares non-empty addresses only, in any case).
 type UserInput struct {
-	Email        openapi_types.Email `json:"email"`
-	FirstName    string              `json:"firstName"`
-	LastName     string              `json:"lastName"`
-	Password     *string             `json:"password,omitempty"`
-	ProfileImage *string             `json:"profileImage,omitempty"`
+	Email        *string `json:"email,omitempty"`
+	FirstName    *string `json:"firstName,omitempty"`
+	LastName     *string `json:"lastName,omitempty"`
+	Password     *string `json:"password,omitempty"`
+	ProfileImage *string `json:"profileImage,omitempty"`
 
 	// Uuid The caller's id for the user; generated when absent.
 	Uuid                 *string                `json:"uuid,omitempty"`
@@ -782,8 +818,24 @@ type UsersBatchJobResult struct {
 // UsersBatchRequest defines model for UsersBatchRequest.
 type UsersBatchRequest struct {
 	// BypassEmailConfirmation Skip the confirmation e-mail (the SDK always sends true).
-	BypassEmailConfirmation *bool       `json:"bypassEmailConfirmation,omitempty"`
-	UsersList               []UserInput `json:"usersList"`
+	BypassEmailConfirmation *bool `json:"bypassEmailConfirmation,omitempty"`
+
+	// UsersList 1 to 100 users, the bound of Dappros' own B2B tooling
+	// (`dappros/ethora-mcp-server` `src/tools.ts` line 2876: "The
+	// users to create, 1–100 per batch", with a documented "422
+	// `usersList` validation", line 2866).
+	UsersList []UserInput `json:"usersList"`
+}
+
+// UsersBatchRequestV1 The body of `createUsersV1`, as the backend's v1 Swagger declares
+// it (`POST /v1/users/batch`, `openapi/swagger.json` lines 2813-2832
+// of `dappros/ethora-sdk-backend-integration` at `31c6db2`): neither
+// property is required and `usersList` has no bound. Decision
+// (inferred): an absent `usersList` is an empty one.
+type UsersBatchRequestV1 struct {
+	// BypassEmailConfirmation Skip the confirmation e-mail.
+	BypassEmailConfirmation *bool        `json:"bypassEmailConfirmation,omitempty"`
+	UsersList               *[]UserInput `json:"usersList,omitempty"`
 }
 
 // AppIdPath defines model for AppIdPath.
@@ -857,10 +909,17 @@ type Unprocessable = ErrorResponse
 
 // ListAppsParams defines parameters for ListApps.
 type ListAppsParams struct {
-	// Limit Page size.
+	// Limit Page size, default 100, at most 500, as the backend's app listing
+	// declares it (v1 Swagger, `GET /v1/apps`, `openapi/swagger.json`
+	// lines 987-995 of `dappros/ethora-sdk-backend-integration` at
+	// `31c6db2`: minimum 1, maximum 500, default 100). A larger value is
+	// clamped to 500, not refused (standin's decision: whether the real
+	// server refuses or clamps is not documented), and the answer's
+	// `limit` is the size applied.
 	Limit *AppsLimitQuery `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Offset Number of items to skip.
+	// Offset Number of items to skip (the backend's `Offset` convention, v1
+	// Swagger `openapi/swagger.json` lines 870-880: minimum 0).
 	Offset *OffsetQuery `form:"offset,omitempty" json:"offset,omitempty"`
 
 	// Order Sort direction (default `asc`).
@@ -872,10 +931,17 @@ type ListAppsParams struct {
 
 // ListChatsInAppParams defines parameters for ListChatsInApp.
 type ListChatsInAppParams struct {
-	// Limit Page size.
+	// Limit Page size, default 100. No upper bound: the SDK passes any number
+	// (`ListAppChatsQueryParams.limit` and `GetUserChatsQueryParams.limit`,
+	// `dist/types/index.d.ts` lines 108 and 183) and no source gives
+	// these v2 routes a maximum, so the mock applies none (standin's
+	// decision; a page costs O(log n + page) however large). The minimum
+	// of 1 is the backend's `Limit` convention (v1 Swagger,
+	// `openapi/swagger.json` lines 858-869).
 	Limit *ChatsLimitQuery `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Offset Number of items to skip.
+	// Offset Number of items to skip (the backend's `Offset` convention, v1
+	// Swagger `openapi/swagger.json` lines 870-880: minimum 0).
 	Offset *OffsetQuery `form:"offset,omitempty" json:"offset,omitempty"`
 
 	// IncludeMembers `true` adds each chat's `members`. The SDK sends the literals `true`
@@ -885,10 +951,17 @@ type ListChatsInAppParams struct {
 
 // GetUserChatsInAppParams defines parameters for GetUserChatsInApp.
 type GetUserChatsInAppParams struct {
-	// Limit Page size.
+	// Limit Page size, default 100. No upper bound: the SDK passes any number
+	// (`ListAppChatsQueryParams.limit` and `GetUserChatsQueryParams.limit`,
+	// `dist/types/index.d.ts` lines 108 and 183) and no source gives
+	// these v2 routes a maximum, so the mock applies none (standin's
+	// decision; a page costs O(log n + page) however large). The minimum
+	// of 1 is the backend's `Limit` convention (v1 Swagger,
+	// `openapi/swagger.json` lines 858-869).
 	Limit *ChatsLimitQuery `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Offset Number of items to skip.
+	// Offset Number of items to skip (the backend's `Offset` convention, v1
+	// Swagger `openapi/swagger.json` lines 870-880: minimum 0).
 	Offset *OffsetQuery `form:"offset,omitempty" json:"offset,omitempty"`
 
 	// IncludeMembers `true` adds each chat's `members`. The SDK sends the literals `true`
@@ -907,10 +980,17 @@ type GetChatUsersParams struct {
 	// UserId Keep only the user with this Mongo `_id`.
 	UserId *UserIdQuery `form:"userId,omitempty" json:"userId,omitempty"`
 
-	// Limit Page size.
+	// Limit Page size, default 100. No upper bound: the SDK passes any number
+	// (`GetUsersQueryParams.limit`, `dist/types/index.d.ts` line 176) and
+	// no source gives this v2 route a maximum, so the mock applies none
+	// (standin's decision; a page costs O(log n + page) however large).
+	// The minimum of 1 is the backend's `Limit` convention (v1 Swagger,
+	// `openapi/swagger.json` lines 858-869 of
+	// `dappros/ethora-sdk-backend-integration` at `31c6db2`).
 	Limit *ChatUsersLimitQuery `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Offset Number of items to skip.
+	// Offset Number of items to skip (the backend's `Offset` convention, v1
+	// Swagger `openapi/swagger.json` lines 870-880: minimum 0).
 	Offset *OffsetQuery `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
@@ -921,7 +1001,7 @@ type DeleteChatJSONRequestBody = DeleteChatRequest
 type DeleteUsersJSONRequestBody = DeleteUsersRequest
 
 // CreateUsersV1JSONRequestBody defines body for CreateUsersV1 for application/json ContentType.
-type CreateUsersV1JSONRequestBody = UsersBatchRequest
+type CreateUsersV1JSONRequestBody = UsersBatchRequestV1
 
 // CreateAppJSONRequestBody defines body for CreateApp for application/json ContentType.
 type CreateAppJSONRequestBody = CreateAppRequest
@@ -2596,19 +2676,25 @@ func (a UserInput) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
 
-	object["email"], err = json.Marshal(a.Email)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'email': %w", err)
+	if a.Email != nil {
+		object["email"], err = json.Marshal(a.Email)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'email': %w", err)
+		}
 	}
 
-	object["firstName"], err = json.Marshal(a.FirstName)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'firstName': %w", err)
+	if a.FirstName != nil {
+		object["firstName"], err = json.Marshal(a.FirstName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'firstName': %w", err)
+		}
 	}
 
-	object["lastName"], err = json.Marshal(a.LastName)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'lastName': %w", err)
+	if a.LastName != nil {
+		object["lastName"], err = json.Marshal(a.LastName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'lastName': %w", err)
+		}
 	}
 
 	if a.Password != nil {
@@ -2772,11 +2858,19 @@ type ClientInterface interface {
 	// is the **plain text** `User not found: <uuid>`
 	// (`Content-Type: text/plain`). The SDK recognises exactly that (a
 	// string body containing "not found") and returns `{ok: false}`
-	// instead of throwing. Validation failures (e.g. an empty list) keep
-	// the JSON `ErrorResponse`.
+	// instead of throwing. Validation failures (e.g. `usersIdList`
+	// missing or not an array of strings) keep the JSON `ErrorResponse`.
 	//
 	// Decision (inferred): every name is checked before anything is
-	// removed, so a not-found answer deletes nobody.
+	// removed, so a not-found answer deletes nobody. An empty
+	// `usersIdList` deletes nobody and answers `{ok: true, deleted: 0}`:
+	// the backend's schema sets no minimum (v1 Swagger, `DELETE
+	// /v1/users/batch`, `openapi/swagger.json` lines 2859-2880 of
+	// `dappros/ethora-sdk-backend-integration` at `31c6db2`), the SDK
+	// sends the list it is given, even empty
+	// (`EthoraSDKService.js` lines 350-356), and throws on any error but
+	// the plain-text not-found, which would misreport an empty list as
+	// missing users.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2792,11 +2886,19 @@ type ClientInterface interface {
 	// is the **plain text** `User not found: <uuid>`
 	// (`Content-Type: text/plain`). The SDK recognises exactly that (a
 	// string body containing "not found") and returns `{ok: false}`
-	// instead of throwing. Validation failures (e.g. an empty list) keep
-	// the JSON `ErrorResponse`.
+	// instead of throwing. Validation failures (e.g. `usersIdList`
+	// missing or not an array of strings) keep the JSON `ErrorResponse`.
 	//
 	// Decision (inferred): every name is checked before anything is
-	// removed, so a not-found answer deletes nobody.
+	// removed, so a not-found answer deletes nobody. An empty
+	// `usersIdList` deletes nobody and answers `{ok: true, deleted: 0}`:
+	// the backend's schema sets no minimum (v1 Swagger, `DELETE
+	// /v1/users/batch`, `openapi/swagger.json` lines 2859-2880 of
+	// `dappros/ethora-sdk-backend-integration` at `31c6db2`), the SDK
+	// sends the list it is given, even empty
+	// (`EthoraSDKService.js` lines 350-356), and throws on any error but
+	// the plain-text not-found, which would misreport an empty list as
+	// missing users.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2807,9 +2909,12 @@ type ClientInterface interface {
 	//
 	// The v1 form of `createUsers`: the users are created before the
 	// answer, which lists them in request order (with `xmppPassword`).
-	// Same body rules as `createUsers` (1 to 100 users, valid e-mail,
-	// non-empty `firstName`, `lastName` of at least two characters), else
-	// 422 `VALIDATION_ERROR`. The 26.x SDK does not call it.
+	// Every field of an entry is optional and taken as given, as
+	// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+	// the v2 batches, the list has no bound: the v1 Swagger neither
+	// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+	// absent or empty list creates nobody and answers
+	// `{ok: true, results: []}`. The 26.x SDK does not call it.
 	//
 	// Decision (inferred): a `uuid` or e-mail address already taken in the
 	// app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -2824,9 +2929,12 @@ type ClientInterface interface {
 	//
 	// The v1 form of `createUsers`: the users are created before the
 	// answer, which lists them in request order (with `xmppPassword`).
-	// Same body rules as `createUsers` (1 to 100 users, valid e-mail,
-	// non-empty `firstName`, `lastName` of at least two characters), else
-	// 422 `VALIDATION_ERROR`. The 26.x SDK does not call it.
+	// Every field of an entry is optional and taken as given, as
+	// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+	// the v2 batches, the list has no bound: the v1 Swagger neither
+	// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+	// absent or empty list creates nobody and answers
+	// `{ok: true, results: []}`. The 26.x SDK does not call it.
 	//
 	// Decision (inferred): a `uuid` or e-mail address already taken in the
 	// app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -2860,9 +2968,11 @@ type ClientInterface interface {
 	// SDK: `listApps(params)`.
 	//
 	// Decisions (inferred): the token's own app is not in the list;
-	// `limit` defaults to 20, `offset` to 0, `orderBy` to `createdAt` and
-	// `order` to `asc`; `total` counts all child apps. The shape follows
-	// the v1 app list.
+	// `offset` defaults to 0, `orderBy` to `createdAt` and `order` to
+	// `asc`; `total` counts all child apps. The shape follows the v1 app
+	// list, and so does `limit`: default 100, at most 500 (a larger value
+	// is served as 500, not refused; the answer's `limit` says 500), as
+	// the v1 Swagger's `GET /v1/apps` declares it (see `AppsLimitQuery`).
 	//
 	// Cost in the mock: a page is read from the index of the app's child
 	// apps in either `orderBy` order, ascending or descending, O(log n +
@@ -2945,7 +3055,8 @@ type ClientInterface interface {
 	// A partial update despite the PUT: the fields given replace the
 	// stored ones, the others are kept. SDK: `updateAppBot(appId, payload)`.
 	// Decision (inferred): the answer is the whole configuration after the
-	// change, as `{bot: ...}`, with `updatedAt` set.
+	// change, as `{bot: ...}`, with `updatedAt` set. `status` takes any
+	// string, kept as given (see `BotStatus`).
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -2960,7 +3071,8 @@ type ClientInterface interface {
 	// A partial update despite the PUT: the fields given replace the
 	// stored ones, the others are kept. SDK: `updateAppBot(appId, payload)`.
 	// Decision (inferred): the answer is the whole configuration after the
-	// change, as `{bot: ...}`, with `updatedAt` set.
+	// change, as `{bot: ...}`, with `updatedAt` set. `status` takes any
+	// string, kept as given (see `BotStatus`).
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -3162,7 +3274,8 @@ type ClientInterface interface {
 	// member handling as `grantChatAccessInApp`. SDK:
 	// `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 	// Decisions (inferred): per-member statuses `removed`, `not-member`,
-	// `not-found`; `ok` is false when at least one member was `not-found`.
+	// `not-found`; `ok` is false when at least one member was `not-found`;
+	// an empty `members` list answers 200 with empty `details`.
 	// Costs as for `removeChatAccess`: O(log n) a member, whatever the
 	// chat's size.
 	//
@@ -3180,7 +3293,8 @@ type ClientInterface interface {
 	// member handling as `grantChatAccessInApp`. SDK:
 	// `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 	// Decisions (inferred): per-member statuses `removed`, `not-member`,
-	// `not-found`; `ok` is false when at least one member was `not-found`.
+	// `not-found`; `ok` is false when at least one member was `not-found`;
+	// an empty `members` list answers 200 with empty `details`.
 	// Costs as for `removeChatAccess`: O(log n) a member, whatever the
 	// chat's size.
 	//
@@ -3203,7 +3317,8 @@ type ClientInterface interface {
 	//
 	// Decisions (inferred): per-member statuses `granted`,
 	// `already-member`, `not-found`; `ok` is false when at least one
-	// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+	// member was `not-found`; an empty `members` list answers 200 with
+	// empty `details`. Costs as for `grantChatAccess`: O(log n) a
 	// member, whatever the chat's size.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
@@ -3225,7 +3340,8 @@ type ClientInterface interface {
 	//
 	// Decisions (inferred): per-member statuses `granted`,
 	// `already-member`, `not-found`; `ok` is false when at least one
-	// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+	// member was `not-found`; an empty `members` list answers 200 with
+	// empty `details`. Costs as for `grantChatAccess`: O(log n) a
 	// member, whatever the chat's size.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
@@ -3314,6 +3430,7 @@ type ClientInterface interface {
 	//
 	// Every token issued for the app, active and revoked, oldest first.
 	// Token values are never listed. SDK: `listAppTokens(appId)`.
+	// `lastUsedAt` is accurate to a minute (see `AppToken`).
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -3417,7 +3534,10 @@ type ClientInterface interface {
 	// with their chat memberships. SDK: `deleteUsersInApp(appId, userIds)`,
 	// which has no soft not-found handling: unlike `deleteUsers`, an
 	// unknown user here is an ordinary JSON 404 and nothing is deleted.
-	// Decision (inferred): the answer is `{ok: true, deleted: n}`.
+	// Decision (inferred): the answer is `{ok: true, deleted: n}`; an
+	// empty `usersIdList` deletes nobody and answers
+	// `{ok: true, deleted: 0}` (the SDK throws on any refusal here, and
+	// no source sets a minimum; see `deleteUsers`).
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -3433,7 +3553,10 @@ type ClientInterface interface {
 	// with their chat memberships. SDK: `deleteUsersInApp(appId, userIds)`,
 	// which has no soft not-found handling: unlike `deleteUsers`, an
 	// unknown user here is an ordinary JSON 404 and nothing is deleted.
-	// Decision (inferred): the answer is `{ok: true, deleted: n}`.
+	// Decision (inferred): the answer is `{ok: true, deleted: n}`; an
+	// empty `usersIdList` deletes nobody and answers
+	// `{ok: true, deleted: 0}` (the SDK throws on any refusal here, and
+	// no source sets a minimum; see `deleteUsers`).
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -3448,8 +3571,9 @@ type ClientInterface interface {
 	// `createUsers` for the app in the path, which must be the token's app
 	// or one of its children. Answers 202 with the job's id and polling
 	// path. SDK: `createUsersInApp(appId, payload)`, which sends the body
-	// as given (no defaults, no `lastName` fix-up), so a short `lastName`
-	// is refused here with 422 `VALIDATION_ERROR`.
+	// as given (no defaults, no `lastName` fix-up); a short `lastName` is
+	// accepted, as upstream's `UserDataB2B` schema has it (see
+	// `createUsers`).
 	//
 	// Per-user conflicts appear in the job's results. Decision (inferred):
 	// `uuid_exists` for a `uuid` the app already has, `exists` for an
@@ -3466,8 +3590,9 @@ type ClientInterface interface {
 	// `createUsers` for the app in the path, which must be the token's app
 	// or one of its children. Answers 202 with the job's id and polling
 	// path. SDK: `createUsersInApp(appId, payload)`, which sends the body
-	// as given (no defaults, no `lastName` fix-up), so a short `lastName`
-	// is refused here with 422 `VALIDATION_ERROR`.
+	// as given (no defaults, no `lastName` fix-up); a short `lastName` is
+	// accepted, as upstream's `UserDataB2B` schema has it (see
+	// `createUsers`).
 	//
 	// Per-user conflicts appear in the job's results. Decision (inferred):
 	// `uuid_exists` for a `uuid` the app already has, `exists` for an
@@ -3529,8 +3654,9 @@ type ClientInterface interface {
 	//
 	// Decisions (inferred): without `uuid` the chat is named
 	// `{appId}_{generated 24-hex id}`; `title` defaults to
-	// `Chat Room {uuid}` and `type` to `group`; members naming no user of
-	// the app are left out without error.
+	// `Chat Room {uuid}` and `type` (absent or empty) to `group`; members
+	// naming no user of the app are left out without error. Any `type`
+	// string is accepted and kept as given (see `ChatType`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3550,8 +3676,9 @@ type ClientInterface interface {
 	//
 	// Decisions (inferred): without `uuid` the chat is named
 	// `{appId}_{generated 24-hex id}`; `title` defaults to
-	// `Chat Room {uuid}` and `type` to `group`; members naming no user of
-	// the app are left out without error.
+	// `Chat Room {uuid}` and `type` (absent or empty) to `group`; members
+	// naming no user of the app are left out without error. Any `type`
+	// string is accepted and kept as given (see `ChatType`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3592,7 +3719,11 @@ type ClientInterface interface {
 	// Decisions (inferred): an entry is matched by `xmppUsername` (plain
 	// uuid, `{appId}_{uuid}` or JID), else by `uuid`; an entry with
 	// neither is `skipped`, one that matches no user of the app is
-	// `not-found`; `updated` entries carry the new record.
+	// `not-found`; `updated` entries carry the new record. Names are
+	// taken as given, a one-letter `lastName` included: the SDK's
+	// `UpdateUserData` types them as plain strings
+	// (`dist/types/index.d.ts` lines 138-162) and the backend's user
+	// schema (`UserDataB2B`) sets no length.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3609,7 +3740,11 @@ type ClientInterface interface {
 	// Decisions (inferred): an entry is matched by `xmppUsername` (plain
 	// uuid, `{appId}_{uuid}` or JID), else by `uuid`; an entry with
 	// neither is `skipped`, one that matches no user of the app is
-	// `not-found`; `updated` entries carry the new record.
+	// `not-found`; `updated` entries carry the new record. Names are
+	// taken as given, a one-letter `lastName` included: the SDK's
+	// `UpdateUserData` types them as plain strings
+	// (`dist/types/index.d.ts` lines 138-162) and the backend's user
+	// schema (`UserDataB2B`) sets no length.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3626,7 +3761,8 @@ type ClientInterface interface {
 	// Decisions (inferred): per-member statuses are `removed`,
 	// `not-member` (the user exists but was not in the room) and
 	// `not-found` (no such user in the app); `ok` is false when at least
-	// one member was `not-found`.
+	// one member was `not-found`. An empty `members` list removes nobody
+	// and answers 200 with empty `details`, as for `grantChatAccess`.
 	//
 	// Cost in the mock: each member is removed through the chat's
 	// membership index, O(log n) a member, whatever the chat's size.
@@ -3646,7 +3782,8 @@ type ClientInterface interface {
 	// Decisions (inferred): per-member statuses are `removed`,
 	// `not-member` (the user exists but was not in the room) and
 	// `not-found` (no such user in the app); `ok` is false when at least
-	// one member was `not-found`.
+	// one member was `not-found`. An empty `members` list removes nobody
+	// and answers 200 with empty `details`, as for `grantChatAccess`.
 	//
 	// Cost in the mock: each member is removed through the chat's
 	// membership index, O(log n) a member, whatever the chat's size.
@@ -3670,7 +3807,13 @@ type ClientInterface interface {
 	// Decisions (inferred): per-member statuses are `granted`,
 	// `already-member` and `not-found` (no such user in the app); `ok` is
 	// false when at least one member was `not-found`; `summary.byStatus`
-	// counts the members per status.
+	// counts the members per status. An empty `members` list changes
+	// nothing and answers 200 `{ok: true, summary: {requested: 0,
+	// byStatus: {}}, details: []}` (the chat must still exist): the
+	// SDK sends whatever array it is given, `[]` included
+	// (`EthoraSDKService.js` lines 276-283, 716-724), and throws on any
+	// refusal, and the backend's schema sets no minimum (v1 Swagger,
+	// `/v1/chats/users-access`, `openapi/swagger.json` lines 5586-5605).
 	//
 	// Cost in the mock: each member is granted through the chat's
 	// membership index, O(log n) a member, whatever the chat's size.
@@ -3694,7 +3837,13 @@ type ClientInterface interface {
 	// Decisions (inferred): per-member statuses are `granted`,
 	// `already-member` and `not-found` (no such user in the app); `ok` is
 	// false when at least one member was `not-found`; `summary.byStatus`
-	// counts the members per status.
+	// counts the members per status. An empty `members` list changes
+	// nothing and answers 200 `{ok: true, summary: {requested: 0,
+	// byStatus: {}}, details: []}` (the chat must still exist): the
+	// SDK sends whatever array it is given, `[]` included
+	// (`EthoraSDKService.js` lines 276-283, 716-724), and throws on any
+	// refusal, and the backend's schema sets no minimum (v1 Swagger,
+	// `/v1/chats/users-access`, `openapi/swagger.json` lines 5586-5605).
 	//
 	// Cost in the mock: each member is granted through the chat's
 	// membership index, O(log n) a member, whatever the chat's size.
@@ -3721,9 +3870,18 @@ type ClientInterface interface {
 	// `POST /v2/apps/{appId}/users/batch`, and the job may already be
 	// completed when the 202 is sent.
 	//
-	// A list that breaks the rules below (empty, over 100 entries, bad
-	// e-mail, empty `firstName`, `lastName` under two characters) is
-	// refused as a whole with 422 `VALIDATION_ERROR`.
+	// The entries are upstream's `UserDataB2B` (see `UserInput`): every
+	// field is an optional string, with no length or format rule, so a
+	// short or missing `lastName`, an empty `firstName` or an e-mail
+	// address without `@` is accepted and kept as given. The SDK's
+	// comment that the "API requires lastName to be at least 2
+	// characters" (`dist/repositories/EthoraSDKService.js` lines 183 and
+	// 200, which is why `createUser` raises it) is not in the backend's
+	// schema; the mock takes the lenient side. Only a list that is empty
+	// or holds more than 100 entries is refused as a whole, with 422
+	// `VALIDATION_ERROR` (the bound of Dappros' MCP server,
+	// `dappros/ethora-mcp-server` `src/tools.ts` line 2876, "1–100 per
+	// batch", whose tool documents a "422 `usersList` validation").
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3747,9 +3905,18 @@ type ClientInterface interface {
 	// `POST /v2/apps/{appId}/users/batch`, and the job may already be
 	// completed when the 202 is sent.
 	//
-	// A list that breaks the rules below (empty, over 100 entries, bad
-	// e-mail, empty `firstName`, `lastName` under two characters) is
-	// refused as a whole with 422 `VALIDATION_ERROR`.
+	// The entries are upstream's `UserDataB2B` (see `UserInput`): every
+	// field is an optional string, with no length or format rule, so a
+	// short or missing `lastName`, an empty `firstName` or an e-mail
+	// address without `@` is accepted and kept as given. The SDK's
+	// comment that the "API requires lastName to be at least 2
+	// characters" (`dist/repositories/EthoraSDKService.js` lines 183 and
+	// 200, which is why `createUser` raises it) is not in the backend's
+	// schema; the mock takes the lenient side. Only a list that is empty
+	// or holds more than 100 entries is refused as a whole, with 422
+	// `VALIDATION_ERROR` (the bound of Dappros' MCP server,
+	// `dappros/ethora-mcp-server` `src/tools.ts` line 2876, "1–100 per
+	// batch", whose tool documents a "422 `usersList` validation").
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3855,11 +4022,19 @@ func (c *Client) DeleteChat(ctx context.Context, body DeleteChatJSONRequestBody,
 // is the **plain text** `User not found: <uuid>`
 // (`Content-Type: text/plain`). The SDK recognises exactly that (a
 // string body containing "not found") and returns `{ok: false}`
-// instead of throwing. Validation failures (e.g. an empty list) keep
-// the JSON `ErrorResponse`.
+// instead of throwing. Validation failures (e.g. `usersIdList`
+// missing or not an array of strings) keep the JSON `ErrorResponse`.
 //
 // Decision (inferred): every name is checked before anything is
-// removed, so a not-found answer deletes nobody.
+// removed, so a not-found answer deletes nobody. An empty
+// `usersIdList` deletes nobody and answers `{ok: true, deleted: 0}`:
+// the backend's schema sets no minimum (v1 Swagger, `DELETE
+// /v1/users/batch`, `openapi/swagger.json` lines 2859-2880 of
+// `dappros/ethora-sdk-backend-integration` at `31c6db2`), the SDK
+// sends the list it is given, even empty
+// (`EthoraSDKService.js` lines 350-356), and throws on any error but
+// the plain-text not-found, which would misreport an empty list as
+// missing users.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3885,11 +4060,19 @@ func (c *Client) DeleteUsersWithBody(ctx context.Context, contentType string, bo
 // is the **plain text** `User not found: <uuid>`
 // (`Content-Type: text/plain`). The SDK recognises exactly that (a
 // string body containing "not found") and returns `{ok: false}`
-// instead of throwing. Validation failures (e.g. an empty list) keep
-// the JSON `ErrorResponse`.
+// instead of throwing. Validation failures (e.g. `usersIdList`
+// missing or not an array of strings) keep the JSON `ErrorResponse`.
 //
 // Decision (inferred): every name is checked before anything is
-// removed, so a not-found answer deletes nobody.
+// removed, so a not-found answer deletes nobody. An empty
+// `usersIdList` deletes nobody and answers `{ok: true, deleted: 0}`:
+// the backend's schema sets no minimum (v1 Swagger, `DELETE
+// /v1/users/batch`, `openapi/swagger.json` lines 2859-2880 of
+// `dappros/ethora-sdk-backend-integration` at `31c6db2`), the SDK
+// sends the list it is given, even empty
+// (`EthoraSDKService.js` lines 350-356), and throws on any error but
+// the plain-text not-found, which would misreport an empty list as
+// missing users.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3910,9 +4093,12 @@ func (c *Client) DeleteUsers(ctx context.Context, body DeleteUsersJSONRequestBod
 //
 // The v1 form of `createUsers`: the users are created before the
 // answer, which lists them in request order (with `xmppPassword`).
-// Same body rules as `createUsers` (1 to 100 users, valid e-mail,
-// non-empty `firstName`, `lastName` of at least two characters), else
-// 422 `VALIDATION_ERROR`. The 26.x SDK does not call it.
+// Every field of an entry is optional and taken as given, as
+// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+// the v2 batches, the list has no bound: the v1 Swagger neither
+// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+// absent or empty list creates nobody and answers
+// `{ok: true, results: []}`. The 26.x SDK does not call it.
 //
 // Decision (inferred): a `uuid` or e-mail address already taken in the
 // app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -3937,9 +4123,12 @@ func (c *Client) CreateUsersV1WithBody(ctx context.Context, contentType string, 
 //
 // The v1 form of `createUsers`: the users are created before the
 // answer, which lists them in request order (with `xmppPassword`).
-// Same body rules as `createUsers` (1 to 100 users, valid e-mail,
-// non-empty `firstName`, `lastName` of at least two characters), else
-// 422 `VALIDATION_ERROR`. The 26.x SDK does not call it.
+// Every field of an entry is optional and taken as given, as
+// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+// the v2 batches, the list has no bound: the v1 Swagger neither
+// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+// absent or empty list creates nobody and answers
+// `{ok: true, results: []}`. The 26.x SDK does not call it.
 //
 // Decision (inferred): a `uuid` or e-mail address already taken in the
 // app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -3993,9 +4182,11 @@ func (c *Client) ExchangeClientToken(ctx context.Context, reqEditors ...RequestE
 // SDK: `listApps(params)`.
 //
 // Decisions (inferred): the token's own app is not in the list;
-// `limit` defaults to 20, `offset` to 0, `orderBy` to `createdAt` and
-// `order` to `asc`; `total` counts all child apps. The shape follows
-// the v1 app list.
+// `offset` defaults to 0, `orderBy` to `createdAt` and `order` to
+// `asc`; `total` counts all child apps. The shape follows the v1 app
+// list, and so does `limit`: default 100, at most 500 (a larger value
+// is served as 500, not refused; the answer's `limit` says 500), as
+// the v1 Swagger's `GET /v1/apps` declares it (see `AppsLimitQuery`).
 //
 // Cost in the mock: a page is read from the index of the app's child
 // apps in either `orderBy` order, ascending or descending, O(log n +
@@ -4138,7 +4329,8 @@ func (c *Client) GetAppBot(ctx context.Context, appId AppIdPath, reqEditors ...R
 // A partial update despite the PUT: the fields given replace the
 // stored ones, the others are kept. SDK: `updateAppBot(appId, payload)`.
 // Decision (inferred): the answer is the whole configuration after the
-// change, as `{bot: ...}`, with `updatedAt` set.
+// change, as `{bot: ...}`, with `updatedAt` set. `status` takes any
+// string, kept as given (see `BotStatus`).
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -4163,7 +4355,8 @@ func (c *Client) UpdateAppBotWithBody(ctx context.Context, appId AppIdPath, cont
 // A partial update despite the PUT: the fields given replace the
 // stored ones, the others are kept. SDK: `updateAppBot(appId, payload)`.
 // Decision (inferred): the answer is the whole configuration after the
-// change, as `{bot: ...}`, with `updatedAt` set.
+// change, as `{bot: ...}`, with `updatedAt` set. `status` takes any
+// string, kept as given (see `BotStatus`).
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -4475,7 +4668,8 @@ func (c *Client) UpdateUsersInApp(ctx context.Context, appId AppIdPath, body Upd
 // member handling as `grantChatAccessInApp`. SDK:
 // `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 // Decisions (inferred): per-member statuses `removed`, `not-member`,
-// `not-found`; `ok` is false when at least one member was `not-found`.
+// `not-found`; `ok` is false when at least one member was `not-found`;
+// an empty `members` list answers 200 with empty `details`.
 // Costs as for `removeChatAccess`: O(log n) a member, whatever the
 // chat's size.
 //
@@ -4503,7 +4697,8 @@ func (c *Client) RemoveChatAccessInAppWithBody(ctx context.Context, appId AppIdP
 // member handling as `grantChatAccessInApp`. SDK:
 // `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 // Decisions (inferred): per-member statuses `removed`, `not-member`,
-// `not-found`; `ok` is false when at least one member was `not-found`.
+// `not-found`; `ok` is false when at least one member was `not-found`;
+// an empty `members` list answers 200 with empty `details`.
 // Costs as for `removeChatAccess`: O(log n) a member, whatever the
 // chat's size.
 //
@@ -4536,7 +4731,8 @@ func (c *Client) RemoveChatAccessInApp(ctx context.Context, appId AppIdPath, bod
 //
 // Decisions (inferred): per-member statuses `granted`,
 // `already-member`, `not-found`; `ok` is false when at least one
-// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+// member was `not-found`; an empty `members` list answers 200 with
+// empty `details`. Costs as for `grantChatAccess`: O(log n) a
 // member, whatever the chat's size.
 //
 // Tenancy: the path app must be the token's app or one of its child
@@ -4568,7 +4764,8 @@ func (c *Client) GrantChatAccessInAppWithBody(ctx context.Context, appId AppIdPa
 //
 // Decisions (inferred): per-member statuses `granted`,
 // `already-member`, `not-found`; `ok` is false when at least one
-// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+// member was `not-found`; an empty `members` list answers 200 with
+// empty `details`. Costs as for `grantChatAccess`: O(log n) a
 // member, whatever the chat's size.
 //
 // Tenancy: the path app must be the token's app or one of its child
@@ -4707,6 +4904,7 @@ func (c *Client) ProvisionApp(ctx context.Context, appId AppIdPath, body Provisi
 //
 // Every token issued for the app, active and revoked, oldest first.
 // Token values are never listed. SDK: `listAppTokens(appId)`.
+// `lastUsedAt` is accurate to a minute (see `AppToken`).
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -4870,7 +5068,10 @@ func (c *Client) RotateAppToken(ctx context.Context, appId AppIdPath, tokenId To
 // with their chat memberships. SDK: `deleteUsersInApp(appId, userIds)`,
 // which has no soft not-found handling: unlike `deleteUsers`, an
 // unknown user here is an ordinary JSON 404 and nothing is deleted.
-// Decision (inferred): the answer is `{ok: true, deleted: n}`.
+// Decision (inferred): the answer is `{ok: true, deleted: n}`; an
+// empty `usersIdList` deletes nobody and answers
+// `{ok: true, deleted: 0}` (the SDK throws on any refusal here, and
+// no source sets a minimum; see `deleteUsers`).
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -4896,7 +5097,10 @@ func (c *Client) DeleteUsersInAppWithBody(ctx context.Context, appId AppIdPath, 
 // with their chat memberships. SDK: `deleteUsersInApp(appId, userIds)`,
 // which has no soft not-found handling: unlike `deleteUsers`, an
 // unknown user here is an ordinary JSON 404 and nothing is deleted.
-// Decision (inferred): the answer is `{ok: true, deleted: n}`.
+// Decision (inferred): the answer is `{ok: true, deleted: n}`; an
+// empty `usersIdList` deletes nobody and answers
+// `{ok: true, deleted: 0}` (the SDK throws on any refusal here, and
+// no source sets a minimum; see `deleteUsers`).
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -4921,8 +5125,9 @@ func (c *Client) DeleteUsersInApp(ctx context.Context, appId AppIdPath, body Del
 // `createUsers` for the app in the path, which must be the token's app
 // or one of its children. Answers 202 with the job's id and polling
 // path. SDK: `createUsersInApp(appId, payload)`, which sends the body
-// as given (no defaults, no `lastName` fix-up), so a short `lastName`
-// is refused here with 422 `VALIDATION_ERROR`.
+// as given (no defaults, no `lastName` fix-up); a short `lastName` is
+// accepted, as upstream's `UserDataB2B` schema has it (see
+// `createUsers`).
 //
 // Per-user conflicts appear in the job's results. Decision (inferred):
 // `uuid_exists` for a `uuid` the app already has, `exists` for an
@@ -4949,8 +5154,9 @@ func (c *Client) CreateUsersInAppWithBody(ctx context.Context, appId AppIdPath, 
 // `createUsers` for the app in the path, which must be the token's app
 // or one of its children. Answers 202 with the job's id and polling
 // path. SDK: `createUsersInApp(appId, payload)`, which sends the body
-// as given (no defaults, no `lastName` fix-up), so a short `lastName`
-// is refused here with 422 `VALIDATION_ERROR`.
+// as given (no defaults, no `lastName` fix-up); a short `lastName` is
+// accepted, as upstream's `UserDataB2B` schema has it (see
+// `createUsers`).
 //
 // Per-user conflicts appear in the job's results. Decision (inferred):
 // `uuid_exists` for a `uuid` the app already has, `exists` for an
@@ -5042,8 +5248,9 @@ func (c *Client) GetUserChatsInApp(ctx context.Context, appId AppIdPath, userId 
 //
 // Decisions (inferred): without `uuid` the chat is named
 // `{appId}_{generated 24-hex id}`; `title` defaults to
-// `Chat Room {uuid}` and `type` to `group`; members naming no user of
-// the app are left out without error.
+// `Chat Room {uuid}` and `type` (absent or empty) to `group`; members
+// naming no user of the app are left out without error. Any `type`
+// string is accepted and kept as given (see `ChatType`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5073,8 +5280,9 @@ func (c *Client) CreateChatWithBody(ctx context.Context, contentType string, bod
 //
 // Decisions (inferred): without `uuid` the chat is named
 // `{appId}_{generated 24-hex id}`; `title` defaults to
-// `Chat Room {uuid}` and `type` to `group`; members naming no user of
-// the app are left out without error.
+// `Chat Room {uuid}` and `type` (absent or empty) to `group`; members
+// naming no user of the app are left out without error. Any `type`
+// string is accepted and kept as given (see `ChatType`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5135,7 +5343,11 @@ func (c *Client) GetChatUsers(ctx context.Context, params *GetChatUsersParams, r
 // Decisions (inferred): an entry is matched by `xmppUsername` (plain
 // uuid, `{appId}_{uuid}` or JID), else by `uuid`; an entry with
 // neither is `skipped`, one that matches no user of the app is
-// `not-found`; `updated` entries carry the new record.
+// `not-found`; `updated` entries carry the new record. Names are
+// taken as given, a one-letter `lastName` included: the SDK's
+// `UpdateUserData` types them as plain strings
+// (`dist/types/index.d.ts` lines 138-162) and the backend's user
+// schema (`UserDataB2B`) sets no length.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5162,7 +5374,11 @@ func (c *Client) UpdateUsersWithBody(ctx context.Context, contentType string, bo
 // Decisions (inferred): an entry is matched by `xmppUsername` (plain
 // uuid, `{appId}_{uuid}` or JID), else by `uuid`; an entry with
 // neither is `skipped`, one that matches no user of the app is
-// `not-found`; `updated` entries carry the new record.
+// `not-found`; `updated` entries carry the new record. Names are
+// taken as given, a one-letter `lastName` included: the SDK's
+// `UpdateUserData` types them as plain strings
+// (`dist/types/index.d.ts` lines 138-162) and the backend's user
+// schema (`UserDataB2B`) sets no length.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5189,7 +5405,8 @@ func (c *Client) UpdateUsers(ctx context.Context, body UpdateUsersJSONRequestBod
 // Decisions (inferred): per-member statuses are `removed`,
 // `not-member` (the user exists but was not in the room) and
 // `not-found` (no such user in the app); `ok` is false when at least
-// one member was `not-found`.
+// one member was `not-found`. An empty `members` list removes nobody
+// and answers 200 with empty `details`, as for `grantChatAccess`.
 //
 // Cost in the mock: each member is removed through the chat's
 // membership index, O(log n) a member, whatever the chat's size.
@@ -5219,7 +5436,8 @@ func (c *Client) RemoveChatAccessWithBody(ctx context.Context, contentType strin
 // Decisions (inferred): per-member statuses are `removed`,
 // `not-member` (the user exists but was not in the room) and
 // `not-found` (no such user in the app); `ok` is false when at least
-// one member was `not-found`.
+// one member was `not-found`. An empty `members` list removes nobody
+// and answers 200 with empty `details`, as for `grantChatAccess`.
 //
 // Cost in the mock: each member is removed through the chat's
 // membership index, O(log n) a member, whatever the chat's size.
@@ -5253,7 +5471,13 @@ func (c *Client) RemoveChatAccess(ctx context.Context, body RemoveChatAccessJSON
 // Decisions (inferred): per-member statuses are `granted`,
 // `already-member` and `not-found` (no such user in the app); `ok` is
 // false when at least one member was `not-found`; `summary.byStatus`
-// counts the members per status.
+// counts the members per status. An empty `members` list changes
+// nothing and answers 200 `{ok: true, summary: {requested: 0,
+// byStatus: {}}, details: []}` (the chat must still exist): the
+// SDK sends whatever array it is given, `[]` included
+// (`EthoraSDKService.js` lines 276-283, 716-724), and throws on any
+// refusal, and the backend's schema sets no minimum (v1 Swagger,
+// `/v1/chats/users-access`, `openapi/swagger.json` lines 5586-5605).
 //
 // Cost in the mock: each member is granted through the chat's
 // membership index, O(log n) a member, whatever the chat's size.
@@ -5287,7 +5511,13 @@ func (c *Client) GrantChatAccessWithBody(ctx context.Context, contentType string
 // Decisions (inferred): per-member statuses are `granted`,
 // `already-member` and `not-found` (no such user in the app); `ok` is
 // false when at least one member was `not-found`; `summary.byStatus`
-// counts the members per status.
+// counts the members per status. An empty `members` list changes
+// nothing and answers 200 `{ok: true, summary: {requested: 0,
+// byStatus: {}}, details: []}` (the chat must still exist): the
+// SDK sends whatever array it is given, `[]` included
+// (`EthoraSDKService.js` lines 276-283, 716-724), and throws on any
+// refusal, and the backend's schema sets no minimum (v1 Swagger,
+// `/v1/chats/users-access`, `openapi/swagger.json` lines 5586-5605).
 //
 // Cost in the mock: each member is granted through the chat's
 // membership index, O(log n) a member, whatever the chat's size.
@@ -5324,9 +5554,18 @@ func (c *Client) GrantChatAccess(ctx context.Context, body GrantChatAccessJSONRe
 // `POST /v2/apps/{appId}/users/batch`, and the job may already be
 // completed when the 202 is sent.
 //
-// A list that breaks the rules below (empty, over 100 entries, bad
-// e-mail, empty `firstName`, `lastName` under two characters) is
-// refused as a whole with 422 `VALIDATION_ERROR`.
+// The entries are upstream's `UserDataB2B` (see `UserInput`): every
+// field is an optional string, with no length or format rule, so a
+// short or missing `lastName`, an empty `firstName` or an e-mail
+// address without `@` is accepted and kept as given. The SDK's
+// comment that the "API requires lastName to be at least 2
+// characters" (`dist/repositories/EthoraSDKService.js` lines 183 and
+// 200, which is why `createUser` raises it) is not in the backend's
+// schema; the mock takes the lenient side. Only a list that is empty
+// or holds more than 100 entries is refused as a whole, with 422
+// `VALIDATION_ERROR` (the bound of Dappros' MCP server,
+// `dappros/ethora-mcp-server` `src/tools.ts` line 2876, "1–100 per
+// batch", whose tool documents a "422 `usersList` validation").
 //
 // Takes any type of body and a specified content type.
 //
@@ -5360,9 +5599,18 @@ func (c *Client) CreateUsersWithBody(ctx context.Context, contentType string, bo
 // `POST /v2/apps/{appId}/users/batch`, and the job may already be
 // completed when the 202 is sent.
 //
-// A list that breaks the rules below (empty, over 100 entries, bad
-// e-mail, empty `firstName`, `lastName` under two characters) is
-// refused as a whole with 422 `VALIDATION_ERROR`.
+// The entries are upstream's `UserDataB2B` (see `UserInput`): every
+// field is an optional string, with no length or format rule, so a
+// short or missing `lastName`, an empty `firstName` or an e-mail
+// address without `@` is accepted and kept as given. The SDK's
+// comment that the "API requires lastName to be at least 2
+// characters" (`dist/repositories/EthoraSDKService.js` lines 183 and
+// 200, which is why `createUser` raises it) is not in the backend's
+// schema; the mock takes the lenient side. Only a list that is empty
+// or holds more than 100 entries is refused as a whole, with 422
+// `VALIDATION_ERROR` (the bound of Dappros' MCP server,
+// `dappros/ethora-mcp-server` `src/tools.ts` line 2876, "1–100 per
+// batch", whose tool documents a "422 `usersList` validation").
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7211,11 +7459,19 @@ type ClientWithResponsesInterface interface {
 	// is the **plain text** `User not found: <uuid>`
 	// (`Content-Type: text/plain`). The SDK recognises exactly that (a
 	// string body containing "not found") and returns `{ok: false}`
-	// instead of throwing. Validation failures (e.g. an empty list) keep
-	// the JSON `ErrorResponse`.
+	// instead of throwing. Validation failures (e.g. `usersIdList`
+	// missing or not an array of strings) keep the JSON `ErrorResponse`.
 	//
 	// Decision (inferred): every name is checked before anything is
-	// removed, so a not-found answer deletes nobody.
+	// removed, so a not-found answer deletes nobody. An empty
+	// `usersIdList` deletes nobody and answers `{ok: true, deleted: 0}`:
+	// the backend's schema sets no minimum (v1 Swagger, `DELETE
+	// /v1/users/batch`, `openapi/swagger.json` lines 2859-2880 of
+	// `dappros/ethora-sdk-backend-integration` at `31c6db2`), the SDK
+	// sends the list it is given, even empty
+	// (`EthoraSDKService.js` lines 350-356), and throws on any error but
+	// the plain-text not-found, which would misreport an empty list as
+	// missing users.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7231,11 +7487,19 @@ type ClientWithResponsesInterface interface {
 	// is the **plain text** `User not found: <uuid>`
 	// (`Content-Type: text/plain`). The SDK recognises exactly that (a
 	// string body containing "not found") and returns `{ok: false}`
-	// instead of throwing. Validation failures (e.g. an empty list) keep
-	// the JSON `ErrorResponse`.
+	// instead of throwing. Validation failures (e.g. `usersIdList`
+	// missing or not an array of strings) keep the JSON `ErrorResponse`.
 	//
 	// Decision (inferred): every name is checked before anything is
-	// removed, so a not-found answer deletes nobody.
+	// removed, so a not-found answer deletes nobody. An empty
+	// `usersIdList` deletes nobody and answers `{ok: true, deleted: 0}`:
+	// the backend's schema sets no minimum (v1 Swagger, `DELETE
+	// /v1/users/batch`, `openapi/swagger.json` lines 2859-2880 of
+	// `dappros/ethora-sdk-backend-integration` at `31c6db2`), the SDK
+	// sends the list it is given, even empty
+	// (`EthoraSDKService.js` lines 350-356), and throws on any error but
+	// the plain-text not-found, which would misreport an empty list as
+	// missing users.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7246,9 +7510,12 @@ type ClientWithResponsesInterface interface {
 	//
 	// The v1 form of `createUsers`: the users are created before the
 	// answer, which lists them in request order (with `xmppPassword`).
-	// Same body rules as `createUsers` (1 to 100 users, valid e-mail,
-	// non-empty `firstName`, `lastName` of at least two characters), else
-	// 422 `VALIDATION_ERROR`. The 26.x SDK does not call it.
+	// Every field of an entry is optional and taken as given, as
+	// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+	// the v2 batches, the list has no bound: the v1 Swagger neither
+	// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+	// absent or empty list creates nobody and answers
+	// `{ok: true, results: []}`. The 26.x SDK does not call it.
 	//
 	// Decision (inferred): a `uuid` or e-mail address already taken in the
 	// app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -7263,9 +7530,12 @@ type ClientWithResponsesInterface interface {
 	//
 	// The v1 form of `createUsers`: the users are created before the
 	// answer, which lists them in request order (with `xmppPassword`).
-	// Same body rules as `createUsers` (1 to 100 users, valid e-mail,
-	// non-empty `firstName`, `lastName` of at least two characters), else
-	// 422 `VALIDATION_ERROR`. The 26.x SDK does not call it.
+	// Every field of an entry is optional and taken as given, as
+	// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+	// the v2 batches, the list has no bound: the v1 Swagger neither
+	// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+	// absent or empty list creates nobody and answers
+	// `{ok: true, results: []}`. The 26.x SDK does not call it.
 	//
 	// Decision (inferred): a `uuid` or e-mail address already taken in the
 	// app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -7301,9 +7571,11 @@ type ClientWithResponsesInterface interface {
 	// SDK: `listApps(params)`.
 	//
 	// Decisions (inferred): the token's own app is not in the list;
-	// `limit` defaults to 20, `offset` to 0, `orderBy` to `createdAt` and
-	// `order` to `asc`; `total` counts all child apps. The shape follows
-	// the v1 app list.
+	// `offset` defaults to 0, `orderBy` to `createdAt` and `order` to
+	// `asc`; `total` counts all child apps. The shape follows the v1 app
+	// list, and so does `limit`: default 100, at most 500 (a larger value
+	// is served as 500, not refused; the answer's `limit` says 500), as
+	// the v1 Swagger's `GET /v1/apps` declares it (see `AppsLimitQuery`).
 	//
 	// Cost in the mock: a page is read from the index of the app's child
 	// apps in either `orderBy` order, ascending or descending, O(log n +
@@ -7394,7 +7666,8 @@ type ClientWithResponsesInterface interface {
 	// A partial update despite the PUT: the fields given replace the
 	// stored ones, the others are kept. SDK: `updateAppBot(appId, payload)`.
 	// Decision (inferred): the answer is the whole configuration after the
-	// change, as `{bot: ...}`, with `updatedAt` set.
+	// change, as `{bot: ...}`, with `updatedAt` set. `status` takes any
+	// string, kept as given (see `BotStatus`).
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -7409,7 +7682,8 @@ type ClientWithResponsesInterface interface {
 	// A partial update despite the PUT: the fields given replace the
 	// stored ones, the others are kept. SDK: `updateAppBot(appId, payload)`.
 	// Decision (inferred): the answer is the whole configuration after the
-	// change, as `{bot: ...}`, with `updatedAt` set.
+	// change, as `{bot: ...}`, with `updatedAt` set. `status` takes any
+	// string, kept as given (see `BotStatus`).
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -7615,7 +7889,8 @@ type ClientWithResponsesInterface interface {
 	// member handling as `grantChatAccessInApp`. SDK:
 	// `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 	// Decisions (inferred): per-member statuses `removed`, `not-member`,
-	// `not-found`; `ok` is false when at least one member was `not-found`.
+	// `not-found`; `ok` is false when at least one member was `not-found`;
+	// an empty `members` list answers 200 with empty `details`.
 	// Costs as for `removeChatAccess`: O(log n) a member, whatever the
 	// chat's size.
 	//
@@ -7633,7 +7908,8 @@ type ClientWithResponsesInterface interface {
 	// member handling as `grantChatAccessInApp`. SDK:
 	// `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 	// Decisions (inferred): per-member statuses `removed`, `not-member`,
-	// `not-found`; `ok` is false when at least one member was `not-found`.
+	// `not-found`; `ok` is false when at least one member was `not-found`;
+	// an empty `members` list answers 200 with empty `details`.
 	// Costs as for `removeChatAccess`: O(log n) a member, whatever the
 	// chat's size.
 	//
@@ -7656,7 +7932,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Decisions (inferred): per-member statuses `granted`,
 	// `already-member`, `not-found`; `ok` is false when at least one
-	// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+	// member was `not-found`; an empty `members` list answers 200 with
+	// empty `details`. Costs as for `grantChatAccess`: O(log n) a
 	// member, whatever the chat's size.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
@@ -7678,7 +7955,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Decisions (inferred): per-member statuses `granted`,
 	// `already-member`, `not-found`; `ok` is false when at least one
-	// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+	// member was `not-found`; an empty `members` list answers 200 with
+	// empty `details`. Costs as for `grantChatAccess`: O(log n) a
 	// member, whatever the chat's size.
 	//
 	// Tenancy: the path app must be the token's app or one of its child
@@ -7767,6 +8045,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Every token issued for the app, active and revoked, oldest first.
 	// Token values are never listed. SDK: `listAppTokens(appId)`.
+	// `lastUsedAt` is accurate to a minute (see `AppToken`).
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -7874,7 +8153,10 @@ type ClientWithResponsesInterface interface {
 	// with their chat memberships. SDK: `deleteUsersInApp(appId, userIds)`,
 	// which has no soft not-found handling: unlike `deleteUsers`, an
 	// unknown user here is an ordinary JSON 404 and nothing is deleted.
-	// Decision (inferred): the answer is `{ok: true, deleted: n}`.
+	// Decision (inferred): the answer is `{ok: true, deleted: n}`; an
+	// empty `usersIdList` deletes nobody and answers
+	// `{ok: true, deleted: 0}` (the SDK throws on any refusal here, and
+	// no source sets a minimum; see `deleteUsers`).
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -7890,7 +8172,10 @@ type ClientWithResponsesInterface interface {
 	// with their chat memberships. SDK: `deleteUsersInApp(appId, userIds)`,
 	// which has no soft not-found handling: unlike `deleteUsers`, an
 	// unknown user here is an ordinary JSON 404 and nothing is deleted.
-	// Decision (inferred): the answer is `{ok: true, deleted: n}`.
+	// Decision (inferred): the answer is `{ok: true, deleted: n}`; an
+	// empty `usersIdList` deletes nobody and answers
+	// `{ok: true, deleted: 0}` (the SDK throws on any refusal here, and
+	// no source sets a minimum; see `deleteUsers`).
 	//
 	// Tenancy: the path app must be the token's app or one of its child
 	// apps (else 403); an `appId` that names no app is a 404.
@@ -7905,8 +8190,9 @@ type ClientWithResponsesInterface interface {
 	// `createUsers` for the app in the path, which must be the token's app
 	// or one of its children. Answers 202 with the job's id and polling
 	// path. SDK: `createUsersInApp(appId, payload)`, which sends the body
-	// as given (no defaults, no `lastName` fix-up), so a short `lastName`
-	// is refused here with 422 `VALIDATION_ERROR`.
+	// as given (no defaults, no `lastName` fix-up); a short `lastName` is
+	// accepted, as upstream's `UserDataB2B` schema has it (see
+	// `createUsers`).
 	//
 	// Per-user conflicts appear in the job's results. Decision (inferred):
 	// `uuid_exists` for a `uuid` the app already has, `exists` for an
@@ -7923,8 +8209,9 @@ type ClientWithResponsesInterface interface {
 	// `createUsers` for the app in the path, which must be the token's app
 	// or one of its children. Answers 202 with the job's id and polling
 	// path. SDK: `createUsersInApp(appId, payload)`, which sends the body
-	// as given (no defaults, no `lastName` fix-up), so a short `lastName`
-	// is refused here with 422 `VALIDATION_ERROR`.
+	// as given (no defaults, no `lastName` fix-up); a short `lastName` is
+	// accepted, as upstream's `UserDataB2B` schema has it (see
+	// `createUsers`).
 	//
 	// Per-user conflicts appear in the job's results. Decision (inferred):
 	// `uuid_exists` for a `uuid` the app already has, `exists` for an
@@ -7990,8 +8277,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Decisions (inferred): without `uuid` the chat is named
 	// `{appId}_{generated 24-hex id}`; `title` defaults to
-	// `Chat Room {uuid}` and `type` to `group`; members naming no user of
-	// the app are left out without error.
+	// `Chat Room {uuid}` and `type` (absent or empty) to `group`; members
+	// naming no user of the app are left out without error. Any `type`
+	// string is accepted and kept as given (see `ChatType`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8011,8 +8299,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Decisions (inferred): without `uuid` the chat is named
 	// `{appId}_{generated 24-hex id}`; `title` defaults to
-	// `Chat Room {uuid}` and `type` to `group`; members naming no user of
-	// the app are left out without error.
+	// `Chat Room {uuid}` and `type` (absent or empty) to `group`; members
+	// naming no user of the app are left out without error. Any `type`
+	// string is accepted and kept as given (see `ChatType`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8055,7 +8344,11 @@ type ClientWithResponsesInterface interface {
 	// Decisions (inferred): an entry is matched by `xmppUsername` (plain
 	// uuid, `{appId}_{uuid}` or JID), else by `uuid`; an entry with
 	// neither is `skipped`, one that matches no user of the app is
-	// `not-found`; `updated` entries carry the new record.
+	// `not-found`; `updated` entries carry the new record. Names are
+	// taken as given, a one-letter `lastName` included: the SDK's
+	// `UpdateUserData` types them as plain strings
+	// (`dist/types/index.d.ts` lines 138-162) and the backend's user
+	// schema (`UserDataB2B`) sets no length.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8072,7 +8365,11 @@ type ClientWithResponsesInterface interface {
 	// Decisions (inferred): an entry is matched by `xmppUsername` (plain
 	// uuid, `{appId}_{uuid}` or JID), else by `uuid`; an entry with
 	// neither is `skipped`, one that matches no user of the app is
-	// `not-found`; `updated` entries carry the new record.
+	// `not-found`; `updated` entries carry the new record. Names are
+	// taken as given, a one-letter `lastName` included: the SDK's
+	// `UpdateUserData` types them as plain strings
+	// (`dist/types/index.d.ts` lines 138-162) and the backend's user
+	// schema (`UserDataB2B`) sets no length.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8089,7 +8386,8 @@ type ClientWithResponsesInterface interface {
 	// Decisions (inferred): per-member statuses are `removed`,
 	// `not-member` (the user exists but was not in the room) and
 	// `not-found` (no such user in the app); `ok` is false when at least
-	// one member was `not-found`.
+	// one member was `not-found`. An empty `members` list removes nobody
+	// and answers 200 with empty `details`, as for `grantChatAccess`.
 	//
 	// Cost in the mock: each member is removed through the chat's
 	// membership index, O(log n) a member, whatever the chat's size.
@@ -8109,7 +8407,8 @@ type ClientWithResponsesInterface interface {
 	// Decisions (inferred): per-member statuses are `removed`,
 	// `not-member` (the user exists but was not in the room) and
 	// `not-found` (no such user in the app); `ok` is false when at least
-	// one member was `not-found`.
+	// one member was `not-found`. An empty `members` list removes nobody
+	// and answers 200 with empty `details`, as for `grantChatAccess`.
 	//
 	// Cost in the mock: each member is removed through the chat's
 	// membership index, O(log n) a member, whatever the chat's size.
@@ -8133,7 +8432,13 @@ type ClientWithResponsesInterface interface {
 	// Decisions (inferred): per-member statuses are `granted`,
 	// `already-member` and `not-found` (no such user in the app); `ok` is
 	// false when at least one member was `not-found`; `summary.byStatus`
-	// counts the members per status.
+	// counts the members per status. An empty `members` list changes
+	// nothing and answers 200 `{ok: true, summary: {requested: 0,
+	// byStatus: {}}, details: []}` (the chat must still exist): the
+	// SDK sends whatever array it is given, `[]` included
+	// (`EthoraSDKService.js` lines 276-283, 716-724), and throws on any
+	// refusal, and the backend's schema sets no minimum (v1 Swagger,
+	// `/v1/chats/users-access`, `openapi/swagger.json` lines 5586-5605).
 	//
 	// Cost in the mock: each member is granted through the chat's
 	// membership index, O(log n) a member, whatever the chat's size.
@@ -8157,7 +8462,13 @@ type ClientWithResponsesInterface interface {
 	// Decisions (inferred): per-member statuses are `granted`,
 	// `already-member` and `not-found` (no such user in the app); `ok` is
 	// false when at least one member was `not-found`; `summary.byStatus`
-	// counts the members per status.
+	// counts the members per status. An empty `members` list changes
+	// nothing and answers 200 `{ok: true, summary: {requested: 0,
+	// byStatus: {}}, details: []}` (the chat must still exist): the
+	// SDK sends whatever array it is given, `[]` included
+	// (`EthoraSDKService.js` lines 276-283, 716-724), and throws on any
+	// refusal, and the backend's schema sets no minimum (v1 Swagger,
+	// `/v1/chats/users-access`, `openapi/swagger.json` lines 5586-5605).
 	//
 	// Cost in the mock: each member is granted through the chat's
 	// membership index, O(log n) a member, whatever the chat's size.
@@ -8184,9 +8495,18 @@ type ClientWithResponsesInterface interface {
 	// `POST /v2/apps/{appId}/users/batch`, and the job may already be
 	// completed when the 202 is sent.
 	//
-	// A list that breaks the rules below (empty, over 100 entries, bad
-	// e-mail, empty `firstName`, `lastName` under two characters) is
-	// refused as a whole with 422 `VALIDATION_ERROR`.
+	// The entries are upstream's `UserDataB2B` (see `UserInput`): every
+	// field is an optional string, with no length or format rule, so a
+	// short or missing `lastName`, an empty `firstName` or an e-mail
+	// address without `@` is accepted and kept as given. The SDK's
+	// comment that the "API requires lastName to be at least 2
+	// characters" (`dist/repositories/EthoraSDKService.js` lines 183 and
+	// 200, which is why `createUser` raises it) is not in the backend's
+	// schema; the mock takes the lenient side. Only a list that is empty
+	// or holds more than 100 entries is refused as a whole, with 422
+	// `VALIDATION_ERROR` (the bound of Dappros' MCP server,
+	// `dappros/ethora-mcp-server` `src/tools.ts` line 2876, "1–100 per
+	// batch", whose tool documents a "422 `usersList` validation").
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8210,9 +8530,18 @@ type ClientWithResponsesInterface interface {
 	// `POST /v2/apps/{appId}/users/batch`, and the job may already be
 	// completed when the 202 is sent.
 	//
-	// A list that breaks the rules below (empty, over 100 entries, bad
-	// e-mail, empty `firstName`, `lastName` under two characters) is
-	// refused as a whole with 422 `VALIDATION_ERROR`.
+	// The entries are upstream's `UserDataB2B` (see `UserInput`): every
+	// field is an optional string, with no length or format rule, so a
+	// short or missing `lastName`, an empty `firstName` or an e-mail
+	// address without `@` is accepted and kept as given. The SDK's
+	// comment that the "API requires lastName to be at least 2
+	// characters" (`dist/repositories/EthoraSDKService.js` lines 183 and
+	// 200, which is why `createUser` raises it) is not in the backend's
+	// schema; the mock takes the lenient side. Only a list that is empty
+	// or holds more than 100 entries is refused as a whole, with 422
+	// `VALIDATION_ERROR` (the bound of Dappros' MCP server,
+	// `dappros/ethora-mcp-server` `src/tools.ts` line 2876, "1–100 per
+	// batch", whose tool documents a "422 `usersList` validation").
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11046,11 +11375,19 @@ func (c *ClientWithResponses) DeleteChatWithResponse(ctx context.Context, body D
 // is the **plain text** `User not found: <uuid>`
 // (`Content-Type: text/plain`). The SDK recognises exactly that (a
 // string body containing "not found") and returns `{ok: false}`
-// instead of throwing. Validation failures (e.g. an empty list) keep
-// the JSON `ErrorResponse`.
+// instead of throwing. Validation failures (e.g. `usersIdList`
+// missing or not an array of strings) keep the JSON `ErrorResponse`.
 //
 // Decision (inferred): every name is checked before anything is
-// removed, so a not-found answer deletes nobody.
+// removed, so a not-found answer deletes nobody. An empty
+// `usersIdList` deletes nobody and answers `{ok: true, deleted: 0}`:
+// the backend's schema sets no minimum (v1 Swagger, `DELETE
+// /v1/users/batch`, `openapi/swagger.json` lines 2859-2880 of
+// `dappros/ethora-sdk-backend-integration` at `31c6db2`), the SDK
+// sends the list it is given, even empty
+// (`EthoraSDKService.js` lines 350-356), and throws on any error but
+// the plain-text not-found, which would misreport an empty list as
+// missing users.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -11072,11 +11409,19 @@ func (c *ClientWithResponses) DeleteUsersWithBodyWithResponse(ctx context.Contex
 // is the **plain text** `User not found: <uuid>`
 // (`Content-Type: text/plain`). The SDK recognises exactly that (a
 // string body containing "not found") and returns `{ok: false}`
-// instead of throwing. Validation failures (e.g. an empty list) keep
-// the JSON `ErrorResponse`.
+// instead of throwing. Validation failures (e.g. `usersIdList`
+// missing or not an array of strings) keep the JSON `ErrorResponse`.
 //
 // Decision (inferred): every name is checked before anything is
-// removed, so a not-found answer deletes nobody.
+// removed, so a not-found answer deletes nobody. An empty
+// `usersIdList` deletes nobody and answers `{ok: true, deleted: 0}`:
+// the backend's schema sets no minimum (v1 Swagger, `DELETE
+// /v1/users/batch`, `openapi/swagger.json` lines 2859-2880 of
+// `dappros/ethora-sdk-backend-integration` at `31c6db2`), the SDK
+// sends the list it is given, even empty
+// (`EthoraSDKService.js` lines 350-356), and throws on any error but
+// the plain-text not-found, which would misreport an empty list as
+// missing users.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -11093,9 +11438,12 @@ func (c *ClientWithResponses) DeleteUsersWithResponse(ctx context.Context, body 
 //
 // The v1 form of `createUsers`: the users are created before the
 // answer, which lists them in request order (with `xmppPassword`).
-// Same body rules as `createUsers` (1 to 100 users, valid e-mail,
-// non-empty `firstName`, `lastName` of at least two characters), else
-// 422 `VALIDATION_ERROR`. The 26.x SDK does not call it.
+// Every field of an entry is optional and taken as given, as
+// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+// the v2 batches, the list has no bound: the v1 Swagger neither
+// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+// absent or empty list creates nobody and answers
+// `{ok: true, results: []}`. The 26.x SDK does not call it.
 //
 // Decision (inferred): a `uuid` or e-mail address already taken in the
 // app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -11116,9 +11464,12 @@ func (c *ClientWithResponses) CreateUsersV1WithBodyWithResponse(ctx context.Cont
 //
 // The v1 form of `createUsers`: the users are created before the
 // answer, which lists them in request order (with `xmppPassword`).
-// Same body rules as `createUsers` (1 to 100 users, valid e-mail,
-// non-empty `firstName`, `lastName` of at least two characters), else
-// 422 `VALIDATION_ERROR`. The 26.x SDK does not call it.
+// Every field of an entry is optional and taken as given, as
+// upstream's `UserDataB2B` schema has it (see `createUsers`). Unlike
+// the v2 batches, the list has no bound: the v1 Swagger neither
+// requires nor bounds `usersList` (see `UsersBatchRequestV1`), so an
+// absent or empty list creates nobody and answers
+// `{ok: true, results: []}`. The 26.x SDK does not call it.
 //
 // Decision (inferred): a `uuid` or e-mail address already taken in the
 // app refuses the whole batch with 422 `ALREADY_EXISTS` and nothing is
@@ -11166,9 +11517,11 @@ func (c *ClientWithResponses) ExchangeClientTokenWithResponse(ctx context.Contex
 // SDK: `listApps(params)`.
 //
 // Decisions (inferred): the token's own app is not in the list;
-// `limit` defaults to 20, `offset` to 0, `orderBy` to `createdAt` and
-// `order` to `asc`; `total` counts all child apps. The shape follows
-// the v1 app list.
+// `offset` defaults to 0, `orderBy` to `createdAt` and `order` to
+// `asc`; `total` counts all child apps. The shape follows the v1 app
+// list, and so does `limit`: default 100, at most 500 (a larger value
+// is served as 500, not refused; the answer's `limit` says 500), as
+// the v1 Swagger's `GET /v1/apps` declares it (see `AppsLimitQuery`).
 //
 // Cost in the mock: a page is read from the index of the app's child
 // apps in either `orderBy` order, ascending or descending, O(log n +
@@ -11295,7 +11648,8 @@ func (c *ClientWithResponses) GetAppBotWithResponse(ctx context.Context, appId A
 // A partial update despite the PUT: the fields given replace the
 // stored ones, the others are kept. SDK: `updateAppBot(appId, payload)`.
 // Decision (inferred): the answer is the whole configuration after the
-// change, as `{bot: ...}`, with `updatedAt` set.
+// change, as `{bot: ...}`, with `updatedAt` set. `status` takes any
+// string, kept as given (see `BotStatus`).
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -11316,7 +11670,8 @@ func (c *ClientWithResponses) UpdateAppBotWithBodyWithResponse(ctx context.Conte
 // A partial update despite the PUT: the fields given replace the
 // stored ones, the others are kept. SDK: `updateAppBot(appId, payload)`.
 // Decision (inferred): the answer is the whole configuration after the
-// change, as `{bot: ...}`, with `updatedAt` set.
+// change, as `{bot: ...}`, with `updatedAt` set. `status` takes any
+// string, kept as given (see `BotStatus`).
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -11588,7 +11943,8 @@ func (c *ClientWithResponses) UpdateUsersInAppWithResponse(ctx context.Context, 
 // member handling as `grantChatAccessInApp`. SDK:
 // `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 // Decisions (inferred): per-member statuses `removed`, `not-member`,
-// `not-found`; `ok` is false when at least one member was `not-found`.
+// `not-found`; `ok` is false when at least one member was `not-found`;
+// an empty `members` list answers 200 with empty `details`.
 // Costs as for `removeChatAccess`: O(log n) a member, whatever the
 // chat's size.
 //
@@ -11612,7 +11968,8 @@ func (c *ClientWithResponses) RemoveChatAccessInAppWithBodyWithResponse(ctx cont
 // member handling as `grantChatAccessInApp`. SDK:
 // `removeUserAccessFromChatRoomInApp`. An unknown chat is a 404.
 // Decisions (inferred): per-member statuses `removed`, `not-member`,
-// `not-found`; `ok` is false when at least one member was `not-found`.
+// `not-found`; `ok` is false when at least one member was `not-found`;
+// an empty `members` list answers 200 with empty `details`.
 // Costs as for `removeChatAccess`: O(log n) a member, whatever the
 // chat's size.
 //
@@ -11641,7 +11998,8 @@ func (c *ClientWithResponses) RemoveChatAccessInAppWithResponse(ctx context.Cont
 //
 // Decisions (inferred): per-member statuses `granted`,
 // `already-member`, `not-found`; `ok` is false when at least one
-// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+// member was `not-found`; an empty `members` list answers 200 with
+// empty `details`. Costs as for `grantChatAccess`: O(log n) a
 // member, whatever the chat's size.
 //
 // Tenancy: the path app must be the token's app or one of its child
@@ -11669,7 +12027,8 @@ func (c *ClientWithResponses) GrantChatAccessInAppWithBodyWithResponse(ctx conte
 //
 // Decisions (inferred): per-member statuses `granted`,
 // `already-member`, `not-found`; `ok` is false when at least one
-// member was `not-found`. Costs as for `grantChatAccess`: O(log n) a
+// member was `not-found`; an empty `members` list answers 200 with
+// empty `details`. Costs as for `grantChatAccess`: O(log n) a
 // member, whatever the chat's size.
 //
 // Tenancy: the path app must be the token's app or one of its child
@@ -11788,6 +12147,7 @@ func (c *ClientWithResponses) ProvisionAppWithResponse(ctx context.Context, appI
 //
 // Every token issued for the app, active and revoked, oldest first.
 // Token values are never listed. SDK: `listAppTokens(appId)`.
+// `lastUsedAt` is accurate to a minute (see `AppToken`).
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -11931,7 +12291,10 @@ func (c *ClientWithResponses) RotateAppTokenWithResponse(ctx context.Context, ap
 // with their chat memberships. SDK: `deleteUsersInApp(appId, userIds)`,
 // which has no soft not-found handling: unlike `deleteUsers`, an
 // unknown user here is an ordinary JSON 404 and nothing is deleted.
-// Decision (inferred): the answer is `{ok: true, deleted: n}`.
+// Decision (inferred): the answer is `{ok: true, deleted: n}`; an
+// empty `usersIdList` deletes nobody and answers
+// `{ok: true, deleted: 0}` (the SDK throws on any refusal here, and
+// no source sets a minimum; see `deleteUsers`).
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -11953,7 +12316,10 @@ func (c *ClientWithResponses) DeleteUsersInAppWithBodyWithResponse(ctx context.C
 // with their chat memberships. SDK: `deleteUsersInApp(appId, userIds)`,
 // which has no soft not-found handling: unlike `deleteUsers`, an
 // unknown user here is an ordinary JSON 404 and nothing is deleted.
-// Decision (inferred): the answer is `{ok: true, deleted: n}`.
+// Decision (inferred): the answer is `{ok: true, deleted: n}`; an
+// empty `usersIdList` deletes nobody and answers
+// `{ok: true, deleted: 0}` (the SDK throws on any refusal here, and
+// no source sets a minimum; see `deleteUsers`).
 //
 // Tenancy: the path app must be the token's app or one of its child
 // apps (else 403); an `appId` that names no app is a 404.
@@ -11974,8 +12340,9 @@ func (c *ClientWithResponses) DeleteUsersInAppWithResponse(ctx context.Context, 
 // `createUsers` for the app in the path, which must be the token's app
 // or one of its children. Answers 202 with the job's id and polling
 // path. SDK: `createUsersInApp(appId, payload)`, which sends the body
-// as given (no defaults, no `lastName` fix-up), so a short `lastName`
-// is refused here with 422 `VALIDATION_ERROR`.
+// as given (no defaults, no `lastName` fix-up); a short `lastName` is
+// accepted, as upstream's `UserDataB2B` schema has it (see
+// `createUsers`).
 //
 // Per-user conflicts appear in the job's results. Decision (inferred):
 // `uuid_exists` for a `uuid` the app already has, `exists` for an
@@ -11998,8 +12365,9 @@ func (c *ClientWithResponses) CreateUsersInAppWithBodyWithResponse(ctx context.C
 // `createUsers` for the app in the path, which must be the token's app
 // or one of its children. Answers 202 with the job's id and polling
 // path. SDK: `createUsersInApp(appId, payload)`, which sends the body
-// as given (no defaults, no `lastName` fix-up), so a short `lastName`
-// is refused here with 422 `VALIDATION_ERROR`.
+// as given (no defaults, no `lastName` fix-up); a short `lastName` is
+// accepted, as upstream's `UserDataB2B` schema has it (see
+// `createUsers`).
 //
 // Per-user conflicts appear in the job's results. Decision (inferred):
 // `uuid_exists` for a `uuid` the app already has, `exists` for an
@@ -12083,8 +12451,9 @@ func (c *ClientWithResponses) GetUserChatsInAppWithResponse(ctx context.Context,
 //
 // Decisions (inferred): without `uuid` the chat is named
 // `{appId}_{generated 24-hex id}`; `title` defaults to
-// `Chat Room {uuid}` and `type` to `group`; members naming no user of
-// the app are left out without error.
+// `Chat Room {uuid}` and `type` (absent or empty) to `group`; members
+// naming no user of the app are left out without error. Any `type`
+// string is accepted and kept as given (see `ChatType`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12110,8 +12479,9 @@ func (c *ClientWithResponses) CreateChatWithBodyWithResponse(ctx context.Context
 //
 // Decisions (inferred): without `uuid` the chat is named
 // `{appId}_{generated 24-hex id}`; `title` defaults to
-// `Chat Room {uuid}` and `type` to `group`; members naming no user of
-// the app are left out without error.
+// `Chat Room {uuid}` and `type` (absent or empty) to `group`; members
+// naming no user of the app are left out without error. Any `type`
+// string is accepted and kept as given (see `ChatType`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12166,7 +12536,11 @@ func (c *ClientWithResponses) GetChatUsersWithResponse(ctx context.Context, para
 // Decisions (inferred): an entry is matched by `xmppUsername` (plain
 // uuid, `{appId}_{uuid}` or JID), else by `uuid`; an entry with
 // neither is `skipped`, one that matches no user of the app is
-// `not-found`; `updated` entries carry the new record.
+// `not-found`; `updated` entries carry the new record. Names are
+// taken as given, a one-letter `lastName` included: the SDK's
+// `UpdateUserData` types them as plain strings
+// (`dist/types/index.d.ts` lines 138-162) and the backend's user
+// schema (`UserDataB2B`) sets no length.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12189,7 +12563,11 @@ func (c *ClientWithResponses) UpdateUsersWithBodyWithResponse(ctx context.Contex
 // Decisions (inferred): an entry is matched by `xmppUsername` (plain
 // uuid, `{appId}_{uuid}` or JID), else by `uuid`; an entry with
 // neither is `skipped`, one that matches no user of the app is
-// `not-found`; `updated` entries carry the new record.
+// `not-found`; `updated` entries carry the new record. Names are
+// taken as given, a one-letter `lastName` included: the SDK's
+// `UpdateUserData` types them as plain strings
+// (`dist/types/index.d.ts` lines 138-162) and the backend's user
+// schema (`UserDataB2B`) sets no length.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12212,7 +12590,8 @@ func (c *ClientWithResponses) UpdateUsersWithResponse(ctx context.Context, body 
 // Decisions (inferred): per-member statuses are `removed`,
 // `not-member` (the user exists but was not in the room) and
 // `not-found` (no such user in the app); `ok` is false when at least
-// one member was `not-found`.
+// one member was `not-found`. An empty `members` list removes nobody
+// and answers 200 with empty `details`, as for `grantChatAccess`.
 //
 // Cost in the mock: each member is removed through the chat's
 // membership index, O(log n) a member, whatever the chat's size.
@@ -12238,7 +12617,8 @@ func (c *ClientWithResponses) RemoveChatAccessWithBodyWithResponse(ctx context.C
 // Decisions (inferred): per-member statuses are `removed`,
 // `not-member` (the user exists but was not in the room) and
 // `not-found` (no such user in the app); `ok` is false when at least
-// one member was `not-found`.
+// one member was `not-found`. An empty `members` list removes nobody
+// and answers 200 with empty `details`, as for `grantChatAccess`.
 //
 // Cost in the mock: each member is removed through the chat's
 // membership index, O(log n) a member, whatever the chat's size.
@@ -12268,7 +12648,13 @@ func (c *ClientWithResponses) RemoveChatAccessWithResponse(ctx context.Context, 
 // Decisions (inferred): per-member statuses are `granted`,
 // `already-member` and `not-found` (no such user in the app); `ok` is
 // false when at least one member was `not-found`; `summary.byStatus`
-// counts the members per status.
+// counts the members per status. An empty `members` list changes
+// nothing and answers 200 `{ok: true, summary: {requested: 0,
+// byStatus: {}}, details: []}` (the chat must still exist): the
+// SDK sends whatever array it is given, `[]` included
+// (`EthoraSDKService.js` lines 276-283, 716-724), and throws on any
+// refusal, and the backend's schema sets no minimum (v1 Swagger,
+// `/v1/chats/users-access`, `openapi/swagger.json` lines 5586-5605).
 //
 // Cost in the mock: each member is granted through the chat's
 // membership index, O(log n) a member, whatever the chat's size.
@@ -12298,7 +12684,13 @@ func (c *ClientWithResponses) GrantChatAccessWithBodyWithResponse(ctx context.Co
 // Decisions (inferred): per-member statuses are `granted`,
 // `already-member` and `not-found` (no such user in the app); `ok` is
 // false when at least one member was `not-found`; `summary.byStatus`
-// counts the members per status.
+// counts the members per status. An empty `members` list changes
+// nothing and answers 200 `{ok: true, summary: {requested: 0,
+// byStatus: {}}, details: []}` (the chat must still exist): the
+// SDK sends whatever array it is given, `[]` included
+// (`EthoraSDKService.js` lines 276-283, 716-724), and throws on any
+// refusal, and the backend's schema sets no minimum (v1 Swagger,
+// `/v1/chats/users-access`, `openapi/swagger.json` lines 5586-5605).
 //
 // Cost in the mock: each member is granted through the chat's
 // membership index, O(log n) a member, whatever the chat's size.
@@ -12331,9 +12723,18 @@ func (c *ClientWithResponses) GrantChatAccessWithResponse(ctx context.Context, b
 // `POST /v2/apps/{appId}/users/batch`, and the job may already be
 // completed when the 202 is sent.
 //
-// A list that breaks the rules below (empty, over 100 entries, bad
-// e-mail, empty `firstName`, `lastName` under two characters) is
-// refused as a whole with 422 `VALIDATION_ERROR`.
+// The entries are upstream's `UserDataB2B` (see `UserInput`): every
+// field is an optional string, with no length or format rule, so a
+// short or missing `lastName`, an empty `firstName` or an e-mail
+// address without `@` is accepted and kept as given. The SDK's
+// comment that the "API requires lastName to be at least 2
+// characters" (`dist/repositories/EthoraSDKService.js` lines 183 and
+// 200, which is why `createUser` raises it) is not in the backend's
+// schema; the mock takes the lenient side. Only a list that is empty
+// or holds more than 100 entries is refused as a whole, with 422
+// `VALIDATION_ERROR` (the bound of Dappros' MCP server,
+// `dappros/ethora-mcp-server` `src/tools.ts` line 2876, "1–100 per
+// batch", whose tool documents a "422 `usersList` validation").
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12363,9 +12764,18 @@ func (c *ClientWithResponses) CreateUsersWithBodyWithResponse(ctx context.Contex
 // `POST /v2/apps/{appId}/users/batch`, and the job may already be
 // completed when the 202 is sent.
 //
-// A list that breaks the rules below (empty, over 100 entries, bad
-// e-mail, empty `firstName`, `lastName` under two characters) is
-// refused as a whole with 422 `VALIDATION_ERROR`.
+// The entries are upstream's `UserDataB2B` (see `UserInput`): every
+// field is an optional string, with no length or format rule, so a
+// short or missing `lastName`, an empty `firstName` or an e-mail
+// address without `@` is accepted and kept as given. The SDK's
+// comment that the "API requires lastName to be at least 2
+// characters" (`dist/repositories/EthoraSDKService.js` lines 183 and
+// 200, which is why `createUser` raises it) is not in the backend's
+// schema; the mock takes the lenient side. Only a list that is empty
+// or holds more than 100 entries is refused as a whole, with 422
+// `VALIDATION_ERROR` (the bound of Dappros' MCP server,
+// `dappros/ethora-mcp-server` `src/tools.ts` line 2876, "1–100 per
+// batch", whose tool documents a "422 `usersList` validation").
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -13,10 +13,15 @@ import (
 	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 )
 
+// maxAppsLimit is the largest page of apps, as the backend's v1 Swagger
+// declares it for GET /v1/apps (maximum 500, default 100); a larger limit
+// is clamped to it, never refused.
+const maxAppsLimit = 500
+
 // ListApps implements GET /v2/apps: the token app's children.
 func (s *Server) ListApps(ctx context.Context, req gen.ListAppsRequestObject) (gen.ListAppsResponseObject, error) {
 	p := req.Params
-	limit, offset := cmp.Or(deref(p.Limit), 20), deref(p.Offset)
+	limit, offset := min(cmp.Or(deref(p.Limit), 100), maxAppsLimit), deref(p.Offset)
 	var out gen.ListApps200JSONResponse
 	err := s.view(ctx, "", func(st *State, app *App, now time.Time) error {
 		by := appsByCreated
@@ -128,7 +133,7 @@ func (s *Server) CreateAppToken(ctx context.Context, req gen.CreateAppTokenReque
 		}); err != nil {
 			return err
 		}
-		st.setToken(t.Hash, app.ID, true)
+		st.setToken(t.Hash, tokenRef{App: app.ID, Token: t.ID}, true)
 		out = gen.CreateAppToken200JSONResponse{TokenId: t.ID, Token: value, Label: mockserver.NonZero(label), CreatedAt: now}
 		return nil
 	})
@@ -153,7 +158,7 @@ func (s *Server) RotateAppToken(ctx context.Context, req gen.RotateAppTokenReque
 			if req.Body != nil && req.Body.Label != nil {
 				p.Label = trimmed(req.Body.Label)
 			}
-			st.setToken(p.Hash, app.ID, false)
+			st.setToken(p.Hash, tokenRef{App: app.ID, Token: p.ID}, false)
 			value = issue(p)
 			p.RotatedAt = new(now)
 			t = *p
@@ -162,7 +167,7 @@ func (s *Server) RotateAppToken(ctx context.Context, req gen.RotateAppTokenReque
 		if err != nil {
 			return err
 		}
-		st.setToken(t.Hash, app.ID, true)
+		st.setToken(t.Hash, tokenRef{App: app.ID, Token: t.ID}, true)
 		out = gen.RotateAppToken200JSONResponse{TokenId: t.ID, Token: value, Label: mockserver.NonZero(t.Label), CreatedAt: t.CreatedAt}
 		return nil
 	})
@@ -179,7 +184,7 @@ func (s *Server) RevokeAppToken(ctx context.Context, req gen.RevokeAppTokenReque
 			}
 			if !t.Revoked {
 				t.Revoked, t.RevokedAt = true, new(now)
-				st.setToken(t.Hash, app.ID, false)
+				st.setToken(t.Hash, tokenRef{App: app.ID, Token: t.ID}, false)
 			}
 			return nil
 		})

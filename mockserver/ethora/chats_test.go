@@ -66,10 +66,12 @@ func TestChatAccessIsIdempotent(t *testing.T) {
 					t.Errorf("step %d: members: want %v, got %v", i, want, got)
 				}
 			}
-			// An unknown chat is a 404 and changes nothing.
+			// An unknown chat is a 404 and changes nothing, even for no
+			// members; an empty list of members is no error (see
+			// TestEmptyListsAnswerAsTheSDKExpects).
 			for _, m := range []string{"POST", "DELETE"} {
 				c.refused(http.StatusNotFound, "NOT_FOUND", m, path, map[string]any{"chatName": xmpp("nope"), "members": []string{"u1"}})
-				c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", m, path, map[string]any{"chatName": xmpp("room"), "members": []string{}})
+				c.refused(http.StatusNotFound, "NOT_FOUND", m, path, map[string]any{"chatName": xmpp("nope"), "members": []string{}})
 				c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", m, path, map[string]any{"chatName": "", "members": []string{"u1"}})
 			}
 		})
@@ -200,8 +202,10 @@ func TestV1DeletesAnswerPlainTextNotFound(t *testing.T) {
 			}
 		})
 	}
-	// Validation failures keep the JSON envelope.
-	c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "DELETE", "/v1/users/batch", map[string]any{"usersIdList": []string{}})
+	// Validation failures keep the JSON envelope. (An empty usersIdList
+	// is no failure: see TestEmptyListsAnswerAsTheSDKExpects.)
+	c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "DELETE", "/v1/users/batch", map[string]any{})
+	c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "DELETE", "/v1/users/batch", map[string]any{"usersIdList": []any{5}})
 	c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "DELETE", "/v1/chats", map[string]any{})
 	c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "DELETE", "/v1/chats", map[string]any{"name": ""})
 }
@@ -422,7 +426,9 @@ func TestBot(t *testing.T) {
 	if g.Str("bot.status") != "off" || g.Get("bot.isRAG") != false || g.Str("bot.trigger") != "/bot" || g.Str("bot.greetingMessage") != "Hi! How can I help?" {
 		t.Errorf("later read: %s", g.Raw)
 	}
-	c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "PUT", path, map[string]any{"status": "maybe"})
+	// Any status string is kept (see TestChatTypeAndBotStatusTakeAnyString);
+	// a status or isRAG of the wrong JSON type is refused.
+	c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "PUT", path, map[string]any{"status": 1})
 	c.refused(http.StatusUnprocessableEntity, "VALIDATION_ERROR", "PUT", path, map[string]any{"isRAG": "yes"})
 	// Each app has its own bot.
 	child, _ := c.childApp("Child")

@@ -126,9 +126,9 @@ func (s *State) UnmarshalJSON(raw []byte) error {
 				continue
 			}
 			if other, ok := st.tokens[t.Hash]; ok {
-				return mockserver.Invalid(mockserver.Pointer("apps", id, "tokens", tid, "hash"), "is the hash of an active token of app %q too", other)
+				return mockserver.Invalid(mockserver.Pointer("apps", id, "tokens", tid, "hash"), "is the hash of an active token of app %q too", other.App)
 			}
-			st.tokens[t.Hash] = id
+			st.tokens[t.Hash] = tokenRef{App: id, Token: tid}
 		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(w.Users)) {

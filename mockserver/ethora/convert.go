@@ -133,7 +133,7 @@ func (b Broadcast) wire(now time.Time) gen.BroadcastJob {
 // page cuts items to one page.
 func page[T any](items []T, limit, offset int) []T {
 	lo := min(max(offset, 0), len(items))
-	hi := min(lo+limit, len(items))
+	hi := lo + min(max(limit, 0), len(items)-lo) // lo+limit would overflow for a huge limit
 	out := items[lo:hi]
 	if out == nil {
 		out = []T{}

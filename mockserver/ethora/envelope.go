@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/ethora/ethoratoken"
@@ -68,10 +69,14 @@ func callerFrom(ctx context.Context) caller {
 // clientTokenOperation is the one operation that takes a client token.
 const clientTokenOperation = "exchangeClientToken"
 
-// keys looks secrets up in a namespace's state.
-type keys struct{ s *State }
+// keys looks secrets up in a namespace's state, and remembers the app
+// token a value named.
+type keys struct {
+	s    *State
+	used tokenRef // the app token found by AppToken, if any
+}
 
-func (k keys) AppSecret(appID string) (string, bool) {
+func (k *keys) AppSecret(appID string) (string, bool) {
 	a, ok := k.s.Apps.Get(appID)
 	if !ok {
 		return "", false
@@ -79,13 +84,18 @@ func (k keys) AppSecret(appID string) (string, bool) {
 	return a.Secret, true
 }
 
-func (k keys) AppToken(value string) (string, bool) {
-	return k.s.tokenApp(hashSecret(value))
+func (k *keys) AppToken(value string) (string, bool) {
+	ref, ok := k.s.tokenApp(hashSecret(value))
+	k.used = ref
+	return ref.App, ok
 }
 
 // authenticator verifies the request's token against the apps of its
-// namespace: a server token everywhere but the client-token exchange.
-func authenticator(state *mockserver.State[State]) func(*http.Request, openapi.Operation) (context.Context, error) {
+// namespace: a server token everywhere but the client-token exchange. An
+// app token's use is stamped on it (AppToken.LastUsedAt) at most once a
+// minute, in a write of its own after the check (see stampTokenUse), so
+// that the reads made with it stay reads.
+func authenticator(state *mockserver.State[State], now func() time.Time) func(*http.Request, openapi.Operation) (context.Context, error) {
 	return func(r *http.Request, op openapi.Operation) (context.Context, error) {
 		purpose := ethoratoken.PurposeServer
 		if op.Op != nil && op.Op.OperationID == clientTokenOperation {
@@ -96,9 +106,14 @@ func authenticator(state *mockserver.State[State]) func(*http.Request, openapi.O
 			raw = r.Header.Get("x-custom-token")
 		}
 		var claims *ethoratoken.Claims
+		var used tokenRef
+		due := false
+		at := now().UTC()
 		err := state.View(r.Context(), func(s *State) error {
+			k := &keys{s: s}
 			var err error
-			claims, err = ethoratoken.Verify(raw, purpose, keys{s: s})
+			claims, err = ethoratoken.Verify(raw, purpose, k)
+			used, due = k.used, err == nil && k.used.Token != "" && s.tokenUseDue(k.used, at)
 			return err
 		})
 		var te *ethoratoken.TokenError
@@ -107,6 +122,16 @@ func authenticator(state *mockserver.State[State]) func(*http.Request, openapi.O
 		}
 		if err != nil {
 			return nil, err
+		}
+		if due {
+			// Its own transaction, not the request's: the stamp stays
+			// whatever the request's outcome, as the use happened. One
+			// not due any more (another request made it, or the token
+			// was revoked since) changes nothing and creates nothing.
+			err := state.Update(r.Context(), func(s *State) error { return s.stampTokenUse(used, at) })
+			if err != nil && !errors.Is(err, errNoStamp) {
+				return nil, err
+			}
 		}
 		return mockserver.WithCaller(r.Context(), caller{AppID: claims.Data.AppID, UserID: claims.Data.UserID}), nil
 	}

@@ -42,11 +42,14 @@ func newHarness(t testing.TB, opts ethora.Options) *harness {
 }
 
 // newHarnessWith serves the mock built from setup and opts; setup's Store
-// is always a new memory store and its Now defaults to a fake clock the
-// test can move.
+// defaults to a new memory store and its Now to a fake clock the test can
+// move.
 func newHarnessWith(t testing.TB, setup mockserver.Setup, opts ethora.Options) *harness {
 	t.Helper()
-	store := mockserver.NewMemoryStore()
+	store := setup.Store
+	if store == nil {
+		store = mockserver.NewMemoryStore()
+	}
 	h := &harness{t: t, store: store, clock: mockservertest.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)), ns: mockserver.DefaultNamespace}
 	setup.Store = store
 	if setup.Now == nil {

@@ -30,31 +30,21 @@ type UserInput struct {
 	Extra                                                    map[string]any
 }
 
-// checkUserInput applies the backend's own rules beyond the schema.
-func checkUserInput(i int, in UserInput) error {
-	switch {
-	case strings.TrimSpace(in.FirstName) == "":
-		return invalid("usersList[%d].firstName must not be empty", i)
-	case len([]rune(strings.TrimSpace(in.LastName))) < 2:
-		return invalid("usersList[%d].lastName must be at least 2 characters", i)
-	case !strings.Contains(in.Email, "@"):
-		return invalid("usersList[%d].email is not an e-mail address", i)
+// checkBatchSize applies the bound of the v2 user batches, 1 to 100
+// users (Dappros' MCP server; the v1 Swagger sets none for v1).
+func checkBatchSize(n int) error {
+	if n == 0 || n > 100 {
+		return invalid("usersList must hold 1 to 100 users, got %d", n)
 	}
 	return nil
 }
 
 // batchUsers adds the users of a batch to app. Conflicts are per user
 // (status exists or uuid_exists), never a failure of the whole batch. The
-// users become visible at ready.
+// users become visible at ready. Entries are upstream's UserDataB2B:
+// optional strings without length or format rules (see UserInput in the
+// spec).
 func (s *State) batchUsers(appID string, in []UserInput, now, ready time.Time) ([]UserResult, error) {
-	if len(in) == 0 || len(in) > 100 {
-		return nil, invalid("usersList must hold 1 to 100 users, got %d", len(in))
-	}
-	for i, u := range in {
-		if err := checkUserInput(i, u); err != nil {
-			return nil, err
-		}
-	}
 	results := make([]UserResult, 0, len(in))
 	for _, u := range in {
 		uuid := localName(appID, u.UUID)
@@ -92,11 +82,9 @@ func (s *State) emailTaken(appID, email string) bool {
 }
 
 // deleteUsers removes users of app by uuid, and their chat memberships.
-// Every uuid must name a visible user; otherwise nothing is deleted.
+// Every uuid must name a visible user; otherwise nothing is deleted. An
+// empty list deletes nobody, which is no error.
 func (s *State) deleteUsers(appID string, uuids []string, now time.Time, missing func(string) error) (int, error) {
-	if len(uuids) == 0 {
-		return 0, invalid("usersIdList must not be empty")
-	}
 	var gone []string
 	for _, id := range uuids {
 		u, ok := s.user(appID, id, now)
@@ -170,14 +158,11 @@ type AccessDetail struct{ XMPPUsername, Status string }
 
 // access grants (or, with grant false, removes) members' access to a chat.
 // It is idempotent: members already in (or already out) are reported, not
-// refused.
+// refused; an empty list changes nothing.
 func (s *State) access(appID, chatRef string, members []string, grant bool, now time.Time) (Chat, []AccessDetail, error) {
 	c, ok := s.chat(appID, chatRef)
 	if !ok {
 		return Chat{}, nil, notFound("Chat %q not found", qualified(appID, chatRef))
-	}
-	if len(members) == 0 {
-		return Chat{}, nil, invalid("members must not be empty")
 	}
 	details := make([]AccessDetail, 0, len(members))
 	changed := false
@@ -228,11 +213,6 @@ type UpdateResult struct {
 func (s *State) updateUsers(appID string, updates []UserUpdate, now time.Time) ([]UpdateResult, error) {
 	if len(updates) == 0 || len(updates) > 100 {
 		return nil, invalid("users must hold 1 to 100 entries, got %d", len(updates))
-	}
-	for i, up := range updates {
-		if up.LastName != "" && len([]rune(up.LastName)) < 2 {
-			return nil, invalid("users[%d].lastName must be at least 2 characters", i)
-		}
 	}
 	out := make([]UpdateResult, 0, len(updates))
 	for _, up := range updates {
@@ -317,7 +297,7 @@ func (s *State) deleteApp(id string) {
 	}
 	if a, ok := s.Apps.Delete(id); ok {
 		for _, t := range a.Tokens {
-			s.setToken(t.Hash, id, false)
+			s.setToken(t.Hash, tokenRef{App: id, Token: t.ID}, false)
 		}
 	}
 }

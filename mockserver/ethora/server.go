@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	gen "github.com/standin/standin/gen/ethora"
@@ -68,8 +67,8 @@ func callerApp(ctx context.Context, st *State) (*App, error) {
 func userInputs(list []gen.UserInput) []UserInput {
 	out := make([]UserInput, len(list))
 	for i, u := range list {
-		out[i] = UserInput{UUID: trimmed(u.Uuid), Email: strings.TrimSpace(string(u.Email)), FirstName: u.FirstName,
-			LastName: u.LastName, Password: deref(u.Password), ProfileImage: trimmed(u.ProfileImage), Extra: u.AdditionalProperties}
+		out[i] = UserInput{UUID: trimmed(u.Uuid), Email: trimmed(u.Email), FirstName: deref(u.FirstName),
+			LastName: deref(u.LastName), Password: deref(u.Password), ProfileImage: trimmed(u.ProfileImage), Extra: u.AdditionalProperties}
 	}
 	return out
 }
@@ -79,6 +78,9 @@ func (s *Server) createUserJob(ctx context.Context, appID, statusPath string, bo
 	var out gen.BatchJobAccepted
 	if body == nil {
 		return out, errEmptyBody
+	}
+	if err := checkBatchSize(len(body.UsersList)); err != nil {
+		return out, err
 	}
 	err := s.update(ctx, appID, func(st *State, app *App, now time.Time) error {
 		ready := now.Add(s.jobDelay)
@@ -135,7 +137,7 @@ func (s *Server) GetUsersBatchJobInApp(ctx context.Context, req gen.GetUsersBatc
 }
 
 // CreateUsersV1 implements POST /v1/users/batch: synchronous, and refused
-// whole on any duplicate.
+// whole on any duplicate; any number of users, none included.
 func (s *Server) CreateUsersV1(ctx context.Context, req gen.CreateUsersV1RequestObject) (gen.CreateUsersV1ResponseObject, error) {
 	if req.Body == nil {
 		return nil, errEmptyBody
@@ -143,7 +145,7 @@ func (s *Server) CreateUsersV1(ctx context.Context, req gen.CreateUsersV1Request
 	var out gen.CreateUsersV1200JSONResponse
 	err := s.update(ctx, "", func(st *State, app *App, now time.Time) error {
 		probe := State{Users: st.Users.Copy()} // a copy to find conflicts before any change, in O(1)
-		results, err := probe.batchUsers(app.ID, userInputs(req.Body.UsersList), now, now)
+		results, err := probe.batchUsers(app.ID, userInputs(deref(req.Body.UsersList)), now, now)
 		if err != nil {
 			return err
 		}

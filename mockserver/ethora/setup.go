@@ -75,5 +75,5 @@ func New(s mockserver.Setup, opts Options) (mockserver.API, error) {
 	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: envelope.InvalidRequest, ResponseErrorHandlerFunc: envelope.Write})
 	routes := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(envelope), ErrorHandlerFunc: envelope.InvalidRequest})
-	return mockserver.NewAPI(Name, routes, authenticator(state), envelope)
+	return mockserver.NewAPI(Name, routes, authenticator(state, srv.now), envelope)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"iter"
 	"maps"
@@ -36,11 +37,15 @@ type State struct {
 	UserJobs   table.Table[UserJob]   // by job id
 	Broadcasts table.Table[Broadcast] // by job id
 
-	// tokens maps the hash of each active app token to its app, so that a
-	// token check never scans the apps. The rules that issue, rotate and
-	// revoke tokens and delete apps keep it; decoding rebuilds it.
-	tokens map[string]string
+	// tokens maps the hash of each active app token to the token (its
+	// app and id), so that a token check never scans the apps. The rules
+	// that issue, rotate and revoke tokens and delete apps keep it;
+	// decoding rebuilds it.
+	tokens map[string]tokenRef
 }
+
+// tokenRef names an app token: its app and its id.
+type tokenRef struct{ App, Token string }
 
 // Indexes. Ordered indexes sort equal keys by id, and a user's id
 // ({appId}_{uuid}) orders as its uuid within one app, a chat's id is its
@@ -317,7 +322,7 @@ func jobState(created, ready, now time.Time) string {
 
 // NewState returns a world with no apps.
 func NewState() *State {
-	return &State{tokens: map[string]string{}}
+	return &State{tokens: map[string]tokenRef{}}
 }
 
 // objectID returns a random 24-hex id, the shape of Mongo ObjectIds.
@@ -506,23 +511,62 @@ func (s *State) chat(appID, ref string) (Chat, bool) {
 	return lookup(&s.Chats, appID, ref)
 }
 
-// tokenApp returns the app of the active app token whose hash is hash.
-func (s *State) tokenApp(hash string) (string, bool) {
-	id, ok := s.tokens[hash]
-	return id, ok
+// tokenApp returns the active app token whose hash is hash.
+func (s *State) tokenApp(hash string) (tokenRef, bool) {
+	ref, ok := s.tokens[hash]
+	return ref, ok
 }
 
-// setToken records (or with active false, forgets) the hash of an app
-// token.
-func (s *State) setToken(hash, appID string, active bool) {
+// setToken records (or with active false, forgets) the hash of app token
+// ref.
+func (s *State) setToken(hash string, ref tokenRef, active bool) {
 	if s.tokens == nil {
-		s.tokens = map[string]string{}
+		s.tokens = map[string]tokenRef{}
 	}
 	if active {
-		s.tokens[hash] = appID
-	} else if s.tokens[hash] == appID {
+		s.tokens[hash] = ref
+	} else if s.tokens[hash] == ref {
 		delete(s.tokens, hash)
 	}
+}
+
+// lastUsedGranularity is how often, at most, a token's LastUsedAt is
+// written: a use stamps it only when the stored value is this old or
+// older, so that the reads made with a token are not each a write.
+const lastUsedGranularity = time.Minute
+
+// useDue reports whether a use of t at now should stamp its LastUsedAt:
+// it has none, or one at least lastUsedGranularity old (or, after the
+// clock was moved back, one in the future).
+func (t *AppToken) useDue(now time.Time) bool {
+	return t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= lastUsedGranularity || now.Before(*t.LastUsedAt)
+}
+
+// tokenUseDue reports whether a use of the active token ref at now should
+// stamp its LastUsedAt.
+func (s *State) tokenUseDue(ref tokenRef, now time.Time) bool {
+	a, ok := s.Apps.Get(ref.App)
+	if !ok {
+		return false
+	}
+	t := a.Tokens[ref.Token]
+	return t != nil && !t.Revoked && t.useDue(now)
+}
+
+// errNoStamp stops a stamp that is no longer due (another request made
+// it, or the token is gone), so that its transaction changes nothing.
+var errNoStamp = errors.New("ethora: no token use to stamp")
+
+// stampTokenUse records a use of the active token ref at now, if one is
+// due; it is errNoStamp when none is.
+func (s *State) stampTokenUse(ref tokenRef, now time.Time) error {
+	if !s.tokenUseDue(ref, now) {
+		return errNoStamp
+	}
+	return s.Apps.Update(ref.App, func(a *App) error {
+		a.Tokens[ref.Token].LastUsedAt = new(now) // a copy of the stored token
+		return nil
+	})
 }
 
 // hashSecret hashes a password for storage.

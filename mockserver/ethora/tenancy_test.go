@@ -144,7 +144,7 @@ func TestGrandchildrenAreOutOfReach(t *testing.T) {
 func TestListAppsShowsOnlyChildren(t *testing.T) {
 	h := newHarness(t, ethora.Options{})
 	parent := h.app()
-	if r := parent.ok("GET", "/v2/apps", nil); r.Num("total") != 0 || len(r.List("apps")) != 0 || r.Num("limit") != 20 || r.Num("offset") != 0 {
+	if r := parent.ok("GET", "/v2/apps", nil); r.Num("total") != 0 || len(r.List("apps")) != 0 || r.Num("limit") != 100 || r.Num("offset") != 0 {
 		t.Errorf("no children yet: %s", r.Raw)
 	}
 	var ids []string

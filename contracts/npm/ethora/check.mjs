@@ -270,6 +270,12 @@ await step('deleteUsers again resolves gracefully (422 "not found" path)', async
 	return j(res);
 });
 
+await step('deleteUsers([]) resolves: an empty list deletes nobody', async () => {
+	const res = await sdk.deleteUsers([]);
+	assert(res && res.ok === true && res.deleted === 0, `SDK returned ${j(res)}, want {ok:true, deleted:0}`);
+	return body(res);
+});
+
 // ---------------------------------------------------- README Use Case 0 (tenant admin)
 let childAppId;
 const cu1 = `npmcheck-c1-${suffix}`;
@@ -293,6 +299,12 @@ await step('listApps lists the child app', async () => {
 	assert(apps, `no apps array in ${body(res)}`);
 	assert(apps.some((a) => a._id === childAppId), `child ${childAppId} not in ${j(apps.map((a) => a._id))}`);
 	return `${apps.length} app(s), total ${j(res.total)}`;
+});
+
+await step('listApps with limit 1000 is served, at most 500 (the v1 Swagger bound)', async () => {
+	const res = await sdk.listApps({ limit: 1000 });
+	assert(res.limit === 500 && Array.isArray(res.apps), `limit ${j(res.limit)}: ${body(res)}`);
+	return `limit ${res.limit}, ${res.apps.length} app(s)`;
 });
 
 await step('getApp (child app)', async () => {
@@ -332,6 +344,21 @@ await step('getUsersBatchJob polled until completed', async () => {
 	return `state completed, statuses ${j(results.map((r) => r.status))}`;
 });
 
+// The backend's UserDataB2B sets no length on lastName (the SDK's own
+// createUser raises a short one; createUsersInApp sends it as given).
+const cu3 = `npmcheck-c3-${suffix}`;
+await step('createUsersInApp with a one-letter lastName creates the user', async () => {
+	const res = await sdk.createUsersInApp(childAppId, { bypassEmailConfirmation: true, usersList: [{ uuid: cu3, email: `${cu3}@example.com`, firstName: 'Short', lastName: 'B' }] });
+	created.childUsers.add(cu3);
+	const job = await poll(
+		() => sdk.getUsersBatchJob(childAppId, res.jobId),
+		(r) => r && (r.state === 'completed' || r.state === 'failed'),
+	);
+	const r = job.result && job.result.results && job.result.results[0];
+	assert(job.state === 'completed' && r && r.status === 'created', `job ${body(job)}`);
+	return `status ${j(r.status)}`;
+});
+
 await step('createChatRoomInApp', async () => {
 	const res = await sdk.createChatRoomInApp(childAppId, croom, { title: 'Workspace Room', uuid: croom, type: 'public' });
 	created.childRoom = croom;
@@ -343,6 +370,18 @@ await step('createChatRoomInApp', async () => {
 await step('grantUserAccessToChatRoomInApp (both users)', async () => {
 	const res = await sdk.grantUserAccessToChatRoomInApp(childAppId, croom, [cu1, cu2]);
 	return body(res);
+});
+
+await step('grantUserAccessToChatRoomInApp with no users resolves', async () => {
+	const res = await sdk.grantUserAccessToChatRoomInApp(childAppId, croom, []);
+	assert(Array.isArray(res.details) && res.details.length === 0, `details ${body(res)}`);
+	return body(res);
+});
+
+await step('createChatRoomInApp with a type beyond the known ones keeps it', async () => {
+	const res = await sdk.createChatRoomInApp(childAppId, `${croom}-typed`, { type: 'channel' });
+	assert(res.result && res.result.type === 'channel', `result.type: ${body(res)}`);
+	return `result.type ${j(res.result.type)}`;
 });
 
 await step('getUserChatsInApp(user 1, {includeMembers:true}) has the room with both members', async () => {
@@ -382,6 +421,16 @@ await step('listAppTokens lists it', async () => {
 	assert(tokens, `no tokens array in ${body(res)}`);
 	assert(tokens.some((t) => t.tokenId === tokenId), `tokenId ${tokenId} not in ${body(res)}`);
 	return `${tokens.length} token(s)`;
+});
+
+await step('a request made with the app token sets its lastUsedAt', async () => {
+	// The SDK always signs its own JWT; the token is used as any client would.
+	const r = await fetch(`${API_URL}/v2/apps/${childAppId}/chats`, { headers: { 'x-custom-token': tokenSecret } });
+	assert(r.status === 200, `GET with the app token: HTTP ${r.status} ${await r.text()}`);
+	const res = await sdk.listAppTokens(childAppId);
+	const t = arrayIn(res, 'tokens', 'items', 'results').find((x) => x.tokenId === tokenId);
+	assert(t && typeof t.lastUsedAt === 'string' && !Number.isNaN(Date.parse(t.lastUsedAt)), `lastUsedAt: ${j(t)}`);
+	return `lastUsedAt ${t.lastUsedAt}`;
 });
 
 await step('rotateAppToken', async () => {
@@ -427,6 +476,13 @@ await step('updateAppBot then getAppBot reflects it', async () => {
 	return s;
 });
 
+await step('updateAppBot with a status beyond on/off keeps it', async () => {
+	await sdk.updateAppBot(childAppId, { status: 'paused' });
+	const res = await sdk.getAppBot(childAppId);
+	assert(res.bot && res.bot.status === 'paused', `getAppBot: ${body(res)}`);
+	return `status ${j(res.bot.status)}`;
+});
+
 // Broadcast.
 let broadcastJobId;
 await step('broadcastToAppChats (chatNames)', async () => {
@@ -465,6 +521,12 @@ await step('deleteChatRoomInApp', async () => {
 await step('deleteUsersInApp (both)', async () => {
 	const res = await sdk.deleteUsersInApp(childAppId, [cu1, cu2]);
 	created.childUsers.clear();
+	return body(res);
+});
+
+await step('deleteUsersInApp with no users resolves', async () => {
+	const res = await sdk.deleteUsersInApp(childAppId, []);
+	assert(res && res.ok === true && res.deleted === 0, `SDK returned ${body(res)}, want {ok:true, deleted:0}`);
 	return body(res);
 });
 
