@@ -2219,8 +2219,8 @@ type ChannelsMessagesParams struct {
 	// Query Filter document as a JSON string, e.g. `{"name":{"$regex":"sup"}}`.
 	Query *PageQuery `form:"query,omitempty" json:"query,omitempty"`
 
-	// Fields Projection document as a JSON string. The mock refuses it (400
-	// `error-invalid-query`, naming `fields`) rather than ignore it.
+	// Fields Projection document as a JSON string. The mock refuses any but `{}`
+	// (400 `error-invalid-query`, naming `fields`) rather than ignore it.
 	Fields *PageFields `form:"fields,omitempty" json:"fields,omitempty"`
 }
 
@@ -2352,8 +2352,8 @@ type GroupsMessagesParams struct {
 	// Query Filter document as a JSON string, e.g. `{"name":{"$regex":"sup"}}`.
 	Query *PageQuery `form:"query,omitempty" json:"query,omitempty"`
 
-	// Fields Projection document as a JSON string. The mock refuses it (400
-	// `error-invalid-query`, naming `fields`) rather than ignore it.
+	// Fields Projection document as a JSON string. The mock refuses any but `{}`
+	// (400 `error-invalid-query`, naming `fields`) rather than ignore it.
 	Fields *PageFields `form:"fields,omitempty" json:"fields,omitempty"`
 }
 
@@ -2432,8 +2432,8 @@ type ImMessagesParams struct {
 	// Query Filter document as a JSON string, e.g. `{"name":{"$regex":"sup"}}`.
 	Query *PageQuery `form:"query,omitempty" json:"query,omitempty"`
 
-	// Fields Projection document as a JSON string. The mock refuses it (400
-	// `error-invalid-query`, naming `fields`) rather than ignore it.
+	// Fields Projection document as a JSON string. The mock refuses any but `{}`
+	// (400 `error-invalid-query`, naming `fields`) rather than ignore it.
 	Fields *PageFields `form:"fields,omitempty" json:"fields,omitempty"`
 }
 
@@ -3135,7 +3135,7 @@ type ClientInterface interface {
 	// has no starring or pinning, so these match no message). `sort` may
 	// only order by `ts`; the Mongo-style `query` and `fields` documents
 	// are refused with 400 `error-invalid-query` naming them rather than
-	// ignored. Cost: O(log n + offset + page) without filters; a filter
+	// ignored (the empty document `{}`, which changes nothing, is taken). Cost: O(log n + offset + page) without filters; a filter
 	// scans the room's messages.
 	//
 	// Corresponds with GET /api/v1/channels.messages (the `ChannelsMessages` operationId).
@@ -4795,7 +4795,7 @@ func (c *Client) ChannelsMembers(ctx context.Context, params *ChannelsMembersPar
 // has no starring or pinning, so these match no message). `sort` may
 // only order by `ts`; the Mongo-style `query` and `fields` documents
 // are refused with 400 `error-invalid-query` naming them rather than
-// ignored. Cost: O(log n + offset + page) without filters; a filter
+// ignored (the empty document `{}`, which changes nothing, is taken). Cost: O(log n + offset + page) without filters; a filter
 // scans the room's messages.
 //
 // Corresponds with GET /api/v1/channels.messages (the `ChannelsMessages` operationId).
@@ -10521,7 +10521,7 @@ type ClientWithResponsesInterface interface {
 	// has no starring or pinning, so these match no message). `sort` may
 	// only order by `ts`; the Mongo-style `query` and `fields` documents
 	// are refused with 400 `error-invalid-query` naming them rather than
-	// ignored. Cost: O(log n + offset + page) without filters; a filter
+	// ignored (the empty document `{}`, which changes nothing, is taken). Cost: O(log n + offset + page) without filters; a filter
 	// scans the room's messages.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -11604,11 +11604,25 @@ type ServerInfoResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ServerInfoResponseBody
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyNamespaces
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ServerInfoResponse) GetJSON200() *ServerInfoResponseBody {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ServerInfoResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ServerInfoResponse) GetJSON429() *TooManyNamespaces {
+	return r.JSON429
 }
 
 // GetBody returns the raw response body bytes
@@ -12815,6 +12829,8 @@ type ChatDeleteResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyNamespaces
 }
@@ -12832,6 +12848,11 @@ func (r ChatDeleteResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r ChatDeleteResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ChatDeleteResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -12939,6 +12960,8 @@ type ChatPostMessageResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyNamespaces
 }
@@ -12956,6 +12979,11 @@ func (r ChatPostMessageResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r ChatPostMessageResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ChatPostMessageResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -13001,6 +13029,8 @@ type ChatReactResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyNamespaces
 }
@@ -13018,6 +13048,11 @@ func (r ChatReactResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r ChatReactResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ChatReactResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -13063,6 +13098,8 @@ type ChatSendMessageResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyNamespaces
 }
@@ -13080,6 +13117,11 @@ func (r ChatSendMessageResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r ChatSendMessageResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ChatSendMessageResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -13125,6 +13167,8 @@ type ChatUpdateResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyNamespaces
 }
@@ -13142,6 +13186,11 @@ func (r ChatUpdateResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r ChatUpdateResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ChatUpdateResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -14208,6 +14257,8 @@ type ImCreateResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyNamespaces
 }
@@ -14225,6 +14276,11 @@ func (r ImCreateResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r ImCreateResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ImCreateResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -15042,6 +15098,8 @@ type SubscriptionsReadResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyNamespaces
 }
@@ -15059,6 +15117,11 @@ func (r SubscriptionsReadResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r SubscriptionsReadResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SubscriptionsReadResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -15919,7 +15982,7 @@ func (c *ClientWithResponses) ChannelsMembersWithResponse(ctx context.Context, p
 // has no starring or pinning, so these match no message). `sort` may
 // only order by `ts`; the Mongo-style `query` and `fields` documents
 // are refused with 400 `error-invalid-query` naming them rather than
-// ignored. Cost: O(log n + offset + page) without filters; a filter
+// ignored (the empty document `{}`, which changes nothing, is taken). Cost: O(log n + offset + page) without filters; a filter
 // scans the room's messages.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -17407,6 +17470,20 @@ func ParseServerInfoResponse(rsp *http.Response) (*ServerInfoResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyNamespaces
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	}
 
 	return response, nil
@@ -18358,6 +18435,13 @@ func ParseChatDeleteResponse(rsp *http.Response) (*ChatDeleteResponse, error) {
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyNamespaces
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -18452,6 +18536,13 @@ func ParseChatPostMessageResponse(rsp *http.Response) (*ChatPostMessageResponse,
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyNamespaces
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -18498,6 +18589,13 @@ func ParseChatReactResponse(rsp *http.Response) (*ChatReactResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyNamespaces
@@ -18546,6 +18644,13 @@ func ParseChatSendMessageResponse(rsp *http.Response) (*ChatSendMessageResponse,
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyNamespaces
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -18592,6 +18697,13 @@ func ParseChatUpdateResponse(rsp *http.Response) (*ChatUpdateResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyNamespaces
@@ -19436,6 +19548,13 @@ func ParseImCreateResponse(rsp *http.Response) (*ImCreateResponse, error) {
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyNamespaces
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20074,6 +20193,13 @@ func ParseSubscriptionsReadResponse(rsp *http.Response) (*SubscriptionsReadRespo
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyNamespaces
@@ -23049,6 +23175,34 @@ func (response ServerInfo200JSONResponse) VisitServerInfoResponse(w http.Respons
 	return err
 }
 
+type ServerInfo400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ServerInfo400JSONResponse) VisitServerInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ServerInfo429JSONResponse struct{ TooManyNamespacesJSONResponse }
+
+func (response ServerInfo429JSONResponse) VisitServerInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChannelsAddModeratorRequestObject struct {
 	Body *ChannelsAddModeratorJSONRequestBody
 }
@@ -24411,6 +24565,20 @@ func (response ChatDelete401JSONResponse) VisitChatDeleteResponse(w http.Respons
 	return err
 }
 
+type ChatDelete413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ChatDelete413JSONResponse) VisitChatDeleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChatDelete429JSONResponse struct{ TooManyNamespacesJSONResponse }
 
 func (response ChatDelete429JSONResponse) VisitChatDeleteResponse(w http.ResponseWriter) error {
@@ -24539,6 +24707,20 @@ func (response ChatPostMessage401JSONResponse) VisitChatPostMessageResponse(w ht
 	return err
 }
 
+type ChatPostMessage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ChatPostMessage413JSONResponse) VisitChatPostMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChatPostMessage429JSONResponse struct{ TooManyNamespacesJSONResponse }
 
 func (response ChatPostMessage429JSONResponse) VisitChatPostMessageResponse(w http.ResponseWriter) error {
@@ -24599,6 +24781,20 @@ func (response ChatReact401JSONResponse) VisitChatReactResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChatReact413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ChatReact413JSONResponse) VisitChatReactResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -24667,6 +24863,20 @@ func (response ChatSendMessage401JSONResponse) VisitChatSendMessageResponse(w ht
 	return err
 }
 
+type ChatSendMessage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ChatSendMessage413JSONResponse) VisitChatSendMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChatSendMessage429JSONResponse struct{ TooManyNamespacesJSONResponse }
 
 func (response ChatSendMessage429JSONResponse) VisitChatSendMessageResponse(w http.ResponseWriter) error {
@@ -24727,6 +24937,20 @@ func (response ChatUpdate401JSONResponse) VisitChatUpdateResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChatUpdate413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ChatUpdate413JSONResponse) VisitChatUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -25937,6 +26161,20 @@ func (response ImCreate401JSONResponse) VisitImCreateResponse(w http.ResponseWri
 	return err
 }
 
+type ImCreate413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ImCreate413JSONResponse) VisitImCreateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ImCreate429JSONResponse struct{ TooManyNamespacesJSONResponse }
 
 func (response ImCreate429JSONResponse) VisitImCreateResponse(w http.ResponseWriter) error {
@@ -26819,6 +27057,20 @@ func (response SubscriptionsRead401JSONResponse) VisitSubscriptionsReadResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubscriptionsRead413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SubscriptionsRead413JSONResponse) VisitSubscriptionsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }

@@ -2,6 +2,7 @@ package rocketchat
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -157,13 +158,13 @@ func splitIDs(raw *string) []string {
 
 // messagesParams parses *.messages' query: sort only by ts; the Mongo
 // documents query and fields are refused, naming them, rather than
-// ignored.
+// ignored (but for the empty document, which filters nothing).
 func messagesParams(mentionIDs, starredIDs, pinned, sort, query, fields *string, count, offset *int) (messagesQuery, error) {
 	for _, p := range []struct {
 		name string
 		raw  *string
 	}{{"query", query}, {"fields", fields}} {
-		if deref(p.raw) != "" {
+		if raw := strings.TrimSpace(deref(p.raw)); raw != "" && !emptyDocument(raw) {
 			return messagesQuery{}, fail("error-invalid-query", fmt.Sprintf("The %q parameter is not supported by this mock: it does not evaluate Mongo documents, and ignoring it would return unfiltered data", p.name))
 		}
 	}
@@ -336,7 +337,7 @@ func (s *Server) ImMessages(ctx context.Context, req gen.ImMessagesRequestObject
 		} else {
 			other := st.userByName(deref(p.Username))
 			if other == nil {
-				return nil, fail("invalid-channel", "invalid-channel")
+				return nil, errInvalidChannel
 			}
 			if r = st.directRoom([]string{me.ID, other.ID}); r == nil {
 				// The server would make the room; a read makes nothing
@@ -350,4 +351,10 @@ func (s *Server) ImMessages(ctx context.Context, req gen.ImMessagesRequestObject
 		return r, nil
 	})
 	return gen.ImMessages200JSONResponse(out), err
+}
+
+// emptyDocument reports whether raw is the JSON document {}.
+func emptyDocument(raw string) bool {
+	var doc map[string]any
+	return json.Unmarshal([]byte(raw), &doc) == nil && doc != nil && len(doc) == 0
 }

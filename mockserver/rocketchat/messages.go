@@ -132,7 +132,7 @@ var (
 	errInvalidRoom     = plain(http.StatusBadRequest, "", "error-invalid-room")
 	errSendNotAllowed  = plain(http.StatusBadRequest, "", "error-not-allowed")
 	errReadOnly        = plain(http.StatusBadRequest, "", "You can't send messages because the room is readonly.")
-	errInvalidChannel  = fail("invalid-channel", "invalid-channel")
+	errInvalidChannel  = plain(http.StatusBadRequest, "invalid-channel", "[invalid-channel]") // Meteor.Error with no reason
 	errSizeExceeded    = fail("error-message-size-exceeded", "Message size exceeds Message_MaxAllowedSize").WithDetail("method", "sendMessage")
 	errEditNotAllowed  = fail("error-action-not-allowed", "Message editing not allowed").WithDetail("method", "updateMessage").WithDetail("action", "Message_editing")
 	errDeleteForbidden = fail("error-action-not-allowed", "Not allowed")

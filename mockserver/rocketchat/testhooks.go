@@ -109,7 +109,7 @@ var testHooks = mockserver.TestHooks{
 			known["permissionsUpdate:_id"] = append(known["permissionsUpdate:_id"], p.ID)
 		}
 		known["permissionsUpdate:roles"] = KnownRoles
-		return known, nil
+		return known, messagingKnown(h, auth, ns, known)
 	},
 	BusinessRules: businessRules,
 }
@@ -156,10 +156,13 @@ func prepare(h http.Handler, auth http.Header, ns string) (map[string][]string, 
 	for _, u := range users.Users {
 		if u.ID != auth.Get("X-User-Id") {
 			owner := map[string]string{"roomId": group.Group.ID, "userId": u.ID}
-			return nil, mockserver.CallJSON(h, ns, auth, http.MethodPost, "/api/v1/groups.addOwner", owner, &struct{}{})
+			if err := mockserver.CallJSON(h, ns, auth, http.MethodPost, "/api/v1/groups.addOwner", owner, &struct{}{}); err != nil {
+				return nil, err
+			}
+			break
 		}
 	}
-	return nil, nil
+	return nil, prepareMessaging(h, auth, ns)
 }
 
 // businessRules are the refusals of requests the spec calls valid that
@@ -184,5 +187,6 @@ var businessRules = func() []mockserver.BusinessRule {
 		add("error-you-are-last-owner", "the room's last owner cannot leave or be kicked", kind+"Kick", kind+"Leave")
 	}
 	add("user-last-owner", "a user who is the last owner of rooms with other members is deleted only with confirmRelinquish", "usersDelete")
+	messagingRules(add)
 	return rules
 }()
