@@ -55,13 +55,15 @@ func (s *State) history(r *Room, q historyQuery, now time.Time) ([]Message, *int
 	if q.threads {
 		idx = messagesOf
 	}
-	latest := now
+	// Without latest the server reads up to the moment of the request,
+	// which comes after any message it holds: up to now, inclusive.
+	latest, inclusiveLatest := now, true
 	if q.latest != nil {
-		latest = *q.latest
+		latest, inclusiveLatest = *q.latest, q.inclusive
 	}
 	// [lo, hi) are the positions of the window in the room's ascending order.
 	hi := s.Messages.Search(idx, r.ID, func(m Message) bool {
-		if q.inclusive {
+		if inclusiveLatest {
 			return m.At.After(latest)
 		}
 		return !m.At.Before(latest)

@@ -35,8 +35,8 @@ type Message struct {
 	Avatar      string              `json:"avatar,omitempty"`
 	Groupable   *bool               `json:"groupable,omitempty"`
 	ParseUrls   *bool               `json:"parseUrls,omitempty"`
-	Attachments []map[string]any    `json:"attachments,omitempty"`
-	Custom      map[string]any      `json:"customFields,omitempty"`
+	Attachments []map[string]any    `json:"attachments"` // nil and empty kept apart: a snapshot keeps what the answers show
+	Custom      map[string]any      `json:"customFields"`
 	EditedAt    time.Time           `json:"editedAt,omitzero"`
 	EditedBy    *Ref                `json:"editedBy,omitempty"`
 	Reactions   map[string][]string `json:"reactions,omitempty"` // emoji → usernames

@@ -25,9 +25,21 @@ type Removal struct {
 	At     time.Time `json:"_deletedAt"`
 }
 
-// removedOf is each user's removed subscriptions by time; partition ""
-// holds the removed rooms.
-var removedOf = table.ByTime("deleted", func(r Removal) time.Time { return r.At }).PartitionBy(func(r Removal) string { return r.UserID })
+// removedOf is each user's removed subscriptions by time (partition
+// removalsOf(user)), and the removed rooms (partition removedRooms).
+var removedOf = table.ByTime("deleted", func(r Removal) time.Time { return r.At }).PartitionBy(func(r Removal) string { return removalsOf(r.UserID) })
+
+// removedRooms is the partition of removedOf that holds the rooms.
+const removedRooms = "rooms"
+
+// removalsOf is the partition of removedOf that holds user's
+// subscriptions, or the rooms for no user.
+func removalsOf(user string) string {
+	if user == "" {
+		return removedRooms
+	}
+	return "user/" + user
+}
 
 // TableSpec declares the removals table.
 func (Removal) TableSpec() table.Spec[Removal] {
@@ -64,14 +76,15 @@ func (s *State) forgetRoom(id string) {
 	s.removed(id, "")
 }
 
-// removedSince lists the removals in partition part after since that are
-// still true (a subscription renewed or a direct room made again since is
-// not removed): O(log n + k).
-func (s *State) removedSince(part string, since time.Time) []Removal {
+// removedSince lists user's removed subscriptions (the removed rooms for
+// no user) after since that are still true (a subscription renewed or a
+// direct room made again since is not removed): O(log n + k).
+func (s *State) removedSince(user string, since time.Time) []Removal {
+	part := removalsOf(user)
 	from := s.Removed.Search(removedOf, part, func(r Removal) bool { return r.At.After(since) })
 	out := []Removal{}
 	for r := range s.Removed.Range(removedOf, part, from, false) {
-		if part == "" && s.room(r.RoomID) != nil || part != "" && s.sub(r.RoomID, part) != nil {
+		if user == "" && s.room(r.RoomID) != nil || user != "" && s.sub(r.RoomID, user) != nil {
 			continue
 		}
 		out = append(out, r)
