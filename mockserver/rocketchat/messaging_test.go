@@ -156,7 +156,7 @@ func TestEditAndDeleteFollowThePermissionTable(t *testing.T) {
 	rooms := m.bob.must("GET", "/api/v1/rooms.get", nil)
 	for _, r := range rooms.List("update") {
 		if room := r.(map[string]any); room["_id"] == m.room {
-			if last := room["lastMessage"].(map[string]any); last["msg"] != "moderated" {
+			if last, _ := room["lastMessage"].(map[string]any); last["msg"] != "moderated" {
 				t.Errorf("lastMessage shows the edit: %v", last)
 			}
 		}
@@ -181,7 +181,7 @@ func TestEditAndDeleteFollowThePermissionTable(t *testing.T) {
 	}
 	for _, room := range m.bob.must("GET", "/api/v1/rooms.get", nil).List("update") {
 		if room := room.(map[string]any); room["_id"] == m.room {
-			if last := room["lastMessage"].(map[string]any); last["_id"] != first {
+			if last, _ := room["lastMessage"].(map[string]any); last["_id"] != first {
 				t.Errorf("lastMessage falls back to the last message left: %v", last)
 			}
 		}
@@ -281,6 +281,14 @@ func TestUnreadCountsAndRead(t *testing.T) {
 	}
 	if got := m.carol.must("GET", "/api/v1/rooms.get?updatedSince="+url.QueryEscape(since), nil).Strs("update", "_id"); !slices.Equal(got, []string{id}) {
 		t.Errorf("rooms changed since: %v", got)
+	}
+	// Replying marks the room read for the one who replies.
+	if s := subscription(t, m.carol, id); s["unread"] != 1.0 {
+		t.Errorf("carol has one unread before she replies: %v", s)
+	}
+	m.post(m.carol, id, "here")
+	if s := subscription(t, m.carol, id); s["unread"] != 0.0 || s["alert"] != false {
+		t.Errorf("the sender has read the room she posts in: %v", s)
 	}
 	m.carol.refuses(refusal{400, "error-roomId-param-invalid", ""}, "GET", "/api/v1/subscriptions.get?updatedSince=yesterday", nil)
 	if got := m.carol.must("GET", "/api/v1/im.list", nil).Strs("ims", "_id"); !slices.Equal(got, []string{id}) {
