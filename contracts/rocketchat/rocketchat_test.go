@@ -2,6 +2,7 @@ package rocketchat_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -112,11 +113,7 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 			}, "two direct messages make two unread for ben", "unread"},
 		{"read changes nothing", "messaging", "/api/v1/subscriptions.read",
 			jsonAnswer(200, `{"success":true}`), "ben reads the direct room", "unread"},
-		{"a direct room made twice", "messaging", "/api/v1/im.create",
-			func(w http.ResponseWriter, r *http.Request, next http.Handler) {
-				rec, _ := contractstest.Record(next, r)
-				contractstest.Replay(w, rec, []byte(strings.Replace(rec.Body.String(), `"_id":"`, `"_id":"x`, 1)))
-			}, "opening it again finds the same room", "POST /api/v1/im.create"},
+		{"a direct room made twice", "messaging", "/api/v1/im.create", newRoomEachTime(), "opening it again finds the same room", "POST /api/v1/im.create"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var scenarios []contracts.Scenario
@@ -137,5 +134,16 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 				t.Errorf("the failure should mention %q:\n%s", tc.want, msgs)
 			}
 		})
+	}
+}
+
+// newRoomEachTime answers im.create with a room id of its own each time,
+// like a server that makes a new direct room on every call.
+func newRoomEachTime() answer {
+	calls := 0
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		calls++
+		rec, _ := contractstest.Record(next, r)
+		contractstest.Replay(w, rec, []byte(strings.Replace(rec.Body.String(), `"_id":"`, fmt.Sprintf(`"_id":"call%d`, calls), 1)))
 	}
 }
