@@ -341,3 +341,21 @@ func TestMessagesSurviveASnapshotAndDanglingOnesAreRefused(t *testing.T) {
 		t.Errorf("a refused import changed the state")
 	}
 }
+
+// TestSnapshotWithADirectRoomOfADeletedUser exports and imports a state in
+// which a member of a direct room was deleted: the room stays, and the
+// export imports again.
+func TestSnapshotWithADirectRoomOfADeletedUser(t *testing.T) {
+	h := newServed(t).in("gone")
+	admin := h.admin()
+	bob := admin.createUser("bob")
+	dm := admin.must("POST", "/api/v1/im.create", map[string]any{"username": "bob"}).Str("room._id")
+	admin.must("POST", "/api/v1/chat.postMessage", map[string]any{"roomId": dm, "text": "bye bob"})
+	admin.must("POST", "/api/v1/users.delete", map[string]any{"userId": bob})
+	if r := h.put(false, h.wrap(h.export())); r.Status != http.StatusOK {
+		t.Fatalf("re-import after deleting a direct room's member: %d %s", r.Status, r.Raw)
+	}
+	if got := texts(admin.must("GET", "/api/v1/im.history?roomId="+dm, nil)); !slices.Equal(got, []string{"bye bob"}) {
+		t.Errorf("the direct room's history: %v", got)
+	}
+}
