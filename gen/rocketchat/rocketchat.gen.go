@@ -2740,6 +2740,8 @@ type ClientInterface interface {
 	// short form (x-inferred: this route is public in the mock, so it does
 	// not look at credentials).
 	//
+	// Decision (inferred): the route answers without looking at credentials, in the short form.
+	//
 	// Corresponds with GET /api/info (the `ServerInfo` operationId).
 	ServerInfo(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -3353,6 +3355,8 @@ type ClientInterface interface {
 	// list; the mock keeps any name (never stricter than the server, which
 	// also accepts custom emoji).
 	//
+	// Decision (inferred): any emoji name is kept (the server checks its emoji list and custom emoji).
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/chat.react (the `ChatReact` operationId).
@@ -3370,6 +3374,8 @@ type ClientInterface interface {
 	// `error-not-allowed`. The server checks the name against its emoji
 	// list; the mock keeps any name (never stricter than the server, which
 	// also accepts custom emoji).
+	//
+	// Decision (inferred): any emoji name is kept (the server checks its emoji list and custom emoji).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3391,6 +3397,8 @@ type ClientInterface interface {
 	// server's clock → 400 `error-message-ts-out-of-sync`; 10–60 s away is
 	// replaced by the server's time.
 	//
+	// Decision (inferred): the refusal text of a duplicate `_id` (the server passes its database's duplicate-key error on).
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/chat.sendMessage (the `ChatSendMessage` operationId).
@@ -3410,6 +3418,8 @@ type ClientInterface interface {
 	// `invalid-params`. A client `ts` more than 60 s away from the
 	// server's clock → 400 `error-message-ts-out-of-sync`; 10–60 s away is
 	// replaced by the server's time.
+	//
+	// Decision (inferred): the refusal text of a duplicate `_id` (the server passes its database's duplicate-key error on).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3879,6 +3889,8 @@ type ClientInterface interface {
 	// `username`; the mock answers an empty page without creating it,
 	// since a read never writes in the mock (the page is the same).
 	//
+	// Decision (inferred): with `username` and no direct room yet, an empty page and no room made (a read never writes in the mock).
+	//
 	// Corresponds with GET /api/v1/im.messages (the `ImMessages` operationId).
 	ImMessages(ctx context.Context, params *ImMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -4047,6 +4059,8 @@ type ClientInterface interface {
 	// the sender. `subscriptions.read` clears `unread`, `alert` and the
 	// mention counts and moves `ls`.
 	//
+	// Decision (inferred): mentions are found with a pattern on `@name`; user highlights are not implemented.
+	//
 	// Corresponds with GET /api/v1/subscriptions.get (the `SubscriptionsGet` operationId).
 	SubscriptionsGet(ctx context.Context, params *SubscriptionsGetParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -4179,6 +4193,8 @@ type ClientInterface interface {
 // `view-statistics`; the mock answers without login and always in the
 // short form (x-inferred: this route is public in the mock, so it does
 // not look at credentials).
+//
+// Decision (inferred): the route answers without looking at credentials, in the short form.
 //
 // Corresponds with GET /api/info (the `ServerInfo` operationId).
 func (c *Client) ServerInfo(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5123,6 +5139,8 @@ func (c *Client) ChatPostMessage(ctx context.Context, body ChatPostMessageJSONRe
 // list; the mock keeps any name (never stricter than the server, which
 // also accepts custom emoji).
 //
+// Decision (inferred): any emoji name is kept (the server checks its emoji list and custom emoji).
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/chat.react (the `ChatReact` operationId).
@@ -5150,6 +5168,8 @@ func (c *Client) ChatReactWithBody(ctx context.Context, contentType string, body
 // `error-not-allowed`. The server checks the name against its emoji
 // list; the mock keeps any name (never stricter than the server, which
 // also accepts custom emoji).
+//
+// Decision (inferred): any emoji name is kept (the server checks its emoji list and custom emoji).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5181,6 +5201,8 @@ func (c *Client) ChatReact(ctx context.Context, body ChatReactJSONRequestBody, r
 // server's clock → 400 `error-message-ts-out-of-sync`; 10–60 s away is
 // replaced by the server's time.
 //
+// Decision (inferred): the refusal text of a duplicate `_id` (the server passes its database's duplicate-key error on).
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/chat.sendMessage (the `ChatSendMessage` operationId).
@@ -5210,6 +5232,8 @@ func (c *Client) ChatSendMessageWithBody(ctx context.Context, contentType string
 // `invalid-params`. A client `ts` more than 60 s away from the
 // server's clock → 400 `error-message-ts-out-of-sync`; 10–60 s away is
 // replaced by the server's time.
+//
+// Decision (inferred): the refusal text of a duplicate `_id` (the server passes its database's duplicate-key error on).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5989,6 +6013,8 @@ func (c *Client) ImList(ctx context.Context, params *ImListParams, reqEditors ..
 // `username`; the mock answers an empty page without creating it,
 // since a read never writes in the mock (the page is the same).
 //
+// Decision (inferred): with `username` and no direct room yet, an empty page and no room made (a read never writes in the mock).
+//
 // Corresponds with GET /api/v1/im.messages (the `ImMessages` operationId).
 func (c *Client) ImMessages(ctx context.Context, params *ImMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewImMessagesRequest(c.Server, params)
@@ -6266,6 +6292,8 @@ func (c *Client) SettingsPublic(ctx context.Context, params *SettingsPublicParam
 // someone else sets `alert` and `open`. Posting marks the room read for
 // the sender. `subscriptions.read` clears `unread`, `alert` and the
 // mention counts and moves `ls`.
+//
+// Decision (inferred): mentions are found with a pattern on `@name`; user highlights are not implemented.
 //
 // Corresponds with GET /api/v1/subscriptions.get (the `SubscriptionsGet` operationId).
 func (c *Client) SubscriptionsGet(ctx context.Context, params *SubscriptionsGetParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10114,6 +10142,8 @@ type ClientWithResponsesInterface interface {
 	// short form (x-inferred: this route is public in the mock, so it does
 	// not look at credentials).
 	//
+	// Decision (inferred): the route answers without looking at credentials, in the short form.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/info (the `ServerInfo` operationId).
@@ -10745,6 +10775,8 @@ type ClientWithResponsesInterface interface {
 	// list; the mock keeps any name (never stricter than the server, which
 	// also accepts custom emoji).
 	//
+	// Decision (inferred): any emoji name is kept (the server checks its emoji list and custom emoji).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/chat.react (the `ChatReact` operationId).
@@ -10762,6 +10794,8 @@ type ClientWithResponsesInterface interface {
 	// `error-not-allowed`. The server checks the name against its emoji
 	// list; the mock keeps any name (never stricter than the server, which
 	// also accepts custom emoji).
+	//
+	// Decision (inferred): any emoji name is kept (the server checks its emoji list and custom emoji).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10783,6 +10817,8 @@ type ClientWithResponsesInterface interface {
 	// server's clock → 400 `error-message-ts-out-of-sync`; 10–60 s away is
 	// replaced by the server's time.
 	//
+	// Decision (inferred): the refusal text of a duplicate `_id` (the server passes its database's duplicate-key error on).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/chat.sendMessage (the `ChatSendMessage` operationId).
@@ -10802,6 +10838,8 @@ type ClientWithResponsesInterface interface {
 	// `invalid-params`. A client `ts` more than 60 s away from the
 	// server's clock → 400 `error-message-ts-out-of-sync`; 10–60 s away is
 	// replaced by the server's time.
+	//
+	// Decision (inferred): the refusal text of a duplicate `_id` (the server passes its database's duplicate-key error on).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11287,6 +11325,8 @@ type ClientWithResponsesInterface interface {
 	// `username`; the mock answers an empty page without creating it,
 	// since a read never writes in the mock (the page is the same).
 	//
+	// Decision (inferred): with `username` and no direct room yet, an empty page and no room made (a read never writes in the mock).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/im.messages (the `ImMessages` operationId).
@@ -11468,6 +11508,8 @@ type ClientWithResponsesInterface interface {
 	// someone else sets `alert` and `open`. Posting marks the room read for
 	// the sender. `subscriptions.read` clears `unread`, `alert` and the
 	// mention counts and moves `ls`.
+	//
+	// Decision (inferred): mentions are found with a pattern on `@name`; user highlights are not implemented.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -15443,6 +15485,8 @@ func (r UsersListResponse) ContentType() string {
 // short form (x-inferred: this route is public in the mock, so it does
 // not look at credentials).
 //
+// Decision (inferred): the route answers without looking at credentials, in the short form.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/info (the `ServerInfo` operationId).
@@ -16272,6 +16316,8 @@ func (c *ClientWithResponses) ChatPostMessageWithResponse(ctx context.Context, b
 // list; the mock keeps any name (never stricter than the server, which
 // also accepts custom emoji).
 //
+// Decision (inferred): any emoji name is kept (the server checks its emoji list and custom emoji).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/chat.react (the `ChatReact` operationId).
@@ -16295,6 +16341,8 @@ func (c *ClientWithResponses) ChatReactWithBodyWithResponse(ctx context.Context,
 // `error-not-allowed`. The server checks the name against its emoji
 // list; the mock keeps any name (never stricter than the server, which
 // also accepts custom emoji).
+//
+// Decision (inferred): any emoji name is kept (the server checks its emoji list and custom emoji).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -16322,6 +16370,8 @@ func (c *ClientWithResponses) ChatReactWithResponse(ctx context.Context, body Ch
 // server's clock → 400 `error-message-ts-out-of-sync`; 10–60 s away is
 // replaced by the server's time.
 //
+// Decision (inferred): the refusal text of a duplicate `_id` (the server passes its database's duplicate-key error on).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/chat.sendMessage (the `ChatSendMessage` operationId).
@@ -16347,6 +16397,8 @@ func (c *ClientWithResponses) ChatSendMessageWithBodyWithResponse(ctx context.Co
 // `invalid-params`. A client `ts` more than 60 s away from the
 // server's clock → 400 `error-message-ts-out-of-sync`; 10–60 s away is
 // replaced by the server's time.
+//
+// Decision (inferred): the refusal text of a duplicate `_id` (the server passes its database's duplicate-key error on).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17018,6 +17070,8 @@ func (c *ClientWithResponses) ImListWithResponse(ctx context.Context, params *Im
 // `username`; the mock answers an empty page without creating it,
 // since a read never writes in the mock (the page is the same).
 //
+// Decision (inferred): with `username` and no direct room yet, an empty page and no room made (a read never writes in the mock).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/im.messages (the `ImMessages` operationId).
@@ -17265,6 +17319,8 @@ func (c *ClientWithResponses) SettingsPublicWithResponse(ctx context.Context, pa
 // someone else sets `alert` and `open`. Posting marks the room read for
 // the sender. `subscriptions.read` clears `unread`, `alert` and the
 // mention counts and moves `ls`.
+//
+// Decision (inferred): mentions are found with a pattern on `@name`; user highlights are not implemented.
 //
 // Returns a wrapper object for the known response body format(s).
 //
