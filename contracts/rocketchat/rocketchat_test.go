@@ -2,6 +2,7 @@ package rocketchat_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -89,6 +90,30 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 				w.WriteHeader(400)
 				_, _ = w.Write([]byte("nope"))
 			}, "admin creates a channel and invites mia", "POST /api/v1/channels.invite"},
+		{"anyone edits any message", "messaging", "/api/v1/chat.update",
+			accepting("error-action-not-allowed"), "ann edits her message; ben may not", "POST /api/v1/chat.update"},
+		{"history ignores offset", "messaging", "/api/v1/channels.history",
+			func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+				q := r.URL.Query()
+				q.Del("offset")
+				r.URL.RawQuery = q.Encode()
+				next.ServeHTTP(w, r)
+			}, "history is newest first and pages by count and offset", "GET /api/v1/channels.history"},
+		{"history ignores the window", "messaging", "/api/v1/channels.history",
+			func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+				q := r.URL.Query()
+				q.Del("latest")
+				r.URL.RawQuery = q.Encode()
+				next.ServeHTTP(w, r)
+			}, "history by window", "GET /api/v1/channels.history"},
+		{"unread never counted", "messaging", "/api/v1/subscriptions.get",
+			func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+				rec, _ := contractstest.Record(next, r)
+				contractstest.Replay(w, rec, []byte(strings.ReplaceAll(rec.Body.String(), `"unread":2`, `"unread":0`)))
+			}, "two direct messages make two unread for ben", "unread"},
+		{"read changes nothing", "messaging", "/api/v1/subscriptions.read",
+			jsonAnswer(200, `{"success":true}`), "ben reads the direct room", "unread"},
+		{"a direct room made twice", "messaging", "/api/v1/im.create", newRoomEachTime(), "opening it again finds the same room", "POST /api/v1/im.create"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var scenarios []contracts.Scenario
@@ -109,5 +134,16 @@ func TestScenariosCatchBrokenTargets(t *testing.T) {
 				t.Errorf("the failure should mention %q:\n%s", tc.want, msgs)
 			}
 		})
+	}
+}
+
+// newRoomEachTime answers im.create with a room id of its own each time,
+// like a server that makes a new direct room on every call.
+func newRoomEachTime() answer {
+	calls := 0
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		calls++
+		rec, _ := contractstest.Record(next, r)
+		contractstest.Replay(w, rec, []byte(strings.Replace(rec.Body.String(), `"_id":"`, fmt.Sprintf(`"_id":"call%d`, calls), 1)))
 	}
 }

@@ -22,6 +22,8 @@ func Scenarios() []contracts.Scenario {
 			Doc: "Owners can be added and removed and channels.roles shows it; the last owner can be neither removed (removeOwner) nor kicked (kick)."},
 		{API: API, Name: "auth", Run: Auth,
 			Doc: "Login issues a token that later calls need; every protected operation refuses missing or wrong credentials with 401, a refused login has its own body, and logout revokes the token."},
+		{API: API, Name: "messaging", Run: Messaging,
+			Doc: "A chat screen's calls: post, history newest first by count/offset and by latest/oldest window, edit (the author only), react, delete (msgs drops), a direct room opened twice is one room, direct messages make unread for the receiver only, and subscriptions.read clears it; outsiders cannot read the direct room."},
 	}
 }
 

@@ -291,13 +291,23 @@ func (k *kit) knows(op openapi.Operation, name string) bool { return len(k.looku
 // fill replaces v, a generated value of the parameter or property called
 // name, with known values of that name, if they satisfy schema: one for a
 // string or an integer (known values are text, parsed for an integer), up
-// to the array's bounds for an array of strings. pick selects
+// to the array's bounds for an array of strings, or for the first
+// alternative of a oneOf that they fill. pick selects
 // which known value comes first, so that names known in parallel lists
 // (roomId, roomName) name the same thing.
 func (k *kit) fill(op openapi.Operation, name string, schema *openapi3.Schema, v any, pick int) any {
 	values := k.lookup(op, name)
 	if len(values) == 0 || schema == nil {
 		return v
+	}
+	// A oneOf takes the first alternative the known values fill.
+	for _, alt := range schema.OneOf {
+		if alt == nil || alt.Value == nil {
+			continue
+		}
+		if c := k.fill(op, name, alt.Value, v, pick); !jsonEqual(c, v) && valid(schema, c) {
+			return c
+		}
 	}
 	first := values[pick%len(values)]
 	var candidate any

@@ -348,4 +348,5 @@ func (f *scale) run(b *testing.B) {
 		f.measure(b, func(int) { f.must(b, http.MethodPost, "/api/v1/channels.invite", body) },
 			func(int) { f.must(b, http.MethodPost, "/api/v1/channels.kick", body) })
 	})
+	f.runMessaging(b)
 }

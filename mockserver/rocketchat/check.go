@@ -20,6 +20,8 @@ type snapshotJSON struct {
 	Rooms       map[string]*roomJSON   `json:"rooms"`       // by _id
 	Tokens      map[string]string      `json:"tokens"`      // sha256(authToken) hex → user _id
 	Permissions map[string]*Permission `json:"permissions"` // by _id
+	Messages    map[string]*Message    `json:"messages"`    // by _id (messages.go)
+	Removed     map[string]*Removal    `json:"removed"`     // by _id (sync.go)
 }
 
 // roomJSON is a room with its subscriptions, as snapshots hold it.
@@ -69,6 +71,7 @@ func (s *State) UnmarshalJSON(raw []byte) error {
 	}
 	must(s.Members.InsertAll(subs))
 	must(s.Rooms.InsertAll(rooms))
+	j.insertMessaging(s)
 	return nil
 }
 
@@ -133,8 +136,11 @@ func (s *State) WriteJSON(w io.Writer) error {
 	if err := encode(s.Permissions); err != nil {
 		return err
 	}
-	buf.WriteByte('}')
 	bw.Write(buf.Bytes())
+	if err := s.writeMessaging(bw); err != nil {
+		return err
+	}
+	bw.WriteByte('}')
 	return bw.Flush()
 }
 
@@ -239,7 +245,7 @@ func (s *snapshotJSON) check() error {
 		}
 		fillList(&p.Roles)
 	}
-	return nil
+	return s.checkMessaging()
 }
 
 // fillList makes a list a snapshot left out (or null) empty, as the

@@ -16,7 +16,7 @@ import (
 
 func (r *Room) wire() gen.Room {
 	out := gen.Room{
-		UnderscoreId: r.ID, T: gen.RoomT(r.Type), Name: new(r.Name), Fname: new(r.Name),
+		UnderscoreId: r.ID, T: gen.RoomT(r.Type), Name: mockserver.NonZero(r.Name), Fname: mockserver.NonZero(r.Name),
 		U:  gen.UserRef{UnderscoreId: r.Creator.ID, Username: r.Creator.Username},
 		Ts: r.Created, UnderscoreUpdatedAt: r.Updated, Msgs: r.Msgs, UsersCount: r.Count,
 		Ro: r.ReadOnly, Default: r.Default, SysMes: new(true), Broadcast: new(r.Broadcast),
@@ -25,6 +25,7 @@ func (r *Room) wire() gen.Room {
 	if r.Archived {
 		out.Archived = new(true)
 	}
+	r.wireMessaging(&out) // messages.go's fields: lm, and a direct room's members
 	if r.Custom != nil {
 		out.CustomFields = new(r.Custom)
 	} else {

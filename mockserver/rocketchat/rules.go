@@ -263,6 +263,7 @@ func (s *State) deleteRoom(caller *User, r *Room) error {
 
 // dropRoom deletes room id and its memberships.
 func (s *State) dropRoom(id string) {
+	s.forgetRoom(id)
 	var keys []string
 	for m := range s.Members.Range(membersOf, id, 0, false) {
 		keys = append(keys, memberKey(m.RoomID, m.UserID))

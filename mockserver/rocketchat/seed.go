@@ -127,6 +127,7 @@ func Seed(t *fixtures.Tenant) *State {
 		rooms = append(rooms, r)
 	}
 	flush()
+	seedMessages(s, seed, rooms)
 	must(s.Rooms.InsertAll(rooms))
 	return s
 }

@@ -25,7 +25,11 @@ var errEmptyBody = fail("error-invalid-body-params", "Request body is required")
 
 // update runs fn as the caller's user inside a write transaction.
 func (s *Server) update(ctx context.Context, fn func(st *State, me *User, now time.Time) error) error {
-	return s.session.Update(ctx, func(st *State, me *User) error { return fn(st, me, s.now().UTC()) })
+	return s.session.Update(ctx, func(st *State, me *User) error {
+		now := s.now().UTC()
+		st.now = now
+		return fn(st, me, now)
+	})
 }
 
 // view runs fn as the caller's user inside a read transaction.

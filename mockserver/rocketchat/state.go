@@ -43,8 +43,12 @@ type State struct {
 	Users       table.Table[User]
 	Rooms       table.Table[Room]
 	Members     table.Table[Subscription]
+	Messages    table.Table[Message]   // messages.go
+	Removed     table.Table[Removal]   // subscriptions and rooms removed, for updatedSince (sync.go)
 	Tokens      map[string]string      // sha256(authToken) hex → user _id
 	Permissions map[string]*Permission // by _id
+
+	now time.Time // the time of the change under way (Server.update sets it), for Removed
 }
 
 // User is an account. Password holds a hash, never the password.
@@ -85,6 +89,15 @@ type Room struct {
 	Created     time.Time      `json:"ts"`
 	Updated     time.Time      `json:"_updatedAt"`
 	Count       int            `json:"-"` // members, as State.Members holds them
+	// Messages (messages.go): the last message shown in the room, when it
+	// was sent, and how many messages the room has had (which orders
+	// messages sent at one instant).
+	LastMessage   string    `json:"lastMessageId,omitempty"`
+	LastMessageAt time.Time `json:"lm,omitzero"`
+	Seq           int       `json:"seq,omitempty"`
+	// A direct room's members, as the server lists them (direct.go).
+	Uids      []string `json:"uids,omitempty"`
+	Usernames []string `json:"usernames,omitempty"`
 }
 
 // Ref names a user by id and username, as rooms name their creator.
@@ -103,6 +116,18 @@ type Subscription struct {
 	Username string    `json:"-"` // the member's username, lower-cased: the member listing's order
 	Roles    []string  `json:"roles"`
 	Joined   time.Time `json:"ts"`
+	// Unread state (messages.go): messages unread since LastSeen (the
+	// join time until the first read), mentions among them, alert when
+	// something new arrived, Hidden when the room is closed in the user's
+	// list (open: false). Updated is the subscription's _updatedAt (Joined
+	// until it changes).
+	Unread        int       `json:"unread,omitempty"`
+	UserMentions  int       `json:"userMentions,omitempty"`
+	GroupMentions int       `json:"groupMentions,omitempty"`
+	Alert         bool      `json:"alert,omitempty"`
+	Hidden        bool      `json:"hidden,omitempty"`
+	LastSeen      time.Time `json:"ls,omitzero"`
+	Updated       time.Time `json:"_updatedAt,omitzero"`
 }
 
 // Permission maps a permission to the roles that hold it.
@@ -203,8 +228,11 @@ func (Room) TableSpec() table.Spec[Room] {
 		ordered = append(ordered, roomsIn[k])
 	}
 	return table.Spec[Room]{Name: "rooms", ID: func(r Room) string { return r.ID },
-		Unique: []*table.Unique[Room]{roomsByName}, Ordered: ordered,
-		Clone: func(r Room) Room { r.Custom = maps.Clone(r.Custom); return r }}
+		Unique: []*table.Unique[Room]{roomsByName, directByMembers}, Ordered: ordered,
+		Clone: func(r Room) Room {
+			r.Custom, r.Uids, r.Usernames = maps.Clone(r.Custom), slices.Clone(r.Uids), slices.Clone(r.Usernames)
+			return r
+		}}
 }
 
 // TableSpec declares the memberships table.
@@ -243,6 +271,7 @@ func (s *State) CopyState() any { return s.Copy() }
 // copied. It may run alongside reads of s, not alongside its changes.
 func (s *State) Copy() *State {
 	c := &State{Users: s.Users.Copy(), Rooms: s.Rooms.Copy(), Members: s.Members.Copy(),
+		Messages: s.Messages.Copy(), Removed: s.Removed.Copy(),
 		Tokens: maps.Clone(s.Tokens), Permissions: make(map[string]*Permission, len(s.Permissions))}
 	for id, p := range s.Permissions {
 		cp := *p
@@ -351,6 +380,7 @@ func (s *State) addMember(r *Room, u *User, roles []string, now time.Time) bool 
 func (s *State) removeMember(r *Room, userID string) {
 	if _, ok := s.Members.Delete(memberKey(r.ID, userID)); ok {
 		r.Count--
+		s.removed(r.ID, userID)
 	}
 }
 

@@ -109,7 +109,7 @@ var testHooks = mockserver.TestHooks{
 			known["permissionsUpdate:_id"] = append(known["permissionsUpdate:_id"], p.ID)
 		}
 		known["permissionsUpdate:roles"] = KnownRoles
-		return known, nil
+		return known, messagingKnown(h, auth, ns, known)
 	},
 	BusinessRules: businessRules,
 }
@@ -156,10 +156,13 @@ func prepare(h http.Handler, auth http.Header, ns string) (map[string][]string, 
 	for _, u := range users.Users {
 		if u.ID != auth.Get("X-User-Id") {
 			owner := map[string]string{"roomId": group.Group.ID, "userId": u.ID}
-			return nil, mockserver.CallJSON(h, ns, auth, http.MethodPost, "/api/v1/groups.addOwner", owner, &struct{}{})
+			if err := mockserver.CallJSON(h, ns, auth, http.MethodPost, "/api/v1/groups.addOwner", owner, &struct{}{}); err != nil {
+				return nil, err
+			}
+			break
 		}
 	}
-	return nil, nil
+	return nil, prepareMessaging(h, auth, ns)
 }
 
 // businessRules are the refusals of requests the spec calls valid that
@@ -197,5 +200,6 @@ var businessRules = func() []mockserver.BusinessRule {
 	add("error-invalid-query", "users.list's query is checked against the server's allowed operators and attributes", "usersList")
 	add("error-invalid-fields", "users.list's fields projection is not implemented by the mock and refused rather than ignored", "usersList")
 	add("error-invalid-query", "channels.list's query filter is not implemented by the mock and refused rather than ignored", "channelsList")
+	messagingRules(add)
 	return rules
 }()

@@ -202,6 +202,120 @@ await step('channels.members still 4 after the refused invite', async () => {
 	assert(res.total === 4, `total is ${JSON.stringify(res.total)}, want 4`);
 });
 
+// Messaging: what a chat screen calls.
+let firstMsgId;
+let plainMsgId;
+await step('chat.postMessage {roomId, text} by admin', async () => {
+	const res = await admin.post('/v1/chat.postMessage', { roomId, text: 'hello from admin' });
+	assert(res.success === true, `success is ${JSON.stringify(res.success)}`);
+	assert(res.message && res.message.rid === roomId && res.message.msg === 'hello from admin', `message is ${JSON.stringify(res.message)}`);
+	assert(typeof res.ts === 'number', `ts is ${JSON.stringify(res.ts)}, want milliseconds`);
+	firstMsgId = res.message._id;
+	return `_id ${firstMsgId}`;
+});
+
+await step(`chat.postMessage {channel: '#name'} by ${users[0].username}`, async () => {
+	const res = await plain.post('/v1/chat.postMessage', { channel: `#${roomName}`, text: 'hi admin', alias: 'U1' });
+	assert(res.success === true && res.channel === `#${roomName}`, `answer ${JSON.stringify(res)}`);
+	assert(res.message.u.username === users[0].username && res.message.alias === 'U1', `message ${JSON.stringify(res.message)}`);
+	plainMsgId = res.message._id;
+});
+
+await step('chat.update by the author', async () => {
+	const res = await plain.post('/v1/chat.update', { roomId, msgId: plainMsgId, text: 'hi admin (edited)' });
+	assert(res.success === true && res.message.msg === 'hi admin (edited)', `answer ${JSON.stringify(res)}`);
+	assert(res.message.editedBy && res.message.editedBy.username === users[0].username && res.message.editedAt, `edit marks ${JSON.stringify(res.message)}`);
+});
+
+await step('chat.update of another\'s message is rejected with error-action-not-allowed', async () => {
+	let rejected;
+	try {
+		await plain.post('/v1/chat.update', { roomId, msgId: firstMsgId, text: 'hijack' });
+	} catch (err) {
+		rejected = err;
+	}
+	assert(rejected instanceof Response && rejected.status === 400, `want a 400 Response, got ${String(rejected)}`);
+	const body = await rejected.json();
+	assert(body.errorType === 'error-action-not-allowed', `body ${JSON.stringify(body)}`);
+});
+
+await step('channels.history newest first, paged by count/offset', async () => {
+	const all = await plain.get('/v1/channels.history', { roomId });
+	assert(all.success === true && all.messages.length === 2, `history ${JSON.stringify(all)}`);
+	assert(all.messages[0]._id === plainMsgId && all.messages[1]._id === firstMsgId, `order ${all.messages.map((m) => m._id)}`);
+	const page = await plain.get('/v1/channels.history', { roomId, count: 1, offset: 1 });
+	assert(page.messages.length === 1 && page.messages[0]._id === firstMsgId, `page ${JSON.stringify(page.messages)}`);
+	const older = await plain.get('/v1/channels.history', { roomId, latest: all.messages[0].ts });
+	assert(older.messages.length === 1 && older.messages[0]._id === firstMsgId, `before latest ${JSON.stringify(older.messages)}`);
+	return `${all.messages.length} messages`;
+});
+
+await step('channels.messages with total', async () => {
+	const res = await plain.get('/v1/channels.messages', { roomId, count: 1 });
+	assert(res.total === 2 && res.count === 1 && res.messages.length === 1, `answer ${JSON.stringify(res)}`);
+});
+
+await step('chat.react, then chat.getMessage shows it', async () => {
+	const res = await plain.post('/v1/chat.react', { messageId: firstMsgId, emoji: ':thumbsup:' });
+	assert(res.success === true, `answer ${JSON.stringify(res)}`);
+	const got = await admin.get('/v1/chat.getMessage', { msgId: firstMsgId });
+	const r = got.message.reactions && got.message.reactions[':thumbsup:'];
+	assert(r && r.usernames.includes(users[0].username), `reactions ${JSON.stringify(got.message.reactions)}`);
+});
+
+let dmId;
+const third = new RestClient({ baseUrl: BASE_URL });
+await step(`im.create {username} with ${users[1].username}, then chat.sendMessage`, async () => {
+	const res = await plain.post('/v1/im.create', { username: users[1].username });
+	assert(res.success === true && res.room && res.room.t === 'd', `answer ${JSON.stringify(res)}`);
+	dmId = res.room._id;
+	const sent = await plain.post('/v1/chat.sendMessage', { message: { rid: dmId, msg: 'psst' } });
+	assert(sent.message.rid === dmId && sent.message.msg === 'psst', `sent ${JSON.stringify(sent)}`);
+	return `room ${dmId}`;
+});
+
+await step(`subscriptions.get: ${users[1].username} has 1 unread in the direct room`, async () => {
+	await login(third, users[1].username, PASSWORD);
+	const res = await third.get('/v1/subscriptions.get');
+	const sub = res.update.find((s) => s.rid === dmId);
+	assert(sub && sub.unread === 1 && sub.alert === true && sub.t === 'd', `subscription ${JSON.stringify(sub)}`);
+	const hist = await third.get('/v1/im.history', { roomId: dmId });
+	assert(hist.messages.length === 1 && hist.messages[0].msg === 'psst', `im.history ${JSON.stringify(hist)}`);
+	const ims = await third.get('/v1/im.list');
+	assert(ims.ims.some((r) => r._id === dmId), `im.list ${JSON.stringify(ims)}`);
+});
+
+await step('subscriptions.read clears unread', async () => {
+	const since = new Date(Date.now() - 60_000).toISOString();
+	await third.post('/v1/subscriptions.read', { rid: dmId });
+	const res = await third.get('/v1/subscriptions.get', { updatedSince: since });
+	const sub = res.update.find((s) => s.rid === dmId);
+	assert(sub && sub.unread === 0 && sub.alert === false, `subscription ${JSON.stringify(sub)}`);
+	assert(Array.isArray(res.remove), `remove ${JSON.stringify(res.remove)}`);
+});
+
+await step('rooms.get lists the rooms with their last message', async () => {
+	const res = await plain.get('/v1/rooms.get');
+	const room = res.update.find((r) => r._id === roomId);
+	assert(room && room.lastMessage && room.lastMessage._id === plainMsgId, `room ${JSON.stringify(room)}`);
+});
+
+await step('chat.delete by the author; msgs drops', async () => {
+	const res = await plain.post('/v1/chat.delete', { roomId, msgId: plainMsgId });
+	assert(res.success === true && res._id === plainMsgId, `answer ${JSON.stringify(res)}`);
+	const info = await admin.get('/v1/channels.info', { roomId });
+	assert(info.channel.msgs === 1, `msgs ${info.channel.msgs}`);
+});
+
+await step('settings.public and /api/info without login', async () => {
+	const anon = new RestClient({ baseUrl: BASE_URL });
+	const st = await anon.get('/v1/settings.public', { _id: 'Message_AllowEditing,Message_MaxAllowedSize' });
+	assert(st.settings.length === 2, `settings ${JSON.stringify(st)}`);
+	const info = await anon.get('/info');
+	assert(typeof info.version === 'string', `info ${JSON.stringify(info)}`);
+	return `version ${info.version}`;
+});
+
 await step('channels.delete', async () => {
 	const res = await admin.post('/v1/channels.delete', { roomId });
 	assert(res.success === true, `success is ${JSON.stringify(res.success)}`);
