@@ -120,7 +120,7 @@ func (s *State) after(idx *table.Order[Message], room string, t time.Time, inclu
 // also decides who may read it.
 func (s *Server) historyOf(ctx context.Context, q historyQuery, find func(st *State, me *User) (*Room, error)) (gen.HistoryResponse, error) {
 	var out gen.HistoryResponse
-	now := s.now().UTC()
+	now := s.clockNow()
 	err := s.view(ctx, func(st *State, me *User) error {
 		r, err := find(st, me)
 		if err != nil {

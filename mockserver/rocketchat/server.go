@@ -23,10 +23,17 @@ var _ gen.StrictServerInterface = (*Server)(nil)
 // errEmptyBody is answered when an operation's JSON body is absent.
 var errEmptyBody = fail("error-invalid-body-params", "Request body is required")
 
+// clockNow is the mock's time cut to milliseconds: Rocket.Chat keeps its
+// dates in MongoDB, which holds milliseconds, so no timestamp on the wire
+// carries more digits than a real server's.
+func (s *Server) clockNow() time.Time {
+	return s.now().UTC().Truncate(time.Millisecond)
+}
+
 // update runs fn as the caller's user inside a write transaction.
 func (s *Server) update(ctx context.Context, fn func(st *State, me *User, now time.Time) error) error {
 	return s.session.Update(ctx, func(st *State, me *User) error {
-		now := s.now().UTC()
+		now := s.clockNow()
 		st.now = now
 		return fn(st, me, now)
 	})
