@@ -95,19 +95,5 @@ func requestViolations(base Violation, err error) []Violation {
 		}
 		return one(RuleDecode, where+": "+msg)
 	}
-	var out []Violation
-	for i, is := range issues {
-		v := base
-		if i == maxSchemaViolations {
-			v.Message = fmt.Sprintf("%s: %d more schema errors not shown", where, len(issues)-i)
-			out = append(out, v)
-			break
-		}
-		v.Message, v.Rule = clip(schemaMessage(where, is), maxLineLen), is.Rule
-		if re.RequestBody != nil {
-			v.Pointer = is.Path()
-		}
-		out = append(out, v)
-	}
-	return out
+	return schemaViolations(base, where, issues, re.RequestBody != nil)
 }

@@ -318,7 +318,14 @@ func responseViolations(base Violation, err error) []Violation {
 	if len(issues) == 0 {
 		return one("", where+": "+firstLine(re.Err.Error()))
 	}
-	inBody := where == "response body"
+	return schemaViolations(base, where, issues, where == "response body")
+}
+
+// schemaViolations turns the schema issues of one part of a request or a
+// response (where) into violations like base, one per issue up to
+// maxSchemaViolations and then one saying how many more there were; a
+// violation in a body (inBody) carries the issue's JSON pointer.
+func schemaViolations(base Violation, where string, issues []openapi.SchemaIssue, inBody bool) []Violation {
 	var out []Violation
 	for i, is := range issues {
 		v := base
