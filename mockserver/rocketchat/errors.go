@@ -79,4 +79,8 @@ var (
 	// errUserInfoNotFound is API.v1.failure('User not found.'): a plain
 	// error, no errorType (apps/meteor/app/api/server/v1/users.ts).
 	errUserInfoNotFound = plain(http.StatusBadRequest, "", "User not found.")
+	// errUserInfoEmptyKey is users.info's answer when the one key given is
+	// empty: the route looks up only a non-empty key
+	// (apps/meteor/app/api/server/v1/users.ts, users.info, searchTerms).
+	errUserInfoEmptyKey = plain(http.StatusBadRequest, "", "Invalid search query.")
 )

@@ -180,14 +180,18 @@ func (s *Server) UsersCreate(ctx context.Context, req gen.UsersCreateRequestObje
 // holds view-other-user-channels (apps/meteor/app/api/server/v1/users.ts).
 func (s *Server) UsersInfo(ctx context.Context, req gen.UsersInfoRequestObject) (gen.UsersInfoResponseObject, error) {
 	p := req.Params
-	given := 0
+	given, empty := 0, false
 	for _, v := range []*string{p.UserId, p.Username, p.ImportId, p.Email, p.FreeSwitchExtension} {
 		if v != nil {
 			given++
+			empty = *v == ""
 		}
 	}
 	if given != 1 {
 		return nil, errUsersInfoParams
+	}
+	if empty {
+		return nil, errUserInfoEmptyKey
 	}
 	var out gen.UsersInfo200JSONResponse
 	err := s.view(ctx, func(st *State, me *User) error {

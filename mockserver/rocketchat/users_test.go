@@ -140,6 +140,11 @@ func TestUsersInfoRefusals(t *testing.T) {
 	admin.refuses(notFound, "GET", "/api/v1/users.info?email=nobody@example.test", nil)
 	admin.refuses(notFound, "GET", "/api/v1/users.info?importId=imp-1", nil)
 	admin.refuses(notFound, "GET", "/api/v1/users.info?freeSwitchExtension=1234", nil)
+	// The route looks up only a non-empty key (users.ts, users.info's
+	// searchTerms); an empty one is "Invalid search query.", not a lookup.
+	for _, key := range []string{"userId", "username", "email"} {
+		admin.refuses(refusal{400, "-", "Invalid search query."}, "GET", "/api/v1/users.info?"+key+"=", nil)
+	}
 	anyOf := refusal{400, "invalid-params", "must have required property 'userId'\n must have required property 'username'\n must have required property 'importId'\n must have required property 'email'\n must have required property 'freeSwitchExtension'\n must match a schema in anyOf [invalid-params]"}
 	admin.refuses(anyOf, "GET", "/api/v1/users.info", nil)
 	admin.refuses(anyOf, "GET", "/api/v1/users.info?includeUserRooms=true", nil)
