@@ -188,6 +188,13 @@ func TestRoomParamsAreRequired(t *testing.T) {
 		w.admin.refuses(missing, "POST", "/api/v1/"+kind+".invite", map[string]any{"userId": w.ids["ann"]})
 	}
 	w.admin.refuses(channelMissing, "POST", "/api/v1/channels.join", map[string]any{})
+	// getRoomFromParams refuses only no key at all or both keys empty; an
+	// empty roomId alone is looked up and matches no group.
+	groupNotFound := refusal{400, "error-room-not-found", `The required "roomId" or "roomName" param provided does not match any group [error-room-not-found]`}
+	w.admin.refuses(groupNotFound, "GET", "/api/v1/groups.info?roomId=", nil)
+	w.admin.refuses(groupNotFound, "POST", "/api/v1/groups.leave", map[string]any{"roomId": ""})
+	w.admin.refuses(groupMissing, "GET", "/api/v1/groups.info?roomId=&roomName=", nil)
+	w.admin.refuses(groupMissing, "POST", "/api/v1/groups.leave", map[string]any{"roomId": "", "roomName": ""})
 	for _, op := range []string{"kick", "addOwner", "removeOwner", "addModerator", "removeModerator"} {
 		w.admin.refuses(refusal{status: 400, errType: "error-user-param-not-provided"}, "POST", "/api/v1/channels."+op, map[string]any{"roomId": w.ids["team"]})
 	}

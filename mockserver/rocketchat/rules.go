@@ -16,7 +16,17 @@ import (
 // Every function makes all its checks before its first change to the state.
 
 // RoomRef names a room by id or name, as the roomId/roomName params do.
-type RoomRef struct{ ID, Name string }
+type RoomRef struct {
+	ID, Name string
+	// HasID and HasName say the request carried the key, even empty:
+	// groups.* tell an empty key from a missing one.
+	HasID, HasName bool
+}
+
+// given reports whether the request carried roomId and roomName.
+func (ref RoomRef) given() (id, name bool) {
+	return ref.HasID || ref.ID != "", ref.HasName || ref.Name != ""
+}
 
 // UserRef names a user by id or username.
 type UserRef struct{ ID, Username string }
@@ -54,16 +64,20 @@ func kindName(t string) string {
 // errors channels.* and groups.* give: a room of the other type is "not
 // found", which is why private rooms need groups.*.
 func (s *State) findRoom(caller *User, ref RoomRef, t string) (*Room, error) {
-	if ref.ID == "" && ref.Name == "" {
-		if t == TypeGroup {
-			// groups.* name the missing parameter with a code of their own
-			// (getRoomFromParams in apps/meteor/app/api/server/v1/groups.ts).
+	hasID, hasName := ref.given()
+	if t == TypeGroup {
+		// groups.* name the missing parameter with a code of their own, and
+		// only when neither key came or both came empty; an empty roomId
+		// alone is looked up, and found nowhere (getRoomFromParams in
+		// apps/meteor/app/api/server/v1/groups.ts).
+		if (!hasID && !hasName) || (hasID && ref.ID == "" && hasName && ref.Name == "") {
 			return nil, errGroupParam
 		}
+	} else if ref.ID == "" && ref.Name == "" {
 		return nil, errRoomParam
 	}
 	var r *Room
-	if ref.ID != "" {
+	if ref.ID != "" || (t == TypeGroup && hasID) {
 		r = s.room(ref.ID)
 	} else {
 		r = s.roomByName(ref.Name)

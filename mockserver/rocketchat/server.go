@@ -51,7 +51,9 @@ func deref(p *string) string {
 	return strings.TrimSpace(*p)
 }
 
-func roomRef(id, name *string) RoomRef { return RoomRef{ID: deref(id), Name: deref(name)} }
+func roomRef(id, name *string) RoomRef {
+	return RoomRef{ID: deref(id), Name: deref(name), HasID: id != nil, HasName: name != nil}
+}
 
 type siteKey struct{}
 
