@@ -17,7 +17,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/standin/standin/mockserver/secrets"
+	"github.com/standin/standin/mockserver"
 )
 
 // Exchange is one request and its answer as a Proxy records them, one JSON
@@ -181,7 +181,7 @@ var authSchemes = []string{"Bearer ", "Basic ", "JWT ", "Token "}
 func (r *Redactor) headers(h http.Header) {
 	for _, name := range slices.Sorted(maps.Keys(h)) { // placeholders numbered in a stable order
 		vs := h[name]
-		if !secrets.Header(name) {
+		if !mockserver.SecretHeader(name) {
 			continue
 		}
 		for i, v := range vs {
@@ -220,7 +220,7 @@ func (r *Redactor) form(q string) string {
 			continue
 		}
 		uk, err := url.QueryUnescape(k)
-		if err != nil || !secrets.Key(uk) {
+		if err != nil || !mockserver.SecretKey(uk) {
 			continue
 		}
 		if uv, err := url.QueryUnescape(v); err == nil {
@@ -307,7 +307,7 @@ func rewriteJSON(body string, fn func(s string, sensitive bool) string, num func
 				}
 				name, _ := tok.(string)
 				str(name)
-				secretNext = secrets.Key(name)
+				secretNext = mockserver.SecretKey(name)
 				continue
 			case f.object:
 				out.WriteByte(':')

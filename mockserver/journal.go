@@ -12,7 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/standin/standin/mockserver/secrets"
 	"github.com/standin/standin/mockserver/webhooks"
 )
 
@@ -190,7 +189,7 @@ func redactQuery(q string) string {
 		if !ok {
 			continue
 		}
-		if uk, err := url.QueryUnescape(k); err == nil && secrets.Key(uk) {
+		if uk, err := url.QueryUnescape(k); err == nil && SecretKey(uk) {
 			parts[i], changed = k+"="+redacted, true
 		}
 	}
@@ -234,7 +233,7 @@ func (b *entryBuilder) headers(field string, h http.Header) http.Header {
 	out := make(http.Header, min(len(names), journalHeaderValues))
 	count, size := 0, 0
 	for _, name := range names {
-		secret := secrets.Header(name)
+		secret := SecretHeader(name)
 		for _, v := range h[name] {
 			if secret {
 				v = redacted
@@ -309,7 +308,7 @@ func clip(b []byte) string {
 // is kept and the rest is dropped, so that a cut-off secret never shows.
 func redactJSON(body []byte) []byte {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') || !secrets.Mentioned(trimmed) {
+	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') || !mentionsSecret(trimmed) {
 		return body
 	}
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
@@ -334,7 +333,7 @@ func redactJSON(body []byte) []byte {
 		if err != nil {
 			// Cut short or broken: keep the body if nothing secret was
 			// read and none can be in what is left.
-			if !found && !secret && !secrets.Mentioned(trimmed[read:]) {
+			if !found && !secret && !mentionsSecret(trimmed[read:]) {
 				return body
 			}
 			return out.Bytes()
@@ -358,7 +357,7 @@ func redactJSON(body []byte) []byte {
 				}
 				name, _ := tok.(string)
 				writeString(name)
-				secret = secrets.Key(name)
+				secret = SecretKey(name)
 				continue
 			case f.object:
 				out.WriteByte(':')

@@ -1,9 +1,9 @@
-// Package secrets decides which names carry secrets: the JSON keys, query
-// parameters and headers whose values standin's request journal and the
-// fidelity recordings (contracts.Redactor) replace before they keep a
-// request. One rule for both, so that what the journal hides a recording
-// hides too.
-package secrets
+package mockserver
+
+// Which names carry secrets: the JSON keys, query parameters and headers
+// whose values the request journal and the fidelity recordings
+// (contracts.Redactor) replace before they keep a request. One rule for
+// both, so that what the journal hides a recording hides too.
 
 import (
 	"bytes"
@@ -15,16 +15,16 @@ import (
 // names when it is one of them; plain names mention a secret without
 // holding one (a token's kind, a token's id).
 var (
-	words = []string{"password", "passwd", "secret", "token", "apikey", "privatekey", "accesskey", "credential", "authorization", "cookie", "signature"}
-	names = []string{"pwd", "pass", "resume", "jwt"}
-	plain = []string{"tokentype", "tokenid"}
+	secretWords = []string{"password", "passwd", "secret", "token", "apikey", "privatekey", "accesskey", "credential", "authorization", "cookie", "signature"}
+	secretNames = []string{"pwd", "pass", "resume", "jwt"}
+	plainNames  = []string{"tokentype", "tokenid"}
 )
 
-// Key reports whether a JSON key or query parameter holds a secret:
+// SecretKey reports whether a JSON key or query parameter holds a secret:
 // "password", "authToken", "xmppPassword", "app_secret", "X-Api-Key",
 // "resume" (Rocket.Chat's login token), ... Names are compared lower-cased
 // and without '-', '_' and '.'; "token_type" and "tokenId" are not secret.
-func Key(key string) bool {
+func SecretKey(key string) bool {
 	k := strings.Map(func(r rune) rune {
 		switch r {
 		case '-', '_', '.':
@@ -32,13 +32,13 @@ func Key(key string) bool {
 		}
 		return r
 	}, strings.ToLower(key))
-	if slices.Contains(names, k) {
+	if slices.Contains(secretNames, k) {
 		return true
 	}
-	if slices.Contains(plain, k) {
+	if slices.Contains(plainNames, k) {
 		return false
 	}
-	for _, w := range words {
+	for _, w := range secretWords {
 		if strings.Contains(k, w) {
 			return true
 		}
@@ -46,10 +46,10 @@ func Key(key string) bool {
 	return false
 }
 
-// Header reports whether a header's value is a secret: Authorization,
+// SecretHeader reports whether a header's value is a secret: Authorization,
 // Cookie, Set-Cookie, X-Auth-Token, X-Standin-Admin-Token, and any header
 // whose name contains token, secret, key or password.
-func Header(name string) bool {
+func SecretHeader(name string) bool {
 	n := strings.ToLower(name)
 	for _, w := range []string{"authorization", "cookie", "token", "secret", "key", "password"} {
 		if strings.Contains(n, w) {
@@ -59,15 +59,15 @@ func Header(name string) bool {
 	return false
 }
 
-// Mentioned reports whether a JSON body may hold a secret key: a quick test
+// mentionsSecret reports whether a JSON body may hold a secret key: a quick test
 // that spares most bodies a redaction's parse. A \u escape counts, as a
 // key may be written with escapes.
-func Mentioned(body []byte) bool {
+func mentionsSecret(body []byte) bool {
 	lower := bytes.ToLower(body)
 	if bytes.Contains(lower, []byte(`\u`)) {
 		return true
 	}
-	for _, w := range slices.Concat(words, names) {
+	for _, w := range slices.Concat(secretWords, secretNames) {
 		if bytes.Contains(lower, []byte(w)) {
 			return true
 		}
