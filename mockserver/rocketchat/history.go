@@ -38,7 +38,7 @@ func historyParams(latest, oldest, inclusive, unreads, threads *string, count, o
 		if deref(p.raw) == "" {
 			continue
 		}
-		t, ok := parseSince(*p.raw)
+		t, ok := parseJSDate(*p.raw)
 		if !ok {
 			return q, fail("error-invalid-date", fmt.Sprintf("Invalid date in %q: %q", p.name, *p.raw)).WithDetail("method", "getChannelHistory")
 		}

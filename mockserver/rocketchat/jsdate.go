@@ -9,8 +9,9 @@ import (
 )
 
 // parseJSDate reads a date as the server's new Date(x) / Date.parse(x) do
-// for the forms clients send (permissions.listAll's updatedSince, in
-// apps/meteor/app/api/server/v1/permissions.ts): the ECMAScript date-time
+// for the forms clients send (the updatedSince of permissions.listAll,
+// subscriptions.get and rooms.get, and history's latest and oldest, each
+// read with new Date(x) by its route): the ECMAScript date-time
 // string format (ECMA-262 §21.4.1.32), the forms Date.prototype.toString
 // and toUTCString produce, and RFC 2822 dates. Date-only forms are UTC;
 // date-times without an offset are the server's local time, taken to be

@@ -112,7 +112,7 @@ func removedWire(rs []Removal) []gen.Removed {
 func (s *Server) SubscriptionsGet(ctx context.Context, req gen.SubscriptionsGetRequestObject) (gen.SubscriptionsGetResponseObject, error) {
 	var since *time.Time
 	if raw := deref(req.Params.UpdatedSince); raw != "" {
-		t, ok := parseSince(raw)
+		t, ok := parseJSDate(raw)
 		if !ok {
 			return nil, fail("error-roomId-param-invalid", "The \"lastUpdate\" query parameter must be a valid date.")
 		}
@@ -161,7 +161,7 @@ func (s *Server) SubscriptionsRead(ctx context.Context, req gen.SubscriptionsRea
 func (s *Server) RoomsGet(ctx context.Context, req gen.RoomsGetRequestObject) (gen.RoomsGetResponseObject, error) {
 	var since *time.Time
 	if raw := deref(req.Params.UpdatedSince); raw != "" {
-		t, ok := parseSince(raw)
+		t, ok := parseJSDate(raw)
 		if !ok {
 			return nil, fail("error-updatedSince-param-invalid", "The \"updatedSince\" query parameter must be a valid date.")
 		}

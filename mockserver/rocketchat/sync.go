@@ -91,18 +91,6 @@ func (s *State) removedSince(user string, since time.Time) []Removal {
 	return out
 }
 
-// parseSince reads an updatedSince parameter as JavaScript's Date.parse
-// reads the ISO forms clients send.
-func parseSince(raw string) (time.Time, bool) {
-	raw = strings.TrimSpace(raw)
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.Parse(layout, raw); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
-}
-
 // mySubscriptions returns u's subscriptions: O(k log n) for k rooms.
 func (s *State) mySubscriptions(u *User) []Subscription {
 	var out []Subscription
