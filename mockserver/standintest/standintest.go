@@ -88,8 +88,8 @@ type Server struct {
 	root    string // URL of the server, no trailing slash
 	client  *http.Client
 
-	memory    *memoryTransport  // without Listen
-	listener  *httptest.Server  // with Listen
+	memory    *memoryTransport // without Listen
+	listener  *httptest.Server // with Listen
 	closeOnce sync.Once
 }
 

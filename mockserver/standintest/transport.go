@@ -237,4 +237,3 @@ func (b *responseBody) Close() error {
 	_ = b.pr.CloseWithError(errors.New("standintest: the client closed the response body"))
 	return nil
 }
-
