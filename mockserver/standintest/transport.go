@@ -219,17 +219,23 @@ func (w *pipeWriter) finish(err error) {
 // responseBody is the client's side of the pipe. Like a response body
 // read from a connection, it fails once the request's context is done.
 type responseBody struct {
+	ctx  context.Context
 	pr   *io.PipeReader
 	stop func() bool // stops the context watch
 }
 
 func newResponseBody(ctx context.Context, pr *io.PipeReader) *responseBody {
-	b := &responseBody{pr: pr}
+	b := &responseBody{ctx: ctx, pr: pr}
 	b.stop = context.AfterFunc(ctx, func() { _ = pr.CloseWithError(context.Cause(ctx)) })
 	return b
 }
 
-func (b *responseBody) Read(p []byte) (int, error) { return b.pr.Read(p) }
+func (b *responseBody) Read(p []byte) (int, error) {
+	if b.ctx.Err() != nil {
+		return 0, context.Cause(b.ctx)
+	}
+	return b.pr.Read(p)
+}
 
 // Close stops the handler's writes: they fail, as on a closed connection.
 func (b *responseBody) Close() error {
