@@ -45,7 +45,9 @@ func withRequestEditorFn(fn func(context.Context, *http.Request) error) genOptio
 	return func(c *genClient) error { c.editors = append(c.editors, fn); return nil }
 }
 
-func withBrokenOption() genOption { return func(*genClient) error { return errors.New("broken option") } }
+func withBrokenOption() genOption {
+	return func(*genClient) error { return errors.New("broken option") }
+}
 
 // a WithHTTPClient an *http.Client does not fit
 func withReader(io.Reader) genOption { return func(*genClient) error { return nil } }

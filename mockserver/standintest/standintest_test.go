@@ -288,7 +288,9 @@ func TestNamespacesIsolate(t *testing.T) {
 	if got, want := items(t, srv, bob), []string{"seeded"}; !slices.Equal(got, want) {
 		t.Errorf("bob after Reset() sees %q, want %q", got, want)
 	}
-	inAlice := srv.Journal(func(e mockserver.Entry) bool { return e.Namespace == "alice" && e.Method == http.MethodPost && e.Path == "/kv/items" })
+	inAlice := srv.Journal(func(e mockserver.Entry) bool {
+		return e.Namespace == "alice" && e.Method == http.MethodPost && e.Path == "/kv/items"
+	})
 	if len(inAlice) != 1 {
 		t.Errorf("journal entries of alice's adds = %d, want 1", len(inAlice))
 	}
