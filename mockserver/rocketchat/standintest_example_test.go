@@ -11,7 +11,7 @@ import (
 )
 
 func TestStandintestExample(t *testing.T) {
-	srv := standintest.New(t, standintest.APIs(rocketchat.Mock)) // in memory: no socket
+	srv := standintest.New(t, standintest.APIs(rocketchat.Mock)) // served in memory: no socket
 	auth := srv.Login("rocketchat")                              // the default admin's X-User-Id and X-Auth-Token
 	rc := standintest.Client(srv, "rocketchat", rcgen.NewClientWithResponses, rcgen.WithHTTPClient,
 		rcgen.WithRequestEditorFn(standintest.Headers(auth)))
@@ -21,7 +21,7 @@ func TestStandintestExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.JSON200 == nil || *res.JSON200.Channel.Name != name {
+	if res.JSON200 == nil || res.JSON200.Channel.Name == nil || *res.JSON200.Channel.Name != name {
 		t.Fatalf("channels.create: %d %s", res.StatusCode(), res.Body)
 	}
 

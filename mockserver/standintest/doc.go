@@ -25,21 +25,32 @@
 //	)
 //
 //	func TestCreateChannel(t *testing.T) {
-//		srv := standintest.New(t, standintest.APIs(rocketchat.Mock))
-//		auth := srv.Login("rocketchat") // the default admin's X-User-Id and X-Auth-Token
+//		srv := standintest.New(t, standintest.APIs(rocketchat.Mock)) // served in memory: no socket
+//		auth := srv.Login("rocketchat")                              // the default admin's X-User-Id and X-Auth-Token
 //		rc := standintest.Client(srv, "rocketchat", rcgen.NewClientWithResponses, rcgen.WithHTTPClient,
 //			rcgen.WithRequestEditorFn(standintest.Headers(auth)))
 //
 //		name := "release-notes"
 //		res, err := rc.ChannelsCreateWithResponse(context.Background(), rcgen.ChannelsCreateJSONRequestBody{Name: &name})
-//		if err != nil || res.JSON200 == nil {
-//			t.Fatalf("channels.create: %v %s", err, res.Body)
+//		if err != nil {
+//			t.Fatal(err)
 //		}
+//		if res.JSON200 == nil || res.JSON200.Channel.Name == nil || *res.JSON200.Channel.Name != name {
+//			t.Fatalf("channels.create: %d %s", res.StatusCode(), res.Body)
+//		}
+//
 //		created := srv.Journal(func(e mockserver.Entry) bool { return e.Path == "/rocketchat/api/v1/channels.create" })
-//		if len(created) != 1 {
+//		if len(created) != 1 || created[0].Status != 200 {
 //			t.Fatalf("journal: %+v", created)
 //		}
 //	}
+//
+// (mockserver/rocketchat/standintest_example_test.go runs it.) With
+// Listen, code that makes its own client reaches the server at srv.URL:
+//
+//	srv := standintest.New(t, standintest.APIs(ethora.Mock), standintest.Listen())
+//	auth := srv.LoginIn("ethora", "team-a") // a server token, and X-Standin-Namespace: team-a
+//	c, err := ethoragen.NewClientWithResponses(srv.URL("ethora"), ethoragen.WithRequestEditorFn(standintest.Headers(auth)))
 //
 // Code under test that takes a base URL and an *http.Client gets
 // srv.URL("rocketchat") and srv.HTTPClient(); code that makes its own
