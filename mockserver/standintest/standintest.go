@@ -80,9 +80,16 @@ func Snapshot(data []byte) Option {
 // admin API, the journal and webhooks as `standin serve` has them.
 //
 // Its methods fail the test that made it (t.Fatal) when they cannot do
-// what they say, so, like t.Fatal, call them from that test's goroutine.
+// what they say, so, like t.Fatal, call them from that test's goroutine;
+// a subtest that shares the server (each in a namespace of its own, say)
+// calls them on srv.For(t).
 type Server struct {
-	t       testing.TB
+	t testing.TB
+	*server
+}
+
+// server is what every view of a Server (For) shares.
+type server struct {
 	srv     *mockserver.Server
 	catalog mocks.Catalog
 	root    string // URL of the server, no trailing slash
@@ -138,7 +145,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("standintest.New: %v", err)
 	}
-	s := &Server{t: t, srv: srv, catalog: catalog}
+	s := &Server{t: t, server: &server{srv: srv, catalog: catalog}}
 	t.Cleanup(s.Close)
 	if _, _, err := mocks.RestoreState(context.Background(), cfg.State, srv.Store(), nil); err != nil {
 		t.Fatalf("standintest.New: configuration: state.snapshot: %v", err)
@@ -157,6 +164,12 @@ func New(t testing.TB, opts ...Option) *Server {
 	}
 	return s
 }
+
+// For returns the server as seen by t, a subtest of the test that made
+// it (or any test that runs while it does): its methods fail t, not the
+// test that made the server. The server is the same one, closed with the
+// test that made it.
+func (s *Server) For(t testing.TB) *Server { return &Server{t: t, server: s.server} }
 
 // Close shuts the server down: the listener, if any, is closed once the
 // requests on it are answered, in-memory answers still being written are

@@ -400,3 +400,27 @@ func TestHelpersRefuseMisuse(t *testing.T) {
 		}
 	}
 }
+
+// TestSubtestsShareAServer: parallel subtests share one server, each in a
+// namespace of its own, through For(t); a helper's failure goes to the
+// subtest that called it.
+func TestSubtestsShareAServer(t *testing.T) {
+	srv := standintest.New(t, standintest.APIs(kv))
+	t.Run("group", func(t *testing.T) {
+		for _, name := range []string{"one", "two", "three"} {
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				sub := srv.For(t)
+				auth := sub.LoginIn("kv", name)
+				add(t, sub, auth, name)
+				if got, want := items(t, sub, auth), []string{"seeded", name}; !slices.Equal(got, want) {
+					t.Errorf("namespace %s sees %q, want %q", name, got, want)
+				}
+			})
+		}
+	})
+	ft := &fatalTB{TB: t}
+	if failed := ft.run(func() { srv.For(ft).URL("nope") }); len(failed) != 1 || !strings.Contains(failed[0], `"nope" is not served`) {
+		t.Errorf("URL(nope) through For(ft) failed ft with %q, want one failure", failed)
+	}
+}
