@@ -159,7 +159,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		s.listener = httptest.NewServer(srv.Handler())
 		s.root, s.client = s.listener.URL, s.listener.Client()
 	} else {
-		s.memory = newMemoryTransport(srv.Handler())
+		s.memory = newMemoryTransport(srv.Handler(), MemoryHost)
 		s.root, s.client = "http://"+MemoryHost, &http.Client{Transport: s.memory}
 	}
 	return s

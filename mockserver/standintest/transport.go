@@ -21,43 +21,50 @@ var errClosed = errors.New("standintest: the server is closed (the test that mad
 type memoryTransport struct {
 	handler http.Handler
 
+	host string // the one host it serves
+
 	mu     sync.Mutex
 	closed bool
-	open   map[*io.PipeWriter]struct{} // bodies being written
-	wg     sync.WaitGroup              // running handlers
+	open   map[*io.PipeWriter]context.CancelCauseFunc // answers being written, and their handler's context
+	wg     sync.WaitGroup                             // running handlers
 }
 
-func newMemoryTransport(h http.Handler) *memoryTransport {
-	return &memoryTransport{handler: h, open: map[*io.PipeWriter]struct{}{}}
+func newMemoryTransport(h http.Handler, host string) *memoryTransport {
+	return &memoryTransport{handler: h, host: host, open: map[*io.PipeWriter]context.CancelCauseFunc{}}
 }
 
 // RoundTrip serves req with the handler. It returns once the handler has
 // written its header (or its first byte, or returned); the body is read
-// from the handler as it writes it.
+// from the handler as it writes it. The handler's context ends, as a
+// server's does when its connection closes, when the request's context
+// ends, when the client closes the body, or when the transport is closed.
 func (t *memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL == nil || (req.URL.Scheme != "http" && req.URL.Scheme != "https") || req.URL.Host == "" {
+	if req.URL == nil || req.URL.Scheme != "http" || req.URL.Host != t.host {
 		closeBody(req)
-		return nil, fmt.Errorf("standintest: cannot serve %q: want an http URL with a host", req.URL)
+		return nil, fmt.Errorf("standintest: the in-memory client serves only http://%s/..., not %q: a server made without Listen has no socket", t.host, req.URL)
 	}
 	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancelCause(req.Context())
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()
+		cancel(errClosed)
 		closeBody(req)
 		return nil, errClosed
 	}
-	t.open[pw] = struct{}{}
+	t.open[pw] = cancel
 	t.wg.Add(1)
 	t.mu.Unlock()
 
 	w := &pipeWriter{header: http.Header{}, body: pw, ready: make(chan struct{})}
-	r := serverRequest(req)
+	r := serverRequest(req).WithContext(ctx)
 	go func() {
 		defer t.wg.Done()
 		defer func() {
 			t.mu.Lock()
 			delete(t.open, pw)
 			t.mu.Unlock()
+			cancel(errors.New("standintest: the handler returned"))
 		}()
 		defer closeBody(req)
 		aborted := true
@@ -96,7 +103,7 @@ func (t *memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        w.sentHeader,
-		Body:          newResponseBody(req.Context(), pr),
+		Body:          newResponseBody(req.Context(), pr, cancel),
 		ContentLength: -1,
 		Request:       req,
 	}
@@ -115,7 +122,8 @@ func (t *memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func (t *memoryTransport) close() {
 	t.mu.Lock()
 	t.closed = true
-	for pw := range t.open {
+	for pw, cancel := range t.open {
+		cancel(errClosed)
 		_ = pw.CloseWithError(errClosed)
 	}
 	t.mu.Unlock()
@@ -219,13 +227,14 @@ func (w *pipeWriter) finish(err error) {
 // responseBody is the client's side of the pipe. Like a response body
 // read from a connection, it fails once the request's context is done.
 type responseBody struct {
-	ctx  context.Context
-	pr   *io.PipeReader
-	stop func() bool // stops the context watch
+	ctx    context.Context
+	pr     *io.PipeReader
+	stop   func() bool             // stops the context watch
+	cancel context.CancelCauseFunc // ends the handler's context
 }
 
-func newResponseBody(ctx context.Context, pr *io.PipeReader) *responseBody {
-	b := &responseBody{ctx: ctx, pr: pr}
+func newResponseBody(ctx context.Context, pr *io.PipeReader, cancel context.CancelCauseFunc) *responseBody {
+	b := &responseBody{ctx: ctx, pr: pr, cancel: cancel}
 	b.stop = context.AfterFunc(ctx, func() { _ = pr.CloseWithError(context.Cause(ctx)) })
 	return b
 }
@@ -240,6 +249,8 @@ func (b *responseBody) Read(p []byte) (int, error) {
 // Close stops the handler's writes: they fail, as on a closed connection.
 func (b *responseBody) Close() error {
 	b.stop()
-	_ = b.pr.CloseWithError(errors.New("standintest: the client closed the response body"))
+	err := errors.New("standintest: the client closed the response body")
+	b.cancel(err)
+	_ = b.pr.CloseWithError(err)
 	return nil
 }
