@@ -63,6 +63,8 @@ paths:
     get:
       operationId: stream
       security: []
+      parameters:
+        - {name: cut, in: query, schema: {type: boolean}}
       responses:
         '200': {description: Lines.}
 components:
@@ -104,17 +106,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // streamGate lets a test hold GET /stream between its two lines: the
 // handler writes "first", then waits for the gate to be closed (or a
-// minute) before it writes "second" (or "gave up").
+// minute) before it writes "second" (or "gave up"), unless its request's
+// context ends first. It says on ended why it stopped waiting: "gate",
+// "timeout" or "context". With ?cut=true it panics after the first line.
 var streamGate struct {
 	sync.Mutex
-	ch chan struct{}
+	ch    chan struct{}
+	ended chan string
 }
 
-func openGate() chan struct{} {
+// openGate makes a new gate and returns it and the channel the next
+// stream says on why it stopped waiting.
+func openGate() (chan struct{}, chan string) {
 	streamGate.Lock()
 	defer streamGate.Unlock()
-	streamGate.ch = make(chan struct{})
-	return streamGate.ch
+	streamGate.ch, streamGate.ended = make(chan struct{}), make(chan string, 1)
+	return streamGate.ch, streamGate.ended
 }
 
 func buildKV(s mockserver.Setup, _ struct{}) (mockserver.API, error) {
@@ -163,17 +170,23 @@ func buildKV(s mockserver.Setup, _ struct{}) (mockserver.API, error) {
 	})
 	mux.HandleFunc("GET /stream", func(w http.ResponseWriter, r *http.Request) {
 		streamGate.Lock()
-		gate := streamGate.ch
+		gate, ended := streamGate.ch, streamGate.ended
 		streamGate.Unlock()
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = fmt.Fprintln(w, "first")
 		_ = http.NewResponseController(w).Flush()
+		if r.URL.Query().Get("cut") == "true" {
+			panic("cut half-way")
+		}
 		select {
 		case <-gate:
+			ended <- "gate"
 			_, _ = fmt.Fprintln(w, "second")
 		case <-time.After(time.Minute):
+			ended <- "timeout"
 			_, _ = fmt.Fprintln(w, "gave up")
 		case <-r.Context().Done():
+			ended <- "context"
 		}
 	})
 	return mockserver.API{Name: "kv", Spec: doc, Handler: mux, Envelope: kvEnvelope,

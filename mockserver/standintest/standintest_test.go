@@ -172,7 +172,7 @@ func TestCleanupClosesTheInMemoryServer(t *testing.T) {
 // writes it, not once the handler has returned.
 func TestAnswersStream(t *testing.T) {
 	srv := standintest.New(t, standintest.APIs(open))
-	gate := openGate()
+	gate, _ := openGate()
 	res, err := srv.HTTPClient().Get(srv.URL("open") + "/stream")
 	if err != nil {
 		t.Fatal(err)
@@ -193,24 +193,81 @@ func TestAnswersStream(t *testing.T) {
 	}
 }
 
-// TestAbandonedAnswerEndsTheHandler: a client that closes a body it has
-// not read, or whose context ends, stops the handler's writes; Close
-// does not wait for it forever.
+// TestAbandonedAnswerEndsTheHandler: the handler's context ends, as on a
+// closed connection, when the request's context ends, when the client
+// closes a body it has not read, or when the server is closed under a
+// client that holds a body open; Close returns once the handler did.
 func TestAbandonedAnswerEndsTheHandler(t *testing.T) {
 	srv := standintest.New(t, standintest.APIs(open))
-	openGate() // never closed: the handler waits for the request to end
-	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL("open")+"/stream", nil)
-	res, err := srv.HTTPClient().Do(req)
-	if err != nil {
-		t.Fatal(err)
+	get := func(ctx context.Context) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL("open")+"/stream", nil)
+		res, err := srv.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
 	}
+
+	_, ended := openGate() // never opened: the handler waits for its context to end
+	ctx, cancel := context.WithCancel(context.Background())
+	res := get(ctx)
 	cancel()
 	if _, err := io.ReadAll(res.Body); !errors.Is(err, context.Canceled) {
 		t.Errorf("reading the body after the request's context ended: %v, want context.Canceled", err)
 	}
 	res.Body.Close()
-	srv.Close() // returns once the handler did
+	if why := <-ended; why != "context" {
+		t.Errorf("request's context ended: the handler stopped on %q, want its context", why)
+	}
+
+	_, ended = openGate()
+	get(context.Background()).Body.Close()
+	if why := <-ended; why != "context" {
+		t.Errorf("body closed unread: the handler stopped on %q, want its context", why)
+	}
+
+	_, ended = openGate()
+	res = get(context.Background())
+	defer res.Body.Close()
+	srv.Close()
+	if why := <-ended; why != "context" {
+		t.Errorf("server closed: the handler stopped on %q, want its context", why)
+	}
+	if _, err := io.ReadAll(res.Body); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("reading a body the closed server cut: %v, want an error saying the server is closed", err)
+	}
+}
+
+// TestHandlerPanicHalfWayCutsTheBody: an answer cut half-way by the
+// handler fails the client's read, as a cut connection does, rather than
+// passing for a whole answer.
+func TestHandlerPanicHalfWayCutsTheBody(t *testing.T) {
+	srv := standintest.New(t, standintest.APIs(open))
+	openGate()
+	res, err := srv.HTTPClient().Get(srv.URL("open") + "/stream?cut=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err == nil || !strings.Contains(err.Error(), "cut the connection") || string(body) != "first\n" {
+		t.Errorf("read %q, %v; want the first line, then an error saying the connection was cut", body, err)
+	}
+}
+
+// TestMemoryClientServesOnlyItsHost: the in-memory client refuses other
+// URLs rather than answering them from the mock.
+func TestMemoryClientServesOnlyItsHost(t *testing.T) {
+	srv := standintest.New(t, standintest.APIs(open))
+	res, err := srv.HTTPClient().Get("http://example.com/o/items")
+	if err == nil {
+		res.Body.Close()
+		t.Fatalf("GET http://example.com/o/items through the in-memory client: %d, want an error", res.StatusCode)
+	}
+	if !strings.Contains(err.Error(), "serves only http://"+standintest.MemoryHost) {
+		t.Errorf("error = %v, want it to name the host it serves", err)
+	}
 }
 
 // TestPanicCutsTheAnswer: a handler that panics before answering is
