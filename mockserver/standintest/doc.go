@@ -58,7 +58,9 @@
 // Snapshot) and anything `standin serve` reads from its configuration
 // file (Config); methods log in (Login, LoginIn for a namespace), replace
 // and read the state (Import, Export, Reset) and read the journal
-// (Journal). Server gives the mockserver.Server for the rest.
+// (Journal). They fail the test on error; parallel subtests that share
+// one server, each in a namespace of its own, call them on srv.For(t).
+// Server gives the mockserver.Server for the rest.
 //
 // This package imports no API's package: a test imports the APIs it
 // serves.
