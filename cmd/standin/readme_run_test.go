@@ -22,7 +22,8 @@ import (
 //
 // In the sh blocks, `standin` and `go run ./cmd/standin` run this test
 // binary as the CLI (see TestMain), `make run` is `standin serve`, and
-// `make test` is this very test run, so it is not started again. Every curl
+// `make test` is this very test run, so it is not started again; any other
+// go command runs in the repository's root. Every curl
 // fails on an HTTP error (--fail-with-body). A command that serves (`standin
 // serve`, `standin proxy` without a command after --) runs in the
 // background until it prints where it listens, then gets SIGTERM (as
@@ -117,7 +118,7 @@ standin_background() {
 }
 go() {
   if [ "${1:-}" = run ] && [ "${2:-}" = ./cmd/standin ]; then shift 2; standin "$@"; return; fi
-  command go "$@"
+  (cd "$REPO" && command go "$@")
 }
 make() {
   case "$*" in
