@@ -153,17 +153,17 @@ func flakyLogins(t *testing.T, h http.Handler) int {
 // have is refused when the server is built.
 func TestConfigFaultsRefused(t *testing.T) {
 	for yaml, want := range map[string]string{
-		"faults:\n  rules:\n    - {delay: {fixed: 10m}}\n":                            "faults.rules[0].delay.fixed: 10m0s is longer than the 5m0s",
-		"faults:\n  rules:\n    - {drop: {}}\n    - {error: {status: 200}}\n":          "faults.rules[1].error.status",
-		"faults:\n  rules:\n    - {drop: {rate: 2}}\n":                                "faults.rules[0].drop.rate",
-		"faults:\n  rules:\n    - {api: nope, drop: {}}\n":                            `faults.rules[0].api: unknown API "nope"`,
-		"faults:\n  rules:\n    - {namespace: 'a b', drop: {}}\n":                     "faults.rules[0].namespace",
-		"faults:\n  rules:\n    - {}\n":                                               "faults.rules[0]: a fault rule needs at least one of",
+		"faults:\n  rules:\n    - {delay: {fixed: 10m}}\n":                              "faults.rules[0].delay.fixed: 10m0s is longer than the 5m0s",
+		"faults:\n  rules:\n    - {drop: {}}\n    - {error: {status: 200}}\n":           "faults.rules[1].error.status",
+		"faults:\n  rules:\n    - {drop: {rate: 2}}\n":                                  "faults.rules[0].drop.rate",
+		"faults:\n  rules:\n    - {api: nope, drop: {}}\n":                              `faults.rules[0].api: unknown API "nope"`,
+		"faults:\n  rules:\n    - {namespace: 'a b', drop: {}}\n":                       "faults.rules[0].namespace",
+		"faults:\n  rules:\n    - {}\n":                                                 "faults.rules[0]: a fault rule needs at least one of",
 		"faults:\n  rules:\n    - {drop: {}, for: 1h, until: '2099-01-01T00:00:00Z'}\n": "faults.rules[0].for",
-		"faults:\n  rules:\n    - {delai: {fixed: 1s}}\n":                             "delai",
-		"faults:\n  rules:\n    - {id: f9, drop: {}}\n":                               "id",
-		"faults:\n  rules:\n    - {delay: {fixed: 1s, uniform: {min: 1s, max: 2s}}}\n": "faults.rules[0].delay: give exactly one of",
-		"faults:\n  seed: -1\n":                                                        "line 2: cannot unmarshal !!int `-1` into uint64",
+		"faults:\n  rules:\n    - {delai: {fixed: 1s}}\n":                               "delai",
+		"faults:\n  rules:\n    - {id: f9, drop: {}}\n":                                 "id",
+		"faults:\n  rules:\n    - {delay: {fixed: 1s, uniform: {min: 1s, max: 2s}}}\n":  "faults.rules[0].delay: give exactly one of",
+		"faults:\n  seed: -1\n":                                                         "line 2: cannot unmarshal !!int `-1` into uint64",
 	} {
 		if _, err := cat.Parse([]byte(yaml)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Parse(%q) = %v, want an error with %q", yaml, err, want)
@@ -182,8 +182,8 @@ func TestConfigFaultsRefused(t *testing.T) {
 		t.Errorf("a rule for a disabled API: %v", err)
 	}
 	for yaml, want := range map[string]string{
-		"faults:\n  rules:\n    - {operation: channelsInfoo, drop: {}}\n":                   `faults.rules[0].operation: no operation has the operationId "channelsInfoo"`,
-		"faults:\n  rules:\n    - {api: ethora, operation: channelsInfo, drop: {}}\n":       `faults.rules[0].operation: no operation has the operationId "channelsInfo" in ethora`,
+		"faults:\n  rules:\n    - {operation: channelsInfoo, drop: {}}\n":                      `faults.rules[0].operation: no operation has the operationId "channelsInfoo"`,
+		"faults:\n  rules:\n    - {api: ethora, operation: channelsInfo, drop: {}}\n":          `faults.rules[0].operation: no operation has the operationId "channelsInfo" in ethora`,
 		"faults:\n  rules:\n    - {drop: {}}\n    - {operation: GET /api/v1/nope, drop: {}}\n": "faults.rules[1].operation: no operation GET /api/v1/nope",
 	} {
 		cfg, err := cat.Parse([]byte(yaml))
