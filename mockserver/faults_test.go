@@ -380,12 +380,25 @@ func TestFaultMatching(t *testing.T) {
 	}
 	srv.Faults().Clear()
 	// A rule that names no operation is for every request of its API, even
-	// one without credentials: faults come before authentication.
-	addFault(t, h, `{"api": "zoo", "error": {"status": 401}}`)
-	w := serve(h, req{method: http.MethodGet, path: "/zoo/pets", key: goodKey})
-	problemOf(t, w, http.StatusUnauthorized, mockserver.KindUnauthorized)
+	// one without credentials or with a body against the spec: faults come
+	// before authentication and validation.
+	addFault(t, h, `{"api": "zoo", "error": {"status": 503}}`)
+	problemOf(t, serve(h, req{method: http.MethodGet, path: "/zoo/pets"}), http.StatusServiceUnavailable, mockserver.KindRule)
+	problemOf(t, serve(h, req{method: http.MethodPost, path: "/zoo/pets", body: `{"name": 5}`, key: goodKey}), http.StatusServiceUnavailable, mockserver.KindRule)
 	if w := serve(h, req{method: http.MethodGet, path: "/pets/pets", key: goodKey}); w.Code != 200 {
 		t.Errorf("pets under a zoo rule: %d", w.Code)
+	}
+	srv.Faults().Clear()
+	// 401, 403, 404 and 500 take the API's own kind, and its code.
+	for status, kind := range map[int]mockserver.Kind{401: mockserver.KindUnauthorized, 403: mockserver.KindForbidden, 404: mockserver.KindNotFound, 500: mockserver.KindInternal} {
+		rule := addFault(t, h, fmt.Sprintf(`{"api": "zoo", "error": {"status": %d}}`, status))
+		problemOf(t, serve(h, req{method: http.MethodGet, path: "/zoo/pets", key: goodKey}), status, kind)
+		srv.Faults().Remove(rule.ID)
+	}
+	// A code of the rule's own.
+	addFault(t, h, `{"api": "zoo", "error": {"status": 429, "code": "rate-limited", "message": "slow down"}}`)
+	if e := problemOf(t, serve(h, req{method: http.MethodGet, path: "/zoo/pets", key: goodKey}), 429, mockserver.KindRule); e.Code != "rate-limited" || e.Message != "slow down" {
+		t.Errorf("fault error %+v, want the rule's code and message", e)
 	}
 }
 
