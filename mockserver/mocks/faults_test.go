@@ -303,3 +303,5 @@ func errorSchemaCheck(t *testing.T, doc *openapi3.T, op openapi.Operation, statu
 	}
 	return ""
 }
+
+func ptr[T any](v T) *T { return &v }
