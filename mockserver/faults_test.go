@@ -629,3 +629,28 @@ func TestFaultsConcurrent(t *testing.T) {
 	}
 	t.Logf("%d matches", matched)
 }
+
+// BenchmarkFaultRules measures what the rules cost a request they do not
+// act on: none, and MaxFaultRules rules for another namespace, each
+// compared with the request.
+func BenchmarkFaultRules(b *testing.B) {
+	for _, n := range []int{0, mockserver.MaxFaultRules} {
+		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
+			srv := newServer(b, mockserver.Options{JournalSize: -1})
+			for range n {
+				if _, err := srv.Faults().Add(mockserver.FaultRule{Namespace: "other", Operation: "getPet", Error: &mockserver.FaultReply{Status: 503}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			h := srv.Handler()
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/pets/pets/1", nil))
+				if w.Code != http.StatusNotFound {
+					b.Fatalf("status %d", w.Code)
+				}
+			}
+		})
+	}
+}
