@@ -32,9 +32,17 @@ const AdminPrefix = "/__standin"
 //	GET    /__standin/webhooks/attempts          recent delivery attempts (?subscription=&namespace=&api=&limit=N)
 //	GET    /__standin/clock[?namespace=NS]       the namespace's time and its offset from the server's
 //	POST   /__standin/clock[?namespace=NS]       move it forward: {"advance": "90m"} or {"seconds": 5400}
+//	GET    /__standin/faults                     latency and fault rules: {"seed": N, "rules": [rule, ...]}
+//	POST   /__standin/faults                     add a rule (a FaultRule); 201 with it, its id ("f1") assigned
+//	DELETE /__standin/faults                     remove every rule; 204
+//	GET    /__standin/faults/{id}                one rule, with its counters
+//	DELETE /__standin/faults/{id}                remove it; 204
 //
 // Without ?namespace the clock routes act on the default namespace. The
 // clock is state: a reset puts the namespace back on the server's time.
+//
+// Fault rules apply to the APIs' requests, never to the admin API's, and,
+// like webhook subscriptions, are configuration: a reset keeps them.
 //
 // Webhook subscriptions are configuration, not state: a reset or a
 // snapshot import leaves them as they are, and snapshots do not hold them.
@@ -61,6 +69,10 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 
 		{http.MethodGet, "/clock"}:  s.adminClock,
 		{http.MethodPost, "/clock"}: s.adminAdvanceClock,
+
+		{http.MethodGet, "/faults"}:    s.adminFaults,
+		{http.MethodPost, "/faults"}:   s.adminAddFault,
+		{http.MethodDelete, "/faults"}: s.adminClearFaults,
 	}
 	path := strings.TrimPrefix(r.URL.Path, AdminPrefix)
 	if h, ok := routes[route{r.Method, path}]; ok {
@@ -79,6 +91,10 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		allowed = []string{http.MethodDelete}
+	}
+	if id, ok := strings.CutPrefix(path, "/faults/"); ok && len(allowed) == 0 {
+		s.adminFault(w, r, id)
+		return
 	}
 	if len(allowed) > 0 {
 		slices.Sort(allowed)

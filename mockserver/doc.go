@@ -6,7 +6,11 @@
 // APIs, each under its own prefix on one listener or alone at the root of its
 // own, and runs every request through the same pipeline:
 //
-//	CORS → namespace → body limit → route → authenticate → validate → handler
+//	CORS → namespace → body limit → route → faults → authenticate → validate → handler
+//
+// Latency and fault rules ([Faults]) delay, drop or fail a routed request, or
+// slow its answer, before it is authenticated, so that a faulted request
+// changes no state.
 //
 // Each step that refuses a request does so with a [*Problem], which the API
 // turns into its own error body, so clients see the error shape they expect.

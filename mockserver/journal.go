@@ -63,6 +63,10 @@ type Entry struct {
 	// Truncated names the fields cut to the journal's limits, e.g.
 	// ["query", "requestBody"].
 	Truncated []string `json:"truncated,omitempty"`
+	// Faults are what latency and fault rules did to the request, e.g.
+	// [{"rule": "f1", "action": "delay", "detail": "300ms"}]; a dropped
+	// request has Status 0.
+	Faults []FaultHit `json:"faults,omitempty"`
 }
 
 // Journal keeps the last N requests in a ring buffer. It is safe for

@@ -61,6 +61,10 @@ type Options struct {
 	// A nil Logger means the server's; OnAttempt, if set, is called after
 	// the journal got the attempt.
 	Webhooks webhooks.Options
+	// Faults seed the latency and fault rules' draws (see
+	// Server.Faults); the rules themselves are added once the APIs are
+	// mounted.
+	Faults FaultOptions
 }
 
 // Server serves mounted APIs and the admin API.
@@ -73,6 +77,7 @@ type Server struct {
 	journal   *Journal
 	hooks     *webhooks.Dispatcher
 	clock     *Clock // the namespaces' clock offsets (admin API)
+	faults    *Faults
 	apis      []*mounted
 }
 
@@ -125,6 +130,7 @@ func New(opts Options) *Server {
 	}
 	s.hooks = webhooks.New(hooks)
 	s.clock = NewClock(s.store, nil)
+	s.faults = newFaults(s, opts.Faults)
 	return s
 }
 
@@ -338,8 +344,10 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, root string, err
 	WriteJSON(w, e.Status, map[string]string{"error": e.Error()})
 }
 
-// apiHandler runs the pipeline of one API: body limit, route, authenticate,
-// validate, then the API's own handler.
+// apiHandler runs the pipeline of one API: body limit, route, latency and
+// fault rules, authenticate, validate, then the API's own handler. A
+// faulted request is delayed, dropped or answered before it is
+// authenticated, so that it touches no state.
 func (s *Server) apiHandler(m *mounted) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rec, ok := w.(*recorder); ok {
@@ -354,6 +362,10 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 		route, params, err := openapi.FindRoute(m.router, r)
 		if err != nil {
 			fail(routeError(m.router, r, err))
+			return
+		}
+		var done bool
+		if w, done = s.faults.apply(w, r, m, route); done {
 			return
 		}
 		ctx := r.Context()
@@ -464,6 +476,7 @@ func (s *Server) finish(r *http.Request, rec *recorder, api string, start time.T
 		RequestBody:     b.body("requestBody", rec.reqBody),
 		ResponseHeaders: b.headers("responseHeaders", rec.Header()),
 		ResponseBody:    b.body("responseBody", rec.body.Bytes()),
+		Faults:          rec.faults,
 	}
 	e.Truncated = b.truncated
 	s.journal.add(e)
@@ -477,6 +490,7 @@ type recorder struct {
 	api     string
 	reqBody []byte
 	body    bytes.Buffer // the first journalBodyLimit bytes and a few
+	faults  []FaultHit   // what fault rules did to the request
 }
 
 func (r *recorder) WriteHeader(code int) {

@@ -57,6 +57,7 @@ type Config struct {
 	Namespaces  mockserver.NamespaceLimits `yaml:"namespaces"`
 	State       StateConfig                `yaml:"state"`
 	Webhooks    WebhooksConfig             `yaml:"webhooks"`
+	Faults      FaultsConfig               `yaml:"faults"`
 	APIs        map[string]APIConfig       `yaml:"-"`
 }
 
@@ -193,6 +194,45 @@ func (c Catalog) validateWebhooks(cfg Config) []error {
 		}
 	}
 	return errs
+}
+
+// FaultsConfig is the latency and fault rules set at start (see
+// mockserver.Faults), and the seed of their random draws.
+type FaultsConfig struct {
+	Seed  uint64                 `yaml:"seed"`
+	Rules []mockserver.FaultRule `yaml:"rules"`
+}
+
+// validateFaults checks each rule's form and API, naming the key.
+func (c Catalog) validateFaults(cfg Config) []error {
+	var errs []error
+	if n := len(cfg.Faults.Rules); n > mockserver.MaxFaultRules {
+		errs = append(errs, fmt.Errorf("faults.rules has %d rules, at most %d", n, mockserver.MaxFaultRules))
+	}
+	for i, r := range cfg.Faults.Rules {
+		key := fmt.Sprintf("faults.rules[%d]", i)
+		if err := mockserver.CheckFaultRule(r); err != nil {
+			errs = append(errs, faultKeyError(key, err))
+		}
+		if r.API == "" {
+			continue
+		}
+		if _, ok := c.Lookup(r.API); !ok {
+			errs = append(errs, fmt.Errorf("%s.api: unknown API %q (known: %s)", key, r.API, strings.Join(c.Names(), ", ")))
+		} else if api, ok := cfg.APIs[r.API]; ok && !api.Enabled {
+			errs = append(errs, fmt.Errorf("%s.api: API %q is disabled (apis.%s.enabled)", key, r.API, r.API))
+		}
+	}
+	return errs
+}
+
+// faultKeyError puts the key of a rule before the field its error names.
+func faultKeyError(key string, err error) error {
+	var fe *mockserver.FaultRuleError
+	if errors.As(err, &fe) && fe.Field != "" {
+		return fmt.Errorf("%s.%s: %s", key, fe.Field, fe.Message)
+	}
+	return fmt.Errorf("%s: %w", key, err)
 }
 
 // APIConfig configures one API: what every API has, and its own options.
@@ -390,6 +430,7 @@ func (c Catalog) Validate(cfg Config) error {
 		errs = append(errs, fmt.Errorf("state.interval must be positive, got %s", cfg.State.Interval))
 	}
 	errs = append(errs, c.validateWebhooks(cfg)...)
+	errs = append(errs, c.validateFaults(cfg)...)
 	errs = append(errs, checkOrigins("cors.origins", cfg.CORS.Origins), checkOrigins("admin.corsOrigins", cfg.Admin.CORSOrigins))
 	for i, h := range cfg.Admin.Hosts {
 		if strings.TrimSpace(h) == "" || strings.ContainsAny(h, "/ ") {
@@ -412,15 +453,15 @@ func checkOrigins(key string, origins []string) error {
 }
 
 // New builds a server with every enabled API of cfg mounted under its
-// name, in catalog order, and the subscriptions of cfg.Webhooks
-// registered. An API's own option checks run here, when it is built. The
-// APIs publish their events to the server's webhook dispatcher, which
-// Server.Close stops.
+// name, in catalog order, the subscriptions of cfg.Webhooks registered
+// and the rules of cfg.Faults added. An API's own option checks run here,
+// when it is built. The APIs publish their events to the server's webhook
+// dispatcher, which Server.Close stops.
 func (c Catalog) New(cfg Config, logger *slog.Logger) (*mockserver.Server, error) {
 	srv := mockserver.New(mockserver.Options{
 		Namespaces: &cfg.Namespaces, Logger: logger, BodyLimit: cfg.BodyLimit, JournalSize: cfg.JournalSize,
 		DisableCORS: !cfg.CORS.Enabled, CORSOrigins: cfg.CORS.Origins, Admin: cfg.Admin,
-		Webhooks: cfg.Webhooks.options(),
+		Webhooks: cfg.Webhooks.options(), Faults: mockserver.FaultOptions{Seed: cfg.Faults.Seed},
 	})
 	store := srv.Store()
 	for _, mock := range c {
@@ -450,6 +491,11 @@ func (c Catalog) New(cfg Config, logger *slog.Logger) (*mockserver.Server, error
 		}
 		if _, err := srv.Webhooks().Subscribe(webhooks.Subscription{API: sc.API, Namespace: ns, URL: sc.URL, Events: sc.Events}); err != nil {
 			return nil, fmt.Errorf("mocks: webhooks.subscriptions[%d]: %w", i, err)
+		}
+	}
+	for i, r := range cfg.Faults.Rules {
+		if _, err := srv.Faults().Add(r); err != nil {
+			return nil, fmt.Errorf("mocks: %w", faultKeyError(fmt.Sprintf("faults.rules[%d]", i), err))
 		}
 	}
 	return srv, nil

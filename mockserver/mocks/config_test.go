@@ -467,6 +467,15 @@ func TestLoad(t *testing.T) {
 				{API: "ethora", Namespace: "team-a", URL: "https://hooks.example.com/in", Events: []string{"app.created", "membership.*"}},
 			},
 		},
+		Faults: mocks.FaultsConfig{Seed: 3, Rules: []mockserver.FaultRule{
+			{
+				API: "rocketchat", Namespace: "slow", Operation: "GET /api/v1/channels.info",
+				Delay: &mockserver.FaultDelay{LogNormal: &mockserver.FaultLogNormal{Median: "200ms", Sigma: 0.5}},
+				Error: &mockserver.FaultReply{Status: 503, Rate: ptr(0.25), Code: "error-unavailable", Message: "try later"},
+				Times: 50, For: "10m", Seed: ptr[uint64](11),
+			},
+			{Drop: &mockserver.FaultDrop{Rate: ptr(0.1)}, SlowBody: &mockserver.FaultSlowBody{BytesPerSecond: 512}, Until: "2030-01-02T15:04:05Z"},
+		}},
 		APIs: map[string]mocks.APIConfig{"rocketchat": {
 			Enabled: true, DataSet: "empty", Seed: 42, RootAddr: "127.0.0.1:7001",
 			Options: rocketchat.Options{Admin: fixtures.Credentials{Username: "boss", Password: "s3cret", Email: "boss@example.test", Name: "The Boss"}},
