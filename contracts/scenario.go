@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"path/filepath"
@@ -12,14 +13,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gavv/httpexpect/v2"
 	"github.com/getkin/kin-openapi/openapi3"
 )
-
-// requestTimeout bounds each request, so that a live target that hangs
-// fails its step instead of the whole run.
-const requestTimeout = 30 * time.Second
 
 // cleanupTimeout bounds each cleanup step of an interrupted run.
 const cleanupTimeout = 10 * time.Second
@@ -205,17 +203,14 @@ func (s *S) expect(ctx context.Context, r *stepRun) *httpexpect.Expect {
 			r.violate(v)
 		})
 	} else {
-		rt = s.target.Transport
-		if rt == nil {
-			rt = http.DefaultTransport
-		}
+		rt = s.target.transport()
 	}
 	return httpexpect.WithConfig(httpexpect.Config{
 		BaseURL: s.target.BaseURL,
 		Client: &http.Client{
 			Transport: &stepTransport{next: rt, header: s.target.Header, prefix: s.prefix, run: r},
 			Jar:       s.jar,
-			Timeout:   requestTimeout,
+			Timeout:   s.target.requestTimeout(),
 		},
 		Context:          ctx,
 		AssertionHandler: &stepHandler{run: r, prefix: s.prefix},
@@ -361,7 +356,8 @@ func panicSite() string {
 type stepRun struct {
 	mu   sync.Mutex
 	res  StepResult
-	last string // "METHOD /path" of the latest request
+	last string       // "METHOD /path" of the latest request
+	resp *bodyCapture // the start of the latest response
 	done bool
 	echo func(string)
 }
@@ -409,7 +405,14 @@ func (r *stepRun) lastRequest() string {
 	return r.last
 }
 
-// finish seals the step and returns its result.
+func (r *stepRun) received(c *bodyCapture) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.resp = c
+}
+
+// finish seals the step and returns its result: a failed step keeps the
+// start of the last response it got.
 func (r *stepRun) finish(d time.Duration) StepResult {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -418,6 +421,9 @@ func (r *stepRun) finish(d time.Duration) StepResult {
 	r.res.Status = Passed
 	if len(r.res.Failures) > 0 || len(r.res.Violations) > 0 {
 		r.res.Status = Failed
+		if r.resp != nil {
+			r.res.Response = r.resp.response()
+		}
 	}
 	return r.res
 }
@@ -444,12 +450,68 @@ func (t *stepTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	path, _ := apiPath(req.URL, t.prefix)
-	t.run.sent(req.Method + " " + path)
+	request := req.Method + " " + path
+	t.run.sent(request)
 	resp, err := t.next.RoundTrip(req)
 	if resp != nil && resp.Request == nil {
 		resp.Request = req
 	}
+	if resp != nil && resp.Body != nil {
+		c := &bodyCapture{ReadCloser: resp.Body, request: request, status: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}
+		resp.Body = c
+		t.run.received(c)
+	}
 	return resp, err
+}
+
+// maxResponseBody caps how much of a failed step's last response its
+// result keeps.
+const maxResponseBody = 1 << 10
+
+// bodyCapture passes a response body through, keeping its first
+// maxResponseBody bytes and counting the rest.
+type bodyCapture struct {
+	io.ReadCloser
+	request, contentType string
+	status               int
+
+	mu    sync.Mutex
+	head  []byte
+	total int
+}
+
+func (c *bodyCapture) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	c.mu.Lock()
+	if room := maxResponseBody - len(c.head); room > 0 {
+		c.head = append(c.head, p[:min(n, room)]...)
+	}
+	c.total += n
+	c.mu.Unlock()
+	return n, err
+}
+
+func (c *bodyCapture) response() *Response {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	head := c.head
+	if c.total > len(head) {
+		// The cut may split a character: drop its first bytes.
+		for i := 0; i < utf8.UTFMax-1 && len(head) > 0 && !utf8.Valid(head); i++ {
+			head = head[:len(head)-1]
+		}
+	}
+	body := string(head)
+	if !utf8.Valid(head) {
+		body = ""
+	}
+	return &Response{
+		Request:     c.request,
+		Status:      c.status,
+		ContentType: c.contentType,
+		Body:        body,
+		Size:        c.total,
+	}
 }
 
 // stepHandler records httpexpect assertion failures in the step and ends
