@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"path/filepath"
@@ -356,8 +355,8 @@ func panicSite() string {
 type stepRun struct {
 	mu   sync.Mutex
 	res  StepResult
-	last string       // "METHOD /path" of the latest request
-	resp *bodyCapture // the start of the latest response
+	last string        // "METHOD /path" of the latest request
+	resp *lastResponse // the answer to the latest request; nil until it comes
 	done bool
 	echo func(string)
 }
@@ -394,6 +393,7 @@ func (r *stepRun) sent(request string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.last = request
+	r.resp = nil
 	if !r.done {
 		r.res.Requests++
 	}
@@ -405,7 +405,7 @@ func (r *stepRun) lastRequest() string {
 	return r.last
 }
 
-func (r *stepRun) received(c *bodyCapture) {
+func (r *stepRun) received(c *lastResponse) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.resp = c
@@ -456,46 +456,35 @@ func (t *stepTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if resp != nil && resp.Request == nil {
 		resp.Request = req
 	}
-	if resp != nil && resp.Body != nil {
-		c := &bodyCapture{ReadCloser: resp.Body, request: request, status: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}
-		resp.Body = c
-		t.run.received(c)
+	if err != nil {
+		return resp, err
 	}
-	return resp, err
+	// The body is read here, as httpexpect would read it, so that a failed
+	// step can show it even when it failed before looking at the body.
+	body, err := readBody(resp)
+	if err != nil {
+		return nil, fmt.Errorf("contracts: read response to %s: %w", request, err)
+	}
+	t.run.received(&lastResponse{request: request, status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), body: body})
+	return resp, nil
 }
 
 // maxResponseBody caps how much of a failed step's last response its
 // result keeps.
 const maxResponseBody = 1 << 10
 
-// bodyCapture passes a response body through, keeping its first
-// maxResponseBody bytes and counting the rest.
-type bodyCapture struct {
-	io.ReadCloser
+// lastResponse is the latest response of a step.
+type lastResponse struct {
 	request, contentType string
 	status               int
-
-	mu    sync.Mutex
-	head  []byte
-	total int
+	body                 []byte
 }
 
-func (c *bodyCapture) Read(p []byte) (int, error) {
-	n, err := c.ReadCloser.Read(p)
-	c.mu.Lock()
-	if room := maxResponseBody - len(c.head); room > 0 {
-		c.head = append(c.head, p[:min(n, room)]...)
-	}
-	c.total += n
-	c.mu.Unlock()
-	return n, err
-}
-
-func (c *bodyCapture) response() *Response {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	head := c.head
-	if c.total > len(head) {
+// response returns what a report keeps of r: its body cut to
+// maxResponseBody bytes, or none if it is not UTF-8 text.
+func (r *lastResponse) response() *Response {
+	head := r.body[:min(len(r.body), maxResponseBody)]
+	if len(head) < len(r.body) {
 		// The cut may split a character: drop its first bytes.
 		for i := 0; i < utf8.UTFMax-1 && len(head) > 0 && !utf8.Valid(head); i++ {
 			head = head[:len(head)-1]
@@ -506,11 +495,11 @@ func (c *bodyCapture) response() *Response {
 		body = ""
 	}
 	return &Response{
-		Request:     c.request,
-		Status:      c.status,
-		ContentType: c.contentType,
+		Request:     r.request,
+		Status:      r.status,
+		ContentType: r.contentType,
 		Body:        body,
-		Size:        c.total,
+		Size:        len(r.body),
 	}
 }
 
