@@ -159,8 +159,11 @@ func listScenarios(w io.Writer, scenarios []contracts.Scenario) {
 		width = max(width, len(sc.Name))
 	}
 	for _, sc := range scenarios {
-		doc := strings.Join(strings.Fields(sc.Doc), " ")
-		fmt.Fprintf(w, "%-*s  %s\n", width, sc.Name, doc)
+		if doc := strings.Join(strings.Fields(sc.Doc), " "); doc != "" {
+			fmt.Fprintf(w, "%-*s  %s\n", width, sc.Name, doc)
+		} else {
+			fmt.Fprintln(w, sc.Name)
+		}
 	}
 }
 
@@ -190,7 +193,7 @@ func checkCredentials(a api, creds map[string]string, stderr io.Writer) bool {
 // wrong in one line, or "". Any answer but 404 counts as the API: real
 // servers answer a protected path with 401. On a 404 it asks the root of
 // the target's host whether it is a standin server, to suggest the right
-// base URL.
+// base URL. An API without a probe path is only checked for an answer.
 func probeTarget(ctx context.Context, t contracts.Target, m *mockserver.Mock) string {
 	status, _, err := t.Probe(ctx, m.ProbePath)
 	if err != nil {
@@ -200,7 +203,8 @@ func probeTarget(ctx context.Context, t contracts.Target, m *mockserver.Mock) st
 		}
 		return err.Error()
 	}
-	if status != http.StatusNotFound {
+	if status != http.StatusNotFound || m.ProbePath == "" {
+		// Without a probe path, any answer of the base URL will do.
 		return ""
 	}
 	title := cmp.Or(m.Title, m.Name)
