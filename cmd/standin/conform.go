@@ -110,6 +110,10 @@ func conform(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	if msg := probeTarget(ctx, t, suite.mock); msg != "" {
+		if ctx.Err() != nil { // Ctrl-C or --timeout during the probe
+			fmt.Fprintf(stderr, "standin conform: interrupted before the run: %v\n", context.Cause(ctx))
+			return exitFailed
+		}
 		fmt.Fprintf(stderr, "standin conform: %s\n", msg)
 		return exitUnreachable
 	}
