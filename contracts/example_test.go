@@ -51,6 +51,8 @@ func Example() {
 	// pets/fetch
 	//   ✗ fetch Rex
 	//       contract: GET /pets/1 -> 200 (getPet): response body /id: value must be an integer
+	//       response: 200 application/json to GET /pets/1:
+	//                 {"id": "1", "name": "Rex"}
 	//   - fetch Rex again (skipped: step "fetch Rex" failed)
 	//
 	// contract violations by rule: type 1

@@ -136,7 +136,11 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 }
 
 func junitFailureOf(st StepResult) *junitFailure {
-	f := &junitFailure{Type: junitAssertion, Text: xmlSafe(strings.Join(st.problems(), "\n\n"))}
+	text := strings.Join(st.problems(), "\n\n")
+	if st.Response != nil {
+		text += "\n\nresponse: " + st.Response.String()
+	}
+	f := &junitFailure{Type: junitAssertion, Text: xmlSafe(text)}
 	switch {
 	case len(st.Violations) > 0:
 		f.Type = junitContract

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Status is the outcome of a step.
@@ -53,6 +54,48 @@ type StepResult struct {
 	Logs       []string      `json:"logs,omitempty"`
 	Requests   int           `json:"requests"`
 	Duration   time.Duration `json:"durationNs"`
+	// Response is the start of the last response a failed step got (nil
+	// for other steps, and for a step that got none), to show what the
+	// target said.
+	Response *Response `json:"response,omitempty"`
+}
+
+// Response is what a report keeps of an answer: the request it answered,
+// its status and content type, and its body cut at 1 KiB.
+type Response struct {
+	Request     string `json:"request"` // "METHOD /path", the path relative to the API root
+	Status      int    `json:"status"`
+	ContentType string `json:"contentType,omitempty"`
+	// Body is the start of the body as text; empty when the body is not
+	// UTF-8 text.
+	Body string `json:"body"`
+	// Size is the length of the whole body in bytes, as far as it was
+	// read; more than len(Body) when the body was cut.
+	Size int `json:"size"`
+}
+
+// String renders r as a report shows it: "200 application/json to POST
+// /path" and, below, the body, with a note when it was cut.
+func (r *Response) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d", r.Status)
+	if r.ContentType != "" {
+		fmt.Fprintf(&b, " %s", r.ContentType)
+	}
+	fmt.Fprintf(&b, " to %s", r.Request)
+	switch {
+	case r.Size == 0:
+		b.WriteString(", empty body")
+	case r.Body == "":
+		fmt.Fprintf(&b, ", %s of body that is not text", plural(r.Size, "byte"))
+	default:
+		b.WriteString(":\n")
+		b.WriteString(printable(strings.TrimRight(strings.ReplaceAll(r.Body, "\r\n", "\n"), "\r\n")))
+		if r.Size > len(r.Body) {
+			fmt.Fprintf(&b, "\n... (cut: first %d of %s)", len(r.Body), plural(r.Size, "byte"))
+		}
+	}
+	return b.String()
 }
 
 // problems lists the step's failures, then its violations, one message
@@ -90,51 +133,100 @@ func (r *Report) Passed() bool {
 	return failed == 0 && r.Interrupted == ""
 }
 
+// printable replaces control characters but newlines and tabs, which a
+// body could use to rewrite a terminal, with U+FFFD.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' || !unicode.IsControl(r) {
+			return r
+		}
+		return '\uFFFD'
+	}, s)
+}
+
 // Marks at the start of each step line of the text report.
 var statusMarks = map[Status]string{Passed: "✓", Failed: "✗", Skipped: "-"}
 
 // WriteText writes a report for people: each scenario with one line per
-// step, the problems of failed steps indented below it, and a last line
-// "N passed, N failed, N skipped". verbose adds scenario docs, logs,
-// request counts and durations.
+// step, the problems of failed steps indented below it with the start of
+// the last response they got, and a last line "N passed, N failed, N
+// skipped". verbose adds scenario docs, logs, request counts and
+// durations. It writes what a TextWriter writes as the run goes.
 func (r *Report) WriteText(w io.Writer, verbose bool) error {
-	tw := &textWriter{w: w}
-	tw.printf("target: %s\n", r.Target)
+	tw := NewTextWriter(w, verbose)
+	tw.Start(r.Target)
 	for _, sc := range r.Scenarios {
-		tw.printf("\n%s/%s\n", sc.API, sc.Name)
-		if verbose && sc.Doc != "" {
-			tw.indent("    ", sc.Doc)
+		tw.Scenario(sc)
+	}
+	return tw.End(r)
+}
+
+// TextWriter writes the text report of a run as it goes: Start before the
+// first scenario, Scenario as each one ends (see RunOptions.OnScenario),
+// End with the whole report. Together they write what Report.WriteText
+// writes. It keeps the first write error, which End returns.
+type TextWriter struct {
+	tw      textWriter
+	verbose bool
+}
+
+// NewTextWriter returns a TextWriter writing to w; verbose is as for
+// Report.WriteText.
+func NewTextWriter(w io.Writer, verbose bool) *TextWriter {
+	return &TextWriter{tw: textWriter{w: w}, verbose: verbose}
+}
+
+// Start writes the report's first line, naming the target.
+func (t *TextWriter) Start(target string) {
+	t.tw.printf("target: %s\n", target)
+}
+
+// Scenario writes one scenario's heading and steps.
+func (t *TextWriter) Scenario(sc ScenarioResult) {
+	tw, verbose := &t.tw, t.verbose
+	tw.printf("\n%s/%s\n", sc.API, sc.Name)
+	if verbose && sc.Doc != "" {
+		tw.indent("    ", sc.Doc)
+	}
+	if verbose {
+		for _, l := range sc.Logs {
+			tw.indent("    log: ", l)
+		}
+	}
+	for _, st := range sc.Steps {
+		mark := statusMarks[st.Status]
+		if mark == "" {
+			mark = "?"
+		}
+		tw.printf("  %s %s", mark, st.Name)
+		switch {
+		case st.Status == Skipped && st.SkipReason != "":
+			tw.printf(" (skipped: %s)", st.SkipReason)
+		case verbose && st.Status != Skipped && st.Name != outsideSteps:
+			tw.printf(" (%s, %s)", plural(st.Requests, "request"), st.Duration.Round(time.Millisecond))
+		}
+		tw.printf("\n")
+		for _, p := range st.problems() {
+			tw.indent("      ", p)
+		}
+		if st.Response != nil {
+			tw.indent("      response: ", st.Response.String())
 		}
 		if verbose {
-			for _, l := range sc.Logs {
-				tw.indent("    log: ", l)
-			}
-		}
-		for _, st := range sc.Steps {
-			mark := statusMarks[st.Status]
-			if mark == "" {
-				mark = "?"
-			}
-			tw.printf("  %s %s", mark, st.Name)
-			switch {
-			case st.Status == Skipped && st.SkipReason != "":
-				tw.printf(" (skipped: %s)", st.SkipReason)
-			case verbose && st.Status != Skipped && st.Name != outsideSteps:
-				tw.printf(" (%s, %s)", plural(st.Requests, "request"), st.Duration.Round(time.Millisecond))
-			}
-			tw.printf("\n")
-			for _, p := range st.problems() {
-				tw.indent("      ", p)
-			}
-			if verbose {
-				for _, l := range st.Logs {
-					tw.indent("      log: ", l)
-				}
+			for _, l := range st.Logs {
+				tw.indent("      log: ", l)
 			}
 		}
 	}
+}
+
+// End writes the summary of r: how long it took (verbose), whether it was
+// interrupted, the contract violations by rule and the counts. It returns
+// the first error of any write.
+func (t *TextWriter) End(r *Report) error {
+	tw := &t.tw
 	tw.printf("\n")
-	if verbose {
+	if t.verbose {
 		tw.printf("took %s\n", r.Duration.Round(time.Millisecond))
 	}
 	if r.Interrupted != "" {

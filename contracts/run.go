@@ -16,7 +16,20 @@ import (
 // Once ctx is done, the step in flight fails (its request is cancelled) and
 // all later steps are skipped; the report then says it was interrupted.
 func Run(ctx context.Context, t Target, scenarios ...Scenario) *Report {
-	return run(ctx, t, observer{}, scenarios)
+	return run(ctx, t, observer{}, RunOptions{}, scenarios)
+}
+
+// RunOptions are the options of RunWith.
+type RunOptions struct {
+	// OnScenario, if set, is called with each scenario's result as soon as
+	// the scenario ends, before the next one starts, to show progress
+	// (see TextWriter).
+	OnScenario func(ScenarioResult)
+}
+
+// RunWith runs scenarios as Run does, with options.
+func RunWith(ctx context.Context, t Target, opts RunOptions, scenarios ...Scenario) *Report {
+	return run(ctx, t, observer{}, opts, scenarios)
 }
 
 // RunT runs scenarios under go test: each scenario is a subtest and each of
@@ -65,13 +78,16 @@ func reportStep(t *testing.T, res StepResult) {
 	}
 }
 
-func run(ctx context.Context, t Target, obs observer, scenarios []Scenario) *Report {
+func run(ctx context.Context, t Target, obs observer, opts RunOptions, scenarios []Scenario) *Report {
 	rep := &Report{Target: t.name(), Started: time.Now(), Scenarios: []ScenarioResult{}}
 	interrupted := false
 	for _, sc := range scenarios {
 		res, intr := runScenario(ctx, t, obs, sc)
 		rep.Scenarios = append(rep.Scenarios, res)
 		interrupted = interrupted || intr
+		if opts.OnScenario != nil {
+			opts.OnScenario(res)
+		}
 	}
 	rep.Duration = time.Since(rep.Started)
 	if interrupted {

@@ -12,14 +12,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gavv/httpexpect/v2"
 	"github.com/getkin/kin-openapi/openapi3"
 )
-
-// requestTimeout bounds each request, so that a live target that hangs
-// fails its step instead of the whole run.
-const requestTimeout = 30 * time.Second
 
 // cleanupTimeout bounds each cleanup step of an interrupted run.
 const cleanupTimeout = 10 * time.Second
@@ -205,17 +202,14 @@ func (s *S) expect(ctx context.Context, r *stepRun) *httpexpect.Expect {
 			r.violate(v)
 		})
 	} else {
-		rt = s.target.Transport
-		if rt == nil {
-			rt = http.DefaultTransport
-		}
+		rt = s.target.transport()
 	}
 	return httpexpect.WithConfig(httpexpect.Config{
 		BaseURL: s.target.BaseURL,
 		Client: &http.Client{
 			Transport: &stepTransport{next: rt, header: s.target.Header, prefix: s.prefix, run: r},
 			Jar:       s.jar,
-			Timeout:   requestTimeout,
+			Timeout:   s.target.requestTimeout(),
 		},
 		Context:          ctx,
 		AssertionHandler: &stepHandler{run: r, prefix: s.prefix},
@@ -361,7 +355,8 @@ func panicSite() string {
 type stepRun struct {
 	mu   sync.Mutex
 	res  StepResult
-	last string // "METHOD /path" of the latest request
+	last string        // "METHOD /path" of the latest request
+	resp *lastResponse // the answer to the latest request; nil until it comes
 	done bool
 	echo func(string)
 }
@@ -398,6 +393,7 @@ func (r *stepRun) sent(request string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.last = request
+	r.resp = nil
 	if !r.done {
 		r.res.Requests++
 	}
@@ -409,7 +405,14 @@ func (r *stepRun) lastRequest() string {
 	return r.last
 }
 
-// finish seals the step and returns its result.
+func (r *stepRun) received(c *lastResponse) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.resp = c
+}
+
+// finish seals the step and returns its result: a failed step keeps the
+// start of the last response it got.
 func (r *stepRun) finish(d time.Duration) StepResult {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -418,6 +421,9 @@ func (r *stepRun) finish(d time.Duration) StepResult {
 	r.res.Status = Passed
 	if len(r.res.Failures) > 0 || len(r.res.Violations) > 0 {
 		r.res.Status = Failed
+		if r.resp != nil {
+			r.res.Response = r.resp.response()
+		}
 	}
 	return r.res
 }
@@ -444,12 +450,57 @@ func (t *stepTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	path, _ := apiPath(req.URL, t.prefix)
-	t.run.sent(req.Method + " " + path)
+	request := req.Method + " " + path
+	t.run.sent(request)
 	resp, err := t.next.RoundTrip(req)
 	if resp != nil && resp.Request == nil {
 		resp.Request = req
 	}
-	return resp, err
+	if err != nil {
+		return resp, err
+	}
+	// The body is read here, as httpexpect would read it, so that a failed
+	// step can show it even when it failed before looking at the body.
+	body, err := readBody(resp)
+	if err != nil {
+		return nil, fmt.Errorf("contracts: read response to %s: %w", request, err)
+	}
+	t.run.received(&lastResponse{request: request, status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), body: body})
+	return resp, nil
+}
+
+// maxResponseBody caps how much of a failed step's last response its
+// result keeps.
+const maxResponseBody = 1 << 10
+
+// lastResponse is the latest response of a step.
+type lastResponse struct {
+	request, contentType string
+	status               int
+	body                 []byte
+}
+
+// response returns what a report keeps of r: its body cut to
+// maxResponseBody bytes, or none if it is not UTF-8 text.
+func (r *lastResponse) response() *Response {
+	head := r.body[:min(len(r.body), maxResponseBody)]
+	if len(head) < len(r.body) {
+		// The cut may split a character: drop its first bytes.
+		for i := 0; i < utf8.UTFMax-1 && len(head) > 0 && !utf8.Valid(head); i++ {
+			head = head[:len(head)-1]
+		}
+	}
+	body := string(head)
+	if !utf8.Valid(head) {
+		body = ""
+	}
+	return &Response{
+		Request:     r.request,
+		Status:      r.status,
+		ContentType: r.contentType,
+		Body:        body,
+		Size:        len(r.body),
+	}
 }
 
 // stepHandler records httpexpect assertion failures in the step and ends

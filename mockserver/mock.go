@@ -29,6 +29,11 @@ type Mock struct {
 	// Prefix is the path the API is mounted under on standin's shared
 	// port, e.g. "/ucs"; "/" + Name unless the definition says otherwise.
 	Prefix string
+	// ProbePath is a GET path, relative to the API root, that the real
+	// API answers without credentials with anything but 404 (its version
+	// info, or a 401), so that `standin conform` can tell a target that
+	// is not this API before it runs; see Definition.ProbePath.
+	ProbePath string
 	// Test is what the test kit needs to drive the API as a client.
 	Test TestHooks
 
@@ -49,6 +54,11 @@ type Definition[O any] struct {
 	Name, Title string
 	// Prefix is the mount path on the shared port; empty means "/" + Name.
 	Prefix string
+	// ProbePath is a cheap GET path of the spec, relative to the API root,
+	// that real servers of the API answer without credentials with
+	// anything but 404: an unauthenticated info or health path, or else a
+	// protected listing, which answers 401 ("/api/info", "/v2/apps").
+	ProbePath string
 	// Options is the YAML of the API's own options, with their default
 	// values and a comment on each: the apis.<name>.options section of the
 	// configuration, as `standin serve --print-config` shows it.
@@ -171,6 +181,7 @@ func Define[O any](d Definition[O]) *Mock {
 		Name:        d.Name,
 		Title:       d.Title,
 		Prefix:      prefix,
+		ProbePath:   d.ProbePath,
 		Test:        d.Test,
 		optionsYAML: bytes.Clone(d.Options),
 		defaults:    defaults,

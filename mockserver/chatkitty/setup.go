@@ -44,6 +44,8 @@ var Mock = mockserver.Define(mockserver.Definition[Options]{
 	Title:   "ChatKitty",
 	Options: optionsYAML,
 	Build:   New,
+	// GET /v1/application answers 401 without a token.
+	ProbePath: "/v1/application",
 	Credentials: func(o Options) []mockserver.Credential {
 		var creds []mockserver.Credential
 		for i, a := range o.Applications {

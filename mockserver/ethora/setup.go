@@ -37,6 +37,8 @@ var Mock = mockserver.Define(mockserver.Definition[Options]{
 	Title:   "Ethora",
 	Options: optionsYAML,
 	Build:   New,
+	// GET /v2/apps answers 401 without a token.
+	ProbePath: "/v2/apps",
 	Credentials: func(o Options) []mockserver.Credential {
 		return []mockserver.Credential{
 			{Key: "appId", Value: cmp.Or(o.App.ID, DefaultAppID), Hint: "id of the app to act as"},

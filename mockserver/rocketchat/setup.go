@@ -31,6 +31,8 @@ var Mock = mockserver.Define(mockserver.Definition[Options]{
 	Title:   "Rocket.Chat",
 	Options: optionsYAML,
 	Build:   New,
+	// GET /api/info answers the server's version to anyone.
+	ProbePath: "/api/info",
 	Credentials: func(o Options) []mockserver.Credential {
 		return []mockserver.Credential{
 			{Key: "username", Value: cmp.Or(o.Admin.Username, "admin"), Hint: "user name of a server admin"},

@@ -36,6 +36,8 @@ var Mock = mockserver.Define(mockserver.Definition[Options]{
 	Title:   "SmartLink",
 	Options: optionsYAML,
 	Build:   New,
+	// GET /api/workflow/apps answers 401 without an x-api-key.
+	ProbePath: "/api/workflow/apps",
 	Credentials: func(o Options) []mockserver.Credential {
 		var creds []mockserver.Credential
 		for i, org := range o.Organizations {

@@ -40,6 +40,8 @@ var Mock = mockserver.Define(mockserver.Definition[Options]{
 	Prefix:  Prefix,
 	Options: optionsYAML,
 	Build:   New,
+	// GET /participant/room answers 401 without a token; the health paths moved between versions.
+	ProbePath: "/participant/room",
 	Credentials: func(o Options) []mockserver.Credential {
 		creds := []mockserver.Credential{{Key: "jwtSecret", Value: o.JWTSecret, Hint: "HS256 secret of access tokens (mints the auth scenario's expired token)"}}
 		for _, u := range DemoUsers {
