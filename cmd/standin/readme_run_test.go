@@ -30,7 +30,8 @@ import (
 // from Ctrl-C) and must stop with status 0. Addresses of the README are mapped to live ones:
 // 127.0.0.1:8080 to the test's server, any other --addr to a free port, and
 // the staging hosts of the conform and proxy examples to the test's
-// Rocket.Chat mock, with RC_PASSWORD=admin.
+// Rocket.Chat mock, with RC_PASSWORD=admin. A one-line command whose
+// comment begins "# exits N" must exit with status N.
 
 // readmeCLIEnv makes the test binary act as the standin command.
 const readmeCLIEnv = "STANDIN_TEST_RUN_AS_CLI"
@@ -137,6 +138,17 @@ var readmeHosts = []struct{ from, to string }{
 	{"https://chat.example.com", "http://127.0.0.1:8080/rocketchat"},
 }
 
+// readmeExits is a one-line command whose comment says the status it
+// exits with: "standin conform ...   # exits 3: the target is unreachable".
+var readmeExits = regexp.MustCompile(`(?m)^([^#\n]*[^\\\s])\s+# exits ([0-9]+)\b.*$`)
+
+// readmeExpectExits makes each command marked "# exits N" succeed only if
+// it exits with status N.
+func readmeExpectExits(script string) string {
+	return readmeExits.ReplaceAllString(script,
+		`set +e; ( $1 ); rc=$$?; set -e; [ "$$rc" = $2 ] || { echo "README: exited $$rc, the README says $2: $1" >&2; exit 1; }`)
+}
+
 var readmeAddrFlag = regexp.MustCompile(`(--addr\s+|STANDIN_ADDR=)[0-9.]+:[0-9]+`)
 
 func TestREADMEShellBlocks(t *testing.T) {
@@ -179,6 +191,7 @@ func TestREADMEShellBlocks(t *testing.T) {
 			// Any other address is the README's example of choosing one:
 			// run it on a free port.
 			script = readmeAddrFlag.ReplaceAllString(script, "${1}127.0.0.1:0")
+			script = readmeExpectExits(script)
 			dir := t.TempDir()
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
