@@ -346,7 +346,19 @@ const (
 // parseJournalFilter reads a filter from the query q, refusing parameters
 // not in valid, repeated single parameters and bad values, naming them.
 // An empty value is no filter, as a form's empty field means. now is the
-// time a duration in since or until counts back from.
+// time a duration in since or until counts back from. The parameters:
+//
+//	method=GET,POST          any of them, in any case
+//	path=/rocketchat/api/v1/channels.*
+//	                         a glob over the path as sent, with the API's prefix (see JournalFilter.Path)
+//	status=404|4xx|400-499   or a comma list of them; 0 is a webhook attempt that got no answer
+//	api=rocketchat,ethora    mounted APIs only
+//	namespace=ns1,ns2
+//	since=, until=           RFC 3339 times, or durations back from now (5m): since <= time < until
+//	direction=inbound|outbound
+//	after=SEQ                entries numbered after SEQ
+//
+// method, status, api and namespace may also be repeated.
 func (s *Server) parseJournalFilter(q url.Values, valid []string, now time.Time) (JournalFilter, error) {
 	var unknown []string
 	for k := range q {
