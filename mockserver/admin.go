@@ -24,8 +24,10 @@ const AdminPrefix = "/__standin"
 //	POST   /__standin/reset[?namespace=NS]       reset all namespaces, or one
 //	GET    /__standin/snapshot[?namespace=NS]    export all state, or one namespace's
 //	PUT    /__standin/snapshot[?namespace=NS]    replace all state, or one namespace's
-//	GET    /__standin/journal                    recent requests (?limit=N&api=&namespace=)
+//	GET    /__standin/journal                    recent requests (?limit=N&after=SEQ and filters, see parseJournalFilter)
 //	DELETE /__standin/journal                    forget them
+//	GET    /__standin/journal/count              how many match the filters
+//	POST   /__standin/journal/verify             200 if as many match a pattern as expected, else 409
 //	GET    /__standin/webhooks                   webhook subscriptions (?namespace=&api=)
 //	POST   /__standin/webhooks                   subscribe: {api, namespace, url, events}; 201 with it
 //	DELETE /__standin/webhooks/{id}              unsubscribe (or DELETE /__standin/webhooks?id={id}); 204
@@ -61,6 +63,9 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		{http.MethodPut, "/snapshot"}:   s.adminImport,
 		{http.MethodGet, "/journal"}:    s.adminJournal,
 		{http.MethodDelete, "/journal"}: s.adminClearJournal,
+
+		{http.MethodGet, "/journal/count"}:   s.adminJournalCount,
+		{http.MethodPost, "/journal/verify"}: s.adminJournalVerify,
 
 		{http.MethodGet, "/webhooks"}:          s.adminWebhooks,
 		{http.MethodPost, "/webhooks"}:         s.adminSubscribe,
@@ -214,26 +219,38 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, map[string]int{"namespaces": len(snap)})
 }
 
+// adminJournal answers GET /__standin/journal with the entries that match
+// the query's filters (see parseJournalFilter), oldest first: the most
+// recent limit of them, or with after=SEQ the first limit after SEQ.
 func (s *Server) adminJournal(w http.ResponseWriter, r *http.Request) {
 	if s.journal == nil {
-		adminError(w, http.StatusNotFound, "the journal is disabled")
+		journalDisabled(w)
 		return
 	}
 	q := r.URL.Query()
+	f, err := s.parseJournalFilter(q, journalParams, time.Now())
+	if err != nil {
+		adminError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
 	limit := 100
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			adminError(w, http.StatusBadRequest, "limit must be a positive integer, got %q", v)
+			adminError(w, http.StatusBadRequest, "limit must be a positive integer, got %q", clipText(v, 64))
 			return
 		}
 		limit = n
 	}
-	api, ns := q.Get("api"), q.Get("namespace")
-	entries := s.journal.Last(limit, func(e Entry) bool {
-		return (api == "" || e.API == api) && (ns == "" || e.Namespace == ns)
-	})
-	WriteJSON(w, http.StatusOK, map[string]any{"entries": entries})
+	entries, next, stats := s.journal.Find(f, limit, q.Get("after") != "")
+	if entries == nil {
+		entries = []Entry{}
+	}
+	WriteJSON(w, http.StatusOK, struct {
+		Entries []Entry `json:"entries"`
+		Next    uint64  `json:"next"`
+		JournalStats
+	}{entries, next, stats})
 }
 
 func (s *Server) adminClearJournal(w http.ResponseWriter, _ *http.Request) {

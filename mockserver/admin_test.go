@@ -337,7 +337,7 @@ func TestAdminJournal(t *testing.T) {
 		{"?namespace=a", []journalEntry{all[0], all[1], all[4]}},
 		{"?namespace=a&limit=2", []journalEntry{all[1], all[4]}},
 		{"?api=zoo&namespace=b", all[3:4]},
-		{"?api=nope", nil},
+		{"?api=pets&namespace=b", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -363,6 +363,15 @@ func TestAdminJournal(t *testing.T) {
 			adminErrorOf(t, serve(h, req{method: http.MethodGet, path: "/__standin/journal?limit=" + limit}), http.StatusBadRequest)
 		})
 	}
+	// An API that is not mounted is a mistake (a typo would otherwise
+	// match nothing, and a verify of "none" would pass): 400 naming those
+	// mounted.
+	t.Run("api=nope", func(t *testing.T) {
+		msg := adminErrorOf(t, serve(h, req{method: http.MethodGet, path: "/__standin/journal?api=nope"}), http.StatusBadRequest)
+		if !strings.Contains(msg, `"nope"`) || !strings.Contains(msg, "pets, zoo") {
+			t.Errorf("error = %q, want it to name nope and the mounted APIs", msg)
+		}
+	})
 
 	t.Run("clear", func(t *testing.T) {
 		mustStatus(t, serve(h, req{method: http.MethodDelete, path: "/__standin/journal"}), http.StatusNoContent)

@@ -71,10 +71,23 @@ type Entry struct {
 
 // Journal keeps the last N requests in a ring buffer. It is safe for
 // concurrent use.
+//
+// Entries are numbered (Entry.Seq) from 1 in the order they were added,
+// and the numbering never starts over, not even after Clear, so that a
+// reader paging forward with JournalFilter.After never sees an entry twice
+// nor misses one the journal still holds.
 type Journal struct {
 	mu   sync.Mutex
 	ring []Entry
-	next uint64 // sequence number of the next entry
+	next uint64 // sequence number of the newest entry (0: none yet)
+	base uint64 // next when the journal was last cleared: the ring's first entry is base+1
+
+	// What the ring pushed out since it started or was last cleared: how
+	// many entries, the newest of their sequence numbers (0: none), and
+	// the latest of their times.
+	dropped     uint64
+	droppedSeq  uint64
+	droppedTime time.Time
 }
 
 // NewJournal returns a journal that keeps the last size entries.
@@ -91,7 +104,18 @@ func (j *Journal) add(e Entry) {
 		j.ring = append(j.ring, e)
 		return
 	}
-	j.ring[(j.next-1)%uint64(cap(j.ring))] = e
+	old := &j.ring[j.index(j.next)]
+	j.dropped++
+	j.droppedSeq = old.Seq
+	if old.Time.After(j.droppedTime) {
+		j.droppedTime = old.Time
+	}
+	*old = e
+}
+
+// index returns where the entry numbered seq is (or goes) in the ring.
+func (j *Journal) index(seq uint64) uint64 {
+	return (seq - 1 - j.base) % uint64(cap(j.ring))
 }
 
 // Last returns up to n of the most recent entries that match keep (nil keeps
@@ -102,7 +126,7 @@ func (j *Journal) Last(n int, keep func(Entry) bool) []Entry {
 	out := make([]Entry, 0, min(n, len(j.ring)))
 	size := uint64(len(j.ring))
 	for i := uint64(0); i < size && len(out) < n; i++ {
-		e := j.ring[(j.next-1-i)%uint64(cap(j.ring))]
+		e := j.ring[j.index(j.next-i)]
 		if keep == nil || keep(e) {
 			out = append(out, e)
 		}
@@ -113,12 +137,14 @@ func (j *Journal) Last(n int, keep func(Entry) bool) []Entry {
 	return out
 }
 
-// Clear forgets every entry.
+// Clear forgets every entry. The numbering goes on where it was.
 func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	clear(j.ring) // let the entries' memory go
 	j.ring = j.ring[:0]
-	j.next = 0
+	j.base = j.next
+	j.dropped, j.droppedSeq, j.droppedTime = 0, 0, time.Time{}
 }
 
 // DirectionOutbound marks the journal entries of webhook attempts.
@@ -139,6 +165,9 @@ func (s *Server) journalAttempt(a webhooks.Attempt, ex webhooks.Exchange) {
 		ResponseHeaders: b.headers("responseHeaders", ex.ResponseHeader),
 		ResponseBody:    b.body("responseBody", ex.ResponseBody),
 		Error:           b.text("error", a.Error, journalBodyLimit),
+	}
+	if ex.ResponseTruncated {
+		b.cut("responseBody")
 	}
 	if u, err := url.Parse(a.URL); err == nil {
 		e.Path = b.text("path", u.Path, journalPathLimit)
@@ -264,13 +293,18 @@ func (b *entryBuilder) headers(field string, h http.Header) http.Header {
 
 // body returns what the journal shows of a body: at most journalBodyLimit
 // bytes, JSON with its sensitive values redacted, other text as it is,
-// binary data as its size.
+// binary data as its size. A body cut to the limit is named in truncated,
+// also when redaction made it longer than the limit.
 func (b *entryBuilder) body(field string, body []byte) string {
 	if len(body) > journalBodyLimit {
 		b.cut(field)
 		body = body[:journalBodyLimit]
 	}
-	return clip(redactJSON(body))
+	shown := redactJSON(body)
+	if len(shown) > journalBodyLimit {
+		b.cut(field)
+	}
+	return clip(shown)
 }
 
 // prefix returns s cut to at most n bytes, at a character boundary.

@@ -152,3 +152,30 @@ func TestClip(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkJournalAdd measures the journal's part of every request: it must
+// not allocate.
+func BenchmarkJournalAdd(b *testing.B) {
+	j := NewJournal(1000)
+	e := Entry{Method: "GET", Path: "/x", Status: 200}
+	b.ReportAllocs()
+	for b.Loop() {
+		j.add(e)
+	}
+}
+
+// BenchmarkJournalCount measures an admin query over a full ring of 1000
+// entries with a path glob: the cost of GET /__standin/journal/count.
+func BenchmarkJournalCount(b *testing.B) {
+	j := NewJournal(1000)
+	for i := range 1500 {
+		j.add(Entry{Method: "GET", Path: "/rocketchat/api/v1/channels." + strconv.Itoa(i), Status: 200 + i%300})
+	}
+	f := JournalFilter{Methods: []string{"GET"}, Path: "/rocketchat/api/v1/channels.*", Status: []StatusRange{{400, 499}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if n, _ := j.Count(f); n == 0 {
+			b.Fatal("no match")
+		}
+	}
+}

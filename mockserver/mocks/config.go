@@ -46,7 +46,8 @@ func (c Catalog) Names() []string {
 	return names
 }
 
-// Config is the serve configuration.
+// Config is the serve configuration. Start from Catalog.Default: a zero
+// field means what it means in the file (JournalSize 0: no journal).
 type Config struct {
 	Addr        string                     `yaml:"addr"`
 	BodyLimit   int64                      `yaml:"bodyLimit"`
@@ -420,6 +421,9 @@ func (c Catalog) Validate(cfg Config) error {
 	if cfg.BodyLimit <= 0 {
 		errs = append(errs, fmt.Errorf("bodyLimit must be positive, got %d", cfg.BodyLimit))
 	}
+	if cfg.JournalSize < 0 {
+		errs = append(errs, fmt.Errorf("journalSize must be 0 (no journal) or a number of entries to keep, got %d", cfg.JournalSize))
+	}
 	if err := cfg.Server.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("server.%w", err))
 	}
@@ -458,8 +462,14 @@ func checkOrigins(key string, origins []string) error {
 // when it is built. The APIs publish their events to the server's webhook
 // dispatcher, which Server.Close stops.
 func (c Catalog) New(cfg Config, logger *slog.Logger) (*mockserver.Server, error) {
+	// In the file journalSize: 0 turns the journal off (leaving the key out
+	// keeps the default); in Options 0 means the default and less than 0 off.
+	journal := cfg.JournalSize
+	if journal == 0 {
+		journal = -1
+	}
 	srv := mockserver.New(mockserver.Options{
-		Namespaces: &cfg.Namespaces, Logger: logger, BodyLimit: cfg.BodyLimit, JournalSize: cfg.JournalSize,
+		Namespaces: &cfg.Namespaces, Logger: logger, BodyLimit: cfg.BodyLimit, JournalSize: journal,
 		DisableCORS: !cfg.CORS.Enabled, CORSOrigins: cfg.CORS.Origins, Admin: cfg.Admin,
 		Webhooks: cfg.Webhooks.options(), Faults: mockserver.FaultOptions{Seed: cfg.Faults.Seed},
 	})

@@ -1,6 +1,7 @@
 package mocks_test
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -772,4 +773,54 @@ func do(h http.Handler, method, path, body string) (int, string) {
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return w.Code, w.Body.String()
+}
+
+// journalSize: 0 in the file turns the journal off, as the file's comment
+// says, and its routes say so; leaving the key out keeps 1000 entries; a
+// negative size is refused.
+func TestJournalSize(t *testing.T) {
+	for _, tt := range []struct {
+		yaml string
+		size int // 0: disabled
+	}{
+		{"journalSize: 0\n", 0},
+		{"addr: 127.0.0.1:7000\n", 1000},
+		{"journalSize: 5\n", 5},
+	} {
+		c, err := cat.Parse([]byte(tt.yaml))
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.yaml, err)
+		}
+		srv, err := cat.New(c, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := srv.Handler()
+		login(h, "admin", "admin")
+		if tt.size == 0 {
+			if srv.Journal() != nil {
+				t.Errorf("%q: the journal is on", tt.yaml)
+			}
+			for _, r := range [][2]string{
+				{http.MethodGet, "/__standin/journal"},
+				{http.MethodGet, "/__standin/journal/count"},
+				{http.MethodPost, "/__standin/journal/verify"},
+			} {
+				code, body := do(h, r[0], r[1], "")
+				if code != http.StatusNotFound || !strings.Contains(body, "the journal is disabled (journalSize: 0)") {
+					t.Errorf("%q: %s %s: %d %s, want 404 saying the journal is disabled", tt.yaml, r[0], r[1], code, body)
+				}
+			}
+			continue
+		}
+		code, body := do(h, http.MethodGet, "/__standin/journal", "")
+		var got mockserver.JournalStats
+		if err := json.Unmarshal([]byte(body), &got); code != http.StatusOK || err != nil || got.Size != tt.size || got.LastSeq != 1 {
+			t.Errorf("%q: GET /__standin/journal: %d %s, want 200 with size %d and the login", tt.yaml, code, body, tt.size)
+		}
+	}
+	_, err := cat.Parse([]byte("journalSize: -1\n"))
+	if err == nil || !strings.Contains(err.Error(), "journalSize") || !strings.Contains(err.Error(), "0 (no journal)") {
+		t.Errorf("Parse(journalSize: -1) = %v, want an error naming journalSize", err)
+	}
 }

@@ -415,7 +415,10 @@ func (d *Dispatcher) attempt(s Subscription, q queued, try int) (Attempt, Exchan
 	}
 	a.Latency = time.Since(start)
 	ex.ResponseHeader = resp.Header.Clone()
-	ex.ResponseBody, _ = io.ReadAll(io.LimitReader(resp.Body, ResponseBodyLimit))
+	ex.ResponseBody, _ = io.ReadAll(io.LimitReader(resp.Body, ResponseBodyLimit+1))
+	if len(ex.ResponseBody) > ResponseBodyLimit {
+		ex.ResponseBody, ex.ResponseTruncated = ex.ResponseBody[:ResponseBodyLimit], true
+	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // so the connection can be reused
 	_ = resp.Body.Close()
 	a.Status = resp.StatusCode

@@ -545,3 +545,28 @@ func TestAttemptsRingIsBounded(t *testing.T) {
 		t.Errorf("attempts = %+v, want the last three, oldest first", as)
 	}
 }
+
+// An Exchange keeps the first ResponseBodyLimit bytes of the receiver's
+// answer and says when there was more, so that the journal can say it cut
+// the body.
+func TestExchangeSaysWhenTheAnswerWasCut(t *testing.T) {
+	for _, size := range []int{0, 10, webhooks.ResponseBodyLimit, webhooks.ResponseBodyLimit + 1, 3 * webhooks.ResponseBodyLimit} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(strings.Repeat("a", size)))
+		}))
+		exchanges := make(chan webhooks.Exchange, 1)
+		d := newDispatcher(t, webhooks.Options{OnAttempt: func(_ webhooks.Attempt, ex webhooks.Exchange) { exchanges <- ex }})
+		subscribe(t, d, webhooks.Subscription{URL: srv.URL})
+		d.Publish(context.Background(), event("default", "x", "1"))
+		select {
+		case ex := <-exchanges:
+			cut := size > webhooks.ResponseBodyLimit
+			if ex.ResponseTruncated != cut || len(ex.ResponseBody) != min(size, webhooks.ResponseBodyLimit) {
+				t.Errorf("answer of %d bytes: kept %d, truncated %v; want %d, %v", size, len(ex.ResponseBody), ex.ResponseTruncated, min(size, webhooks.ResponseBodyLimit), cut)
+			}
+		case <-time.After(guard):
+			t.Fatalf("no attempt within %s", guard)
+		}
+		srv.Close()
+	}
+}

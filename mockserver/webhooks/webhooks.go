@@ -140,12 +140,13 @@ type Attempt struct {
 // Exchange is what an attempt sent and received, for the journal: the
 // request's headers and body, the answer's headers and the first
 // ResponseBodyLimit bytes of its body (nil when no request or answer was
-// made).
+// made). ResponseTruncated says that the answer's body was longer.
 type Exchange struct {
-	RequestHeader  http.Header
-	RequestBody    []byte
-	ResponseHeader http.Header
-	ResponseBody   []byte
+	RequestHeader     http.Header
+	RequestBody       []byte
+	ResponseHeader    http.Header
+	ResponseBody      []byte
+	ResponseTruncated bool
 }
 
 // ResponseBodyLimit is how much of a receiver's answer an Exchange keeps.
