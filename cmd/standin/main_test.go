@@ -173,7 +173,7 @@ func TestCommandUsageErrors(t *testing.T) {
 		{[]string{"conform", "--target", "http://127.0.0.1:1", "--api", "rocketchat", "x"}, "unexpected arguments: [x]"},
 		{[]string{"conform", "--timeout", "soon"}, "timeout"},
 		{[]string{"validate", "--bogus"}, "bogus"},
-		{[]string{"validate", "rocketchat"}, "unexpected arguments: [rocketchat]"},
+		{[]string{"validate", "--api", "rocketchat", "spec.yaml"}, "not both"},
 		{[]string{"fixtures", "--bogus"}, "bogus"},
 		{[]string{"fixtures", "--seed", "x"}, "seed"},
 		{[]string{"fixtures", "default"}, "unexpected arguments: [default]"},
