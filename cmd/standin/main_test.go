@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -239,4 +240,18 @@ func TestExitCodeError(t *testing.T) {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// serve --config with a mistake names the file, the line and the key path
+// in one line.
+func TestServeConfigErrorNamesLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("addr: 127.0.0.1:0\napis:\n  ethora:\n    options:\n      jobDelay: abc\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := runCmd(t, "serve", "--config", path)
+	want := path + `:5: apis.ethora.options.jobDelay: want a duration like 30s or 500ms, got "abc"`
+	if err == nil || err.Error() != want {
+		t.Errorf("serve --config: %v, want %s", err, want)
+	}
 }
