@@ -25,10 +25,13 @@ echo "binary: $bin, $(wc -c <"$bin") bytes"
 echo "run  health_ms  api_ms  rss_idle_kb"
 : >"$tmp/results"
 for run in $(seq 1 "$runs"); do
+	out=$tmp/out.$run # a file of its own: an earlier run's banner names a stopped server
 	start=$(now_ms)
-	"$bin" serve --addr 127.0.0.1:0 --quiet >"$tmp/out" 2>"$tmp/err" &
+	"$bin" serve --addr 127.0.0.1:0 --quiet >"$out" 2>"$tmp/err" &
 	pid=$!
-	until base=$(sed -n 's/^standin serving on //p' "$tmp/out") && [ -n "$base" ]; do :; done
+	until base=$(sed -n 's/^standin serving on //p' "$out" 2>/dev/null) && [ -n "$base" ]; do
+		kill -0 "$pid" 2>/dev/null || { echo "standin exited:" >&2; cat "$tmp/err" >&2; exit 1; }
+	done
 	wait_2xx "$base/__standin/health"
 	health=$(($(now_ms) - start))
 	wait_2xx "$base/smartlink/api/workflow/apps" -H 'x-api-key: standin-smartlink-key'
