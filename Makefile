@@ -8,11 +8,24 @@ APIS       = $(shell $(GO) run ./cmd/standin apis -prefix)
 
 BENCHTIME ?= 1s
 
-.PHONY: run test generate lint fuzz bench bench-scale conform load npm-check fidelity-check fidelity-record fetch-check webhook-check check-generated crash-test
+.PHONY: run build coldstart test generate lint fuzz bench bench-scale conform load npm-check fidelity-check fidelity-record fetch-check webhook-check check-generated crash-test
 
-## run: serve every mock with its default data set on $(ADDR)
-run:
-	$(GO) run ./cmd/standin serve --addr $(ADDR)
+## run: serve every mock with its default data set on $(ADDR); builds
+## bin/standin first (the first build takes a minute or two, later ones
+## seconds), then runs it, so that Ctrl-C stops it cleanly
+run: build
+	@exec ./bin/standin serve --addr $(ADDR)
+
+## build: the standin binary, as bin/standin
+build:
+	@echo "building bin/standin (the first build takes a minute or two; later ones seconds)..."
+	@$(GO) build -o bin/standin ./cmd/standin
+
+## coldstart: build bin/standin, then measure its size, the time from exec to
+## the first 2xx of /__standin/health and of a real API call, and its idle RSS
+## with every API served (testdata/coldstart.sh; RUNS=5 by default)
+coldstart: build
+	@sh cmd/standin/testdata/coldstart.sh bin/standin
 
 ## test: every test, race detector on
 test: lint

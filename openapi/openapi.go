@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -95,6 +96,29 @@ func Validate(ctx context.Context, api string) error {
 		return fmt.Errorf("openapi: %s.yaml: %w", api, err)
 	}
 	return nil
+}
+
+// ValidateFile loads the OpenAPI 3 document at path and checks it as
+// Validate checks an embedded spec, examples included, returning the
+// document when it is valid. References to other files are followed
+// (relative to path); references to URLs are not.
+func ValidateFile(ctx context.Context, path string) (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(l *openapi3.Loader, location *url.URL) ([]byte, error) {
+		if location.Scheme != "" || location.Host != "" {
+			return nil, fmt.Errorf("reference to %s: only files are followed", location)
+		}
+		return openapi3.ReadFromFile(l, location)
+	}
+	doc, err := loader.LoadFromFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	if err := doc.Validate(ctx, openapi3.EnableExamplesValidation()); err != nil {
+		return nil, err
+	}
+	return doc, nil
 }
 
 // Operation is one method and path of a spec.

@@ -35,11 +35,11 @@ func TestFixturesListMentionsScale(t *testing.T) {
 		t.Errorf("the note's example %q: %v", example, err)
 	}
 
-	_, help, _ := runCmd(t, "fixtures", "-h")
+	help, _, _ := runCmd(t, "fixtures", "-h")
 	if !strings.Contains(help, scaleNote) {
 		t.Errorf("fixtures -h does not describe scale:N: %q", help)
 	}
-	_, help, _ = runCmd(t, "serve", "-h")
+	help, _, _ = runCmd(t, "serve", "-h")
 	if !strings.Contains(help, "scale:N") {
 		t.Errorf("serve -h does not name scale:N: %q", help)
 	}

@@ -14,7 +14,10 @@ import (
 
 const loadSynopsis = `Drives a target with concurrent virtual users and reports throughput and
 latency (p50, p90, p99, max) per operation. A run stops at --requests or
---duration, whichever comes first. Targets must be on this machine
+--duration, whichever comes first. Without --target it loads the API on
+standin serve's default address, http://127.0.0.1:8080/<prefix>, and says
+so. While it runs it prints progress to stderr every --progress (-quiet:
+not at all). Targets must be on this machine
 (loopback) unless --allow-remote is given: do not load-test servers you do
 not own.`
 
@@ -28,6 +31,8 @@ func loadTest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	namespace := fs.String("namespace", "load", "namespace to run in on a standin mock (empty: none)")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
 	remote := fs.Bool("allow-remote", false, "allow a target that is not on this machine")
+	quiet := fs.Bool("quiet", false, "do not print progress to stderr")
+	every := fs.Duration("progress", 5*time.Second, "print progress (requests, errors, rate so far) to stderr this often")
 	creds := credFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -37,6 +42,7 @@ func loadTest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if a, ok := lookup(*api); ok {
 			*target = "http://127.0.0.1:8080" + a.mock.Prefix
 		}
+		fmt.Fprintf(stderr, "load: no --target given, using %s (standin serve's default address)\n", *target)
 	}
 	if !checkTarget(*api, *target, stderr) {
 		return exitCode(2)
@@ -52,7 +58,15 @@ func loadTest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	suite, _ := lookup(*api)
 	t := newTarget(*target, *namespace, creds, suite.defaultCredentials())
 	t.Transport = &http.Transport{MaxIdleConnsPerHost: *workers, MaxConnsPerHost: *workers}
-	rep, err := load.Run(ctx, t, suite.workload, load.Options{Workers: *workers, Requests: *requests, Duration: *duration})
+	opts := load.Options{Workers: *workers, Requests: *requests, Duration: *duration}
+	if !*quiet && *every > 0 {
+		opts.ProgressEvery = *every
+		opts.Progress = func(p load.Progress) {
+			fmt.Fprintf(stderr, "load: %s: %d requests, %d errors, %.0f requests/s\n",
+				p.Elapsed.Round(time.Second), p.Requests, p.Errors, float64(p.Requests)/p.Elapsed.Seconds())
+		}
+	}
+	rep, err := load.Run(ctx, t, suite.workload, opts)
 	if err != nil {
 		return err
 	}

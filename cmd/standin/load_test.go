@@ -119,3 +119,35 @@ func TestLoadWrongPassword(t *testing.T) {
 		t.Fatal("load with a wrong password = nil error")
 	}
 }
+
+// A load run says which target it uses when none is given, and prints
+// progress to stderr while it lasts, unless -quiet.
+func TestLoadProgressAndDefaultTarget(t *testing.T) {
+	unsetEnv(t, credentialEnv...)
+	target := mockTarget(t, catalog().Default(), nil)
+	args := []string{"load", "--target", target, "--requests", "0", "--duration", "1200ms", "--workers", "1", "--progress", "300ms"}
+	_, stderr, err := runCmd(t, args...)
+	if err != nil {
+		t.Fatalf("load: %v\n%s", err, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("stderr has %d lines in a 1.2 s run with progress every 300 ms, want at least 2:\n%s", len(lines), stderr)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "load: ") || !strings.Contains(l, " requests, ") || !strings.Contains(l, " errors, ") || !strings.HasSuffix(l, " requests/s") {
+			t.Errorf("progress line %q, want requests, errors and a rate", l)
+		}
+	}
+	_, stderr, err = runCmd(t, append(args, "-quiet")...)
+	if err != nil || stderr != "" {
+		t.Errorf("-quiet: %v, stderr %q; want nothing", err, stderr)
+	}
+
+	// No --target: the default, named. (The run itself fails at once if
+	// nothing serves there; only the message matters here.)
+	_, stderr, _ = runCmd(t, "load", "--api", "ethora", "--requests", "0", "--duration", "0")
+	if !strings.Contains(stderr, "load: no --target given, using http://127.0.0.1:8080/ethora") {
+		t.Errorf("stderr = %q, want it to name the default target", stderr)
+	}
+}

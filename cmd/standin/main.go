@@ -3,14 +3,16 @@
 //
 //	standin serve     [flags]   run the mock server
 //	standin conform   [flags]   run the conformance scenarios against a target
-//	standin validate  [flags]   check every spec and its examples
-//	standin fixtures  [flags]   print a seeded data set (users, passwords, rooms)
+//	standin validate  [flags] [FILE...]  check the specs (or FILEs) and their examples
+//	standin fixtures  [flags]   print a seeded data set (users, passwords, rooms, ids)
 //	standin load      [flags]   load-test a target, report latency per operation
 //	standin proxy     [flags]   check live traffic against a spec, as a reverse proxy
 //	standin apis                list the APIs this build serves, one name a line
-//	standin token API --user U  print a token for a user of an API
+//	standin token API [--user U]  print a ready token for an API
+//	standin version             print the version and VCS revision of this build
 //
-// Run "standin COMMAND -h" for the flags of a command.
+// Run "standin COMMAND -h" or "standin help COMMAND" for the flags of a
+// command; help goes to stdout, errors to stderr with exit status 2.
 package main
 
 import (
@@ -21,6 +23,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -29,14 +32,17 @@ const usage = `standin: stateful API mocks and conformance tests from OpenAPI sp
 Usage:
   standin serve     [flags]   run the mock server (default 127.0.0.1:8080)
   standin conform   [flags]   run the conformance scenarios against a target
-  standin validate  [flags]   check every spec and every example in it
-  standin fixtures  [flags]   print a seeded data set as JSON
+  standin validate  [flags] [FILE...]
+                              check every spec (or the given files) and its examples
+  standin fixtures  [flags]   print a seeded data set as JSON, with its ids
   standin load      [flags]   load-test a target and report latency per operation
   standin proxy     [flags]   check traffic to a target against its spec (reverse proxy)
   standin apis                list the APIs this build serves, one name a line
-  standin token API --user U  print a token for user U of an API (ucsrooms)
+  standin token API [--user U]
+                              print a ready token for an API (ethora, ucsrooms)
+  standin version             print the version and VCS revision of this build
 
-Run "standin COMMAND -h" for a command's flags.
+Run "standin COMMAND -h" or "standin help COMMAND" for a command's flags.
 `
 
 // exitCode is how a command asks for a particular exit status.
@@ -62,60 +68,129 @@ func main() {
 }
 
 // run dispatches to a command; it is main without the process around it.
+// Help that was asked for (-h, --help, help, help COMMAND) goes to stdout;
+// errors and the usage shown with them go to stderr, with exit status 2.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitCode(2)
 	}
 	cmd, rest := args[0], args[1:]
+	if cmd == "help" && len(rest) > 0 {
+		// "standin help serve" is "standin serve -h".
+		if _, ok := commands[rest[0]]; !ok {
+			fmt.Fprintf(stderr, "standin: unknown command %q\n\n%s", rest[0], usage)
+			return exitCode(2)
+		}
+		err := run(ctx, []string{rest[0], "-h"}, stdout, stderr)
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if c, ok := commands[cmd]; ok {
+		return c(ctx, rest, stdout, helpWriter{Writer: stderr, help: stdout})
+	}
 	switch cmd {
-	case "serve":
-		return serve(ctx, rest, stdout, stderr)
-	case "conform":
-		return conform(ctx, rest, stdout, stderr)
-	case "validate":
-		return validate(ctx, rest, stdout, stderr)
-	case "fixtures":
-		return printFixtures(rest, stdout, stderr)
-	case "load":
-		return loadTest(ctx, rest, stdout, stderr)
-	case "proxy":
-		return proxyCmd(ctx, rest, stdout, stderr)
-	case "apis":
-		return listAPIs(rest, stdout, stderr)
-	case "token":
-		return printToken(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
+	case "-version", "--version":
+		return printVersion(rest, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "standin: unknown command %q\n\n%s", cmd, usage)
 	return exitCode(2)
 }
 
-// newFlags returns a flag set that prints its usage to stderr with a header.
+// command is one of standin's commands.
+type command func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// commands are standin's commands by name.
+var commands = map[string]command{
+	"serve":    serve,
+	"conform":  conform,
+	"validate": validate,
+	"fixtures": func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		return printFixtures(args, stdout, stderr)
+	},
+	"load":  loadTest,
+	"proxy": proxyCmd,
+	"apis": func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		return listAPIs(args, stdout, stderr)
+	},
+	"token": func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		return printToken(args, stdout, stderr)
+	},
+	"version": func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		return printVersion(args, stdout, stderr)
+	},
+}
+
+// helpWriter is the stderr run gives a command: it writes to stderr, and
+// carries stdout, where newFlags sends the help that -h asks for.
+type helpWriter struct {
+	io.Writer
+	help io.Writer
+}
+
+// newFlags returns a flag set for command name (with its positional
+// arguments after it, e.g. "token API"). Its help goes to stdout when asked
+// for (-h), through the stderr run gave the command; a flag error prints
+// only itself and how to get help, to stderr.
 func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("standin "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	help := stderr
+	if w, ok := stderr.(helpWriter); ok {
+		help = w.help
+	}
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: standin %s [flags]\n\n%s\n\nFlags:\n", name, synopsis)
+		fmt.Fprintf(help, "Usage: standin %s [flags]\n\n%s\n\nFlags:\n", name, synopsis)
+		fs.SetOutput(help)
 		fs.PrintDefaults()
+		fs.SetOutput(stderr)
 	}
 	return fs
 }
 
-// parseFlags parses args, turning a usage error into exit status 2.
+// parseFlags parses args, which must hold only flags: -h prints the
+// command's help (flag.ErrHelp), an error prints one line and a hint
+// (exit status 2).
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitCode(2)
+	if err := parseFlagsArgs(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(fs.Output(), "unexpected arguments: %v\n", fs.Args())
-		fs.Usage()
-		return exitCode(2)
+		return usageHint(fs)
 	}
 	return nil
+}
+
+// parseFlagsArgs is parseFlags for a command that takes arguments after
+// its flags (fs.Args).
+func parseFlagsArgs(fs *flag.FlagSet, args []string) error {
+	help := fs.Usage
+	// The flag package calls Usage after an error too: the error alone
+	// is printed then, since the usage lists every flag, and the
+	// synopsis of some commands lists configuration keys besides.
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.Usage = help
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		help()
+		return err
+	case err != nil:
+		return usageHint(fs)
+	}
+	return nil
+}
+
+// usageHint tells how to get a command's help, after an error, and asks
+// for exit status 2.
+func usageHint(fs *flag.FlagSet) error {
+	cmd, _, _ := strings.Cut(strings.TrimPrefix(fs.Name(), "standin "), " ")
+	fmt.Fprintf(fs.Output(), "run \"standin %s -h\" for help\n", cmd)
+	return exitCode(2)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -79,7 +80,7 @@ func TestRunDispatch(t *testing.T) {
 		{"-h", []string{"-h"}, -1, []string{usage}, nil},
 		{"-help", []string{"-help"}, -1, []string{usage}, nil},
 		{"--help", []string{"--help"}, -1, []string{usage}, nil},
-		{"help ignores the rest", []string{"help", "serve"}, -1, []string{usage}, nil},
+		{"help of a command", []string{"help", "serve"}, -1, []string{"Usage: standin serve [flags]", serveSynopsis}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,7 +113,7 @@ func wantOutput(t *testing.T, name, got string, want []string) {
 }
 
 func TestUsageListsEveryCommand(t *testing.T) {
-	for _, cmd := range []string{"serve", "conform", "validate", "fixtures", "load"} {
+	for _, cmd := range []string{"serve", "conform", "validate", "fixtures", "load", "proxy", "apis", "token", "version"} {
 		if !strings.Contains(usage, "standin "+cmd+" ") {
 			t.Errorf("usage does not list %q", cmd)
 		}
@@ -132,24 +133,28 @@ func TestCommandHelp(t *testing.T) {
 		{"load", loadSynopsis, []string{"-target", "-api", "-workers", "-requests", "-duration", "-namespace", "-json", "-allow-remote", "-cred"}},
 	}
 	for _, tt := range tests {
-		for _, h := range []string{"-h", "--help", "-help"} {
-			t.Run(tt.cmd+" "+h, func(t *testing.T) {
-				stdout, stderr, err := runCmd(t, tt.cmd, h)
-				if !errors.Is(err, flag.ErrHelp) {
-					t.Fatalf("run(%s %s) = %v, want flag.ErrHelp", tt.cmd, h, err)
+		for _, h := range [][]string{{tt.cmd, "-h"}, {tt.cmd, "--help"}, {tt.cmd, "-help"}, {"help", tt.cmd}} {
+			t.Run(strings.Join(h, " "), func(t *testing.T) {
+				stdout, stderr, err := runCmd(t, h...)
+				if h[0] == "help" {
+					if err != nil {
+						t.Fatalf("run(%q) = %v, want nil (exit 0)", h, err)
+					}
+				} else if !errors.Is(err, flag.ErrHelp) {
+					t.Fatalf("run(%q) = %v, want flag.ErrHelp (exit 0)", h, err)
 				}
-				if stdout != "" {
-					t.Errorf("stdout = %q, want nothing", stdout)
+				if stderr != "" {
+					t.Errorf("stderr = %q, want nothing: help that was asked for goes to stdout", stderr)
 				}
-				if !strings.HasPrefix(stderr, "Usage: standin "+tt.cmd+" [flags]\n") {
-					t.Errorf("stderr starts %q, want the command's usage line", firstLine(stderr))
+				if !strings.HasPrefix(stdout, "Usage: standin "+tt.cmd+" [flags]\n") {
+					t.Errorf("stdout starts %q, want the command's usage line", firstLine(stdout))
 				}
-				if !strings.Contains(stderr, tt.synopsis) {
-					t.Errorf("stderr does not hold the synopsis of %s:\n%s", tt.cmd, stderr)
+				if !strings.Contains(stdout, tt.synopsis) {
+					t.Errorf("stdout does not hold the synopsis of %s:\n%s", tt.cmd, stdout)
 				}
 				for _, f := range tt.flags {
-					if !strings.Contains(stderr, "  "+f+" ") && !strings.Contains(stderr, "  "+f+"\n") {
-						t.Errorf("stderr does not document %s:\n%s", f, stderr)
+					if !strings.Contains(stdout, "  "+f+" ") && !strings.Contains(stdout, "  "+f+"\n") {
+						t.Errorf("stdout does not document %s:\n%s", f, stdout)
 					}
 				}
 			})
@@ -169,7 +174,7 @@ func TestCommandUsageErrors(t *testing.T) {
 		{[]string{"conform", "--target", "http://127.0.0.1:1", "--api", "rocketchat", "x"}, "unexpected arguments: [x]"},
 		{[]string{"conform", "--timeout", "soon"}, "timeout"},
 		{[]string{"validate", "--bogus"}, "bogus"},
-		{[]string{"validate", "rocketchat"}, "unexpected arguments: [rocketchat]"},
+		{[]string{"validate", "--api", "rocketchat", "spec.yaml"}, "not both"},
 		{[]string{"fixtures", "--bogus"}, "bogus"},
 		{[]string{"fixtures", "--seed", "x"}, "seed"},
 		{[]string{"fixtures", "default"}, "unexpected arguments: [default]"},
@@ -182,14 +187,44 @@ func TestCommandUsageErrors(t *testing.T) {
 			if !strings.Contains(stderr, tt.stderr) {
 				t.Errorf("stderr = %q, want it to mention %q", stderr, tt.stderr)
 			}
-			if !strings.Contains(stderr, "Usage: standin "+tt.args[0]) {
-				t.Errorf("stderr has no usage of %s: %q", tt.args[0], stderr)
+			// One line of error and one of help: not the usage, which
+			// lists every flag (and, for conform, configuration keys).
+			hint := "run \"standin " + tt.args[0] + " -h\" for help\n"
+			if !strings.HasSuffix(stderr, hint) {
+				t.Errorf("stderr = %q, want it to end with %q", stderr, hint)
+			}
+			if n := strings.Count(stderr, "\n"); n != 2 {
+				t.Errorf("stderr has %d lines, want the error and the hint:\n%s", n, stderr)
+			}
+			if strings.Contains(stderr, "Usage:") {
+				t.Errorf("stderr holds the usage after a flag error:\n%s", stderr)
 			}
 			if stdout != "" {
 				t.Errorf("stdout = %q, want nothing", stdout)
 			}
 		})
 	}
+}
+
+// A flag error of conform names no configuration or credential keys,
+// which its help lists.
+func TestFlagErrorNamesNoConfigKeys(t *testing.T) {
+	_, stderr, err := runCmd(t, "conform", "--bogus")
+	wantExit(t, err, 2)
+	for _, a := range apis {
+		for _, c := range a.mock.Credentials(a.mock.DefaultOptions()) {
+			if strings.Contains(stderr, c.Value) || strings.Contains(stderr, c.Hint) {
+				t.Errorf("stderr names %s's credential %s:\n%s", a.mock.Name, c.Key, stderr)
+			}
+		}
+	}
+}
+
+func TestHelpOfUnknownCommand(t *testing.T) {
+	stdout, stderr, err := runCmd(t, "help", "bogus")
+	wantExit(t, err, 2)
+	wantOutput(t, "stdout", stdout, nil)
+	wantOutput(t, "stderr", stderr, []string{`unknown command "bogus"`, usage})
 }
 
 func TestExitCodeError(t *testing.T) {
@@ -205,4 +240,18 @@ func TestExitCodeError(t *testing.T) {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// serve --config with a mistake names the file, the line and the key path
+// in one line.
+func TestServeConfigErrorNamesLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("addr: 127.0.0.1:0\napis:\n  ethora:\n    options:\n      jobDelay: abc\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := runCmd(t, "serve", "--config", path)
+	want := path + `:5: apis.ethora.options.jobDelay: want a duration like 30s or 500ms, got "abc"`
+	if err == nil || err.Error() != want {
+		t.Errorf("serve --config: %v, want %s", err, want)
+	}
 }

@@ -10,20 +10,31 @@ import (
 	"github.com/standin/standin/mockserver"
 )
 
-const tokenSynopsis = `Prints a token for a user of an API, signed as the mock served with the
-configuration checks it (the default configuration, or --config's):
+const tokenSynopsis = `Prints a ready token for an API whose tokens the client mints, signed as
+the mock served with the configuration checks it (the default
+configuration, or --config's), so that curl needs no code:
 
-  standin token ucsrooms --user alice
+  ethora     without --user, the server token of the configured app (what
+             the SDK sends on every call); with --user, the client token of
+             that user (its uuid; a seeded user's uuid is its user name),
+             which POST /v1/users/client exchanges. Ethora tokens carry no
+             expiry, so --ttl is refused.
+  ucsrooms   the access token of --user: a demo user's name (alice, bob,
+             carol) or any user id. Without --ttl it lasts as long as the
+             demo tokens the banner prints.
+
+  curl -H "Authorization: Bearer $(standin token ethora)" \
+       http://127.0.0.1:8080/ethora/v2/apps
   curl -H "Authorization: Bearer $(standin token ucsrooms --user bob)" \
        http://127.0.0.1:8080/ucs/participant/room
 
-The user is a demo user's name (see standin serve's banner) or any user id
-the API takes. Without --ttl the token lasts as long as the demo tokens
-the banner prints.`
+For the other APIs it prints how to get a token instead and exits 2:
+Rocket.Chat and ChatKitty tokens come from an API call (login, OAuth),
+SmartLink takes an API key.`
 
 func printToken(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("token API", tokenSynopsis, stderr)
-	user := fs.String("user", "", "user name or id")
+	user := fs.String("user", "", "user name or id (ethora: the user of a client token; none: the server token)")
 	ttl := fs.Duration("ttl", 0, "lifetime of the token, e.g. 1h (default: the demo tokens' expiry)")
 	configPath := fs.String("config", "", "YAML configuration file of the server the token is for")
 	var name string
@@ -56,11 +67,18 @@ func printToken(args []string, stdout, stderr io.Writer) error {
 	}
 	tok, err := a.mock.Token(cfg.APIs[a.mock.Name].Options, *user, expires)
 	if errors.Is(err, mockserver.ErrNoTokens) {
-		fmt.Fprintf(stderr, "%s has no user tokens: its credentials are %s\n", a.mock.Name, describeCredentials(a))
+		// The API's own words on where its tokens come from, if it has
+		// any, else its credentials.
+		if msg, ok := strings.CutPrefix(err.Error(), mockserver.ErrNoTokens.Error()+": "); ok {
+			fmt.Fprintf(stderr, "standin token %s: %s\n", a.mock.Name, msg)
+		} else {
+			fmt.Fprintf(stderr, "%s has no tokens to mint: its credentials are %s\n", a.mock.Name, describeCredentials(a))
+		}
 		return exitCode(2)
 	}
 	if err != nil {
-		return err
+		fmt.Fprintf(stderr, "standin token: %v\n", err)
+		return exitCode(2)
 	}
 	fmt.Fprintln(stdout, tok)
 	return nil

@@ -217,13 +217,13 @@ func TestFixturesSchemaErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, _, err := runCmd(t, append([]string{"fixtures"}, tt.args...)...)
-			if err == nil {
-				t.Fatalf("fixtures %q = nil error", tt.args)
-			}
+			// A name that is not there is a usage error: exit status 2,
+			// the message on stderr.
+			stdout, stderr, err := runCmd(t, append([]string{"fixtures"}, tt.args...)...)
+			wantExit(t, err, 2)
 			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("fixtures %q = %q, want it to mention %q", tt.args, err, w)
+				if !strings.Contains(stderr, w) {
+					t.Errorf("fixtures %q: stderr %q, want it to mention %q", tt.args, stderr, w)
 				}
 			}
 			if stdout != "" {

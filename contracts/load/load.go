@@ -9,6 +9,7 @@
 package load
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -42,6 +43,16 @@ type Options struct {
 	Workers  int           // concurrent virtual users; 0 means 4
 	Requests int           // stop after this many requests in all; 0 means no count limit
 	Duration time.Duration // stop after this long; 0 means no time limit
+	// Progress, if set, is called every ProgressEvery (default 5s) while
+	// the run lasts, with the requests and errors so far.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
+}
+
+// Progress is how far a run has got.
+type Progress struct {
+	Requests, Errors int
+	Elapsed          time.Duration
 }
 
 // ErrUnbounded is returned for options that set neither limit.
@@ -105,7 +116,27 @@ func Run(ctx context.Context, t contracts.Target, w Workload, opts Options) (*Re
 	}
 	results := make([][]sample, len(workers))
 	var wg sync.WaitGroup
+	var done, failed atomic.Int64
 	start := time.Now()
+	stop := make(chan struct{})
+	var reporter sync.WaitGroup
+	if opts.Progress != nil {
+		every := cmp.Or(opts.ProgressEvery, 5*time.Second)
+		reporter.Go(func() {
+			tick := time.NewTicker(every)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+					opts.Progress(Progress{Requests: int(done.Load()), Errors: int(failed.Load()), Elapsed: time.Since(start)})
+				}
+			}
+		})
+	}
 	for i, wk := range workers {
 		wg.Go(func() {
 			for ctx.Err() == nil {
@@ -118,12 +149,19 @@ func Run(ctx context.Context, t contracts.Target, w Workload, opts Options) (*Re
 				if err != nil && ctx.Err() != nil {
 					return // cut short by the deadline: not a sample
 				}
-				results[i] = append(results[i], sample{op, status, err != nil || status >= 500, d})
+				bad := err != nil || status >= 500
+				results[i] = append(results[i], sample{op, status, bad, d})
+				done.Add(1)
+				if bad {
+					failed.Add(1)
+				}
 			}
 		})
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	close(stop)
+	reporter.Wait() // no progress after the run
 
 	byOp := map[string]*OpReport{}
 	rep := &Report{Target: t.BaseURL, Workers: opts.Workers, Elapsed: elapsed}

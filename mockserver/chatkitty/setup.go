@@ -59,6 +59,15 @@ var Mock = mockserver.Define(mockserver.Definition[Options]{
 		}
 		return creds
 	},
+	Token: func(o Options, _ string, _ time.Time) (string, error) {
+		id, secret := "CLIENT_ID", "CLIENT_SECRET"
+		if len(o.Applications) > 0 {
+			id, secret = o.Applications[0].ClientID, o.Applications[0].ClientSecret
+		}
+		return "", fmt.Errorf("%w: ChatKitty tokens come from its OAuth token endpoint (client credentials), which answers "+
+			"access_token to send as Authorization: Bearer:\n  curl -s -u %s:%s -d grant_type=client_credentials http://127.0.0.1:8080/chatkitty/oauth/token",
+			mockserver.ErrNoTokens, id, secret)
+	},
 	Test: testHooks,
 })
 

@@ -3,13 +3,17 @@ package ethora
 import (
 	"cmp"
 	_ "embed"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/standin/standin/fixtures"
 	gen "github.com/standin/standin/gen/ethora"
 	"github.com/standin/standin/mockserver"
+	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 )
 
 // Name is the API's spec name and mount prefix.
@@ -45,8 +49,29 @@ var Mock = mockserver.Define(mockserver.Definition[Options]{
 			{Key: "appSecret", Value: cmp.Or(o.App.Secret, DefaultAppSecret), Hint: "that app's secret"},
 		}
 	},
-	Test: testHooks,
+	Token: mintToken,
+	Test:  testHooks,
 })
+
+// mintToken makes the token an SDK mints for the configured app, signed
+// as SDK 26.3.1 and later sign it: with no user, a server token (what the
+// SDK sends on every call); for user, that user's client token (what
+// POST /v1/users/client exchanges; the user is the uuid it was created
+// with, for a seeded user its user name). Ethora tokens carry no expiry,
+// so none can be given.
+func mintToken(o Options, user string, expires time.Time) (string, error) {
+	if !expires.IsZero() {
+		return "", errors.New("ethora: its tokens carry no expiry (the backend checks none), so none can be set")
+	}
+	var c ethoratoken.Claims
+	c.Data.AppID = cmp.Or(o.App.ID, DefaultAppID)
+	c.Data.Type = ethoratoken.PurposeServer
+	if user != "" {
+		c.Data.Type, c.Data.UserID = ethoratoken.PurposeClient, user
+	}
+	c.IssuedAt = json.Number(strconv.FormatInt(time.Now().Unix(), 10))
+	return ethoratoken.Sign(c, ethoratoken.DerivedKey(cmp.Or(o.App.Secret, DefaultAppSecret), c.Data.Type)), nil
+}
 
 // New builds the Ethora API on s.Store with the data set and seed of s
 // (the "default" set, seed 1, when empty), ready to mount on a

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -311,7 +312,7 @@ func (c Catalog) Load(path string) (Config, error) {
 	}
 	cfg, err := c.Parse(data)
 	if err != nil {
-		return cfg, fmt.Errorf("%s: %w", path, err)
+		return cfg, withFile(path, err)
 	}
 	return cfg, nil
 }
@@ -331,13 +332,13 @@ func (c Catalog) decode(data []byte, cfg *Config) error {
 	doc := root.Content[0]
 	apis := takeKey(doc, "apis")
 	if err := strictDecode(doc, cfg); err != nil {
-		return fmt.Errorf("mocks: config: %w", err)
+		return locate(fmt.Errorf("mocks: config: %w", err), doc, reflect.TypeFor[Config](), "")
 	}
 	if apis == nil || apis.Kind == 0 || apis.Tag == "!!null" {
 		return nil
 	}
 	if apis.Kind != yaml.MappingNode {
-		return fmt.Errorf("mocks: config: line %d: apis must be a mapping of API names", apis.Line)
+		return &ConfigError{Line: apis.Line, Path: "apis", Msg: "want a mapping of API names"}
 	}
 	if cfg.APIs == nil {
 		cfg.APIs = map[string]APIConfig{}
@@ -351,7 +352,7 @@ func (c Catalog) decode(data []byte, cfg *Config) error {
 			var api APIConfig
 			takeKey(node, "options")
 			if err := strictDecode(node, &api); err != nil {
-				return fmt.Errorf("mocks: config: apis.%s: %w", name, err)
+				return locate(fmt.Errorf("mocks: config: apis.%s: %w", name, err), node, reflect.TypeFor[APIConfig](), "apis."+name)
 			}
 			cfg.APIs[name] = api
 			continue
@@ -362,12 +363,12 @@ func (c Catalog) decode(data []byte, cfg *Config) error {
 		}
 		opts := takeKey(node, "options")
 		if err := strictDecode(node, &api); err != nil {
-			return fmt.Errorf("mocks: config: apis.%s: %w", name, err)
+			return optionHint(locate(fmt.Errorf("mocks: config: apis.%s: %w", name, err), node, reflect.TypeFor[APIConfig](), "apis."+name), mock)
 		}
 		if opts != nil && opts.Tag != "!!null" {
 			o, err := mock.DecodeOptions(opts, api.Options)
 			if err != nil {
-				return fmt.Errorf("mocks: config: apis.%s.options: %w", name, err)
+				return locate(fmt.Errorf("mocks: config: apis.%s.options: %w", name, err), opts, reflect.TypeOf(api.Options), "apis."+name+".options")
 			}
 			api.Options = o
 		}

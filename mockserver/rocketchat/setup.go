@@ -3,9 +3,11 @@ package rocketchat
 import (
 	"cmp"
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/standin/standin/fixtures"
 	gen "github.com/standin/standin/gen/rocketchat"
@@ -38,6 +40,15 @@ var Mock = mockserver.Define(mockserver.Definition[Options]{
 			{Key: "username", Value: cmp.Or(o.Admin.Username, "admin"), Hint: "user name of a server admin"},
 			{Key: "password", Value: cmp.Or(o.Admin.Password, "admin"), Hint: "that admin's password"},
 		}
+	},
+	Token: func(o Options, _ string, _ time.Time) (string, error) {
+		body, _ := json.Marshal(struct {
+			User     string `json:"user"`
+			Password string `json:"password"`
+		}{cmp.Or(o.Admin.Username, "admin"), cmp.Or(o.Admin.Password, "admin")})
+		return "", fmt.Errorf("%w: Rocket.Chat tokens come from logging in, which answers data.userId and data.authToken "+
+			"to send as X-User-Id and X-Auth-Token:\n  curl -s -X POST http://127.0.0.1:8080/rocketchat/api/v1/login -H 'Content-Type: application/json' -d '%s'",
+			mockserver.ErrNoTokens, body)
 	},
 	Test: testHooks,
 })

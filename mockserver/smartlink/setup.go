@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/standin/standin/fixtures"
 	gen "github.com/standin/standin/gen/smartlink"
@@ -48,6 +49,14 @@ var Mock = mockserver.Define(mockserver.Definition[Options]{
 			creds = append(creds, mockserver.Credential{Key: key, Value: org.APIKey, Hint: fmt.Sprintf("x-api-key of organization %d (%s)", org.ID, org.Name)})
 		}
 		return creds
+	},
+	Token: func(o Options, _ string, _ time.Time) (string, error) {
+		key := "API_KEY"
+		if len(o.Organizations) > 0 {
+			key = o.Organizations[0].APIKey
+		}
+		return "", fmt.Errorf("%w: SmartLink takes no token: send the organization's API key as x-api-key:\n  curl -s -H 'x-api-key: %s' http://127.0.0.1:8080/smartlink/api/workflow/apps",
+			mockserver.ErrNoTokens, key)
 	},
 	Test: testHooks,
 })
