@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/standin/standin/contracts/load"
@@ -37,11 +38,13 @@ func loadTest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	suite, ok := lookup(*api)
+	if !ok {
+		fmt.Fprintf(stderr, "--api must be one of %s, got %q\n", strings.Join(suiteNames(), ", "), *api)
+		return exitCode(2)
+	}
 	if *target == "" {
-		*target = "http://127.0.0.1:8080/" + *api
-		if a, ok := lookup(*api); ok {
-			*target = "http://127.0.0.1:8080" + a.mock.Prefix
-		}
+		*target = "http://127.0.0.1:8080" + suite.mock.Prefix
 		fmt.Fprintf(stderr, "load: no --target given, using %s (standin serve's default address)\n", *target)
 	}
 	if !checkTarget(*api, *target, stderr) {
@@ -55,7 +58,6 @@ func loadTest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "set --requests or --duration: a load run must be bounded")
 		return exitCode(2)
 	}
-	suite, _ := lookup(*api)
 	t := newTarget(*target, *namespace, creds, suite.defaultCredentials())
 	t.Transport = &http.Transport{MaxIdleConnsPerHost: *workers, MaxConnsPerHost: *workers}
 	opts := load.Options{Workers: *workers, Requests: *requests, Duration: *duration}
