@@ -111,7 +111,11 @@ func TestServedDocsOfEveryAPI(t *testing.T) {
 						t.Fatalf("%s does not load: %v", file, err)
 					}
 					if len(doc.Servers) != 1 || doc.Servers[0].URL != mode.base {
-						t.Errorf("%s: servers %v, want one, %s", file, doc.Servers, mode.base)
+						var urls []string
+						for _, s := range doc.Servers {
+							urls = append(urls, s.URL)
+						}
+						t.Errorf("%s: servers %q, want one, %s", file, urls, mode.base)
 					}
 					for p := range spec.Paths.Map() {
 						if doc.Paths.Value(p) == nil {
