@@ -451,3 +451,26 @@ func TestDocsConcurrentFirstUse(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkServedSpec measures a request for the Rocket.Chat spec once its
+// renderings are built: the cost is writing the bytes.
+func BenchmarkServedSpec(b *testing.B) {
+	srv := mockserver.New(mockserver.Options{JournalSize: -1})
+	api := mockserver.API{Name: "rocketchat", Spec: openapi.MustLoad("rocketchat"), Handler: http.NotFoundHandler(), Envelope: petsEnvelope("rocketchat")}
+	if err := srv.Mount(api); err != nil {
+		b.Fatal(err)
+	}
+	h := srv.Handler()
+	for _, p := range []string{"/rocketchat/openapi.json", "/rocketchat/openapi.yaml"} {
+		b.Run(p, func(b *testing.B) {
+			mustStatus(b, serve(h, req{method: http.MethodGet, path: p}), http.StatusOK) // built here
+			b.ReportAllocs()
+			for b.Loop() {
+				w := serve(h, req{method: http.MethodGet, path: p})
+				if w.Code != http.StatusOK {
+					b.Fatal(w.Code)
+				}
+			}
+		})
+	}
+}
