@@ -85,6 +85,7 @@ type mounted struct {
 	api    API
 	prefix string
 	router routers.Router
+	docs   *apiDocs // its spec and API reference (docs.go)
 }
 
 // New returns a Server with no APIs mounted.
@@ -176,7 +177,11 @@ func (s *Server) Mount(api API) error {
 	if err != nil {
 		return fmt.Errorf("mockserver: route %q: %w", api.Name, err)
 	}
-	s.apis = append(s.apis, &mounted{api: api, prefix: prefix, router: router})
+	docs, err := newAPIDocs(api, router)
+	if err != nil {
+		return err
+	}
+	s.apis = append(s.apis, &mounted{api: api, prefix: prefix, router: router, docs: docs})
 	return nil
 }
 
@@ -257,10 +262,23 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	type entry struct {
 		Name string `json:"name"`
 		Path string `json:"path"`
+		// The URLs of its API reference and spec (see docs.go), unless
+		// its spec has operations there.
+		Docs     string `json:"docs,omitempty"`
+		SpecJSON string `json:"specJson,omitempty"`
+		SpecYAML string `json:"specYaml,omitempty"`
 	}
+	base := BaseURL(r)
 	list := make([]entry, len(s.apis))
 	for i, m := range s.apis {
-		list[i] = entry{m.api.Name, m.prefix}
+		list[i] = entry{Name: m.api.Name, Path: m.prefix}
+		link := func(p string) string {
+			if _, ok := m.docs.routes[p]; ok {
+				return base + m.prefix + p
+			}
+			return ""
+		}
+		list[i].Docs, list[i].SpecJSON, list[i].SpecYAML = link(DocsPath), link(SpecJSONPath), link(SpecYAMLPath)
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"service": "standin", "apis": list, "admin": AdminPrefix})
 }
@@ -352,6 +370,10 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rec, ok := w.(*recorder); ok {
 			rec.api = m.api.Name
+		}
+		if _, ok := m.docs.routes[r.URL.Path]; ok {
+			m.docs.serve(w, r, r.URL.Path, m.api.Envelope)
+			return
 		}
 		fail := func(err error) { m.api.Envelope.Write(w, r, err) }
 
@@ -462,7 +484,7 @@ func (s *Server) finish(r *http.Request, rec *recorder, api string, start time.T
 		slog.String("api", api), slog.String("namespace", prefix(ns, journalWordLimit)),
 		slog.String("method", prefix(r.Method, journalWordLimit)), slog.String("path", prefix(r.URL.Path, journalPathLimit)),
 		slog.Int("status", rec.status), slog.Duration("duration", d))
-	if s.journal == nil || under(r.URL.Path, AdminPrefix) {
+	if s.journal == nil || under(r.URL.Path, AdminPrefix) || rec.unjournaled {
 		return
 	}
 	var b entryBuilder
@@ -491,6 +513,9 @@ type recorder struct {
 	reqBody []byte
 	body    bytes.Buffer // the first journalBodyLimit bytes and a few
 	faults  []FaultHit   // what fault rules did to the request
+	// unjournaled: the request is logged but kept out of the journal (an
+	// API's spec and reference, see docs.go).
+	unjournaled bool
 }
 
 func (r *recorder) WriteHeader(code int) {
