@@ -21,7 +21,7 @@ import (
 // a key or a snippet the README shows cannot drift from what standin does.
 //
 // In the sh blocks, `standin` and `go run ./cmd/standin` run this test
-// binary as the CLI (see TestMain), `make run` is `standin serve`, and
+// binary as the CLI (see TestMain), `make run [ADDR=...]` is `standin serve`, and
 // `make test` is this very test run, so it is not started again; any other
 // go command runs in the repository's root. Every curl
 // fails on an HTTP error (--fail-with-body). A command that serves (`standin
@@ -124,6 +124,7 @@ go() {
 make() {
   case "$*" in
   run) standin serve ;;
+  "run ADDR="*) standin serve --addr "${1#ADDR=}" ;;
   test) echo "(make test is the run this check is part of)" ;;
   *) echo "the README check has no rule for make $*" >&2; return 1 ;;
   esac
@@ -193,6 +194,13 @@ func TestREADMEShellBlocks(t *testing.T) {
 			script = readmeAddrFlag.ReplaceAllString(script, "${1}127.0.0.1:0")
 			script = readmeExpectExits(script)
 			dir := t.TempDir()
+			// Paths the README names relative to the repository
+			// (openapi/ucsrooms.yaml) resolve there too.
+			for _, name := range []string{"openapi", "contracts"} {
+				if err := os.Symlink(filepath.Join(repoRoot(t), name), filepath.Join(dir, name)); err != nil {
+					t.Fatal(err)
+				}
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, "bash", "-c", readmeShellPrelude+script)
