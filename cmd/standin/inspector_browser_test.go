@@ -194,6 +194,42 @@ func rocketChatTraffic(t *testing.T, base, ns, channel string) {
 	}
 }
 
+// otherTraffic calls the other APIs, with a few refusals among the
+// answers, and sends Rocket.Chat markup as a channel name: the page must
+// show it as text.
+func otherTraffic(t *testing.T, s *serving) {
+	t.Helper()
+	var creds struct {
+		APIs []struct {
+			Name        string `json:"name"`
+			Credentials []struct{ Key, Value string }
+		} `json:"apis"`
+	}
+	_, body := call(t, http.MethodGet, s.base+"/__standin/apis", nil, nil)
+	if err := json.Unmarshal(body, &creds); err != nil {
+		t.Fatalf("/__standin/apis: %v: %s", err, body)
+	}
+	var alice string
+	for _, a := range creds.APIs {
+		for _, c := range a.Credentials {
+			if a.Name == "ucsrooms" && c.Key == "aliceToken" {
+				alice = c.Value
+			}
+		}
+	}
+	if alice == "" {
+		t.Fatalf("/__standin/apis gives no aliceToken for ucsrooms: %s", body)
+	}
+	call(t, http.MethodGet, s.base+"/ucs/participant/room", map[string]string{"Authorization": "Bearer " + alice}, nil)
+	call(t, http.MethodGet, s.base+"/smartlink/api/workflow/apps", map[string]string{"x-api-key": "standin-smartlink-key"}, nil)
+	call(t, http.MethodGet, s.base+"/ethora/v1/apps/users/nobody", nil, nil)
+	call(t, http.MethodGet, s.base+"/rocketchat/api/v1/nope", nil, nil)
+	call(t, http.MethodPost, s.base+"/rocketchat/api/v1/login", nil, map[string]string{"user": markup, "password": "x"})
+}
+
+// markup is HTML sent in a request body; the page shows it as text.
+const markup = `<img src=x id=injected onerror=document.title='pwned'>`
+
 // rowWith is a JavaScript expression: the journal table's row whose path
 // cell contains path (and whose status is status, when not 0), or null.
 func rowWith(path string, status int) string {
@@ -214,9 +250,7 @@ func TestInspectorInBrowser(t *testing.T) {
 
 	// Requests made after the page loaded appear without a reload.
 	rocketChatTraffic(t, s.base, ns, "inspector-room")
-	if code, _ := call(t, http.MethodGet, s.base+"/smartlink/api/workflow/apps", map[string]string{"x-api-key": "standin-smartlink-key"}, nil); code == 0 {
-		t.Fatal("smartlink call failed")
-	}
+	otherTraffic(t, s)
 	waitFor[bool](t, ctx, "channels.list in the journal table", rowWith("/rocketchat/api/v1/channels.list", 200)+` !== null`)
 	waitFor[bool](t, ctx, "the refused call in the journal table", rowWith("/rocketchat/api/v1/channels.list", 401)+` !== null`)
 	cells := waitFor[[]string](t, ctx, "the channels.list row's cells",
@@ -239,6 +273,21 @@ func TestInspectorInBrowser(t *testing.T) {
 	if !strings.Contains(resp, "\n  \"channels\": [") || !strings.Contains(resp, `"success": true`) {
 		t.Errorf("channels.list response body in the page = %q, want the pretty-printed JSON with its channels", resp)
 	}
+
+	// A body holding markup is shown as text, never parsed as HTML.
+	waitFor[bool](t, ctx, "a click on the login with markup", `(() => { const tr = `+rowWith("/rocketchat/api/v1/login", 401)+`; if (tr) tr.click(); return !!tr })()`)
+	shown := waitFor[string](t, ctx, "the markup login's request body", `(() => { const d = document.getElementById('detail'); return !d.hidden && d.textContent.includes('img src') ? d.textContent : '' })()`)
+	if !strings.Contains(shown, markup) {
+		t.Errorf("the page does not show the markup as sent: %.800s", shown)
+	}
+	if injected, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('injected') !== null || document.title === 'pwned'`)); injected {
+		t.Errorf("a request body's markup became an element of the page")
+	}
+
+	// The README's picture: the journal with a request opened.
+	waitFor[bool](t, ctx, "a click on channels.create", `(() => { const tr = `+rowWith("/rocketchat/api/v1/channels.create", 200)+`; if (tr) tr.click(); return !!tr })()`)
+	waitFor[bool](t, ctx, "channels.create's response", `(() => { const p = document.querySelector('#detail-response pre'); return !!p && document.getElementById('detail-title').textContent.includes('channels.create') })()`)
+	time.Sleep(1500 * time.Millisecond) // new rows fade from yellow
 	screenshot(t, ctx, "journal")
 
 	// The filters narrow the table: only 4xx and 5xx.
