@@ -265,8 +265,9 @@ func TestAdminNamespaces(t *testing.T) {
 	}
 }
 
-// The listing costs one entry per namespace that holds state: idle
-// namespaces, dropped, are not listed.
+// The listing costs one entry per namespace that holds state, and leaves
+// out those idle for the idle timeout, which read as their initial state
+// (no sweep has dropped them yet: only changes sweep).
 func TestMemoryStoreNamespacesSkipsIdle(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	st := mockserver.NewMemoryStoreWith(mockserver.MemoryOptions{
@@ -279,10 +280,13 @@ func TestMemoryStoreNamespacesSkipsIdle(t *testing.T) {
 	}
 	h := srv.Handler()
 	createPet(t, h, "/pets", "old", "rex")
-	now = now.Add(2 * time.Minute)
 	createPet(t, h, "/pets", "new", "rex")
+	now = now.Add(30 * time.Second)
+	listPets(t, h, "/pets", "new") // a read touches the namespace
+	touched := now
+	now = now.Add(40 * time.Second) // old idle for 70s, new for 40s
 	got := st.Namespaces()
-	if len(got) != 1 || got[0].Name != "new" || !got[0].LastUsed.Equal(now) {
-		t.Errorf("Namespaces() = %+v, want new alone, last used %v", got, now)
+	if len(got) != 1 || got[0].Name != "new" || !got[0].LastUsed.Equal(touched) {
+		t.Errorf("Namespaces() = %+v, want new alone, last used %v", got, touched)
 	}
 }
