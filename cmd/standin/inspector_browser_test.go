@@ -350,6 +350,15 @@ func TestInspectorInBrowser(t *testing.T) {
 	waitFor[bool](t, ctx, "the webhook tables", `document.querySelectorAll('#subscriptions-body tr').length > 0 && document.querySelectorAll('#attempts-body tr').length > 0`)
 	pageDo(t, ctx, "open the faults tab", chromedp.Click(chromedp.CSS(`.tab[data-tab="faults"]`)))
 	waitFor[bool](t, ctx, "the fault rules", `document.getElementById('faults-note').textContent !== ''`)
+
+	// A journal cleared by someone else starts over in the page too.
+	if code, body := call(t, http.MethodDelete, s.base+"/__standin/journal", nil, nil); code != http.StatusNoContent {
+		t.Fatalf("DELETE /__standin/journal: %d %s", code, body)
+	}
+	call(t, http.MethodGet, s.base+"/rocketchat/api/info", nil, nil)
+	pageDo(t, ctx, "open the journal tab", chromedp.Click(chromedp.CSS(`.tab[data-tab="journal"]`)))
+	waitFor[bool](t, ctx, "the journal to hold only the request made after the clear",
+		`document.querySelectorAll('#journal-body tr').length === 1 && `+rowWith("/rocketchat/api/info", 0)+` !== null`)
 }
 
 // With --admin-token the page loads, asks for the token, and once given

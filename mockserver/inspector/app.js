@@ -11,6 +11,7 @@
   const MAX_ENTRIES = 2000; // entries kept in the page
   const MAX_ROWS = 500; // rows drawn in the table
   const TREE_PAGE = 200; // children of a state node drawn at a time
+  const MAX_STATE_BYTES = 32 << 20; // largest state the tree reads
 
   // ---- helpers ----------------------------------------------------------
 
@@ -171,13 +172,14 @@
 
   const journal = {
     entries: [], // oldest first
-    seqs: new Set(),
+    seqs: new Map(), // seq → time, of the entries kept
     lastSeq: 0,
     paused: false,
     selected: null,
     apis: new Set(),
     namespaces: new Set(),
     fresh: new Set(),
+    idlePolls: 0,
   };
 
   function globRegExp(glob) {
@@ -219,16 +221,16 @@
 
   function ingest(list) {
     let added = 0;
-    if (list.length) {
-      const top = Math.max(...list.map((e) => e.seq));
-      if (top < journal.lastSeq && !list.some((e) => journal.seqs.has(e.seq))) {
-        // The journal was cleared (or the server restarted): start over.
-        resetJournal();
-      }
+    // An entry the page knows by its number but with another time, or
+    // only entries older than the newest it has, mean the journal was
+    // cleared (or the server restarted) and numbers from 1 again.
+    const reused = list.some((e) => journal.seqs.has(e.seq) && journal.seqs.get(e.seq) !== e.time);
+    if (reused || (list.length && !list.some((e) => journal.seqs.has(e.seq)) && Math.max(...list.map((e) => e.seq)) < journal.lastSeq)) {
+      resetJournal();
     }
     for (const e of list) {
       if (journal.seqs.has(e.seq)) continue;
-      journal.seqs.add(e.seq);
+      journal.seqs.set(e.seq, e.time);
       journal.entries.push(e);
       journal.fresh.add(e.seq);
       journal.lastSeq = Math.max(journal.lastSeq, e.seq);
@@ -358,7 +360,15 @@
       }
       const body = await res.json();
       if (!res.ok) throw new Error(body.error || res.statusText);
-      if (ingest(body.entries || []) || !$("journal-body").children.length) renderJournal();
+      const list = body.entries || [];
+      if (!list.length && journal.lastSeq > 0 && ++journal.idlePolls % 5 === 0) {
+        // A journal cleared elsewhere (or a restarted server) numbers
+        // its entries from 1 again: look at its newest one now and then.
+        const top = await apiJSON("/journal?limit=1");
+        const newest = (top.entries || [])[0];
+        if (!newest || newest.seq < journal.lastSeq) { resetJournal(); renderJournal(); }
+      }
+      if (ingest(list) || !$("journal-body").children.length) renderJournal();
       setLive("on", "live");
     } catch (e) {
       setLive("down", "server unreachable");
@@ -469,7 +479,11 @@
     tree.replaceChildren(el("span", { class: "muted" }, "loading…"));
     try {
       const res = await api("/snapshot?namespace=" + encodeURIComponent(ns));
-      const text = await res.text();
+      const text = await readCapped(res, MAX_STATE_BYTES);
+      if (text === null) {
+        tree.replaceChildren(el("p", { class: "empty" }, `The state of ${ns} is larger than ${bytes(MAX_STATE_BYTES)}: too large to browse here. Use Export to download it.`));
+        return;
+      }
       if (!res.ok) throw new Error(text);
       $("state-size").textContent = bytes(text.length);
       const snap = JSON.parse(text);
@@ -482,6 +496,28 @@
     } catch (e) {
       tree.replaceChildren(el("p", { class: "empty error" }, "Could not read the state: " + e.message));
     }
+  }
+
+  // readCapped reads a response's body as text, or gives up (null) past
+  // max bytes, so that a huge state does not stall the page.
+  async function readCapped(res, max) {
+    const reader = res.body.getReader();
+    const chunks = [];
+    let n = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      n += value.length;
+      if (n > max) {
+        reader.cancel();
+        return null;
+      }
+      chunks.push(value);
+    }
+    const all = new Uint8Array(n);
+    let at = 0;
+    for (const c of chunks) { all.set(c, at); at += c.length; }
+    return new TextDecoder().decode(all);
   }
 
   function isContainer(v) { return v !== null && typeof v === "object"; }
