@@ -89,6 +89,16 @@ func TestInspectorFiles(t *testing.T) {
 	}
 }
 
+// The index at / points to the inspector.
+func TestIndexNamesInspector(t *testing.T) {
+	h := newServer(t, mockserver.Options{})
+	w := serve(h.Handler(), req{method: http.MethodGet, path: "/"})
+	mustStatus(t, w, http.StatusOK)
+	if got := decode[map[string]any](t, w)["inspector"]; got != "/__standin/ui" {
+		t.Errorf("index inspector = %v, want /__standin/ui", got)
+	}
+}
+
 // The page's script never puts data into the page as HTML: bodies in the
 // journal come from whoever called the mock.
 func TestInspectorScriptWritesNoHTML(t *testing.T) {

@@ -256,7 +256,7 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	for i, m := range s.apis {
 		list[i] = entry{m.api.Name, m.prefix}
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"service": "standin", "apis": list, "admin": AdminPrefix})
+	WriteJSON(w, http.StatusOK, map[string]any{"service": "standin", "apis": list, "admin": AdminPrefix, "inspector": uiPath})
 }
 
 // owner returns the mounted API that answers a request to path on a
