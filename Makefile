@@ -8,7 +8,7 @@ APIS       = $(shell $(GO) run ./cmd/standin apis -prefix)
 
 BENCHTIME ?= 1s
 
-.PHONY: run build coldstart test generate lint fuzz bench bench-scale conform load npm-check fidelity-check fidelity-record fetch-check webhook-check check-generated crash-test
+.PHONY: run build coldstart test generate lint fuzz bench bench-scale conform load npm-check fidelity-check fidelity-record fetch-check webhook-check check-generated crash-test inspector-check
 
 ## run: serve every mock with its default data set on $(ADDR); builds
 ## bin/standin first (the first build takes a minute or two, later ones
@@ -147,3 +147,14 @@ fetch-check:
 	    echo "== $$script"; STANDIN_URL=http://$(ADDR)$$prefix node $$script || exit 1; \
 	  done; \
 	done
+
+## inspector-check: the inspector (/__standin/ui) in headless Chromium
+## (/usr/bin/chromium, or STANDIN_CHROMIUM=PATH; apt-get install chromium)
+## against a fresh `standin serve`: requests appear in the journal without
+## a reload, a request opens with its bodies (secrets redacted, markup shown
+## as text), filters, credentials, a namespace's state tree, the reset
+## button, and the admin token asked for and used. Full-page screenshots go
+## to cmd/standin/testdata/screenshots (not committed); fails without Chromium
+inspector-check:
+	STANDIN_REQUIRE_BROWSER=1 STANDIN_SCREENSHOTS=$(CURDIR)/cmd/standin/testdata/screenshots \
+	  $(GO) test -race -count=1 -v -run '^TestInspector.*InBrowser$$' ./cmd/standin

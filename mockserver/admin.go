@@ -32,6 +32,9 @@ const AdminPrefix = "/__standin"
 //	POST   /__standin/webhooks                   subscribe: {api, namespace, url, events}; 201 with it
 //	DELETE /__standin/webhooks/{id}              unsubscribe (or DELETE /__standin/webhooks?id={id}); 204
 //	GET    /__standin/webhooks/attempts          recent delivery attempts (?subscription=&namespace=&api=&limit=N)
+//	GET    /__standin/apis                       the mounted APIs: base URLs, credentials, docs and spec
+//	GET    /__standin/namespaces                 the default namespace and those that hold state
+//	GET    /__standin/ui                         the inspector, a web page over this API (see inspector.go)
 //	GET    /__standin/clock[?namespace=NS]       the namespace's time and its offset from the server's
 //	POST   /__standin/clock[?namespace=NS]       move it forward: {"advance": "90m"} or {"seconds": 5400}
 //	GET    /__standin/faults                     latency and fault rules: {"seed": N, "rules": [rule, ...]}
@@ -52,8 +55,8 @@ const AdminPrefix = "/__standin"
 // Paths are matched exactly, never cleaned or redirected. Before a request
 // gets here, the guard of Options.Admin has checked its Host (loopback or
 // configured: 403 otherwise), its origin (no CORS unless configured) and,
-// when a token is set, the token (401 without it; the health check needs
-// none).
+// when a token is set, the token (401 without it; the health check and
+// GET of the inspector's files, which hold no data, need none).
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	type route struct{ method, path string }
 	routes := map[route]http.HandlerFunc{
@@ -75,9 +78,15 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		{http.MethodGet, "/clock"}:  s.adminClock,
 		{http.MethodPost, "/clock"}: s.adminAdvanceClock,
 
-		{http.MethodGet, "/faults"}:    s.adminFaults,
-		{http.MethodPost, "/faults"}:   s.adminAddFault,
-		{http.MethodDelete, "/faults"}: s.adminClearFaults,
+		{http.MethodGet, "/faults"}:     s.adminFaults,
+		{http.MethodPost, "/faults"}:    s.adminAddFault,
+		{http.MethodDelete, "/faults"}:  s.adminClearFaults,
+		{http.MethodGet, "/apis"}:       s.adminAPIs,
+		{http.MethodGet, "/namespaces"}: s.adminNamespaces,
+	}
+	if under(r.URL.Path, uiPath) {
+		s.serveUI(w, r)
+		return
 	}
 	path := strings.TrimPrefix(r.URL.Path, AdminPrefix)
 	if h, ok := routes[route{r.Method, path}]; ok {

@@ -31,6 +31,13 @@ type API struct {
 	Authenticate func(r *http.Request, op openapi.Operation) (context.Context, error)
 	// Envelope renders refusals in the API's own error shape.
 	Envelope Envelope
+	// Title is the API's name for people, e.g. "Rocket.Chat"; empty means
+	// Name. Mock.Build fills it from the definition.
+	Title string
+	// Credentials are what a client needs to call the API as built (see
+	// Definition.Credentials), which the admin API lists for the
+	// inspector. Mock.Build fills them from the definition.
+	Credentials []Credential
 }
 
 // NewAPI assembles an API from its parts and the embedded spec of the same

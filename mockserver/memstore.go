@@ -126,8 +126,9 @@ type entry struct {
 }
 
 var (
-	_ Store          = (*MemoryStore)(nil)
-	_ SnapshotWriter = (*MemoryStore)(nil)
+	_ Store           = (*MemoryStore)(nil)
+	_ SnapshotWriter  = (*MemoryStore)(nil)
+	_ NamespaceLister = (*MemoryStore)(nil)
 )
 
 // NewMemoryStore returns an empty in-memory store with the
@@ -423,6 +424,28 @@ func (h *useHeap) Pop() any {
 	sp.index = -1
 	*h = old[:len(old)-1]
 	return sp
+}
+
+// Namespaces implements NamespaceLister: the namespaces that hold state
+// and are not idle, sorted by name.
+func (m *MemoryStore) Namespaces() []NamespaceInfo {
+	now := m.now().UnixNano()
+	m.mu.RLock()
+	out := make([]NamespaceInfo, 0, len(m.spaces))
+	for name, sp := range m.spaces {
+		if m.idle(sp, now) {
+			continue
+		}
+		apis := make([]string, 0, len(sp.entries))
+		for api := range sp.entries {
+			apis = append(apis, api)
+		}
+		slices.Sort(apis)
+		out = append(out, NamespaceInfo{Name: name, APIs: apis, LastUsed: time.Unix(0, sp.lastUse.Load()).UTC()})
+	}
+	m.mu.RUnlock()
+	slices.SortFunc(out, func(a, b NamespaceInfo) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 // Versions returns, for each namespace that holds state, a number that is

@@ -205,10 +205,19 @@ func Define[O any](d Definition[O]) *Mock {
 				return API{}, fmt.Errorf("mockserver: options of %q are %T, not %T", d.Name, opts, o)
 			}
 			api, err := d.Build(s, o)
-			if err == nil && api.Prefix == "" {
+			if err != nil {
+				return api, err
+			}
+			if api.Prefix == "" {
 				api.Prefix = prefix
 			}
-			return api, err
+			if api.Title == "" {
+				api.Title = d.Title
+			}
+			if api.Credentials == nil && d.Credentials != nil {
+				api.Credentials = d.Credentials(o)
+			}
+			return api, nil
 		},
 		token: func(opts any, user string, expires time.Time) (string, error) {
 			o, ok := opts.(O)

@@ -28,8 +28,9 @@ type AdminOptions struct {
 	// name or address needs that name or address here.
 	Hosts []string `yaml:"hosts"`
 	// Token, if not empty, must accompany every admin request but the
-	// health check, as "Authorization: Bearer <token>" or in the
-	// X-Standin-Admin-Token header; requests without it get 401.
+	// health check and GET of the inspector's files (/__standin/ui), as
+	// "Authorization: Bearer <token>" or in the X-Standin-Admin-Token
+	// header; requests without it get 401.
 	Token string `yaml:"token"`
 	// CORSOrigins are the browser origins that may call the admin API
 	// ("*" for any). Empty, the admin API sends no CORS headers and
@@ -63,7 +64,10 @@ func newAdminGuard(o AdminOptions) *adminGuard {
 // then the token.
 func (g *adminGuard) wrap(next http.Handler) http.Handler {
 	tokened := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !g.open && r.URL.Path != AdminPrefix+"/health" && !g.tokenOK(r) {
+		// The health check and the inspector's files (GET only: they
+		// hold no data; the page asks for the token for its API calls)
+		// need no token.
+		if !g.open && r.URL.Path != AdminPrefix+"/health" && !isUIFile(r) && !g.tokenOK(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="standin admin"`)
 			adminError(w, http.StatusUnauthorized, "the admin API needs the admin token (admin.token, --admin-token or STANDIN_ADMIN_TOKEN): send it as \"Authorization: Bearer <token>\" or in %s", AdminTokenHeader)
 			return

@@ -280,7 +280,7 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 		}
 		list[i].Docs, list[i].SpecJSON, list[i].SpecYAML = link(DocsPath), link(SpecJSONPath), link(SpecYAMLPath)
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"service": "standin", "apis": list, "admin": AdminPrefix})
+	WriteJSON(w, http.StatusOK, map[string]any{"service": "standin", "apis": list, "admin": AdminPrefix, "inspector": uiPath})
 }
 
 // owner returns the mounted API that answers a request to path on a
@@ -477,8 +477,13 @@ func (s *Server) finish(r *http.Request, rec *recorder, api string, start time.T
 		ns = v
 	}
 	level := slog.LevelInfo
-	if rec.status >= 500 {
+	switch {
+	case rec.status >= 500:
 		level = slog.LevelError
+	case r.Method == http.MethodGet && rec.status < 400 && under(r.URL.Path, AdminPrefix):
+		// Reads of the admin API, which the inspector polls every
+		// second, would drown the requests to the APIs.
+		level = slog.LevelDebug
 	}
 	s.log.LogAttrs(r.Context(), level, "request",
 		slog.String("api", api), slog.String("namespace", prefix(ns, journalWordLimit)),

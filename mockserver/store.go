@@ -9,6 +9,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"time"
 )
 
 // ErrUnknownState is returned when a snapshot holds state for an API that no
@@ -135,6 +136,23 @@ type StateWriter interface {
 // part of the export is written.
 type SnapshotWriter interface {
 	WriteExport(ctx context.Context, ns string, w io.Writer) error
+}
+
+// NamespaceLister is a Store that can list the namespaces that hold
+// state, at a cost bounded by their number (which the store's namespace
+// limit bounds): GET /__standin/namespaces lists them.
+type NamespaceLister interface {
+	Namespaces() []NamespaceInfo
+}
+
+// NamespaceInfo is a namespace and the state it holds.
+type NamespaceInfo struct {
+	Name string `json:"name"`
+	// APIs are the APIs that hold state in the namespace, sorted.
+	APIs []string `json:"apis"`
+	// LastUsed is when a request or an import last touched the namespace
+	// (zero, and left out of the JSON, for a namespace that holds none).
+	LastUsed time.Time `json:"lastUsed,omitzero"`
 }
 
 // Snapshot is the exported state of namespaces: namespace → API → the

@@ -19,7 +19,9 @@ import (
 )
 
 const serveSynopsis = `Serves every enabled mock on one address, each API under its own prefix
-(http://ADDR/rocketchat, ...), with the admin API under /__standin/.
+(http://ADDR/rocketchat, ...), with the admin API under /__standin/ and
+the inspector, a web page over it (journal, state, credentials), at
+http://ADDR/__standin/ui.
 The admin API answers only requests addressed to a loopback host
 (localhost, 127.0.0.1, [::1]) or to one listed in admin.hosts, sends no
 CORS headers unless admin.corsOrigins is set and, with --admin-token,
@@ -171,6 +173,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(&banner, "  %-11s http://%s\n", l.what, l.ln.Addr())
 	}
 	fmt.Fprintf(&banner, "  admin       %s%s/health  (%s)\n", base, mockserver.AdminPrefix, adminHint(cfg.Admin))
+	fmt.Fprintf(&banner, "  inspector   %s%s/ui\n", base, mockserver.AdminPrefix)
 	for _, note := range stateNotes {
 		fmt.Fprintf(&banner, "  %s\n", note)
 	}

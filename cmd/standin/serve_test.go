@@ -133,6 +133,7 @@ func TestServe(t *testing.T) {
 		s.base + "/rocketchat",
 		`data set "default", seed 1, username admin, password admin`,
 		"admin       " + s.base + "/__standin/health  (no admin token; loopback hosts only)",
+		"inspector   " + s.base + "/__standin/ui\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout does not show %q:\n%s", want, out)
