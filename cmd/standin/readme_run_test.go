@@ -129,7 +129,7 @@ make() {
   *) echo "the README check has no rule for make $*" >&2; return 1 ;;
   esac
 }
-curl() { command curl --fail-with-body --max-time 60 "$@"; echo; }
+curl() { local rc=0; command curl --fail-with-body --max-time 60 "$@" || rc=$?; echo; return "$rc"; }
 `
 
 // readmeHosts are the README's addresses of servers other than the one
@@ -147,7 +147,7 @@ var readmeExits = regexp.MustCompile(`(?m)^([^#\n]*[^\\\s])\s+# exits ([0-9]+)\b
 // it exits with status N.
 func readmeExpectExits(script string) string {
 	return readmeExits.ReplaceAllString(script,
-		`set +e; ( $1 ); rc=$$?; set -e; [ "$$rc" = $2 ] || { echo "README: exited $$rc, the README says $2: $1" >&2; exit 1; }`)
+		`set +e; ( $1 ); rc=$$?; set -e; [ "$$rc" = $2 ] || { echo "README: a command exited $$rc where the README says $2" >&2; exit 1; }`)
 }
 
 var readmeAddrFlag = regexp.MustCompile(`(--addr\s+|STANDIN_ADDR=)[0-9.]+:[0-9]+`)
