@@ -133,6 +133,10 @@ type JournalStats struct {
 	Size int `json:"size"`
 	// LastSeq is the number of the newest entry (0: none yet).
 	LastSeq uint64 `json:"lastSeq"`
+	// ClearedThrough is the newest entry's number when the journal was
+	// last cleared (0: never): the entries up to it are gone, so a reader
+	// holding some of them (a live view) starts over when it changes.
+	ClearedThrough uint64 `json:"clearedThrough"`
 	// Dropped is how many entries the ring pushed out to make room for
 	// newer ones since the server started or the journal was cleared.
 	Dropped uint64 `json:"dropped"`
@@ -150,6 +154,7 @@ const journalChunk = 256
 type view struct {
 	size        int
 	last        uint64 // the newest entry's number
+	cleared     uint64 // the newest number when the journal was last cleared
 	dropped     uint64
 	droppedSeq  uint64
 	droppedTime time.Time
@@ -158,7 +163,7 @@ type view struct {
 func (j *Journal) view() view {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return view{size: cap(j.ring), last: j.next, dropped: j.dropped, droppedSeq: j.droppedSeq, droppedTime: j.droppedTime}
+	return view{size: cap(j.ring), last: j.next, cleared: j.base, dropped: j.dropped, droppedSeq: j.droppedSeq, droppedTime: j.droppedTime}
 }
 
 // chunk copies into buf (of len 0) up to cap(buf) of the entries numbered
@@ -243,7 +248,7 @@ func (f *JournalFilter) complete(gapTop uint64, droppedTime time.Time) bool {
 // else the newest number.
 func (j *Journal) Find(f JournalFilter, limit int, forward bool) (entries []Entry, next uint64, stats JournalStats) {
 	v := j.view()
-	stats = JournalStats{Size: v.size, LastSeq: v.last, Dropped: v.dropped}
+	stats = JournalStats{Size: v.size, LastSeq: v.last, ClearedThrough: v.cleared, Dropped: v.dropped}
 	var gapTop uint64
 	var dt time.Time
 	if forward {
@@ -287,7 +292,7 @@ type near struct {
 // least one met), closest first.
 func (j *Journal) count(f JournalFilter, keep int) (n int, matches, misses []near, stats JournalStats) {
 	v := j.view()
-	stats = JournalStats{Size: v.size, LastSeq: v.last, Dropped: v.dropped}
+	stats = JournalStats{Size: v.size, LastSeq: v.last, ClearedThrough: v.cleared, Dropped: v.dropped}
 	set := bits.OnesCount(uint(f.set()))
 	// Nearest needs every entry, so the scan ignores f.After and checks it
 	// as a criterion.

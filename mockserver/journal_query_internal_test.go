@@ -60,6 +60,7 @@ type journalPage struct {
 	Size     int     `json:"size"`
 	Dropped  uint64  `json:"dropped"`
 	Complete bool    `json:"complete"`
+	Cleared  uint64  `json:"clearedThrough"`
 }
 
 func getJournal(t *testing.T, s *Server, query string) journalPage {
@@ -449,7 +450,14 @@ func TestJournalSaysWhatItDropped(t *testing.T) {
 // "dropped".
 func TestJournalClearKeepsNumbering(t *testing.T) {
 	s := queryServer(t, 3)
+	if p := getJournal(t, s, ""); p.Cleared != 0 {
+		t.Errorf("never cleared: clearedThrough %d, want 0", p.Cleared)
+	}
 	s.journal.Clear()
+	// A live view holding entries 1 to 8 learns they are gone.
+	if p := getJournal(t, s, "?after=8"); p.Cleared != 8 || len(p.Entries) != 0 {
+		t.Errorf("cleared at 8: clearedThrough %d, entries %v, want 8 and none", p.Cleared, seqs(p.Entries))
+	}
 	s.journal.add(Entry{Path: "/9"})
 	p := getJournal(t, s, "?after=8")
 	if got := seqs(p.Entries); !slices.Equal(got, []uint64{9}) || p.Next != 9 || !p.Complete || p.Dropped != 0 {

@@ -361,9 +361,17 @@
       const body = await res.json();
       if (!res.ok) throw new Error(body.error || res.statusText);
       const list = body.entries || [];
+      // A journal cleared elsewhere says so in clearedThrough: what the
+      // page holds is gone, so it starts over (the entries of this poll,
+      // numbered after the clear, are all there is now).
+      if (journal.cleared !== undefined && body.clearedThrough !== journal.cleared) {
+        resetJournal();
+        renderJournal();
+      }
+      journal.cleared = body.clearedThrough;
       if (!list.length && journal.lastSeq > 0 && ++journal.idlePolls % 5 === 0) {
-        // A journal cleared elsewhere (or a restarted server) numbers
-        // its entries from 1 again: look at its newest one now and then.
+        // A restarted server numbers its entries from 1 again: look at
+        // its newest one now and then.
         const top = await apiJSON("/journal?limit=1");
         const newest = (top.entries || [])[0];
         if (!newest || newest.seq < journal.lastSeq) { resetJournal(); renderJournal(); }

@@ -13,7 +13,7 @@ func TestLoadErrorNamesLineAndKeyPath(t *testing.T) {
 		name, yaml, want string
 	}{
 		{"unknown top-level key", "addr: 127.0.0.1:8080\n\nbogus: 1\n",
-			`:3: bogus: unknown key (known: addr, bodyLimit, journalSize, cors, admin, server, namespaces, state, webhooks)`},
+			`:3: bogus: unknown key (known: addr, bodyLimit, journalSize, cors, admin, server, namespaces, state, webhooks, faults)`},
 		{"wrong type deep in an API's options", "# standin\naddr: 127.0.0.1:8080\napis:\n  rocketchat:\n    dataSet: default\n  ethora:\n    seed: 3\n    options:\n      app:\n        id: my-app\n      jobDelay: abc\n",
 			`:11: apis.ethora.options.jobDelay: want a duration like 30s or 500ms, got "abc"`},
 		{"unknown key deep in an API's options", "apis:\n  ethora:\n    options:\n      app:\n        id: my-app\n\n        secrett: s\n",

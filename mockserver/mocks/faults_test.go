@@ -160,10 +160,10 @@ func TestConfigFaultsRefused(t *testing.T) {
 		"faults:\n  rules:\n    - {namespace: 'a b', drop: {}}\n":                       "faults.rules[0].namespace",
 		"faults:\n  rules:\n    - {}\n":                                                 "faults.rules[0]: a fault rule needs at least one of",
 		"faults:\n  rules:\n    - {drop: {}, for: 1h, until: '2099-01-01T00:00:00Z'}\n": "faults.rules[0].for",
-		"faults:\n  rules:\n    - {delai: {fixed: 1s}}\n":                               "line 3: field delai not found",
-		"faults:\n  rules:\n    - {id: f9, drop: {}}\n":                                 "line 3: field id not found",
+		"faults:\n  rules:\n    - {delai: {fixed: 1s}}\n":                               "line 3: faults.rules[0].delai: unknown key",
+		"faults:\n  rules:\n    - {id: f9, drop: {}}\n":                                 "line 3: faults.rules[0].id: unknown key",
 		"faults:\n  rules:\n    - {delay: {fixed: 1s, uniform: {min: 1s, max: 2s}}}\n":  "faults.rules[0].delay: give exactly one of",
-		"faults:\n  seed: -1\n":                                                         "line 2: cannot unmarshal !!int `-1` into uint64",
+		"faults:\n  seed: -1\n":                                                         "line 2: faults.seed: want a whole number, 0 or more, got \"-1\"",
 	} {
 		if _, err := cat.Parse([]byte(yaml)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Parse(%q) = %v, want an error with %q", yaml, err, want)

@@ -439,7 +439,7 @@ func TestNewRefusesWhatItCannotServe(t *testing.T) {
 // it is disabled, or a bad namespace fails the test, saying so.
 func TestHelpersRefuseMisuse(t *testing.T) {
 	ft := &fatalTB{TB: t}
-	srv := standintest.New(ft, standintest.APIs(kv), standintest.Config("journalSize: -1"))
+	srv := standintest.New(ft, standintest.APIs(kv), standintest.Config("journalSize: 0"))
 	for _, tc := range []struct {
 		name string
 		fn   func()
