@@ -16,10 +16,12 @@ BENCHTIME ?= 1s
 run: build
 	@exec ./bin/standin serve --addr $(ADDR)
 
-## build: the standin binary, as bin/standin
+## build: the standin binary, as bin/standin, without its symbol table and
+## debug information (-s -w: 70 MB instead of 93; stack traces keep their
+## function names and lines)
 build:
 	@echo "building bin/standin (the first build takes a minute or two; later ones seconds)..."
-	@$(GO) build -o bin/standin ./cmd/standin
+	@$(GO) build -trimpath -ldflags="-s -w" -o bin/standin ./cmd/standin
 
 ## coldstart: build bin/standin, then measure its size, the time from exec to
 ## the first 2xx of /__standin/health and of a real API call, and its idle RSS
