@@ -194,18 +194,28 @@ func markedServers() []any {
 	return []any{map[string]any{"url": serverURLMark, "description": serverDescription}}
 }
 
-// renderJSON marshals the spec with the marked servers list. The shared
-// document is not touched: its top level is marshalled to a fresh map.
-func (d *apiDocs) renderJSON() (splitDoc, error) {
+// markedTop returns the spec's top level as a fresh map, its servers list
+// marked; the shared document is not touched.
+func (d *apiDocs) markedTop() (map[string]any, error) {
 	top, err := d.spec.MarshalYAML()
 	if err != nil {
-		return splitDoc{}, err
+		return nil, err
 	}
 	m, ok := top.(map[string]any)
 	if !ok {
-		return splitDoc{}, fmt.Errorf("mockserver: %s spec marshals to %T", d.name, top)
+		return nil, fmt.Errorf("mockserver: %s spec marshals to %T", d.name, top)
 	}
 	m["servers"] = markedServers()
+	return m, nil
+}
+
+// renderJSON marshals the spec with the marked servers list. The shared
+// document is not touched: its top level is marshalled to a fresh map.
+func (d *apiDocs) renderJSON() (splitDoc, error) {
+	m, err := d.markedTop()
+	if err != nil {
+		return splitDoc{}, err
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -230,15 +240,10 @@ func (d *apiDocs) renderYAML() (splitDoc, error) {
 			}
 		}
 	}
-	top, err := d.spec.MarshalYAML()
+	m, err := d.markedTop()
 	if err != nil {
 		return splitDoc{}, err
 	}
-	m, ok := top.(map[string]any)
-	if !ok {
-		return splitDoc{}, fmt.Errorf("mockserver: %s spec marshals to %T", d.name, top)
-	}
-	m["servers"] = markedServers()
 	out, err := yaml.Marshal(m)
 	if err != nil {
 		return splitDoc{}, fmt.Errorf("mockserver: %s spec as YAML: %w", d.name, err)
