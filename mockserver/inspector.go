@@ -123,10 +123,7 @@ func (s *Server) adminAPIs(w http.ResponseWriter, r *http.Request) {
 		Docs        string       `json:"docs"`
 		Spec        string       `json:"spec"`
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
+	root := BaseURL(r) // an admin request has no mount path: the server's root
 	list := make([]api, 0, len(s.apis))
 	for _, m := range s.apis {
 		creds := make([]credential, 0, len(m.api.Credentials))
@@ -135,10 +132,10 @@ func (s *Server) adminAPIs(w http.ResponseWriter, r *http.Request) {
 		}
 		list = append(list, api{
 			Name: m.api.Name, Title: cmp.Or(m.api.Title, m.api.Name), Prefix: m.prefix,
-			BaseURL:     scheme + "://" + r.Host + m.prefix,
+			BaseURL:     root + m.prefix,
 			Credentials: creds,
-			Docs:        m.prefix + "/docs",
-			Spec:        m.prefix + "/openapi.json",
+			Docs:        m.prefix + DocsPath,
+			Spec:        m.prefix + SpecJSONPath,
 		})
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"apis": list})
