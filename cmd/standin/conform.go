@@ -71,9 +71,8 @@ func conform(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	suite, ok := lookup(*api)
+	suite, ok := lookupFlag(*api, stderr)
 	if !ok {
-		fmt.Fprintf(stderr, "--api must be one of %s, got %q\n", strings.Join(suiteNames(), ", "), *api)
 		return exitCode(2)
 	}
 	scenarios, ok := selectScenarios(suite.scenarios(), *run, stderr)
@@ -293,6 +292,16 @@ func credFlag(fs *flag.FlagSet) map[string]string {
 		return nil
 	})
 	return creds
+}
+
+// lookupFlag returns the API that --api names, or says on stderr which
+// names there are.
+func lookupFlag(name string, stderr io.Writer) (api, bool) {
+	a, ok := lookup(name)
+	if !ok {
+		fmt.Fprintf(stderr, "--api must be one of %s, got %q\n", strings.Join(suiteNames(), ", "), name)
+	}
+	return a, ok
 }
 
 // checkTarget checks --target, printing what is wrong.

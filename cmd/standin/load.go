@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/standin/standin/contracts/load"
@@ -38,9 +37,8 @@ func loadTest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	suite, ok := lookup(*api)
+	suite, ok := lookupFlag(*api, stderr)
 	if !ok {
-		fmt.Fprintf(stderr, "--api must be one of %s, got %q\n", strings.Join(suiteNames(), ", "), *api)
 		return exitCode(2)
 	}
 	if *target == "" {

@@ -64,14 +64,14 @@ func proxyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if !checkTarget(*apiName, *target, stderr) {
+	a, ok := lookupFlag(*apiName, stderr)
+	if !ok || !checkTarget(*apiName, *target, stderr) {
 		return exitCode(2)
 	}
 	if dashes && len(command) == 0 {
 		fmt.Fprintln(stderr, "no command after --")
 		return exitCode(2)
 	}
-	a, _ := lookup(*apiName)
 	doc, err := openapi.Load(a.mock.Name)
 	if err != nil {
 		return err

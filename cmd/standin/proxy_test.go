@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -104,5 +105,15 @@ func TestProxyCommandRunsACommand(t *testing.T) {
 	wantExit(t, err, 2)
 	if !strings.Contains(stderr, "no command after --") {
 		t.Errorf("stderr %s", stderr)
+	}
+}
+
+// An --api the build does not serve is a usage error naming the APIs, as
+// for conform and load, not a crash.
+func TestProxyUnknownAPI(t *testing.T) {
+	_, stderr, err := runCmd(t, "proxy", "--api", "nope", "--target", "http://127.0.0.1:1/x")
+	var code exitCode
+	if !errors.As(err, &code) || code != 2 || !strings.Contains(stderr, `--api must be one of rocketchat`) {
+		t.Errorf("proxy --api nope: err %v, stderr %q; want exit 2 naming the APIs", err, stderr)
 	}
 }
