@@ -33,9 +33,10 @@ coldstart: build
 test: lint
 	$(GO) test -race -count=1 $(PKGS)
 
-## generate: regenerate gen/ from openapi/
+## generate: regenerate gen/ and the specs' JSON renderings (openapi/json/)
+## from openapi/*.yaml
 generate:
-	$(GO) generate ./gen/...
+	$(GO) generate ./openapi/ ./gen/...
 
 ## lint: vet, formatting, generated code and go.mod up to date
 lint: check-generated
@@ -45,7 +46,7 @@ lint: check-generated
 	$(GO) mod tidy -diff
 
 check-generated: generate
-	@test -z "$$(git status --porcelain -- gen/)" || { git status --short -- gen/; git diff --stat -- gen/; echo "gen/ is out of date: run make generate and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- gen/ openapi/json/)" || { git status --short -- gen/ openapi/json/; git diff --stat -- gen/ openapi/json/; echo "gen/ or openapi/json/ is out of date: run make generate and commit"; exit 1; }
 
 ## fuzz: run every fuzz target of the mocks for FUZZTIME each (default 30s)
 FUZZTIME ?= 30s

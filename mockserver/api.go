@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -17,7 +18,14 @@ type API struct {
 	// e.g. "/ucs"; empty means "/" + Name.
 	Prefix string
 	// Spec is the API's parsed OpenAPI document, with servers cleared.
+	// Nil means LoadSpec gives it.
 	Spec *openapi3.T
+	// LoadSpec returns the API's document when Spec is nil: the server
+	// calls it once, on the first request to the API or from
+	// Server.LoadSpecs, whichever comes first, so that a server with
+	// several APIs answers before their specs are parsed. NewAPI sets it
+	// to load the embedded spec of the API's name.
+	LoadSpec func() (*openapi3.T, error)
 	// Handler serves the API's operations. Requests reach it routed,
 	// authenticated and validated against Spec, with paths relative to the
 	// API's root and the namespace in their context.
@@ -41,11 +49,26 @@ type API struct {
 }
 
 // NewAPI assembles an API from its parts and the embedded spec of the same
-// name (openapi.Load).
+// name (openapi.Load), which is parsed when first needed (see LoadSpec).
 func NewAPI(name string, handler http.Handler, authenticate func(*http.Request, openapi.Operation) (context.Context, error), env Envelope) (API, error) {
-	doc, err := openapi.Load(name)
-	if err != nil {
+	if _, err := openapi.Raw(name); err != nil {
 		return API{}, err
 	}
-	return API{Name: name, Spec: doc, Handler: handler, Authenticate: authenticate, Envelope: env}, nil
+	return API{Name: name, Handler: handler, Authenticate: authenticate, Envelope: env,
+		LoadSpec: func() (*openapi3.T, error) { return openapi.Load(name) }}, nil
+}
+
+// Document returns the API's document: Spec, or what LoadSpec gives.
+func (a API) Document() (*openapi3.T, error) {
+	if a.Spec != nil {
+		return a.Spec, nil
+	}
+	if a.LoadSpec == nil {
+		return nil, fmt.Errorf("mockserver: API %q has neither Spec nor LoadSpec", a.Name)
+	}
+	doc, err := a.LoadSpec()
+	if err == nil && doc == nil {
+		err = fmt.Errorf("mockserver: API %q: LoadSpec gave no document", a.Name)
+	}
+	return doc, err
 }

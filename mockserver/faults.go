@@ -565,7 +565,11 @@ func (c *faultRule) resolve(apis []*mounted) error {
 	switch {
 	case c.opID != "":
 		for _, m := range cands {
-			for _, op := range openapi.Operations(m.api.Spec) {
+			parts, err := m.load()
+			if err != nil {
+				return err
+			}
+			for _, op := range openapi.Operations(parts.spec) {
 				if op.Op != nil && op.Op.OperationID == c.opID {
 					return nil
 				}
@@ -612,12 +616,16 @@ func (c *faultRule) resolve(apis []*mounted) error {
 // method path names: the template itself, or when routed a request path
 // routed to it.
 func findTemplate(m *mounted, method, path string, routed bool) (string, bool) {
+	parts, err := m.load()
+	if err != nil {
+		return "", false
+	}
 	if !routed {
-		item := m.api.Spec.Paths.Value(path)
+		item := parts.spec.Paths.Value(path)
 		return path, item != nil && item.GetOperation(method) != nil
 	}
 	probe := &http.Request{Method: method, URL: &url.URL{Path: path}, Header: http.Header{}, Host: "localhost"}
-	route, _, err := openapi.FindRoute(m.router, probe)
+	route, _, err := openapi.FindRoute(parts.router, probe)
 	if err != nil {
 		return "", false
 	}

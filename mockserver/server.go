@@ -12,9 +12,11 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/rs/cors"
@@ -84,8 +86,43 @@ type Server struct {
 type mounted struct {
 	api    API
 	prefix string
+
+	once  sync.Once
+	parts *specParts // set by load; nil until then or when it failed
+	err   error      // why load failed
+}
+
+// specParts are what a mounted API needs its spec for.
+type specParts struct {
+	spec   *openapi3.T
 	router routers.Router
 	docs   *apiDocs // its spec and API reference (docs.go)
+}
+
+// load parses the API's spec and routes it, once; every later call
+// returns what the first gave.
+func (m *mounted) load() (*specParts, error) {
+	m.once.Do(func() {
+		doc, err := m.api.Document()
+		if err != nil {
+			m.err = fmt.Errorf("mockserver: spec of %q: %w", m.api.Name, err)
+			return
+		}
+		router, err := legacy.NewRouter(doc)
+		if err != nil {
+			m.err = fmt.Errorf("mockserver: route %q: %w", m.api.Name, err)
+			return
+		}
+		api := m.api
+		api.Spec = doc
+		docs, err := newAPIDocs(api, router)
+		if err != nil {
+			m.err = err
+			return
+		}
+		m.parts = &specParts{spec: doc, router: router, docs: docs}
+	})
+	return m.parts, m.err
 }
 
 // New returns a Server with no APIs mounted.
@@ -157,8 +194,8 @@ func (s *Server) Mount(api API) error {
 	if api.Name == "" || strings.ContainsAny(api.Name, "/ ") || api.Name == "__standin" {
 		return fmt.Errorf("mockserver: invalid API name %q", api.Name)
 	}
-	if api.Spec == nil || api.Handler == nil || api.Envelope.Render == nil {
-		return fmt.Errorf("mockserver: API %q needs Spec, Handler and Envelope.Render", api.Name)
+	if (api.Spec == nil && api.LoadSpec == nil) || api.Handler == nil || api.Envelope.Render == nil {
+		return fmt.Errorf("mockserver: API %q needs Spec (or LoadSpec), Handler and Envelope.Render", api.Name)
 	}
 	if slices.ContainsFunc(s.apis, func(m *mounted) bool { return m.api.Name == api.Name }) {
 		return fmt.Errorf("mockserver: API %q mounted twice", api.Name)
@@ -173,15 +210,30 @@ func (s *Server) Mount(api API) error {
 	if slices.ContainsFunc(s.apis, func(m *mounted) bool { return m.prefix == prefix }) {
 		return fmt.Errorf("mockserver: API %q: prefix %q is taken", api.Name, prefix)
 	}
-	router, err := legacy.NewRouter(api.Spec)
-	if err != nil {
-		return fmt.Errorf("mockserver: route %q: %w", api.Name, err)
+	m := &mounted{api: api, prefix: prefix}
+	if api.Spec != nil {
+		// A document given is routed now, so that Mount reports what
+		// is wrong with it.
+		if _, err := m.load(); err != nil {
+			return err
+		}
 	}
-	docs, err := newAPIDocs(api, router)
-	if err != nil {
-		return err
+	s.apis = append(s.apis, m)
+	return nil
+}
+
+// LoadSpecs parses the specs of the mounted APIs that load theirs lazily
+// (API.LoadSpec), one after the other, and returns the first error. A
+// server answers before it has run: a request to an API whose spec is
+// not loaded yet loads it (or waits for this to), so that the API asked
+// for first is ready first. It is safe to call at any time, and more than
+// once.
+func (s *Server) LoadSpecs() error {
+	for _, m := range s.apis {
+		if _, err := m.load(); err != nil {
+			return err
+		}
 	}
-	s.apis = append(s.apis, &mounted{api: api, prefix: prefix, router: router, docs: docs})
 	return nil
 }
 
@@ -272,8 +324,12 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	list := make([]entry, len(s.apis))
 	for i, m := range s.apis {
 		list[i] = entry{Name: m.api.Name, Path: m.prefix}
+		parts, err := m.load()
 		link := func(p string) string {
-			if _, ok := m.docs.routes[p]; ok {
+			if err != nil {
+				return ""
+			}
+			if _, ok := parts.docs.routes[p]; ok {
 				return base + m.prefix + p
 			}
 			return ""
@@ -371,19 +427,24 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 		if rec, ok := w.(*recorder); ok {
 			rec.api = m.api.Name
 		}
-		if _, ok := m.docs.routes[r.URL.Path]; ok {
-			m.docs.serve(w, r, r.URL.Path, m.api.Envelope)
+		fail := func(err error) { m.api.Envelope.Write(w, r, err) }
+		parts, err := m.load()
+		if err != nil {
+			fail(&Error{Status: http.StatusInternalServerError, Kind: KindInternal, Message: "the API's spec could not be loaded: " + err.Error(), Err: err})
 			return
 		}
-		fail := func(err error) { m.api.Envelope.Write(w, r, err) }
+		if _, ok := parts.docs.routes[r.URL.Path]; ok {
+			parts.docs.serve(w, r, r.URL.Path, m.api.Envelope)
+			return
+		}
 
 		if err := s.readBody(w, r); err != nil {
 			fail(err)
 			return
 		}
-		route, params, err := openapi.FindRoute(m.router, r)
+		route, params, err := openapi.FindRoute(parts.router, r)
 		if err != nil {
-			fail(routeError(m.router, r, err))
+			fail(routeError(parts.router, r, err))
 			return
 		}
 		var done bool
@@ -392,7 +453,7 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 		}
 		ctx := r.Context()
 		op := openapi.Operation{Method: route.Method, Path: route.Path, Op: route.Operation}
-		if m.api.Authenticate != nil && op.Secured(m.api.Spec) {
+		if m.api.Authenticate != nil && op.Secured(parts.spec) {
 			authCtx, err := m.api.Authenticate(r, op)
 			if err != nil {
 				var e *Error

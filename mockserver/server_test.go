@@ -111,7 +111,7 @@ func TestMountRejects(t *testing.T) {
 		{"admin name", func(a *mockserver.API) { a.Name = "__standin" }},
 		{"name with slash", func(a *mockserver.API) { a.Name = "a/b" }},
 		{"name with space", func(a *mockserver.API) { a.Name = "a b" }},
-		{"no spec", func(a *mockserver.API) { a.Name = "other"; a.Spec = nil }},
+		{"no spec", func(a *mockserver.API) { a.Name = "other"; a.Spec, a.LoadSpec = nil, nil }},
 		{"no handler", func(a *mockserver.API) { a.Name = "other"; a.Handler = nil }},
 		{"no envelope renderer", func(a *mockserver.API) { a.Name = "other"; a.Envelope.Render = nil }},
 		{"invalid spec", func(a *mockserver.API) { a.Name = "other"; a.Spec = invalidSpec }},

@@ -18,6 +18,11 @@ import (
 //go:embed *.yaml
 var files embed.FS
 
+// renderings are the specs as JSON (generate.go): what Load parses.
+//
+//go:embed json/*.json
+var renderings embed.FS
+
 // ErrUnknownAPI is returned for an API name that has no embedded spec.
 var ErrUnknownAPI = errors.New("unknown API")
 
@@ -59,6 +64,19 @@ func Load(api string) (*openapi3.T, error) {
 	return l.doc, l.err
 }
 
+// LoadAll loads the specs of apis side by side, one goroutine each, so
+// that a server mounting several APIs starts in the time of the largest
+// spec rather than of all of them. It returns the first error.
+func LoadAll(apis ...string) error {
+	errs := make([]error, len(apis))
+	var wg sync.WaitGroup
+	for i, api := range apis {
+		wg.Go(func() { _, errs[i] = Load(api) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 // MustLoad is Load for specs known to be embedded; it panics on error.
 func MustLoad(api string) *openapi3.T {
 	doc, err := Load(api)
@@ -68,14 +86,16 @@ func MustLoad(api string) *openapi3.T {
 	return doc
 }
 
+// parse loads the JSON rendering of api's spec: the same document as its
+// YAML gives (TestJSONRenderingsAreCurrent), in about half the time.
 func parse(api string) (*openapi3.T, error) {
-	raw, err := Raw(api)
+	raw, err := renderings.ReadFile("json/" + api + ".json")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("openapi: %w %q", ErrUnknownAPI, api)
 	}
 	doc, err := openapi3.NewLoader().LoadFromData(raw)
 	if err != nil {
-		return nil, fmt.Errorf("openapi: parse %s.yaml: %w", api, err)
+		return nil, fmt.Errorf("openapi: parse json/%s.json: %w", api, err)
 	}
 	doc.Servers = nil
 	return doc, nil

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -196,6 +197,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if state != nil {
 		g.Go(func() error { state.Run(gctx, cfg.State.Interval); return nil })
 	}
+	// The APIs answer already; their specs are parsed now, in the
+	// background (a request to an API parses its own first). The garbage
+	// of parsing goes back to the system, so that the idle server holds
+	// only what it uses.
+	g.Go(func() error {
+		if err := srv.LoadSpecs(); err != nil {
+			return err
+		}
+		debug.FreeOSMemory()
+		return nil
+	})
 	err = g.Wait()
 	listeners = nil
 	if errors.Is(err, http.ErrServerClosed) {

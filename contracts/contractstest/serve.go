@@ -36,7 +36,11 @@ func ValidatingClient(t testing.TB, ts *httptest.Server, mock *mockserver.Mock) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := contracts.NewValidator(api.Spec)
+	spec, err := api.Document()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := contracts.NewValidator(spec)
 	if err != nil {
 		t.Fatal(err)
 	}

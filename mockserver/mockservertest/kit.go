@@ -108,15 +108,19 @@ func newKit(tb testing.TB, mock *mockserver.Mock) *kit {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	check, err := contracts.NewValidator(api.Spec)
+	spec, err := api.Document()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	check, err := contracts.NewValidator(spec)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	k := &kit{
-		mock: mock, api: api, spec: api.Spec, ops: openapi.Operations(api.Spec),
+		mock: mock, api: api, spec: spec, ops: openapi.Operations(spec),
 		store: srv.Store(), root: root, full: srv.Handler(), check: check,
 	}
-	k.refusals = refusalSchemas(api.Spec)
+	k.refusals = refusalSchemas(spec)
 	k.status = map[mockserver.Kind]int{}
 	for kind, status := range map[mockserver.Kind]int{
 		mockserver.KindNotFound: http.StatusNotFound, mockserver.KindMethodNotAllowed: http.StatusMethodNotAllowed,
