@@ -67,6 +67,84 @@ type Entry struct {
 	// [{"rule": "f1", "action": "delay", "detail": "300ms"}]; a dropped
 	// request has Status 0.
 	Faults []FaultHit `json:"faults,omitempty"`
+
+	// pending holds the query, headers and bodies of a request as they
+	// came (capped, not yet redacted) until the entry is read: the journal
+	// redacts when it is asked, not on every request. Every way out of the
+	// journal goes through shown.
+	pending *pendingParts
+}
+
+// pendingParts are what shown makes an entry's redacted fields from.
+type pendingParts struct {
+	query                 string // capped to journalPathLimit
+	reqHeader, respHeader http.Header
+	reqBody, respBody     []byte // at most journalBodyLimit (and a few) bytes
+	cut                   []string
+}
+
+// shown returns e as the journal shows it: its query, headers and bodies
+// capped and redacted, the fields cut named in Truncated in the order of
+// the entry's fields.
+func (e Entry) shown() Entry {
+	p := e.pending
+	if p == nil {
+		return e
+	}
+	e.pending = nil
+	b := entryBuilder{truncated: slices.Clone(p.cut)}
+	if p.query != "" {
+		e.Query = redactQuery(p.query)
+	}
+	if p.reqHeader != nil {
+		e.RequestHeaders = b.headers("requestHeaders", p.reqHeader)
+	}
+	e.RequestBody = b.body("requestBody", p.reqBody)
+	if p.respHeader != nil {
+		e.ResponseHeaders = b.headers("responseHeaders", p.respHeader)
+	}
+	e.ResponseBody = b.body("responseBody", p.respBody)
+	slices.SortStableFunc(b.truncated, func(x, y string) int {
+		return slices.Index(entryFields, x) - slices.Index(entryFields, y)
+	})
+	e.Truncated = b.truncated
+	return e
+}
+
+// entryFields are the fields of an Entry that may be cut, in their order.
+var entryFields = []string{"namespace", "method", "path", "query", "requestHeaders", "requestBody", "responseHeaders", "responseBody"}
+
+// pendingHeaders returns h to keep for shown when it is within the
+// journal's header limits, so that shown cuts nothing of it; else nil,
+// and the caller keeps the capped and redacted headers at once. It keeps
+// h itself, not a copy: a request's headers, and a response's once it is
+// written, are not changed after the request.
+func pendingHeaders(h http.Header) (http.Header, bool) {
+	values, size := 0, 0
+	for name, vs := range h {
+		for _, v := range vs {
+			if len(v) > journalHeaderValueLimit {
+				return nil, false
+			}
+			values++
+			size += min(len(name), journalHeaderValueLimit) + len(v)
+		}
+	}
+	if values > journalHeaderValues || size > journalHeaderLimit {
+		return nil, false
+	}
+	return h, true
+}
+
+// pendingBody returns the part of body an entry keeps until shown: at most
+// journalBodyLimit+1 bytes (one more than the journal shows, so that shown
+// knows it was cut), body itself when it is that short and its memory
+// small, else a copy, so that an entry never holds a large request alive.
+func pendingBody(body []byte) []byte {
+	if len(body) <= journalBodyLimit && cap(body) <= 2*journalBodyLimit {
+		return body
+	}
+	return bytes.Clone(body[:min(len(body), journalBodyLimit+1)])
 }
 
 // Journal keeps the last N requests in a ring buffer. It is safe for
@@ -130,6 +208,9 @@ func (j *Journal) Last(n int, keep func(Entry) bool) []Entry {
 		if keep == nil || keep(e) {
 			out = append(out, e)
 		}
+	}
+	for i := range out {
+		out[i] = out[i].shown()
 	}
 	for l, r := 0, len(out)-1; l < r; l, r = l+1, r-1 {
 		out[l], out[r] = out[r], out[l]

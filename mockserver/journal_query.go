@@ -254,14 +254,14 @@ func (j *Journal) Find(f JournalFilter, limit int, forward bool) (entries []Entr
 	if forward {
 		gapTop, dt = j.scan(f.After, v.last, false, func(e *Entry) bool {
 			if f.misses(e) == 0 {
-				entries = append(entries, *e)
+				entries = append(entries, e.shown())
 			}
 			return len(entries) < limit
 		})
 	} else {
 		gapTop, dt = j.scan(f.After, v.last, true, func(e *Entry) bool {
 			if f.misses(e) == 0 {
-				entries = append(entries, *e)
+				entries = append(entries, e.shown())
 			}
 			return len(entries) < limit
 		})

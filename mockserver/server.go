@@ -553,20 +553,30 @@ func (s *Server) finish(r *http.Request, rec *recorder, api string, start time.T
 	if s.journal == nil || under(r.URL.Path, AdminPrefix) || rec.unjournaled {
 		return
 	}
+	// What is cheap is kept as the journal shows it; the rest is kept
+	// as it came and redacted when the journal is read (Entry.shown).
 	var b entryBuilder
 	e := Entry{
 		Time: start.UTC(), API: api, Status: rec.status, Duration: d,
-		Namespace:       b.text("namespace", ns, journalWordLimit),
-		Method:          b.text("method", r.Method, journalWordLimit),
-		Path:            b.text("path", r.URL.Path, journalPathLimit),
-		Query:           b.query(r.URL.RawQuery),
-		RequestHeaders:  b.headers("requestHeaders", r.Header),
-		RequestBody:     b.body("requestBody", rec.reqBody),
-		ResponseHeaders: b.headers("responseHeaders", rec.Header()),
-		ResponseBody:    b.body("responseBody", rec.body.Bytes()),
-		Faults:          rec.faults,
+		Namespace: b.text("namespace", ns, journalWordLimit),
+		Method:    b.text("method", r.Method, journalWordLimit),
+		Path:      b.text("path", r.URL.Path, journalPathLimit),
+		Faults:    rec.faults,
 	}
-	e.Truncated = b.truncated
+	p := &pendingParts{
+		query:    b.text("query", r.URL.RawQuery, journalPathLimit),
+		reqBody:  pendingBody(rec.reqBody),
+		respBody: pendingBody(rec.body.Bytes()),
+	}
+	var ok bool
+	if p.reqHeader, ok = pendingHeaders(r.Header); !ok {
+		e.RequestHeaders = b.headers("requestHeaders", r.Header)
+	}
+	if p.respHeader, ok = pendingHeaders(rec.Header()); !ok {
+		e.ResponseHeaders = b.headers("responseHeaders", rec.Header())
+	}
+	p.cut = b.truncated
+	e.pending = p
 	s.journal.add(e)
 }
 

@@ -101,12 +101,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *quiet {
 		level = slog.LevelWarn
 	}
+	// One record a request: gathered and written every few milliseconds,
+	// not a write system call each.
+	logs := newBatchWriter(stderr, 20*time.Millisecond, 32<<10)
+	defer func() { _ = logs.Flush() }()
 	var handler slog.Handler
 	switch *logFormat {
 	case "text":
-		handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
+		handler = slog.NewTextHandler(logs, &slog.HandlerOptions{Level: level})
 	case "json":
-		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
+		handler = slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level})
 	default:
 		return fmt.Errorf("--log-format must be text or json, got %q", *logFormat)
 	}
