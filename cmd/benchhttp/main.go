@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -260,6 +261,10 @@ func measureThroughput(ctx context.Context, o options, rep *report, bin string, 
 		return err
 	}
 
+	if la := loadAvg(); la != "" {
+		rep.LoadAvg = append(rep.LoadAvg, la)
+		defer func() { rep.LoadAvg = append(rep.LoadAvg, loadAvg()) }()
+	}
 	bases := map[string]string{serverBare: bare.base, serverQuiet: quiet.root, serverLogging: logging.root}
 	procs := map[string]*process{serverBare: bare, serverQuiet: quiet.process, serverLogging: logging.process}
 	first := true
@@ -325,4 +330,15 @@ func measureStartups(ctx context.Context, o options, rep *report, bin, dir strin
 	}
 	rep.Startup.summarize()
 	return nil
+}
+
+// loadAvg is the first three fields of /proc/loadavg, or "" where there
+// is none.
+func loadAvg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(data))
+	return strings.Join(f[:min(3, len(f))], " ")
 }

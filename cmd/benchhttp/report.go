@@ -18,8 +18,11 @@ type report struct {
 	Duration  string    `json:"duration"`
 	Rounds    int       `json:"rounds"`
 	Conns     int       `json:"connections"`
-	Subjects  subjects  `json:"subjects"`
-	Points    []point   `json:"points"`
+	// LoadAvg is /proc/loadavg before and after the throughput runs: other
+	// work on the machine shows in the figures.
+	LoadAvg  []string `json:"loadAvg,omitempty"`
+	Subjects subjects `json:"subjects"`
+	Points   []point  `json:"points"`
 	// Summary holds the medians over rounds, by request kind and server.
 	Summary  map[string]map[string]summary `json:"summary"`
 	Startup  startupSummary                `json:"startup"`
@@ -47,6 +50,8 @@ type summary struct {
 	// LoggingCost, for the logging server, is the median over rounds of
 	// 1 - its RPS over standin --quiet's in the same round.
 	LoggingCost float64 `json:"loggingCost,omitempty"`
+	// Ratios are the ratios of each round, to judge the noise by.
+	Ratios []float64 `json:"ratios"`
 }
 
 // summarize computes the medians of points by kind and server.
@@ -71,7 +76,8 @@ func summarize(points []point) map[string]map[string]summary {
 			if len(rps[k]) == 0 {
 				continue
 			}
-			s := summary{RPS: median(rps[k]), P99: medianDuration(p99[k]), Ratio: median(pairedRatios(rps[k], bare))}
+			ratios := pairedRatios(rps[k], bare)
+			s := summary{RPS: median(rps[k]), P99: medianDuration(p99[k]), Ratio: median(ratios), Ratios: ratios}
 			if srv == serverLogging {
 				s.LoggingCost = median(loggingCost(quiet, rps[k]))
 			}
@@ -148,6 +154,9 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "binary %s, %s, %d CPUs\n", r.Standin, r.GoVersion, r.CPUs)
 	fmt.Fprintf(w, "generator: %s, %s per run, %d round(s), medians shown\n", r.Generator, r.Duration, r.Rounds)
 	fmt.Fprintf(w, "pinning: %s\n", r.Pinning)
+	if len(r.LoadAvg) > 0 {
+		fmt.Fprintf(w, "load average before / after the throughput runs: %s\n", strings.Join(r.LoadAvg, " / "))
+	}
 	fmt.Fprintf(w, "Rocket.Chat alone at the root of a port, validation, state and journal on, admin token;\n")
 	fmt.Fprintf(w, "channel %q (%s), invited user %s (%s)\n\n", r.Subjects.ChannelName, r.Subjects.ChannelID, r.Subjects.Username, r.Subjects.UserID)
 	fmt.Fprintf(w, "| server | %s | %s | %s | p99 GET / POST valid / POST invalid |\n", kindTitle[kindGet], kindTitle[kindValid], kindTitle[kindInvalid])
@@ -166,6 +175,18 @@ func (r *report) print(w io.Writer) {
 		}
 		cells = append(cells, strings.Join(p99s, " / "))
 		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+	}
+	fmt.Fprintf(w, "\nratios to bare per round (noise shows as spread):\n")
+	for _, srv := range servers[1:] {
+		var cells []string
+		for _, kind := range kinds {
+			var rs []string
+			for _, r := range r.Summary[kind][srv].Ratios {
+				rs = append(rs, fmt.Sprintf("%.2f", r))
+			}
+			cells = append(cells, kindTitle[kind]+" "+strings.Join(rs, " "))
+		}
+		fmt.Fprintf(w, "  %-17s %s\n", serverTitle[srv]+":", strings.Join(cells, "; "))
 	}
 	var costs []string
 	for _, kind := range kinds {

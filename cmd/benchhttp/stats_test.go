@@ -55,6 +55,9 @@ func TestSummarizePairsEachRoundWithItsBareRun(t *testing.T) {
 	if !near(q.Ratio, 0.7) {
 		t.Errorf("quiet ratio = %v, want 0.7", q.Ratio)
 	}
+	if len(q.Ratios) != 3 || !near(q.Ratios[0], 0.7) || !near(q.Ratios[1], 0.6) || !near(q.Ratios[2], 0.8) {
+		t.Errorf("quiet ratios per round = %v, want [0.7 0.6 0.8]", q.Ratios)
+	}
 	l := sum[kindGet][serverLogging]
 	// Costs 1-63/70 = 0.1, 0, 0.25: median 0.1.
 	if !near(l.LoggingCost, 0.1) {
