@@ -28,7 +28,7 @@
 // Usage:
 //
 //	benchhttp -standin bin/standin [-duration 10s] [-rounds 3] [-gap 2s]
-//	          [-startup-runs 10] [-generator auto|wrk|go]
+//	          [-c 32] [-startup-runs 10] [-generator auto|wrk|go]
 //	          [-profile DIR] [-json FILE] [-check]
 //
 // -profile DIR runs standin once more per request with STANDIN_CPUPROFILE

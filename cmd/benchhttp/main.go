@@ -34,6 +34,8 @@ func main() {
 	exit(err)
 }
 
+// exit ends the process with status 0 for no error, 2 for -h and 1
+// otherwise, after printing the error.
 func exit(err error) {
 	switch {
 	case err == nil:

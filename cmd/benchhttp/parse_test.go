@@ -50,3 +50,23 @@ func TestReadBanner(t *testing.T) {
 		t.Errorf("readBanner without a banner = %q", got)
 	}
 }
+
+func TestParseOptions(t *testing.T) {
+	o, err := parseOptions([]string{"-duration", "3s", "-rounds", "1", "-generator", "go"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.duration.Seconds() != 3 || o.rounds != 1 || o.generator != "go" || o.conns != 32 || o.standin != "bin/standin" {
+		t.Errorf("options = %+v", o)
+	}
+	for _, args := range [][]string{
+		{"-duration", "500ms"},
+		{"-rounds", "0"},
+		{"-generator", "ab"},
+		{"extra"},
+	} {
+		if _, err := parseOptions(args); err == nil {
+			t.Errorf("parseOptions(%q) accepted it", args)
+		}
+	}
+}
