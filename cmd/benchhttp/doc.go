@@ -32,6 +32,7 @@
 //	          [-profile DIR] [-json FILE] [-check]
 //
 // -profile DIR runs standin once more per request with STANDIN_CPUPROFILE
-// set, and one start-up, and prints "go tool pprof -top" of each profile.
+// set, and one start-up, and prints "go tool pprof -top" of each profile,
+// by flat and by cumulative time.
 // -check exits with status 1 when a target is missed.
 package main

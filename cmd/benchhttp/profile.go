@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // profileEnv is the environment variable that makes standin write a CPU
@@ -17,7 +18,8 @@ const profileEnv = "STANDIN_CPUPROFILE"
 type profileTop struct {
 	Name string `json:"name"`
 	File string `json:"file"`
-	Top  string `json:"top,omitempty"`
+	Top  string `json:"top,omitempty"`    // go tool pprof -top -nodecount=15
+	Cum  string `json:"topCum,omitempty"` // the same with -cum: where the time goes
 }
 
 // profile runs standin --quiet once more per request kind and one
@@ -57,12 +59,21 @@ func profile(ctx context.Context, o options, rep *report, bin string, apis []str
 		fmt.Fprintln(out, "go is not on PATH: read the profiles with go tool pprof -top", bin, "FILE")
 		return nil
 	}
-	for i, p := range rep.Profiles {
-		top, err := exec.CommandContext(ctx, goTool, "tool", "pprof", "-top", "-nodecount=15", bin, p.File).CombinedOutput()
+	pprof := func(file string, extra ...string) (string, error) {
+		args := append(append([]string{"tool", "pprof", "-top", "-nodecount=15"}, extra...), bin, file)
+		out, err := exec.CommandContext(ctx, goTool, args...).CombinedOutput()
 		if err != nil {
-			return fmt.Errorf("go tool pprof %s: %w: %s", p.File, err, top)
+			return "", fmt.Errorf("go %s: %w: %s", strings.Join(args, " "), err, out)
 		}
-		rep.Profiles[i].Top = string(top)
+		return string(out), nil
+	}
+	for i, p := range rep.Profiles {
+		if rep.Profiles[i].Top, err = pprof(p.File); err != nil {
+			return err
+		}
+		if rep.Profiles[i].Cum, err = pprof(p.File, "-cum"); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -209,5 +209,8 @@ func (r *report) print(w io.Writer) {
 	}
 	for _, p := range r.Profiles {
 		fmt.Fprintf(w, "\n### profile %s (%s)\n%s", p.Name, p.File, p.Top)
+		if p.Cum != "" {
+			fmt.Fprintf(w, "\n### profile %s, -cum\n%s", p.Name, p.Cum)
+		}
 	}
 }
