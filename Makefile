@@ -8,7 +8,14 @@ APIS       = $(shell $(GO) run ./cmd/standin apis -prefix)
 
 BENCHTIME ?= 1s
 
-.PHONY: run build coldstart test generate lint fuzz bench bench-scale conform load npm-check fidelity-check fidelity-record fetch-check webhook-check check-generated crash-test inspector-check
+# make bench-http knobs: length of each load run, rounds, start-ups, and
+# extra flags of cmd/benchhttp (e.g. BENCH_FLAGS="-profile prof -json bench.json").
+BENCH_DURATION     ?= 10s
+BENCH_ROUNDS       ?= 3
+BENCH_STARTUP_RUNS ?= 10
+BENCH_FLAGS        ?=
+
+.PHONY: run build coldstart test generate lint fuzz bench bench-http bench-scale conform load npm-check fidelity-check fidelity-record fetch-check webhook-check check-generated crash-test inspector-check
 
 ## run: serve every mock with its default data set on $(ADDR); builds
 ## bin/standin first (the first build takes a minute or two, later ones
@@ -61,6 +68,19 @@ fuzz:
 ## bench: Go benchmarks of the hot paths
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./mockserver/...
+
+## bench-http: the HTTP hot path and start-up of bin/standin against their
+## targets (cmd/benchhttp): Rocket.Chat alone at the root of a port, server
+## on CPU 0 and wrk -c32 on CPU 1 (the built-in Go generator without wrk),
+## GET channels.info, a valid and an invalid POST channels.invite, each
+## paired with a bare net/http server answering the same bytes, with
+## --quiet and with request logging; then exec to first 2xx with all five
+## APIs and idle RSS. BENCH_DURATION per run (default 10s), BENCH_ROUNDS
+## (3), BENCH_STARTUP_RUNS (10), BENCH_FLAGS (-profile DIR, -json FILE,
+## -check to fail on a missed target)
+bench-http: build
+	$(GO) run ./cmd/benchhttp -standin bin/standin -duration $(BENCH_DURATION) -rounds $(BENCH_ROUNDS) \
+	  -startup-runs $(BENCH_STARTUP_RUNS) $(BENCH_FLAGS)
 
 ## crash-test: kill -9 `standin serve --state-dir` at random moments CRASH_TRIALS times
 ## (default 200) while it creates channels; every restart must come up with
