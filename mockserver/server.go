@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -223,14 +224,29 @@ func (s *Server) Mount(api API) error {
 }
 
 // LoadSpecs parses the specs of the mounted APIs that load theirs lazily
-// (API.LoadSpec), one after the other, and returns the first error. A
-// server answers before it has run: a request to an API whose spec is
-// not loaded yet loads it (or waits for this to), so that the API asked
-// for first is ready first. It is safe to call at any time, and more than
-// once.
+// (API.LoadSpec), as many at a time as there are CPUs, and returns the
+// first error in mount order. A server answers before it has run: a
+// request to an API whose spec is not loaded yet loads it (or waits for
+// this to), so that the API asked for first is ready first. It is safe to
+// call at any time, and more than once.
 func (s *Server) LoadSpecs() error {
-	for _, m := range s.apis {
-		if _, err := m.load(); err != nil {
+	errs := make([]error, len(s.apis))
+	next := make(chan int, len(s.apis))
+	for i := range s.apis {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(s.apis)) {
+		wg.Go(func() {
+			for i := range next {
+				_, errs[i] = s.apis[i].load()
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}

@@ -116,6 +116,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(handler)
 
+	gcPercent := debug.SetGCPercent(-1)
+	debug.SetGCPercent(gcPercent)
+	defer debug.SetGCPercent(gcPercent) // as it was before tuneGC changed it
 	srv, err := cat.New(cfg, logger)
 	if err != nil {
 		return err
@@ -210,6 +213,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		debug.FreeOSMemory()
+		tuneGC(gctx, 5*time.Second)
 		return nil
 	})
 	err = g.Wait()
