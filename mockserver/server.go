@@ -496,7 +496,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) error {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.bodyLimit))
+	body, err := readAll(http.MaxBytesReader(w, r.Body, s.bodyLimit), r.ContentLength, s.bodyLimit)
 	_ = r.Body.Close()
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -518,6 +518,31 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) error {
 		rec.reqBody = body
 	}
 	return nil
+}
+
+// readAll is io.ReadAll into a buffer of the announced length (when it is
+// within limit), so that a body costs one allocation, not a series of
+// growing ones.
+func readAll(r io.Reader, length, limit int64) ([]byte, error) {
+	if length <= 0 || length > limit {
+		return io.ReadAll(r)
+	}
+	buf := make([]byte, 0, length+1) // +1: the read that finds the end
+	for {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if len(buf) == cap(buf) {
+			// Longer than announced: let ReadAll take the rest.
+			rest, err := io.ReadAll(r)
+			return append(buf, rest...), err
+		}
+	}
 }
 
 // routeError explains why no operation matched: 405 when the path exists
