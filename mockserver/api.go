@@ -49,13 +49,15 @@ type API struct {
 }
 
 // NewAPI assembles an API from its parts and the embedded spec of the same
-// name (openapi.Load), which is parsed when first needed (see LoadSpec).
+// name, in its lean rendering (openapi.LoadLean: no descriptions or
+// examples, which requests are not checked against), parsed when first
+// needed (see LoadSpec). Its served documents are the whole spec.
 func NewAPI(name string, handler http.Handler, authenticate func(*http.Request, openapi.Operation) (context.Context, error), env Envelope) (API, error) {
 	if _, err := openapi.Raw(name); err != nil {
 		return API{}, err
 	}
 	return API{Name: name, Handler: handler, Authenticate: authenticate, Envelope: env,
-		LoadSpec: func() (*openapi3.T, error) { return openapi.Load(name) }}, nil
+		LoadSpec: func() (*openapi3.T, error) { return openapi.LoadLean(name) }}, nil
 }
 
 // Document returns the API's document: Spec, or what LoadSpec gives.

@@ -188,6 +188,30 @@ func renderPage(title, assets, spec string) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// embedded reports whether the API is served with the embedded spec of
+// its name, whole or lean.
+func (d *apiDocs) embedded() bool {
+	if !slices.Contains(openapi.Names(), d.name) {
+		return false
+	}
+	lean, err := openapi.LoadLean(d.name)
+	if err == nil && lean == d.spec {
+		return true
+	}
+	whole, err := openapi.Load(d.name)
+	return err == nil && whole == d.spec
+}
+
+// whole returns the document to show: the whole embedded spec when the
+// API routes with its lean rendering (openapi.LoadLean), which has no
+// descriptions or examples; else the API's own document.
+func (d *apiDocs) whole() (*openapi3.T, error) {
+	if d.embedded() {
+		return openapi.Load(d.name)
+	}
+	return d.spec, nil
+}
+
 // markedServers is the servers list of a rendering before a request fills
 // in its URL.
 func markedServers() []any {
@@ -197,7 +221,11 @@ func markedServers() []any {
 // markedTop returns the spec's top level as a fresh map, its servers list
 // marked; the shared document is not touched.
 func (d *apiDocs) markedTop() (map[string]any, error) {
-	top, err := d.spec.MarshalYAML()
+	doc, err := d.whole()
+	if err != nil {
+		return nil, err
+	}
+	top, err := doc.MarshalYAML()
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +258,7 @@ func (d *apiDocs) renderJSON() (splitDoc, error) {
 // kept); otherwise the document marshalled as YAML.
 func (d *apiDocs) renderYAML() (splitDoc, error) {
 	if slices.Contains(openapi.Names(), d.name) {
-		if doc, err := openapi.Load(d.name); err == nil && doc == d.spec {
+		if d.embedded() {
 			raw, err := openapi.Raw(d.name)
 			if err != nil {
 				return splitDoc{}, err

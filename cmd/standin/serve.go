@@ -17,6 +17,7 @@ import (
 
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/mocks"
+	"github.com/standin/standin/openapi"
 )
 
 const serveSynopsis = `Serves every enabled mock on one address, each API under its own prefix
@@ -96,6 +97,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := cat.Validate(cfg); err != nil {
 		return err
 	}
+	// Parsing the specs is most of the start-up's work: it begins now, on
+	// every CPU, while the server is built and starts to answer.
+	var served []string
+	for _, name := range cat.Names() {
+		if cfg.APIs[name].Enabled {
+			served = append(served, name)
+		}
+	}
+	openapi.Preload(served...)
 
 	level := slog.LevelInfo
 	if *quiet {
