@@ -24,7 +24,10 @@ type API struct {
 	// calls it once, on the first request to the API or from
 	// Server.LoadSpecs, whichever comes first, so that a server with
 	// several APIs answers before their specs are parsed. NewAPI sets it
-	// to load the embedded spec of the API's name.
+	// to load the embedded spec of the API's name. A document from
+	// LoadSpec is checked for its structure only, not its examples,
+	// patterns and defaults: it is meant for specs checked whole
+	// elsewhere (the embedded ones are, by the openapi package's tests).
 	LoadSpec func() (*openapi3.T, error)
 	// Handler serves the API's operations. Requests reach it routed,
 	// authenticated and validated against Spec, with paths relative to the
