@@ -15,7 +15,7 @@ BENCH_ROUNDS       ?= 3
 BENCH_STARTUP_RUNS ?= 10
 BENCH_FLAGS        ?=
 
-.PHONY: run build coldstart test generate lint fuzz bench bench-http bench-scale conform load npm-check fidelity-check fidelity-record fetch-check webhook-check check-generated crash-test inspector-check
+.PHONY: run build test generate lint fuzz bench bench-http bench-scale conform load npm-check fidelity-check fidelity-record fetch-check webhook-check check-generated crash-test inspector-check
 
 ## run: serve every mock with its default data set on $(ADDR); builds
 ## bin/standin first (the first build takes a minute or two, later ones
@@ -29,12 +29,6 @@ run: build
 build:
 	@echo "building bin/standin (the first build takes a minute or two; later ones seconds)..."
 	@$(GO) build -trimpath -ldflags="-s -w" -o bin/standin ./cmd/standin
-
-## coldstart: build bin/standin, then measure its size, the time from exec to
-## the first 2xx of /__standin/health and of a real API call, and its idle RSS
-## with every API served (testdata/coldstart.sh; RUNS=5 by default)
-coldstart: build
-	@sh cmd/standin/testdata/coldstart.sh bin/standin
 
 ## test: every test, race detector on
 test: lint

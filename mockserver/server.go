@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -231,29 +230,15 @@ func (s *Server) Mount(api API) error {
 }
 
 // LoadSpecs parses the specs of the mounted APIs that load theirs lazily
-// (API.LoadSpec), as many at a time as there are CPUs, and returns the
-// first error in mount order. A server answers before it has run: a
-// request to an API whose spec is not loaded yet loads it (or waits for
-// this to), so that the API asked for first is ready first. It is safe to
-// call at any time, and more than once.
+// (API.LoadSpec) and routes them, in mount order, and returns the first
+// error. A server answers before it has run: a request to an API whose
+// spec is not loaded yet loads it (or waits for this to), so that the API
+// asked for first is ready first. It is safe to call at any time, and more
+// than once. (serve has the parsing itself started on every CPU earlier,
+// with openapi.Preload.)
 func (s *Server) LoadSpecs() error {
-	errs := make([]error, len(s.apis))
-	next := make(chan int, len(s.apis))
-	for i := range s.apis {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(s.apis)) {
-		wg.Go(func() {
-			for i := range next {
-				_, errs[i] = s.apis[i].load()
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
+	for _, m := range s.apis {
+		if _, err := m.load(); err != nil {
 			return err
 		}
 	}

@@ -81,19 +81,6 @@ func LoadLean(api string) (*openapi3.T, error) {
 	return l.doc, l.err
 }
 
-// LoadAll loads the specs of apis side by side, one goroutine each, so
-// that a server mounting several APIs starts in the time of the largest
-// spec rather than of all of them. It returns the first error.
-func LoadAll(apis ...string) error {
-	errs := make([]error, len(apis))
-	var wg sync.WaitGroup
-	for i, api := range apis {
-		wg.Go(func() { _, errs[i] = Load(api) })
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
 // Preload starts loading the lean specs of apis (LoadLean) in the background, in that
 // order and as many at a time as there are CPUs, and returns at once: a
 // server that will need them gets on with its start-up meanwhile, and a

@@ -122,7 +122,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(bin); err != nil {
+	info, err := os.Stat(bin)
+	if err != nil {
 		return fmt.Errorf("standin binary: %w (make build makes bin/standin)", err)
 	}
 	dir, err := os.MkdirTemp("", "benchhttp-")
@@ -131,7 +132,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer os.RemoveAll(dir)
 
-	rep := &report{Started: time.Now().UTC(), Standin: bin, CPUs: runtime.NumCPU(),
+	rep := &report{Started: time.Now().UTC(), Standin: bin, StandinSize: info.Size(), CPUs: runtime.NumCPU(),
 		Duration: o.duration.String(), Rounds: o.rounds, Conns: o.conns, GoVersion: runtime.Version()}
 	pin := choosePinning(rep.CPUs)
 	rep.Pinning = pin.note

@@ -9,15 +9,17 @@ import (
 
 // report is everything one run measured; -json writes it as is.
 type report struct {
-	Started   time.Time `json:"started"`
-	Standin   string    `json:"standin"`
-	GoVersion string    `json:"goVersion"`
-	CPUs      int       `json:"cpus"`
-	Generator string    `json:"generator"`
-	Pinning   string    `json:"pinning"`
-	Duration  string    `json:"duration"`
-	Rounds    int       `json:"rounds"`
-	Conns     int       `json:"connections"`
+	Started time.Time `json:"started"`
+	Standin string    `json:"standin"`
+	// StandinSize is the binary's size in bytes.
+	StandinSize int64  `json:"standinSize"`
+	GoVersion   string `json:"goVersion"`
+	CPUs        int    `json:"cpus"`
+	Generator   string `json:"generator"`
+	Pinning     string `json:"pinning"`
+	Duration    string `json:"duration"`
+	Rounds      int    `json:"rounds"`
+	Conns       int    `json:"connections"`
 	// LoadAvg is /proc/loadavg before and after the throughput runs: other
 	// work on the machine shows in the figures.
 	LoadAvg  []string `json:"loadAvg,omitempty"`
@@ -151,7 +153,7 @@ func targets(sum map[string]map[string]summary, st startupSummary) []target {
 // print writes the report as tables.
 func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "\n## standin HTTP benchmark, %s\n\n", r.Started.Format(time.RFC3339))
-	fmt.Fprintf(w, "binary %s, %s, %d CPUs\n", r.Standin, r.GoVersion, r.CPUs)
+	fmt.Fprintf(w, "binary %s (%d bytes), %s, %d CPUs\n", r.Standin, r.StandinSize, r.GoVersion, r.CPUs)
 	fmt.Fprintf(w, "generator: %s, %s per run, %d round(s), medians shown\n", r.Generator, r.Duration, r.Rounds)
 	fmt.Fprintf(w, "pinning: %s\n", r.Pinning)
 	if len(r.LoadAvg) > 0 {

@@ -19,11 +19,15 @@ const gcHeadroom = 64 << 20
 // tuneGC sets the collector's percentage from the live heap, now and then
 // every interval until ctx is done, so that the heap may grow gcHeadroom
 // above what is live, or by the default 100 % when that is more; never
-// past 800 %. A GOGC set in the environment is left alone.
+// past 800 %. It puts the percentage back as it found it when it returns
+// (serve runs in-process in tests). A GOGC set in the environment is left
+// alone.
 func tuneGC(ctx context.Context, interval time.Duration) {
 	if _, set := os.LookupEnv("GOGC"); set {
 		return
 	}
+	prev := debug.SetGCPercent(-1)
+	defer debug.SetGCPercent(prev)
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	set := func() {
 		metrics.Read(sample)

@@ -126,9 +126,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(handler)
 
-	gcPercent := debug.SetGCPercent(-1)
-	debug.SetGCPercent(gcPercent)
-	defer debug.SetGCPercent(gcPercent) // as it was before tuneGC changed it
 	srv, err := cat.New(cfg, logger)
 	if err != nil {
 		return err
@@ -214,10 +211,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if state != nil {
 		g.Go(func() error { state.Run(gctx, cfg.State.Interval); return nil })
 	}
-	// The APIs answer already; their specs are parsed now, in the
-	// background (a request to an API parses its own first). The garbage
-	// of parsing goes back to the system, so that the idle server holds
-	// only what it uses.
+	// The APIs answer already; their specs (whose parsing Preload began)
+	// are routed now, in the background, unless a request to an API got
+	// there first. Then the start-up's garbage goes back to the system,
+	// so that the idle server holds only what it uses.
 	g.Go(func() error {
 		if err := srv.LoadSpecs(); err != nil {
 			return err

@@ -33,13 +33,10 @@ func stageAPI(b *testing.B) (mockserver.API, http.Header, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var login struct {
-		Data struct{ AuthToken, UserID string }
-	}
-	if err := mockserver.CallJSON(h, mockserver.DefaultNamespace, nil, http.MethodPost, "/api/v1/login", map[string]string{"user": "admin", "password": "admin"}, &login); err != nil {
+	auth, err := rocketchat.Mock.Test.Login(h, mockserver.DefaultNamespace)
+	if err != nil {
 		b.Fatal(err)
 	}
-	auth := http.Header{"X-Auth-Token": {login.Data.AuthToken}, "X-User-Id": {login.Data.UserID}}
 	var info struct {
 		Channel struct {
 			ID string `json:"_id"`
@@ -48,7 +45,7 @@ func stageAPI(b *testing.B) (mockserver.API, http.Header, string) {
 	if err := mockserver.CallJSON(h, mockserver.DefaultNamespace, auth, http.MethodGet, "/api/v1/channels.info?roomName=general", nil, &info); err != nil {
 		b.Fatal(err)
 	}
-	return api, auth, `{"roomId":"` + info.Channel.ID + `","userId":"` + login.Data.UserID + `"}`
+	return api, auth, `{"roomId":"` + info.Channel.ID + `","userId":"` + auth.Get("X-User-Id") + `"}`
 }
 
 func stageRequest(method, target, body string, auth http.Header) *http.Request {
