@@ -24,11 +24,13 @@ run: build
 	@exec ./bin/standin serve --addr $(ADDR)
 
 ## build: the standin binary, as bin/standin, without its symbol table and
-## debug information (-s -w: 70 MB instead of 93; stack traces keep their
-## function names and lines)
+## debug information (-s -w: 50 MB instead of 64; stack traces keep their
+## function names and lines), and without cgo: a static binary, which
+## starts without the dynamic loader and maps no libc (Go's own DNS
+## resolver serves webhook URLs)
 build:
 	@echo "building bin/standin (the first build takes a minute or two; later ones seconds)..."
-	@$(GO) build -trimpath -ldflags="-s -w" -o bin/standin ./cmd/standin
+	@CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o bin/standin ./cmd/standin
 
 ## test: every test, race detector on
 test: lint

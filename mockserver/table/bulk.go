@@ -30,7 +30,7 @@ func (t *Table[V]) InsertAll(vs []V) error {
 		block = append(block, d.clone(vs[i]))
 		v := &block[len(block)-1]
 		id := d.s.ID(*v)
-		rows[i] = row[V]{pre: prefix(id), id: id, v: v}
+		rows[i] = newRow(id, v)
 	}
 	return d.insertAll(rows)
 }
@@ -66,8 +66,8 @@ func (d *data[V]) insertAll(rows []row[V]) error {
 	for i, u := range d.s.Unique {
 		ks := make([]keyed, 0, len(rows))
 		for _, r := range rows {
-			if k := u.keyOf(r.v); k != "" {
-				ks = append(ks, keyed{keyHash(k), k, r.v})
+			if k := u.keyOf(r.v()); k != "" {
+				ks = append(ks, keyed{keyHash(k), k, r.v()})
 			}
 		}
 		// By hash and key, then id: equal keys group.
@@ -104,7 +104,7 @@ func (d *data[V]) insertAll(rows []row[V]) error {
 	// Sorted input would be faster to load (tidwall's Load appends), but
 	// it leaves every node half full: about a fifth more memory for good.
 	for _, r := range rows {
-		d.insert(r.id, r.v)
+		d.insert(r.id, r.v())
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package table
 import (
 	"sort"
 	"sync"
+	"unsafe"
 
 	"github.com/tidwall/btree"
 )
@@ -27,17 +28,17 @@ type orderIndex[V any] interface {
 // entry is a record's place in an ordered index. Records of equal keys
 // are ordered by id, which is read from the record (keys are mostly
 // unique: it is read then for the record itself).
-type entry[V, K any] struct {
+type entry[K any] struct {
 	key K
-	v   *V
+	p   unsafe.Pointer // the *V record: see row
 }
 
 // partition is one large partition's tree. It belongs to the table
 // generation that made it; mu serialises the copies other generations take
 // of it.
-type partition[V, K any] struct {
+type partition[K any] struct {
 	gen  uint64
-	tree *btree.BTreeG[entry[V, K]]
+	tree *btree.BTreeG[entry[K]]
 	mu   sync.Mutex
 }
 
@@ -45,10 +46,10 @@ type partition[V, K any] struct {
 // the rooms of a user, the owners of a room) is a sorted slice of at most
 // smallPart entries, held here and never changed in place (a change stores
 // a new slice), so that copies share it safely; a larger one is a tree.
-type partRef[V, K any] struct {
+type partRef[K any] struct {
 	key   string
-	small []entry[V, K]
-	p     *partition[V, K]
+	small []entry[K]
+	p     *partition[K]
 }
 
 // smallPart is the most entries a partition holds as a slice; a test
@@ -59,40 +60,40 @@ type ordered[V, K any] struct {
 	o       *Order[V]
 	key     func(V) K
 	compare func(a, b K) int
-	less    func(a, b entry[V, K]) bool
-	parts   *btree.BTreeG[partRef[V, K]]
+	less    func(a, b entry[K]) bool
+	parts   *btree.BTreeG[partRef[K]]
 }
 
 func newOrdered[V, K any](o *Order[V], key func(V) K, compare func(a, b K) int, id func(V) string) *ordered[V, K] {
 	x := &ordered[V, K]{o: o, key: key, compare: compare}
-	x.less = func(a, b entry[V, K]) bool {
+	x.less = func(a, b entry[K]) bool {
 		if c := compare(a.key, b.key); c != 0 {
 			return c < 0
 		}
-		return a.v != b.v && id(*a.v) < id(*b.v)
+		return a.p != b.p && id(*(*V)(a.p)) < id(*(*V)(b.p))
 	}
-	x.parts = btree.NewBTreeGOptions(func(a, b partRef[V, K]) bool { return a.key < b.key }, treeOptions)
+	x.parts = btree.NewBTreeGOptions(func(a, b partRef[K]) bool { return a.key < b.key }, treeOptions)
 	return x
 }
 
-func (x *ordered[V, K]) entryOf(v *V) entry[V, K] {
-	return entry[V, K]{key: x.key(*v), v: v}
+func (x *ordered[V, K]) entryOf(v *V) entry[K] {
+	return entry[K]{key: x.key(*v), p: unsafe.Pointer(v)}
 }
 
-func (x *ordered[V, K]) get(part string) (partRef[V, K], bool) {
-	return x.parts.Get(partRef[V, K]{key: part})
+func (x *ordered[V, K]) get(part string) (partRef[K], bool) {
+	return x.parts.Get(partRef[K]{key: part})
 }
 
 // find returns where e is or would be in the sorted slice s, and whether
 // it is there.
-func (x *ordered[V, K]) find(s []entry[V, K], e entry[V, K]) (int, bool) {
+func (x *ordered[V, K]) find(s []entry[K], e entry[K]) (int, bool) {
 	i := sort.Search(len(s), func(i int) bool { return !x.less(s[i], e) })
 	return i, i < len(s) && !x.less(e, s[i])
 }
 
 // own returns the tree of partition r as one that generation gen may
 // change, copying it first if another generation made it.
-func (x *ordered[V, K]) own(gen uint64, r partRef[V, K]) *partition[V, K] {
+func (x *ordered[V, K]) own(gen uint64, r partRef[K]) *partition[K] {
 	p := r.p
 	if p.gen == gen {
 		return p
@@ -100,8 +101,8 @@ func (x *ordered[V, K]) own(gen uint64, r partRef[V, K]) *partition[V, K] {
 	p.mu.Lock()
 	tree := p.tree.Copy()
 	p.mu.Unlock()
-	p = &partition[V, K]{gen: gen, tree: tree}
-	x.parts.Set(partRef[V, K]{key: r.key, p: p})
+	p = &partition[K]{gen: gen, tree: tree}
+	x.parts.Set(partRef[K]{key: r.key, p: p})
 	return p
 }
 
@@ -121,16 +122,16 @@ func (x *ordered[V, K]) add(gen uint64, v *V) {
 		if found {
 			rest++ // e takes the place of the entry it equals
 		}
-		small := make([]entry[V, K], 0, i+1+len(r.small)-rest)
+		small := make([]entry[K], 0, i+1+len(r.small)-rest)
 		small = append(append(append(small, r.small[:i]...), e), r.small[rest:]...)
-		x.parts.Set(partRef[V, K]{key: part, small: small})
+		x.parts.Set(partRef[K]{key: part, small: small})
 	default:
 		tree := btree.NewBTreeGOptions(x.less, treeOptions)
 		for _, old := range r.small {
 			tree.Load(old)
 		}
 		tree.Set(e)
-		x.parts.Set(partRef[V, K]{key: part, p: &partition[V, K]{gen: gen, tree: tree}})
+		x.parts.Set(partRef[K]{key: part, p: &partition[K]{gen: gen, tree: tree}})
 	}
 }
 
@@ -158,9 +159,9 @@ func (x *ordered[V, K]) remove(gen uint64, v *V) {
 	case len(r.small) == 1:
 		x.parts.Delete(r)
 	default:
-		small := make([]entry[V, K], 0, len(r.small)-1)
+		small := make([]entry[K], 0, len(r.small)-1)
 		small = append(append(small, r.small[:i]...), r.small[i+1:]...)
-		x.parts.Set(partRef[V, K]{key: part, small: small})
+		x.parts.Set(partRef[K]{key: part, small: small})
 	}
 }
 
@@ -194,7 +195,7 @@ func (x *ordered[V, K]) rangeFrom(part string, offset int, desc bool, yield func
 			if desc {
 				j = len(r.small) - 1 - i
 			}
-			if !yield(*r.small[j].v) {
+			if !yield(*(*V)(r.small[j].p)) {
 				return
 			}
 		}
@@ -205,7 +206,7 @@ func (x *ordered[V, K]) rangeFrom(part string, offset int, desc bool, yield func
 	if offset >= n {
 		return
 	}
-	each := func(e entry[V, K]) bool { return yield(*e.v) }
+	each := func(e entry[K]) bool { return yield(*(*V)(e.p)) }
 	if desc {
 		first, _ := t.GetAt(n - 1 - offset)
 		t.Descend(first, each)
@@ -218,11 +219,11 @@ func (x *ordered[V, K]) rangeFrom(part string, offset int, desc bool, yield func
 func (x *ordered[V, K]) search(part string, f func(V) bool) int {
 	r, _ := x.get(part)
 	if r.p == nil {
-		return sort.Search(len(r.small), func(i int) bool { return f(*r.small[i].v) })
+		return sort.Search(len(r.small), func(i int) bool { return f(*(*V)(r.small[i].p)) })
 	}
 	return sort.Search(r.p.tree.Len(), func(i int) bool {
 		e, _ := r.p.tree.GetAt(i)
-		return f(*e.v)
+		return f(*(*V)(e.p))
 	})
 }
 

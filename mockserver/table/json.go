@@ -44,7 +44,7 @@ func (t *Table[V]) WriteJSON(w io.Writer) error {
 			}
 			buf.Truncate(buf.Len() - 1)
 			buf.WriteByte(':')
-			if err = enc.Encode(r.v); err != nil {
+			if err = enc.Encode(r.v()); err != nil {
 				err = fmt.Errorf("table %q: record %q: %w", t.d.s.name, r.id, err)
 				return false
 			}
@@ -133,7 +133,7 @@ func (t *Table[V]) UnmarshalJSON(raw []byte) error {
 			block = make([]V, 0, min(blockSize, len(recs)-i))
 		}
 		block = append(block, *r.v)
-		rows[i] = row[V]{pre: prefix(r.key), id: r.key, v: &block[len(block)-1]}
+		rows[i] = newRow(r.key, &block[len(block)-1])
 	}
 	d := newData(s)
 	if err := d.insertAll(rows); err != nil {
