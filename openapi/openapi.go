@@ -81,23 +81,33 @@ func LoadLean(api string) (*openapi3.T, error) {
 	return l.doc, l.err
 }
 
-// Preload starts loading the lean specs of apis (LoadLean) in the background, in that
-// order and as many at a time as there are CPUs, and returns at once: a
-// server that will need them gets on with its start-up meanwhile, and a
-// LoadLean of one of them waits for it rather than parsing it again.
+// Preload starts loading the lean specs of apis (LoadLean) in the
+// background and returns at once: a server that will need them gets on
+// with its start-up meanwhile, and a LoadLean of one of them waits for it
+// rather than parsing it again. The first API's spec is parsed alone,
+// leaving the other CPUs to the server's own start-up, so that the first
+// API answers soonest (on two CPUs, a tenth to a fifth sooner than with a
+// parser on each: make bench-http's start-up figures); the rest follow as
+// many at a time as there are CPUs.
 func Preload(apis ...string) {
-	next := make(chan string, len(apis))
-	for _, api := range apis {
-		next <- api
+	if len(apis) == 0 {
+		return
 	}
-	close(next)
-	for range min(runtime.GOMAXPROCS(0), len(apis)) {
-		go func() {
-			for api := range next {
-				_, _ = LoadLean(api) // LoadLean reports the error to whoever needs the spec
-			}
-		}()
-	}
+	go func() {
+		_, _ = LoadLean(apis[0]) // LoadLean reports the error to whoever needs the spec
+		next := make(chan string, len(apis)-1)
+		for _, api := range apis[1:] {
+			next <- api
+		}
+		close(next)
+		for range min(runtime.GOMAXPROCS(0), len(apis)-1) {
+			go func() {
+				for api := range next {
+					_, _ = LoadLean(api)
+				}
+			}()
+		}
+	}()
 }
 
 // MustLoad is Load for specs known to be embedded; it panics on error.
