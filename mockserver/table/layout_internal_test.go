@@ -1,0 +1,52 @@
+package table
+
+import (
+	"reflect"
+	"testing"
+	"unsafe"
+)
+
+// TestTreeItemsHaveOneLayout guards the binary's size: Go compiles a
+// generic type's code once per layout of its type argument, so the items
+// of the trees (row, ukey) must have the same field types whatever the
+// record type. A field typed by V (a *V instead of the unsafe.Pointer)
+// would compile btree's code once per record type again: 12 MB more.
+func TestTreeItemsHaveOneLayout(t *testing.T) {
+	type small struct{ N int }
+	type large struct {
+		Name string
+		Tags []string
+		M    map[string]int
+	}
+	same := func(what string, a, b reflect.Type) {
+		t.Helper()
+		if a.NumField() != b.NumField() {
+			t.Fatalf("%s: %d fields for %v, %d for %v", what, a.NumField(), a, b.NumField(), b)
+		}
+		for i := range a.NumField() {
+			if fa, fb := a.Field(i), b.Field(i); fa.Type != fb.Type {
+				t.Errorf("%s: field %s is %v for %v but %v for %v: the tree's code would be compiled once per record type",
+					what, fa.Name, fa.Type, a, fb.Type, b)
+			}
+		}
+	}
+	same("row", reflect.TypeFor[row[small]](), reflect.TypeFor[row[large]]())
+	same("ukey", reflect.TypeFor[ukey[small]](), reflect.TypeFor[ukey[large]]())
+}
+
+// TestRowsAndKeysGiveBackTheirRecord checks the conversions the layout
+// needs: a row and a unique key hand back the very record they were made
+// with.
+func TestRowsAndKeysGiveBackTheirRecord(t *testing.T) {
+	type rec struct{ ID string }
+	v := &rec{ID: "a"}
+	if got := newRow("a", v).v(); got != v {
+		t.Fatalf("row gave back %p, want %p", got, v)
+	}
+	if got := (ukey[rec]{h: 1, p: unsafe.Pointer(v)}).v(); got != v {
+		t.Fatalf("ukey gave back %p, want %p", got, v)
+	}
+	if got := (ukey[rec]{h: 1}).v(); got != nil {
+		t.Fatalf("a probe gave back %p, want nil", got)
+	}
+}
