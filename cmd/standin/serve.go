@@ -214,10 +214,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// The APIs answer already; their specs (whose parsing Preload began)
 	// are routed now, in the background, unless a request to an API got
 	// there first. Then the start-up's garbage goes back to the system,
-	// so that the idle server holds only what it uses.
+	// so that the idle server holds only what it uses. A stop does not
+	// wait for the parsing: Ctrl-C right after the start exits at once.
 	g.Go(func() error {
-		if err := srv.LoadSpecs(); err != nil {
-			return err
+		loaded := make(chan error, 1)
+		go func() { loaded <- srv.LoadSpecs() }()
+		select {
+		case err := <-loaded:
+			if err != nil {
+				return err
+			}
+		case <-gctx.Done():
+			return nil
 		}
 		debug.FreeOSMemory()
 		tuneGC(gctx, 5*time.Second)
