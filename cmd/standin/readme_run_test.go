@@ -169,9 +169,12 @@ func TestREADMEShellBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	// standin on the PATH is this binary as the CLI, also for commands
-	// the blocks start (sh -c '...').
+	// the blocks start (sh -c '...'). Built with -race, it would sleep a
+	// second at every exit for late race reports (GORACE atexit_sleep_ms,
+	// 1000 by default): the blocks run standin some forty times. Races
+	// while it runs are still reported, and fail the block.
 	bin := t.TempDir()
-	shim := "#!/bin/sh\n" + readmeCLIEnv + "=1 exec '" + self + "' \"$@\"\n"
+	shim := "#!/bin/sh\n" + readmeCLIEnv + "=1 GORACE=\"${GORACE:+$GORACE }atexit_sleep_ms=0\" exec '" + self + "' \"$@\"\n"
 	if err := os.WriteFile(filepath.Join(bin, "standin"), []byte(shim), 0o755); err != nil {
 		t.Fatal(err)
 	}
