@@ -257,15 +257,13 @@ func (d *apiDocs) renderJSON() (splitDoc, error) {
 // when the API's spec is the embedded one of its name (comments and order
 // kept); otherwise the document marshalled as YAML.
 func (d *apiDocs) renderYAML() (splitDoc, error) {
-	if slices.Contains(openapi.Names(), d.name) {
-		if d.embedded() {
-			raw, err := openapi.Raw(d.name)
-			if err != nil {
-				return splitDoc{}, err
-			}
-			if patched, ok := patchServers(raw); ok {
-				return split(patched)
-			}
+	if d.embedded() {
+		raw, err := openapi.Raw(d.name)
+		if err != nil {
+			return splitDoc{}, err
+		}
+		if patched, ok := patchServers(raw); ok {
+			return split(patched)
 		}
 	}
 	m, err := d.markedTop()

@@ -234,8 +234,8 @@ func (s *Server) Mount(api API) error {
 // error. A server answers before it has run: a request to an API whose
 // spec is not loaded yet loads it (or waits for this to), so that the API
 // asked for first is ready first. It is safe to call at any time, and more
-// than once. (serve has the parsing itself started on every CPU earlier,
-// with openapi.Preload.)
+// than once. (serve has the parsing itself started earlier, in the
+// background, with openapi.Preload.)
 func (s *Server) LoadSpecs() error {
 	for _, m := range s.apis {
 		if _, err := m.load(); err != nil {

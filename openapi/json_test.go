@@ -3,6 +3,7 @@ package openapi
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -72,8 +73,10 @@ func TestRenderingsCoverEverySpec(t *testing.T) {
 }
 
 // The lean document routes and validates as the whole one does: the same
-// operations (ids, security, parameters and their schemas), request bodies
-// and components, only without descriptions, summaries and examples.
+// operations with the same ids and security, and the same parameters,
+// request bodies and components (schemas, security schemes, shared
+// parameters and bodies) down to every keyword, only without
+// descriptions, summaries and examples.
 func TestLeanKeepsWhatRequestsAreCheckedAgainst(t *testing.T) {
 	for _, api := range Names() {
 		t.Run(api, func(t *testing.T) {
@@ -81,35 +84,75 @@ func TestLeanKeepsWhatRequestsAreCheckedAgainst(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			lean, err := LoadLean(api)
+			leaned, err := LoadLean(api)
 			if err != nil {
 				t.Fatal(err)
 			}
-			wops, lops := Operations(whole), Operations(lean)
+			same := func(what string, w, l any) {
+				t.Helper()
+				if gw, gl := withoutProse(t, w), withoutProse(t, l); !reflect.DeepEqual(gw, gl) {
+					t.Errorf("%s differs in the lean document:\nwhole %v\nlean  %v", what, gw, gl)
+				}
+			}
+			wops, lops := Operations(whole), Operations(leaned)
 			if len(wops) != len(lops) {
 				t.Fatalf("%d operations in the lean document, %d in the whole", len(lops), len(wops))
 			}
 			for i, w := range wops {
 				l := lops[i]
-				if w.Method != l.Method || w.Path != l.Path || w.Op.OperationID != l.Op.OperationID || w.Secured(whole) != l.Secured(lean) {
+				if w.Method != l.Method || w.Path != l.Path || w.Op.OperationID != l.Op.OperationID || w.Secured(whole) != l.Secured(leaned) {
 					t.Fatalf("operation %d: lean %s %s %q, whole %s %s %q", i, l.Method, l.Path, l.Op.OperationID, w.Method, w.Path, w.Op.OperationID)
 				}
-				if len(w.Op.Parameters) != len(l.Op.Parameters) || (w.Op.RequestBody == nil) != (l.Op.RequestBody == nil) {
-					t.Fatalf("%s %s: parameters or body differ", w.Method, w.Path)
-				}
-				for j, p := range w.Op.Parameters {
-					lp := l.Op.Parameters[j].Value
-					if p.Value.Name != lp.Name || p.Value.In != lp.In || p.Value.Required != lp.Required {
-						t.Fatalf("%s %s: parameter %d differs", w.Method, w.Path, j)
-					}
-				}
+				op := w.Method + " " + w.Path
+				same(op+" parameters", w.Op.Parameters, l.Op.Parameters)
+				same(op+" path parameters", whole.Paths.Value(w.Path).Parameters, leaned.Paths.Value(l.Path).Parameters)
+				same(op+" request body", w.Op.RequestBody, l.Op.RequestBody)
+				same(op+" security", w.Op.Security, l.Op.Security)
 			}
-			if len(whole.Components.Schemas) != len(lean.Components.Schemas) {
-				t.Fatalf("%d component schemas in the lean document, %d in the whole", len(lean.Components.Schemas), len(whole.Components.Schemas))
-			}
-			if lean.Info.Title != whole.Info.Title {
-				t.Fatalf("lean title %q, whole %q", lean.Info.Title, whole.Info.Title)
-			}
+			same("security", whole.Security, leaned.Security)
+			wc, lc := whole.Components, leaned.Components
+			same("component schemas", wc.Schemas, lc.Schemas)
+			same("security schemes", wc.SecuritySchemes, lc.SecuritySchemes)
+			same("component parameters", wc.Parameters, lc.Parameters)
+			same("component request bodies", wc.RequestBodies, lc.RequestBodies)
 		})
 	}
+}
+
+// withoutProse is v as JSON, leaned as the lean rendering is, with the
+// blanked descriptions left out: what requests are checked against.
+func withoutProse(t *testing.T, v any) any {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaned, err := lean.JSON(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	if err := json.Unmarshal(leaned, &out); err != nil {
+		t.Fatal(err)
+	}
+	return dropBlankDescriptions(out)
+}
+
+// dropBlankDescriptions removes every "description": "" from v.
+func dropBlankDescriptions(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if d, ok := e.(string); ok && k == "description" && d == "" {
+				delete(x, k)
+				continue
+			}
+			x[k] = dropBlankDescriptions(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = dropBlankDescriptions(e)
+		}
+	}
+	return v
 }

@@ -97,8 +97,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := cat.Validate(cfg); err != nil {
 		return err
 	}
-	// Parsing the specs is most of the start-up's work: it begins now, on
-	// every CPU, while the server is built and starts to answer.
+	// Parsing the specs is most of the start-up's work: it begins now, in
+	// the background (the first API's alone, then the rest on every CPU),
+	// while the server is built and starts to answer.
 	var served []string
 	for _, name := range cat.Names() {
 		if cfg.APIs[name].Enabled {

@@ -33,6 +33,10 @@ type entry[K any] struct {
 	p   unsafe.Pointer // the *V record: see row
 }
 
+// record is the record an entry points to (see row for why it holds an
+// unsafe.Pointer).
+func record[V any](p unsafe.Pointer) V { return *(*V)(p) }
+
 // partition is one large partition's tree. It belongs to the table
 // generation that made it; mu serialises the copies other generations take
 // of it.
@@ -70,7 +74,7 @@ func newOrdered[V, K any](o *Order[V], key func(V) K, compare func(a, b K) int, 
 		if c := compare(a.key, b.key); c != 0 {
 			return c < 0
 		}
-		return a.p != b.p && id(*(*V)(a.p)) < id(*(*V)(b.p))
+		return a.p != b.p && id(record[V](a.p)) < id(record[V](b.p))
 	}
 	x.parts = btree.NewBTreeGOptions(func(a, b partRef[K]) bool { return a.key < b.key }, treeOptions)
 	return x
@@ -195,7 +199,7 @@ func (x *ordered[V, K]) rangeFrom(part string, offset int, desc bool, yield func
 			if desc {
 				j = len(r.small) - 1 - i
 			}
-			if !yield(*(*V)(r.small[j].p)) {
+			if !yield(record[V](r.small[j].p)) {
 				return
 			}
 		}
@@ -206,7 +210,7 @@ func (x *ordered[V, K]) rangeFrom(part string, offset int, desc bool, yield func
 	if offset >= n {
 		return
 	}
-	each := func(e entry[K]) bool { return yield(*(*V)(e.p)) }
+	each := func(e entry[K]) bool { return yield(record[V](e.p)) }
 	if desc {
 		first, _ := t.GetAt(n - 1 - offset)
 		t.Descend(first, each)
@@ -219,11 +223,11 @@ func (x *ordered[V, K]) rangeFrom(part string, offset int, desc bool, yield func
 func (x *ordered[V, K]) search(part string, f func(V) bool) int {
 	r, _ := x.get(part)
 	if r.p == nil {
-		return sort.Search(len(r.small), func(i int) bool { return f(*(*V)(r.small[i].p)) })
+		return sort.Search(len(r.small), func(i int) bool { return f(record[V](r.small[i].p)) })
 	}
 	return sort.Search(r.p.tree.Len(), func(i int) bool {
 		e, _ := r.p.tree.GetAt(i)
-		return f(*(*V)(e.p))
+		return f(record[V](e.p))
 	})
 }
 

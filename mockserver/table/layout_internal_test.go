@@ -3,7 +3,6 @@ package table
 import (
 	"reflect"
 	"testing"
-	"unsafe"
 )
 
 // TestTreeItemsHaveOneLayout guards the binary's size: Go compiles a
@@ -32,21 +31,4 @@ func TestTreeItemsHaveOneLayout(t *testing.T) {
 	}
 	same("row", reflect.TypeFor[row[small]](), reflect.TypeFor[row[large]]())
 	same("ukey", reflect.TypeFor[ukey[small]](), reflect.TypeFor[ukey[large]]())
-}
-
-// TestRowsAndKeysGiveBackTheirRecord checks the conversions the layout
-// needs: a row and a unique key hand back the very record they were made
-// with.
-func TestRowsAndKeysGiveBackTheirRecord(t *testing.T) {
-	type rec struct{ ID string }
-	v := &rec{ID: "a"}
-	if got := newRow("a", v).v(); got != v {
-		t.Fatalf("row gave back %p, want %p", got, v)
-	}
-	if got := (ukey[rec]{h: 1, p: unsafe.Pointer(v)}).v(); got != v {
-		t.Fatalf("ukey gave back %p, want %p", got, v)
-	}
-	if got := (ukey[rec]{h: 1}).v(); got != nil {
-		t.Fatalf("a probe gave back %p, want nil", got)
-	}
 }
