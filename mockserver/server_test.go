@@ -250,6 +250,11 @@ func TestValidation(t *testing.T) {
 			field: "query.limit", rule: "syntax",
 		},
 		{
+			name:  "query not an e-mail address",
+			req:   req{method: http.MethodGet, path: "/pets/pets?owner=ann.example.com"},
+			field: "query.owner", rule: "format",
+		},
+		{
 			name:  "path parameter not an integer",
 			req:   req{method: http.MethodGet, path: "/pets/pets/rex"},
 			field: "path.id", rule: "syntax",
@@ -284,7 +289,7 @@ func TestValidRequestsPass(t *testing.T) {
 	for _, tt := range []struct {
 		query string
 		want  int
-	}{{"", 3}, {"?limit=1", 1}, {"?limit=100", 3}} {
+	}{{"", 3}, {"?limit=1", 1}, {"?limit=100", 3}, {"?owner=ann@example.com", 3}} {
 		w := serve(h, req{method: http.MethodGet, path: "/pets/pets" + tt.query, key: goodKey})
 		mustStatus(t, w, http.StatusOK)
 		if got := decode[[]pet](t, w); len(got) != tt.want {

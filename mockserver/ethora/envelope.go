@@ -85,7 +85,7 @@ func (k *keys) AppSecret(appID string) (string, bool) {
 }
 
 func (k *keys) AppToken(value string) (string, bool) {
-	ref, ok := k.s.tokenApp(hashSecret(value))
+	ref, ok := k.s.tokenApp(mockserver.DigestSecret(value))
 	k.used = ref
 	return ref.App, ok
 }

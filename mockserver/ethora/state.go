@@ -3,7 +3,6 @@ package ethora
 import (
 	"cmp"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/table"
 )
 
@@ -511,9 +511,9 @@ func (s *State) chat(appID, ref string) (Chat, bool) {
 	return lookup(&s.Chats, appID, ref)
 }
 
-// tokenApp returns the active app token whose hash is hash.
-func (s *State) tokenApp(hash string) (tokenRef, bool) {
-	ref, ok := s.tokens[hash]
+// tokenApp returns the active app token whose digest is d.
+func (s *State) tokenApp(d mockserver.SecretDigest) (tokenRef, bool) {
+	ref, ok := s.tokens[string(d[:])]
 	return ref, ok
 }
 
@@ -574,6 +574,5 @@ func hashSecret(secret string) string {
 	if secret == "" {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
+	return mockserver.DigestSecret(secret).String()
 }

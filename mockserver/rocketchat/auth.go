@@ -2,6 +2,8 @@ package rocketchat
 
 import (
 	"strings"
+
+	"github.com/standin/standin/mockserver"
 )
 
 // LoginInput holds the ways POST /api/v1/login names an account.
@@ -41,7 +43,10 @@ func (s *State) login(in LoginInput) (*User, string, error) {
 
 // authenticate returns the active user that userID and token identify.
 func (s *State) authenticate(userID, token string) (*User, bool) {
-	if userID == "" || token == "" || s.Tokens[hashSecret(token)] != userID {
+	if userID == "" || token == "" {
+		return nil, false
+	}
+	if d := mockserver.DigestSecret(token); s.Tokens[string(d[:])] != userID {
 		return nil, false
 	}
 	u := s.user(userID)

@@ -82,12 +82,8 @@ func (s *State) findRoom(caller *User, ref RoomRef, t string) (*Room, error) {
 	} else {
 		r = s.roomByName(ref.Name)
 	}
-	notFound := ErrRoomNotFound.With(fmt.Sprintf("The required \"roomId\" or \"roomName\" param provided does not match any %s", kindName(t)))
-	if r == nil || r.Type != t {
-		return nil, notFound
-	}
-	if t == TypeGroup && !s.canAccess(caller, r) {
-		return nil, notFound
+	if r == nil || r.Type != t || (t == TypeGroup && !s.canAccess(caller, r)) {
+		return nil, ErrRoomNotFound.With(fmt.Sprintf("The required \"roomId\" or \"roomName\" param provided does not match any %s", kindName(t)))
 	}
 	return r, nil
 }
