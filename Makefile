@@ -37,8 +37,9 @@ build:
 test: lint
 	$(GO) test -race -vet=off -count=1 $(PKGS)
 
-## generate: regenerate gen/ and the specs' JSON renderings (openapi/json/)
-## from openapi/*.yaml
+## generate: regenerate gen/, the specs' JSON renderings (openapi/json/)
+## and the Go code that builds their lean documents
+## (openapi/internal/compiled/) from openapi/*.yaml
 generate:
 	$(GO) generate ./openapi/ ./gen/...
 
@@ -52,8 +53,11 @@ lint: check-generated
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) mod tidy -diff
 
+# What make generate writes.
+GENERATED := gen/ openapi/json/ openapi/internal/compiled/
+
 check-generated: generate
-	@test -z "$$(git status --porcelain -- gen/ openapi/json/)" || { git status --short -- gen/ openapi/json/; git diff --stat -- gen/ openapi/json/; echo "gen/ or openapi/json/ is out of date: run make generate and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- $(GENERATED))" || { git status --short -- $(GENERATED); git diff --stat -- $(GENERATED); echo "$(GENERATED): out of date, run make generate and commit"; exit 1; }
 
 ## fuzz: run every fuzz target of the mocks for FUZZTIME each (default 30s)
 FUZZTIME ?= 30s

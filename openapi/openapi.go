@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/standin/standin/openapi/internal/compiled"
 )
 
 //go:embed *.yaml
@@ -71,13 +73,15 @@ func Load(api string) (*openapi3.T, error) {
 // LoadLean is Load without what only people read: the document has the
 // same paths, operations, parameters, schemas and security, with every
 // description empty and no summaries or examples. It is what the mock
-// routes and validates requests with; it parses in two thirds of Load's
-// time and takes less memory. Documents shown to people, and examples
-// checked, come from Load.
+// routes and validates requests with. It is not parsed but built by
+// generated Go code (package internal/compiled) and its references
+// resolved, in a tenth of the time parsing its JSON rendering takes
+// (BenchmarkLoadLean), and takes less memory. Documents shown to people,
+// and examples checked, come from Load.
 func LoadLean(api string) (*openapi3.T, error) {
 	v, _ := leanCache.LoadOrStore(api, &loaded{})
 	l := v.(*loaded)
-	l.once.Do(func() { l.doc, l.err = parse(api, ".lean") })
+	l.once.Do(func() { l.doc, l.err = build(api) })
 	return l.doc, l.err
 }
 
@@ -117,6 +121,21 @@ func MustLoad(api string) *openapi3.T {
 		panic(err)
 	}
 	return doc
+}
+
+// build returns the lean document of api from package compiled, its
+// references resolved and servers cleared: the document parsing
+// json/<api>.lean.json gives (TestCompiledDocumentsAreTheLeanRenderings).
+func build(api string) (*openapi3.T, error) {
+	doc, ok := compiled.Document(api)
+	if !ok {
+		return nil, fmt.Errorf("openapi: %w %q", ErrUnknownAPI, api)
+	}
+	if err := openapi3.NewLoader().ResolveRefsIn(doc, nil); err != nil {
+		return nil, fmt.Errorf("openapi: resolve the references of %s's lean document: %w", api, err)
+	}
+	doc.Servers = nil
+	return doc, nil
 }
 
 // parse loads a JSON rendering of api's spec (variant "" or ".lean"):
