@@ -26,9 +26,6 @@ func Document(api string) (*openapi3.T, bool) {
 	return build(), true
 }
 
-// APIs returns how many APIs have a generated document.
-func APIs() int { return len(builders) }
-
 func newPaths(ext map[string]any, entries map[string]*openapi3.PathItem) *openapi3.Paths {
 	p := openapi3.NewPathsWithCapacity(len(entries))
 	p.Extensions = ext

@@ -21,8 +21,6 @@ var mapLike = map[reflect.Type]string{
 	reflect.TypeFor[openapi3.Callback]():  "newCallback",
 }
 
-func reflectValueOf(doc *openapi3.T) reflect.Value { return reflect.ValueOf(doc) }
-
 // writer writes Go expressions that build values of kin-openapi's
 // document types. Its first error stops nothing but is kept: a value it
 // cannot express (an unexported field set, a kind it does not know)

@@ -18,6 +18,7 @@ import (
 	"go/format"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -89,7 +90,7 @@ func source(api, path string) ([]byte, error) {
 	w.printf("func init() { register(%q, %s) }\n\n", api, fn)
 	w.printf("// %s builds the lean document of %s.yaml, its references unresolved.\n", fn, api)
 	w.printf("func %s() *openapi3.T {\n\treturn ", fn)
-	w.value(reflectValueOf(&doc))
+	w.value(reflect.ValueOf(&doc))
 	w.printf("\n}\n")
 	if w.err != nil {
 		return nil, w.err
