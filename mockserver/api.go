@@ -25,9 +25,9 @@ type API struct {
 	// Server.LoadSpecs, whichever comes first, so that a server with
 	// several APIs answers before their specs are parsed. NewAPI sets it
 	// to load the embedded spec of the API's name. A document from
-	// LoadSpec is checked for its structure only, not its examples,
-	// patterns and defaults: it is meant for specs checked whole
-	// elsewhere (the embedded ones are, by the openapi package's tests).
+	// LoadSpec is routed as it is (openapi.Router), not checked: it is
+	// meant for specs checked whole elsewhere (the embedded ones are, by
+	// the openapi package's tests). Its servers must be cleared.
 	LoadSpec func() (*openapi3.T, error)
 	// Handler serves the API's operations. Requests reach it routed,
 	// authenticated and validated against Spec, with paths relative to the

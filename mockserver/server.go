@@ -108,14 +108,15 @@ func (m *mounted) load() (*specParts, error) {
 			m.err = fmt.Errorf("mockserver: spec of %q: %w", m.api.Name, err)
 			return
 		}
-		var checks []openapi3.ValidationOption
+		var router routers.Router
 		if m.api.Spec == nil {
 			// A spec from LoadSpec is checked whole elsewhere (see
-			// API.LoadSpec): the router checks its structure only.
-			checks = []openapi3.ValidationOption{openapi3.DisableExamplesValidation(),
-				openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableSchemaPatternValidation()}
+			// API.LoadSpec): it is routed as it is, which spares the
+			// start-up a check of every schema.
+			router, err = openapi.NewRouter(doc)
+		} else {
+			router, err = legacy.NewRouter(doc)
 		}
-		router, err := legacy.NewRouter(doc, checks...)
 		if err != nil {
 			m.err = fmt.Errorf("mockserver: route %q: %w", m.api.Name, err)
 			return
