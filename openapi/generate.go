@@ -5,5 +5,4 @@ package openapi
 // from; Raw and the served YAML stay the files as written.
 // TestJSONRenderingsAreCurrent and TestCompiledDocumentsAreTheLeanRenderings
 // fail when a spec changed without them.
-//go:generate go run ./internal/tojson -in . -out json
-//go:generate go run ./internal/togo -in json -out internal/compiled
+//go:generate go run ./internal/tojson -in . -out json -go internal/compiled

@@ -1,9 +1,9 @@
 // Package compiled builds the lean OpenAPI documents of the embedded specs
 // from Go code: one generated file per spec (<api>.gen.go, written by
-// internal/togo from json/<api>.lean.json). Building a document this way
-// takes a few milliseconds where kin-openapi's JSON decoding of the same
-// rendering takes tens, which is most of the time from exec to a mock's
-// first answer. The documents come with their references unresolved, as
+// internal/tojson, with package togo, from json/<api>.lean.json). Building
+// a document this way takes a few milliseconds where kin-openapi's JSON
+// decoding of the same rendering takes tens, which was most of the time
+// from exec to a mock's first answer. The documents come with their references unresolved, as
 // JSON decoding leaves them: kin-openapi's Loader.ResolveRefsIn resolves
 // them.
 package compiled
