@@ -41,12 +41,10 @@ func (s *State) login(in LoginInput) (*User, string, error) {
 	return u, token, nil
 }
 
-// authenticate returns the active user that userID and token identify.
-func (s *State) authenticate(userID, token string) (*User, bool) {
-	if userID == "" || token == "" {
-		return nil, false
-	}
-	if d := mockserver.DigestSecret(token); s.Tokens[string(d[:])] != userID {
+// authenticate returns the active user that userID and the token whose
+// digest is token identify; a zero digest stands for no token.
+func (s *State) authenticate(userID string, token mockserver.SecretDigest) (*User, bool) {
+	if userID == "" || token == (mockserver.SecretDigest{}) || s.Tokens[string(token[:])] != userID {
 		return nil, false
 	}
 	u := s.user(userID)
@@ -56,7 +54,7 @@ func (s *State) authenticate(userID, token string) (*User, bool) {
 	return u, true
 }
 
-// logout revokes token.
-func (s *State) logout(token string) {
-	delete(s.Tokens, hashSecret(token))
+// logout revokes the token whose digest is token.
+func (s *State) logout(token mockserver.SecretDigest) {
+	delete(s.Tokens, string(token[:]))
 }

@@ -233,3 +233,28 @@ func TestLoginMatchesNamesCaseInsensitively(t *testing.T) {
 		t.Errorf("the password is case-sensitive: %d %s", r.Status, r.Raw)
 	}
 }
+
+// TestTokenMustBeTheUsers: a user id is authenticated only with a live
+// token of that user: not with none, an empty one, one of another user,
+// or a token with a byte changed.
+func TestTokenMustBeTheUsers(t *testing.T) {
+	h := newHarness(t)
+	admin := h.admin()
+	h.admin().must("POST", "/api/v1/users.create", map[string]any{
+		"username": "kim", "name": "Kim", "email": "kim@example.test", "password": "pw-kim"})
+	kim := h.login("kim", "pw-kim")
+	unauthorized := refusal{http.StatusUnauthorized, "-", "You must be logged in to do this."}
+	changed := []byte(admin.token)
+	changed[len(changed)-1] ^= 1
+	for _, c := range []client{
+		{h: h, userID: admin.userID},                         // an empty token
+		{h: h, userID: admin.userID, token: " "},             // blank
+		{h: h, userID: admin.userID, token: kim.token},       // another user's
+		{h: h, userID: kim.userID, token: admin.token},       // the other way round
+		{h: h, userID: admin.userID, token: string(changed)}, // one bit off
+	} {
+		c.refuses(unauthorized, "GET", "/api/v1/me", nil)
+	}
+	admin.must("GET", "/api/v1/me", nil)
+	kim.must("GET", "/api/v1/me", nil)
+}

@@ -56,14 +56,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// caller is who a request authenticated as: the headers it sent.
-type caller struct{ userID, token string }
+// caller is who a request authenticated as: the user id it sent, and the
+// digest of its token.
+type caller struct {
+	userID string
+	token  mockserver.SecretDigest // of the token sent; zero when none came
+}
 
 // authenticator checks X-User-Id and X-Auth-Token against the tokens of
 // the request's namespace.
 func authenticator(state *mockserver.State[State]) func(*http.Request, openapi.Operation) (context.Context, error) {
 	return func(r *http.Request, _ openapi.Operation) (context.Context, error) {
-		c := caller{userID: strings.TrimSpace(r.Header.Get("X-User-Id")), token: strings.TrimSpace(r.Header.Get("X-Auth-Token"))}
+		// The token is hashed once here; the handler finds the caller
+		// again by its digest.
+		c := caller{userID: strings.TrimSpace(r.Header.Get("X-User-Id"))}
+		if token := strings.TrimSpace(r.Header.Get("X-Auth-Token")); token != "" {
+			c.token = mockserver.DigestSecret(token)
+		}
 		ctx := r.Context()
 		err := state.View(ctx, func(s *State) error {
 			if _, ok := s.authenticate(c.userID, c.token); !ok {

@@ -127,9 +127,8 @@ func (s *Server) Login(ctx context.Context, req gen.LoginRequestObject) (gen.Log
 // Logout implements POST /api/v1/logout: the token used stops working.
 func (s *Server) Logout(ctx context.Context, req gen.LogoutRequestObject) (gen.LogoutResponseObject, error) {
 	c, _ := mockserver.CallerFrom[caller](ctx)
-	token := c.token
 	err := s.update(ctx, func(st *State, _ *User, _ time.Time) error {
-		st.logout(token)
+		st.logout(c.token)
 		return nil
 	})
 	return gen.Logout200JSONResponse{Status: "success", Data: gen.LogoutData{Message: "You've been logged out!"}}, err
