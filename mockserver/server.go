@@ -230,12 +230,12 @@ func (s *Server) Mount(api API) error {
 	return nil
 }
 
-// LoadSpecs parses the specs of the mounted APIs that load theirs lazily
+// LoadSpecs loads the specs of the mounted APIs that load theirs lazily
 // (API.LoadSpec) and routes them, in mount order, and returns the first
 // error. A server answers before it has run: a request to an API whose
 // spec is not loaded yet loads it (or waits for this to), so that the API
 // asked for first is ready first. It is safe to call at any time, and more
-// than once. (serve has the parsing itself started earlier, in the
+// than once. (serve has its first API's document built earlier, in the
 // background, with openapi.Preload.)
 func (s *Server) LoadSpecs() error {
 	for _, m := range s.apis {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -85,33 +84,13 @@ func LoadLean(api string) (*openapi3.T, error) {
 	return l.doc, l.err
 }
 
-// Preload starts loading the lean specs of apis (LoadLean) in the
-// background and returns at once: a server that will need them gets on
-// with its start-up meanwhile, and a LoadLean of one of them waits for it
-// rather than parsing it again. The first API's spec is parsed alone,
-// leaving the other CPUs to the server's own start-up, so that the first
-// API answers soonest (on two CPUs, a tenth to a fifth sooner than with a
-// parser on each: make bench-http's start-up figures); the rest follow as
-// many at a time as there are CPUs.
-func Preload(apis ...string) {
-	if len(apis) == 0 {
-		return
-	}
-	go func() {
-		_, _ = LoadLean(apis[0]) // LoadLean reports the error to whoever needs the spec
-		next := make(chan string, len(apis)-1)
-		for _, api := range apis[1:] {
-			next <- api
-		}
-		close(next)
-		for range min(runtime.GOMAXPROCS(0), len(apis)-1) {
-			go func() {
-				for api := range next {
-					_, _ = LoadLean(api)
-				}
-			}()
-		}
-	}()
+// Preload starts building the lean document of api (LoadLean) in the
+// background and returns at once: a server that will need it gets on with
+// its start-up meanwhile, and a LoadLean of api waits for it rather than
+// building it again. LoadLean reports an error to whoever needs the
+// document.
+func Preload(api string) {
+	go func() { _, _ = LoadLean(api) }()
 }
 
 // MustLoad is Load for specs known to be embedded; it panics on error.

@@ -23,7 +23,8 @@
 // Start-up is the time from exec of "standin serve --addr 127.0.0.1:0
 // --quiet" (every API, default data) to the first 2xx of
 // /__standin/health, of a Rocket.Chat call and of a call to each of the
-// five APIs; idle RSS is read from /proc 2 s after those calls.
+// five APIs; idle RSS is read from /proc 2 s after those calls, with its
+// anonymous part (heap, stacks) and its file part (the binary's pages).
 //
 // Usage:
 //

@@ -328,8 +328,8 @@ func measureStartups(ctx context.Context, o options, rep *report, bin, dir strin
 			return fmt.Errorf("start-up %d: %w", i+1, err)
 		}
 		rep.Startup.Runs = append(rep.Startup.Runs, r)
-		fmt.Fprintf(out, "start-up %2d  health %s  first API %s  all five %s  RSS idle %.1f MiB\n", i+1,
-			fmtDuration(r.Health), fmtDuration(r.FirstAPI), fmtDuration(r.AllAPIs), float64(r.RSSIdle)/(1<<20))
+		fmt.Fprintf(out, "start-up %2d  health %s  first API %s  all five %s  RSS idle %.1f MiB (anonymous %.1f)\n", i+1,
+			fmtDuration(r.Health), fmtDuration(r.FirstAPI), fmtDuration(r.AllAPIs), float64(r.RSSIdle)/(1<<20), float64(r.RSSAnon)/(1<<20))
 	}
 	rep.Startup.summarize()
 	return nil

@@ -22,14 +22,16 @@ smartlink   SmartLink    /smartlink   apiKey=k1 apiKey2=k2
 	}
 }
 
-func TestParseVmRSS(t *testing.T) {
-	status := "Name:\tstandin\nVmPeak:\t  900000 kB\nVmRSS:\t   57216 kB\nRssAnon:\t 40000 kB\n"
-	got, err := parseVmRSS(status)
-	if err != nil || got != 57216*1024 {
-		t.Errorf("parseVmRSS = %d, %v; want %d", got, err, 57216*1024)
+func TestParseMemory(t *testing.T) {
+	status := "Name:\tstandin\nVmPeak:\t  900000 kB\nVmRSS:\t   57216 kB\nRssAnon:\t   40000 kB\nRssFile:\t   17216 kB\nRssShmem:\t       0 kB\n"
+	got, err := parseMemory(status)
+	if want := (memory{rss: 57216 << 10, anon: 40000 << 10, file: 17216 << 10}); err != nil || got != want {
+		t.Errorf("parseMemory = %+v, %v; want %+v", got, err, want)
 	}
-	if _, err := parseVmRSS("Name:\tx\n"); err == nil {
-		t.Error("no VmRSS line: no error")
+	for _, bad := range []string{"Name:\tx\n", "VmRSS:\t 1 kB\nRssAnon:\t 1 kB\n", "VmRSS:\t 1 MB\nRssAnon:\t 1 kB\nRssFile:\t 0 kB\n"} {
+		if _, err := parseMemory(bad); err == nil {
+			t.Errorf("parseMemory(%q): no error", bad)
+		}
 	}
 }
 

@@ -100,19 +100,23 @@ type startupSummary struct {
 	FirstAPI time.Duration `json:"firstApi"`
 	AllAPIs  time.Duration `json:"allApis"`
 	RSSIdle  int64         `json:"rssIdle"`
+	RSSAnon  int64         `json:"rssAnon"`
+	RSSFile  int64         `json:"rssFile"`
 }
 
 func (s *startupSummary) summarize() {
 	var health, first, all []time.Duration
-	var rss []float64
+	var rss, anon, file []float64
 	for _, r := range s.Runs {
 		health = append(health, r.Health)
 		first = append(first, r.FirstAPI)
 		all = append(all, r.AllAPIs)
 		rss = append(rss, float64(r.RSSIdle))
+		anon = append(anon, float64(r.RSSAnon))
+		file = append(file, float64(r.RSSFile))
 	}
 	s.Health, s.FirstAPI, s.AllAPIs = medianDuration(health), medianDuration(first), medianDuration(all)
-	s.RSSIdle = int64(median(rss))
+	s.RSSIdle, s.RSSAnon, s.RSSFile = int64(median(rss)), int64(median(anon)), int64(median(file))
 }
 
 // The targets.
@@ -200,7 +204,8 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "  exec -> /__standin/health 2xx  %s\n", fmtDuration(st.Health))
 	fmt.Fprintf(w, "  exec -> first API 2xx          %s\n", fmtDuration(st.FirstAPI))
 	fmt.Fprintf(w, "  exec -> all five APIs 2xx      %s\n", fmtDuration(st.AllAPIs))
-	fmt.Fprintf(w, "  RSS idle (2 s after)           %.1f MiB\n", float64(st.RSSIdle)/(1<<20))
+	fmt.Fprintf(w, "  RSS idle (2 s after)           %.1f MiB: %.1f MiB heap and stacks (RssAnon), %.1f MiB pages of the binary (RssFile, a few MiB more or less with the page cache)\n",
+		float64(st.RSSIdle)/(1<<20), float64(st.RSSAnon)/(1<<20), float64(st.RSSFile)/(1<<20))
 	fmt.Fprintf(w, "  calls: %s\n", strings.Join(st.Calls, "; "))
 	fmt.Fprintf(w, "\ntargets:\n")
 	for _, t := range r.Targets {

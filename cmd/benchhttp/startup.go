@@ -176,6 +176,8 @@ type startupRun struct {
 	FirstAPI time.Duration `json:"firstApi"` // exec to the first 2xx of the Rocket.Chat call
 	AllAPIs  time.Duration `json:"allApis"`  // exec to the 2xx of the last of the five calls
 	RSSIdle  int64         `json:"rssIdle"`  // bytes, 2 s after the calls; 0 if not read
+	RSSAnon  int64         `json:"rssAnon"`  // of which anonymous memory: heap, stacks
+	RSSFile  int64         `json:"rssFile"`  // of which mapped file pages: the binary's own
 }
 
 // pollGap is the pause between two polls of a server coming up.
@@ -254,9 +256,11 @@ func measureStartup(bin string, calls []apiCall, env []string, rss bool, dir str
 	}
 	if rss {
 		time.Sleep(2 * time.Second)
-		if run.RSSIdle, err = vmRSS(cmd.Process.Pid); err != nil {
+		m, err := memoryOf(cmd.Process.Pid)
+		if err != nil {
 			return run, err
 		}
+		run.RSSIdle, run.RSSAnon, run.RSSFile = m.rss, m.anon, m.file
 	}
 	return run, p.stop()
 }
@@ -268,29 +272,47 @@ func (f callFunc) bind(c *http.Client, base string) func() error {
 	return func() error { return f(c, base) }
 }
 
-// vmRSS reads the resident set size of process pid, in bytes.
-func vmRSS(pid int) (int64, error) {
+// memory is a process's resident set, in bytes: the whole (VmRSS), its
+// anonymous memory (RssAnon: heap, stacks) and its mapped file pages
+// (RssFile: mostly the pages of the binary it has run or read, which
+// the kernel maps in runs around each one touched; how many depends on
+// the page cache, so that the same binary shows a few MiB more or less).
+type memory struct{ rss, anon, file int64 }
+
+// memoryOf reads the resident set of process pid.
+func memoryOf(pid int) (memory, error) {
 	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
 	if err != nil {
-		return 0, err
+		return memory{}, err
 	}
-	return parseVmRSS(string(data))
+	return parseMemory(string(data))
 }
 
-// parseVmRSS reads the VmRSS line of a /proc/PID/status, in bytes.
-func parseVmRSS(status string) (int64, error) {
+// parseMemory reads the VmRSS, RssAnon and RssFile lines of a
+// /proc/PID/status.
+func parseMemory(status string) (memory, error) {
+	var m memory
+	fields := map[string]*int64{"VmRSS:": &m.rss, "RssAnon:": &m.anon, "RssFile:": &m.file}
+	found := 0
 	for _, line := range strings.Split(status, "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			f := strings.Fields(rest)
-			if len(f) != 2 || f[1] != "kB" {
-				return 0, fmt.Errorf("VmRSS line %q", line)
-			}
-			kb, err := strconv.ParseInt(f[0], 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("VmRSS line %q: %w", line, err)
-			}
-			return kb << 10, nil
+		key, rest, _ := strings.Cut(line, "\t")
+		dst, ok := fields[key]
+		if !ok {
+			continue
 		}
+		f := strings.Fields(rest)
+		if len(f) != 2 || f[1] != "kB" {
+			return memory{}, fmt.Errorf("%s line %q", key, line)
+		}
+		kb, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			return memory{}, fmt.Errorf("%s line %q: %w", key, line, err)
+		}
+		*dst = kb << 10
+		found++
 	}
-	return 0, fmt.Errorf("no VmRSS line")
+	if found != len(fields) {
+		return memory{}, fmt.Errorf("status has %d of the lines VmRSS, RssAnon and RssFile", found)
+	}
+	return m, nil
 }
