@@ -75,7 +75,7 @@ func authenticator(state *mockserver.State[State]) func(*http.Request, openapi.O
 		}
 		ctx := r.Context()
 		err := state.View(ctx, func(s *State) error {
-			if _, ok := s.authenticate(c.userID, c.token); !ok {
+			if !s.authenticated(c.userID, c.token) {
 				return errUnauthorized
 			}
 			return nil
