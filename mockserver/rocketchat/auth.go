@@ -44,21 +44,27 @@ func (s *State) login(in LoginInput) (*User, string, error) {
 // authenticate returns the active user that userID and the token whose
 // digest is token identify; a zero digest stands for no token.
 func (s *State) authenticate(userID string, token mockserver.SecretDigest) (*User, bool) {
-	if !s.authenticated(userID, token) {
+	if !s.holds(userID, token) {
 		return nil, false
 	}
-	return s.user(userID), true
+	u := s.user(userID)
+	return u, u != nil && u.Active
 }
 
-// authenticated reports whether userID and the token whose digest is
-// token identify an active user: authenticate without the copy of the
-// user it returns, which the request's check does not need.
+// authenticated is authenticate without the copy of the user it returns,
+// which the request's check does not need.
 func (s *State) authenticated(userID string, token mockserver.SecretDigest) bool {
-	if userID == "" || token == (mockserver.SecretDigest{}) || s.Tokens[string(token[:])] != userID {
+	if !s.holds(userID, token) {
 		return false
 	}
 	u, ok := s.Users.Get(userID)
 	return ok && u.Active
+}
+
+// holds reports whether the token whose digest is token is a live token
+// of userID; a zero digest stands for no token.
+func (s *State) holds(userID string, token mockserver.SecretDigest) bool {
+	return userID != "" && token != (mockserver.SecretDigest{}) && s.Tokens[string(token[:])] == userID
 }
 
 // logout revokes the token whose digest is token.

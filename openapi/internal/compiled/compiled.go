@@ -3,9 +3,9 @@
 // internal/tojson, with package togo, from json/<api>.lean.json). Building
 // a document this way takes a few milliseconds where kin-openapi's JSON
 // decoding of the same rendering takes tens, which was most of the time
-// from exec to a mock's first answer. The documents come with their references unresolved, as
-// JSON decoding leaves them: kin-openapi's Loader.ResolveRefsIn resolves
-// them.
+// from exec to a mock's first answer. The documents come with their
+// references unresolved, as JSON decoding leaves them: kin-openapi's
+// Loader.ResolveRefsIn resolves them.
 package compiled
 
 import "github.com/getkin/kin-openapi/openapi3"

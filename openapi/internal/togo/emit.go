@@ -38,8 +38,9 @@ func (w *writer) fail(format string, args ...any) {
 	}
 }
 
-// typeName is t as written in the generated file.
-func typeName(t reflect.Type) string {
+// typeName is t as written in the generated file; a type it cannot write
+// fails the file, as a value does.
+func (w *writer) typeName(t reflect.Type) string {
 	if t.Name() != "" {
 		switch t.PkgPath() {
 		case kinPath:
@@ -47,21 +48,23 @@ func typeName(t reflect.Type) string {
 		case "":
 			return t.Name()
 		}
-		panic("togo: a type from outside kin-openapi's openapi3: " + t.String())
+		w.fail("a type from outside kin-openapi's openapi3: %s", t)
+		return "invalid"
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		return "*" + typeName(t.Elem())
+		return "*" + w.typeName(t.Elem())
 	case reflect.Slice:
-		return "[]" + typeName(t.Elem())
+		return "[]" + w.typeName(t.Elem())
 	case reflect.Map:
-		return "map[" + typeName(t.Key()) + "]" + typeName(t.Elem())
+		return "map[" + w.typeName(t.Key()) + "]" + w.typeName(t.Elem())
 	case reflect.Interface:
 		if t.NumMethod() == 0 {
 			return "any"
 		}
 	}
-	panic("togo: an unnamed type it cannot write: " + t.String())
+	w.fail("an unnamed type it cannot write: %s", t)
+	return "invalid"
 }
 
 // value writes an expression that builds v.
@@ -83,11 +86,11 @@ func (w *writer) value(v reflect.Value) {
 			w.value(elem)
 			return
 		}
-		w.printf("new(%s(", typeName(elem.Type()))
+		w.printf("new(%s(", w.typeName(elem.Type()))
 		w.value(elem)
 		w.printf("))")
 	case reflect.Struct:
-		w.printf("%s{", typeName(t))
+		w.printf("%s{", w.typeName(t))
 		for i := range t.NumField() {
 			f, fv := t.Field(i), v.Field(i)
 			if fv.IsZero() {
@@ -107,7 +110,7 @@ func (w *writer) value(v reflect.Value) {
 			w.printf("nil")
 			return
 		}
-		w.printf("%s{", typeName(t))
+		w.printf("%s{", w.typeName(t))
 		for i := range v.Len() {
 			w.value(v.Index(i))
 			w.printf(", ")
@@ -124,7 +127,7 @@ func (w *writer) value(v reflect.Value) {
 		}
 		keys := v.MapKeys()
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(a.String(), b.String()) })
-		w.printf("%s{", typeName(t))
+		w.printf("%s{", w.typeName(t))
 		for _, k := range keys {
 			w.printf("\n%s: ", strconv.Quote(k.String()))
 			w.value(v.MapIndex(k))
@@ -142,7 +145,7 @@ func (w *writer) value(v reflect.Value) {
 			w.printf("%s", strconv.Quote(v.String()))
 			return
 		}
-		w.printf("%s(%s)", typeName(t), strconv.Quote(v.String()))
+		w.printf("%s(%s)", w.typeName(t), strconv.Quote(v.String()))
 	case reflect.Bool:
 		w.printf("%t", v.Bool())
 	case reflect.Float64:

@@ -1,6 +1,8 @@
 package togo
 
 import (
+	"go/parser"
+	"go/token"
 	"strings"
 	"testing"
 )
@@ -17,14 +19,20 @@ func TestSourceRefusesWhatItCannotBuild(t *testing.T) {
 	}
 }
 
-func TestSourceNamesTheBuilderAfterTheAPI(t *testing.T) {
-	src, err := Source("ucs-rooms", "json/ucs-rooms.lean.json", []byte(`{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{`register("ucs-rooms", buildUcsRooms)`, "func buildUcsRooms() *openapi3.T {", "from json/ucs-rooms.lean.json"} {
-		if !strings.Contains(string(src), want) {
-			t.Errorf("the generated file lacks %q:\n%s", want, src)
+// Any API name gives a Go file of package compiled that registers its
+// document under that name, even one that is no Go identifier.
+func TestSourceIsGoForAnyAPIName(t *testing.T) {
+	for _, api := range []string{"ucs-rooms", "v2.api", "9lives"} {
+		src, err := Source(api, "json/"+api+".lean.json", []byte(`{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{}}`))
+		if err != nil {
+			t.Fatalf("%s: %v", api, err)
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), api+".gen.go", src, 0)
+		if err != nil {
+			t.Fatalf("%s: the generated file is not Go: %v\n%s", api, err, src)
+		}
+		if f.Name.Name != "compiled" || !strings.Contains(string(src), "register(\""+api+"\", ") {
+			t.Errorf("%s: package %s, or no registration under the API's name:\n%s", api, f.Name.Name, src)
 		}
 	}
 }
