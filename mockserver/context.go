@@ -24,15 +24,49 @@ type namespaceKey struct{}
 
 // WithNamespace returns a context that carries the state namespace ns.
 func WithNamespace(ctx context.Context, ns string) context.Context {
+	if s := servedFrom(ctx); s != nil {
+		// Keep what the core knows of the request, in another namespace.
+		c := *s
+		c.namespace = ns
+		return context.WithValue(ctx, namespaceKey{}, &c)
+	}
 	return context.WithValue(ctx, namespaceKey{}, ns)
 }
 
 // Namespace returns the state namespace carried by ctx, or DefaultNamespace.
 func Namespace(ctx context.Context) string {
-	if ns, ok := ctx.Value(namespaceKey{}).(string); ok {
-		return ns
+	switch v := ctx.Value(namespaceKey{}).(type) {
+	case string:
+		return v
+	case *served:
+		return v.namespace
 	}
 	return DefaultNamespace
+}
+
+// served is what the core records of a request it serves, put in the
+// request's context once: one value instead of one per fact. It is kept
+// under namespaceKey, and WithNamespace copies it, so that the nearest
+// value under that key names the namespace. The pipeline fills in mount
+// before the API sees the request.
+type served struct {
+	namespace string
+	mount     string        // the API's mount path ("/ucs"); "" at the root of a port
+	req       *http.Request // the request as the server received it
+}
+
+// withServed returns r with a context that carries what the core knows
+// of it, and that record, to fill in as the request is routed.
+func withServed(r *http.Request, ns string) (*http.Request, *served) {
+	s := &served{namespace: ns}
+	r = r.WithContext(context.WithValue(r.Context(), namespaceKey{}, s))
+	s.req = r
+	return r, s
+}
+
+func servedFrom(ctx context.Context) *served {
+	s, _ := ctx.Value(namespaceKey{}).(*served)
+	return s
 }
 
 type callerKey struct{}
@@ -49,14 +83,6 @@ func CallerFrom[C any](ctx context.Context) (C, bool) {
 	return c, ok
 }
 
-type mountKey struct{}
-
-// withMountPath returns a context that records the path prefix the
-// request's API is mounted under ("/ucs"; none at the root of a port).
-func withMountPath(ctx context.Context, prefix string) context.Context {
-	return context.WithValue(ctx, mountKey{}, prefix)
-}
-
 // BaseURL returns the URL a client reached the request's API at: scheme,
 // host and the API's mount path, without a trailing slash
 // ("http://127.0.0.1:8080/ucs"). An API that hands out links to itself
@@ -64,6 +90,25 @@ func withMountPath(ctx context.Context, prefix string) context.Context {
 // first X-Forwarded-Host names the host and X-Forwarded-Proto: https the
 // scheme; otherwise the scheme is https when the request came over TLS.
 func BaseURL(r *http.Request) string {
+	var mount string
+	if s := servedFrom(r.Context()); s != nil {
+		mount = s.mount
+	}
+	return baseURL(r, mount)
+}
+
+// BaseURLOf returns the BaseURL of the request the core serves with ctx,
+// for strict handlers, which see the context and not the request; "" for
+// a context of no request the server serves.
+func BaseURLOf(ctx context.Context) string {
+	s := servedFrom(ctx)
+	if s == nil {
+		return ""
+	}
+	return baseURL(s.req, s.mount)
+}
+
+func baseURL(r *http.Request, mount string) string {
 	scheme := "http"
 	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 		scheme = "https"
@@ -72,6 +117,5 @@ func BaseURL(r *http.Request) string {
 	if fwd, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Host"), ","); strings.TrimSpace(fwd) != "" {
 		host = strings.TrimSpace(fwd)
 	}
-	prefix, _ := r.Context().Value(mountKey{}).(string)
-	return scheme + "://" + host + prefix
+	return scheme + "://" + host + mount
 }

@@ -86,6 +86,9 @@ type Server struct {
 type mounted struct {
 	api    API
 	prefix string
+	// serve runs the API's pipeline (apiHandler), stripped serves it
+	// below prefix.
+	serve, stripped http.Handler
 
 	once  sync.Once
 	parts *specParts // set by load; nil until then or when it failed
@@ -219,6 +222,8 @@ func (s *Server) Mount(api API) error {
 		return fmt.Errorf("mockserver: API %q: prefix %q is taken", api.Name, prefix)
 	}
 	m := &mounted{api: api, prefix: prefix}
+	m.serve = s.apiHandler(m)
+	m.stripped = http.StripPrefix(prefix, m.serve)
 	if api.Spec != nil {
 		// A document given is routed now, so that Mount reports what
 		// is wrong with it.
@@ -273,8 +278,10 @@ func (s *Server) Handler() http.Handler {
 		}
 		for _, m := range s.apis {
 			if under(path, m.prefix) {
-				r = r.WithContext(withMountPath(r.Context(), m.prefix))
-				http.StripPrefix(m.prefix, s.apiHandler(m)).ServeHTTP(w, r)
+				if sv := servedFrom(r.Context()); sv != nil {
+					sv.mount = m.prefix
+				}
+				m.stripped.ServeHTTP(w, r)
 				return
 			}
 		}
@@ -303,7 +310,7 @@ func (s *Server) RootHandler(name string) (http.Handler, error) {
 	if i < 0 {
 		return nil, fmt.Errorf("mockserver: API %q is not mounted", name)
 	}
-	api := s.apiHandler(s.apis[i])
+	api := s.apis[i].serve
 	return s.common(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if under(r.URL.Path, AdminPrefix) {
 			s.serveAdmin(w, r)
@@ -375,7 +382,8 @@ func (s *Server) common(h http.Handler, root string) http.Handler {
 				Rule: "pattern", Message: "must be 1 to 64 letters, digits, dots, dashes or underscores"})
 			return
 		}
-		h.ServeHTTP(w, r.WithContext(WithNamespace(r.Context(), ns)))
+		r, _ = withServed(r, ns)
+		h.ServeHTTP(w, r)
 	})
 	admin := s.admin.wrap(inner)
 	var api http.Handler = inner

@@ -2,7 +2,6 @@ package rocketchat
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"time"
 
@@ -55,21 +54,6 @@ func roomRef(id, name *string) RoomRef {
 	return RoomRef{ID: deref(id), Name: deref(name), HasID: id != nil, HasName: name != nil}
 }
 
-type siteKey struct{}
-
-// withSite records the URL the client reached the API at: the mock's
-// Site_Url, on which avatar URLs are built.
-func withSite(next gen.StrictHandlerFunc, _ string) gen.StrictHandlerFunc {
-	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, in any) (any, error) {
-		return next(context.WithValue(ctx, siteKey{}, mockserver.BaseURL(r)), w, r, in)
-	}
-}
-
-func siteOf(ctx context.Context) string {
-	s, _ := ctx.Value(siteKey{}).(string)
-	return s
-}
-
 // userInfo is what getUserInfo adds to the caller's own record, for me and
 // login's data.me (apps/meteor/app/api/server/helpers/getUserInfo.ts):
 // email is the first verified address (none when no address is verified),
@@ -85,7 +69,7 @@ type userInfo struct {
 
 func infoOf(ctx context.Context, u *User) userInfo {
 	in := userInfo{settings: gen.MeSettings{Profile: map[string]any{}, Preferences: map[string]any{}, Calendar: &map[string]any{}},
-		avatarURL: siteOf(ctx) + "/avatar/" + u.Username}
+		avatarURL: mockserver.BaseURLOf(ctx) + "/avatar/" + u.Username}
 	if u.Verified && u.Email != "" {
 		in.email = new(u.Email)
 	}

@@ -73,7 +73,7 @@ func New(s mockserver.Setup, opts Options) (mockserver.API, error) {
 	})
 	state := mockserver.NewState(s.Store, Name, func() *State { return seeded().Copy() }, nil)
 	srv := &Server{session: mockserver.Session[State, *User]{State: state, Resolve: me}, now: s.Clock()}
-	strict := gen.NewStrictHandlerWithOptions(srv, []gen.StrictMiddlewareFunc{withSite}, gen.StrictHTTPServerOptions{
+	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: envelope.InvalidRequest, ResponseErrorHandlerFunc: envelope.Write})
 	routes := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(envelope), ErrorHandlerFunc: envelope.InvalidRequest})
 	return mockserver.NewAPI(Name, routes, authenticator(state), envelope)

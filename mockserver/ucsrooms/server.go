@@ -33,21 +33,6 @@ var _ gen.StrictServerInterface = (*Server)(nil)
 // clock returns the fake's time, in UTC.
 func (s *Server) clock() time.Time { return s.now().UTC() }
 
-type baseKey struct{}
-
-// withBaseURL records each request's base URL (mockserver.BaseURL) for the
-// signed URLs the handlers build.
-func withBaseURL(next gen.StrictHandlerFunc, _ string) gen.StrictHandlerFunc {
-	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
-		return next(context.WithValue(ctx, baseKey{}, mockserver.BaseURL(r)), w, r, request)
-	}
-}
-
-func baseURL(ctx context.Context) string {
-	b, _ := ctx.Value(baseKey{}).(string)
-	return b
-}
-
 // --- rooms ---
 
 // CreateRoom implements POST /room.
@@ -410,7 +395,7 @@ func (s *Server) GetDownloadUrl(ctx context.Context, req gen.GetDownloadUrlReque
 
 // signed is the answer that hands out grant g.
 func (s *Server) signed(ctx context.Context, g grant, now time.Time) gen.SignedUrlAnswerJSONResponse {
-	return gen.SignedUrlAnswerJSONResponse{Data: gen.SignedUrl{Url: s.signer.url(baseURL(ctx), g), FileId: g.File,
+	return gen.SignedUrlAnswerJSONResponse{Data: gen.SignedUrl{Url: s.signer.url(mockserver.BaseURLOf(ctx), g), FileId: g.File,
 		ExpiresAt: time.Unix(g.Expires, 0).UTC()}, SentAt: now}
 }
 

@@ -102,7 +102,7 @@ func New(s mockserver.Setup, opts Options) (mockserver.API, error) {
 	srv := &Server{state: state, now: now, signer: signer{secret: []byte(opts.FileSecret), ttl: opts.URLTTL},
 		storeMax: opts.FileStoreBytes, startedAt: now().UTC().Truncate(time.Second)}
 	envelope := newEnvelope(now)
-	strict := gen.NewStrictHandlerWithOptions(srv, []gen.StrictMiddlewareFunc{withBaseURL}, gen.StrictHTTPServerOptions{
+	strict := gen.NewStrictHandlerWithOptions(srv, nil, gen.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: envelope.InvalidRequest, ResponseErrorHandlerFunc: envelope.Write})
 	routes := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{BaseRouter: mockserver.NewMux(envelope), ErrorHandlerFunc: envelope.InvalidRequest})
 	v := newVerifier(opts, now)
