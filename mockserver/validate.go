@@ -17,8 +17,14 @@ import (
 )
 
 // validationOptions checks parameters and bodies; authentication is the
-// API's own step, run before validation as the real servers do.
+// API's own step, run before validation as the real servers do. The body's
+// decoded value is kept on the request (KeepValidatedValue), and the
+// generated handlers bind that value (oapi-codegen's runtime.BindJSONBody)
+// instead of decoding the JSON a second time. It binds member names as
+// they are, as the JavaScript servers read them, where encoding/json would
+// also take "RoomName" for roomName.
 var validationOptions = &openapi3filter.Options{
+	KeepValidatedValue: true,
 	SchemaValidationOptions: []openapi3.SchemaValidationOption{
 		openapi3.DisableSchemaErrorDetails(),
 		// A map set whole, not WithStringFormatValidator, which makes a

@@ -25,6 +25,9 @@ func TestBadInputGetsRocketChatErrors(t *testing.T) {
 		{"bad email", "POST", "/api/v1/users.create", `{"name":"A","email":"nope","password":"x","username":"a"}`, false, 400, "error-invalid-email", "Invalid email nope"},
 		{"array instead of object", "POST", "/api/v1/channels.invite", `[]`, false, 400, "invalid-params", "body"},
 		{"userIds not an array", "POST", "/api/v1/channels.invite", `{"roomName":"general","userIds":"abc"}`, false, 400, "invalid-params", "body.userIds"},
+		// Rocket.Chat reads bodyParams.roomName: a member named otherwise,
+		// if only by case, names no room (Go's decoder would match it).
+		{"member name in another case", "POST", "/api/v1/channels.invite", `{"RoomName":"general","username":"antonio.towne"}`, false, 400, "error-roomid-param-not-provided", "roomName"},
 		{"negative count", "GET", "/api/v1/channels.members?roomName=general&count=-1", nil, false, 400, "invalid-params", "query.count"},
 		{"count not a number", "GET", "/api/v1/users.list?count=ten", nil, false, 400, "invalid-params", "query.count"},
 		{"bad sort", "GET", "/api/v1/users.list?sort=username", nil, false, 400, "error-invalid-sort", "sort"},
