@@ -53,6 +53,7 @@ type served struct {
 	namespace string
 	mount     string        // the API's mount path ("/ucs"); "" at the root of a port
 	req       *http.Request // the request as the server received it
+	caller    any           // the first WithCaller's caller, if any
 }
 
 // withServed returns r with a context that carries what the core knows
@@ -73,14 +74,30 @@ type callerKey struct{}
 
 // WithCaller returns a context that carries the authenticated caller c, as
 // an API's Authenticate finds it (a user id and token, an app id, ...).
+// The first caller of a request the server serves is kept in what the core
+// records of the request, and ctx is returned as it is, so that the
+// pipeline need not copy the request for it.
 func WithCaller[C any](ctx context.Context, c C) context.Context {
+	if s := servedFrom(ctx); s != nil && s.caller == nil {
+		s.caller = c
+		return ctx
+	}
 	return context.WithValue(ctx, callerKey{}, c)
 }
 
 // CallerFrom returns the caller of type C that ctx carries, if any.
 func CallerFrom[C any](ctx context.Context) (C, bool) {
-	c, ok := ctx.Value(callerKey{}).(C)
-	return c, ok
+	// A caller under callerKey was added after the request's first
+	// (WithCaller keeps that one in served), so it is the nearer one.
+	if c, ok := ctx.Value(callerKey{}).(C); ok {
+		return c, true
+	}
+	if s := servedFrom(ctx); s != nil {
+		c, ok := s.caller.(C)
+		return c, ok
+	}
+	var none C
+	return none, false
 }
 
 // BaseURL returns the URL a client reached the request's API at: scheme,

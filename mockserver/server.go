@@ -486,7 +486,10 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 			fail(e)
 			return
 		}
-		m.api.Handler.ServeHTTP(w, r.WithContext(ctx))
+		if ctx != r.Context() {
+			r = r.WithContext(ctx)
+		}
+		m.api.Handler.ServeHTTP(w, r)
 	})
 }
 
@@ -512,14 +515,26 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) error {
 		}
 		return &Error{Status: http.StatusBadRequest, Kind: KindInvalid, Field: "body", Message: "request body could not be read", Err: err}
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	r.Body = newBodyReader(body)
+	r.GetBody = func() (io.ReadCloser, error) { return newBodyReader(body), nil }
 	r.ContentLength = int64(len(body))
 	if rec, ok := w.(*recorder); ok {
 		rec.reqBody = body
 	}
 	return nil
 }
+
+// bodyReader reads a body the server has read whole: io.NopCloser of a
+// bytes.Reader in one allocation instead of two.
+type bodyReader struct{ bytes.Reader }
+
+func newBodyReader(body []byte) *bodyReader {
+	b := new(bodyReader)
+	b.Reset(body)
+	return b
+}
+
+func (*bodyReader) Close() error { return nil }
 
 // readAll is io.ReadAll into a buffer of the announced length (when it is
 // within limit), so that a body costs one allocation, not a series of
