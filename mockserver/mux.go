@@ -60,8 +60,8 @@ func tryHandle(mux *http.ServeMux, pattern string, handler func(http.ResponseWri
 
 // ServeHTTP serves r with the first ServeMux that has a pattern for it.
 func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if mux := m.find(r); mux != nil {
-		mux.ServeHTTP(w, r)
+	if mux, h, pattern := m.find(r); mux != nil {
+		serve(mux, h, pattern, w, r)
 		return
 	}
 	// The core's router matches "/apps/" as "/apps", as Express and most
@@ -71,8 +71,8 @@ func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		trimmed := r.Clone(r.Context())
 		trimmed.URL.Path = strings.TrimSuffix(p, "/")
 		trimmed.URL.RawPath = strings.TrimSuffix(r.URL.RawPath, "/")
-		if mux := m.find(trimmed); mux != nil {
-			mux.ServeHTTP(w, trimmed)
+		if mux, h, pattern := m.find(trimmed); mux != nil {
+			serve(mux, h, pattern, w, trimmed)
 			return
 		}
 	}
@@ -80,13 +80,21 @@ func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Message: fmt.Sprintf("no operation at %s %s", r.Method, clipText(r.URL.Path, 200))})
 }
 
+// serve runs h, which mux matched to r with pattern. A pattern without
+// wildcards has no path values to set, so h runs at once instead of mux
+// matching r a second time; otherwise mux serves r, setting them.
+func serve(mux *http.ServeMux, h http.Handler, pattern string, w http.ResponseWriter, r *http.Request) {
+	if strings.Contains(pattern, "{") {
+		mux.ServeHTTP(w, r)
+		return
+	}
+	r.Pattern = pattern
+	h.ServeHTTP(w, r)
+}
+
 // Pattern returns the pattern that serves r, or "" if none does.
 func (m *Mux) Pattern(r *http.Request) string {
-	mux := m.find(r)
-	if mux == nil {
-		return ""
-	}
-	_, pattern := mux.Handler(r)
+	_, _, pattern := m.find(r)
 	return pattern
 }
 
@@ -97,21 +105,22 @@ func (m *Mux) Patterns() []string {
 	return slices.Clone(m.patterns)
 }
 
-// find returns the first ServeMux with a pattern for r, or nil, also for a
-// path that is not in canonical form (ServeMux would redirect it).
-func (m *Mux) find(r *http.Request) *http.ServeMux {
+// find returns the first ServeMux with a pattern for r, with the handler
+// and pattern it matched, or nil, also for a path that is not in canonical
+// form (ServeMux would redirect it).
+func (m *Mux) find(r *http.Request) (*http.ServeMux, http.Handler, string) {
 	if p := r.URL.Path; p == "" || p[0] != '/' || (path.Clean(p) != p && path.Clean(p)+"/" != p) {
-		return nil
+		return nil, nil, ""
 	}
 	m.mu.RLock()
 	muxes := m.muxes
 	m.mu.RUnlock()
 	for _, mux := range muxes {
-		if _, pattern := mux.Handler(r); pattern != "" && !redirects(r, pattern) {
-			return mux
+		if h, pattern := mux.Handler(r); pattern != "" && !redirects(r, pattern) {
+			return mux, h, pattern
 		}
 	}
-	return nil
+	return nil, nil, ""
 }
 
 // redirects reports whether ServeMux answers r with pattern only to
