@@ -52,6 +52,17 @@ type targetsMissed int
 
 func (n targetsMissed) Error() string { return fmt.Sprintf("%d target(s) missed", int(n)) }
 
+// missedPerRequest reports whether a target of the request path
+// (throughput, p99, logging) is missed.
+func missedPerRequest(ts []target) bool {
+	for _, t := range ts {
+		if t.PerRequest && !t.Pass {
+			return true
+		}
+	}
+	return false
+}
+
 // options are the command line's settings.
 type options struct {
 	standin     string
@@ -76,7 +87,7 @@ func parseOptions(args []string) (options, error) {
 	fs.IntVar(&o.conns, "c", 32, "connections of the load generator")
 	fs.IntVar(&o.startupRuns, "startup-runs", 10, "start-ups to measure")
 	fs.StringVar(&o.generator, "generator", "auto", "load generator: wrk, go (built in) or auto (wrk if on PATH)")
-	fs.StringVar(&o.profileDir, "profile", "", "write CPU profiles of standin to this directory and print their top entries")
+	fs.StringVar(&o.profileDir, "profile", "", "write CPU profiles of standin to this directory and print their top entries (where the time goes, by stage, is printed with it and whenever a request target is missed)")
 	fs.StringVar(&o.jsonFile, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&o.check, "check", false, "exit with status 1 when a target is missed")
 	if err := fs.Parse(args); err != nil {
@@ -154,8 +165,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	rep.Targets = targets(rep.Summary, rep.Startup)
-	if o.profileDir != "" {
-		if err := profile(ctx, o, rep, bin, apis, pin, load, dir, out); err != nil {
+	// Where the time goes is measured with -profile, and whenever a
+	// target of the request path is missed, so that the report says
+	// what the gap is made of.
+	if o.profileDir != "" || missedPerRequest(rep.Targets) {
+		pdir := o.profileDir
+		if pdir == "" {
+			pdir = filepath.Join(dir, "profiles")
+		}
+		if err := profile(ctx, pdir, o.profileDir != "", rep, bin, apis, pin, load, dir, out); err != nil {
 			return err
 		}
 	}

@@ -22,11 +22,12 @@ type profileTop struct {
 	Cum  string `json:"topCum,omitempty"` // the same with -cum: where the time goes
 }
 
-// profile runs standin --quiet once more per request kind and one
-// start-up with CPU profiling on, and reads the top entries of each
-// profile with go tool pprof when go is on PATH.
-func profile(ctx context.Context, o options, rep *report, bin string, apis []string, pin pinning, load loadFunc, dir string, out io.Writer) error {
-	pdir, err := filepath.Abs(o.profileDir)
+// profile runs standin --quiet once more per request kind with CPU
+// profiling on, into pdir, and finds in each profile where the time goes
+// (rep.Breakdowns). With tops, it also profiles a start-up and reads the
+// top entries of each profile with go tool pprof when go is on PATH.
+func profile(ctx context.Context, pdir string, tops bool, rep *report, bin string, apis []string, pin pinning, load loadFunc, dir string, out io.Writer) error {
+	pdir, err := filepath.Abs(pdir)
 	if err != nil {
 		return err
 	}
@@ -35,11 +36,26 @@ func profile(ctx context.Context, o options, rep *report, bin string, apis []str
 	}
 	for _, kind := range kinds {
 		file := filepath.Join(pdir, kind+".cpu")
-		if err := profileKind(ctx, kind, file, bin, apis, pin, load, rep.Subjects, dir); err != nil {
+		res, err := profileKind(ctx, kind, file, bin, apis, pin, load, rep.Subjects, dir)
+		if err != nil {
 			return fmt.Errorf("profile %s: %w", kind, err)
 		}
-		rep.Profiles = append(rep.Profiles, profileTop{Name: kindTitle[kind], File: file})
-		fmt.Fprintf(out, "profile: %s\n", file)
+		shares, err := stageShares(file)
+		if err != nil {
+			return fmt.Errorf("profile %s: %w", kind, err)
+		}
+		b := breakdown{Kind: kind, StandinMicros: micros(res.RPS), BareMicros: micros(rep.Summary[kind][serverBare].RPS), Stages: shares}
+		for i := range b.Stages {
+			b.Stages[i].Micro = b.Stages[i].Share * b.StandinMicros
+		}
+		rep.Breakdowns = append(rep.Breakdowns, b)
+		if tops {
+			rep.Profiles = append(rep.Profiles, profileTop{Name: kindTitle[kind], File: file})
+			fmt.Fprintf(out, "profile: %s\n", file)
+		}
+	}
+	if !tops {
+		return nil
 	}
 	calls, err := startupCalls(bin)
 	if err != nil {
@@ -81,24 +97,32 @@ func profile(ctx context.Context, o options, rep *report, bin string, apis []str
 // profileKind measures one load run of kind against standin --quiet with
 // a CPU profile written to file, then stops standin with SIGINT, as the
 // profile is written at a clean exit.
-func profileKind(ctx context.Context, kind, file, bin string, apis []string, pin pinning, load loadFunc, sub subjects, dir string) (err error) {
+func profileKind(ctx context.Context, kind, file, bin string, apis []string, pin pinning, load loadFunc, sub subjects, dir string) (res loadResult, err error) {
 	s, err := startStandin("standin-profile-"+kind, bin, pin.server, apis, true, []string{profileEnv + "=" + file}, dir)
 	if err != nil {
-		return err
+		return res, err
 	}
 	defer stopInto(s.process, &err)
 	reqs := s.requests(sub)
 	if _, err := check(s.name, s.root, reqs); err != nil {
-		return err
+		return res, err
 	}
-	if _, err := load(ctx, s.root, reqs[kind]); err != nil {
-		return err
+	if res, err = load(ctx, s.root, reqs[kind]); err != nil {
+		return res, err
 	}
 	if err := s.stop(); err != nil {
-		return err
+		return res, err
 	}
 	if fi, err := os.Stat(file); err != nil || fi.Size() == 0 {
-		return fmt.Errorf("standin wrote no profile to %s (%v)", file, err)
+		return res, fmt.Errorf("standin wrote no profile to %s (%v)", file, err)
 	}
-	return nil
+	return res, nil
+}
+
+// micros is the time one request takes at rps requests a second, in µs.
+func micros(rps float64) float64 {
+	if rps <= 0 {
+		return 0
+	}
+	return 1e6 / rps
 }

@@ -30,7 +30,10 @@ type report struct {
 	Startup  startupSummary                `json:"startup"`
 	Targets  []target                      `json:"targets"`
 	Profiles []profileTop                  `json:"profiles,omitempty"`
-	Warnings []string                      `json:"warnings,omitempty"`
+	// Breakdowns say where standin's time goes, by stage, per request
+	// kind (with -profile, or when a request target is missed).
+	Breakdowns []breakdown `json:"breakdowns,omitempty"`
+	Warnings   []string    `json:"warnings,omitempty"`
 }
 
 // point is one load run: a round, a request kind, a server.
@@ -147,6 +150,9 @@ func targets(sum map[string]map[string]summary, st startupSummary) []target {
 	for _, kind := range kinds {
 		ts = append(ts, costBelow(kindTitle[kind]+": logging cost", sum[kind][serverLogging].LoggingCost, goalLoggingCost))
 	}
+	for i := range ts {
+		ts[i].PerRequest = true
+	}
 	ts = append(ts,
 		below("start-up: exec to first API 2xx", st.FirstAPI, goalStartup),
 		below("start-up: exec to all five APIs 2xx", st.AllAPIs, goalStartup),
@@ -213,6 +219,13 @@ func (r *report) print(w io.Writer) {
 	}
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "WARNING: %s\n", warn)
+	}
+	if len(r.Breakdowns) > 0 {
+		fmt.Fprintf(w, "\nwhere the time goes: one more standin --quiet run per request with a CPU profile, its samples\n")
+		fmt.Fprintf(w, "counted by the innermost stage on their stack; µs of CPU a request, the server pinned and busy:\n")
+		for _, b := range r.Breakdowns {
+			b.print(w)
+		}
 	}
 	for _, p := range r.Profiles {
 		fmt.Fprintf(w, "\n### profile %s (%s)\n%s", p.Name, p.File, p.Top)

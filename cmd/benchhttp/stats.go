@@ -59,6 +59,9 @@ type target struct {
 	Goal  string `json:"goal"`
 	Value string `json:"value"`
 	Pass  bool   `json:"pass"`
+	// PerRequest marks the targets of the request path (throughput, p99,
+	// logging cost), whose miss has the report say where the time goes.
+	PerRequest bool `json:"perRequest"`
 }
 
 func (t target) String() string {

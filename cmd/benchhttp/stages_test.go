@@ -1,0 +1,83 @@
+package main
+
+import (
+	"math"
+	"testing"
+
+	pprof "github.com/google/pprof/profile"
+)
+
+// Each sample counts for the innermost stage on its stack, inlined calls
+// included; stacks of no stage are the runtime's.
+func TestSharesCountTheInnermostStage(t *testing.T) {
+	const (
+		std = "github.com/standin/standin/"
+		gen = std + "gen/rocketchat."
+	)
+	funcs := map[string]*pprof.Function{}
+	fn := func(name string) *pprof.Function {
+		if funcs[name] == nil {
+			funcs[name] = &pprof.Function{ID: uint64(len(funcs) + 1), Name: name}
+		}
+		return funcs[name]
+	}
+	// stack gives one location per frame, the leaf first; a frame of
+	// several names separated by "|" is inlined calls, innermost first.
+	stack := func(frames ...[]string) []*pprof.Location {
+		var locs []*pprof.Location
+		for i, f := range frames {
+			loc := &pprof.Location{ID: uint64(i + 1)}
+			for _, name := range f {
+				loc.Line = append(loc.Line, pprof.Line{Function: fn(name)})
+			}
+			locs = append(locs, loc)
+		}
+		return locs
+	}
+	one := func(names ...string) [][]string {
+		var out [][]string
+		for _, n := range names {
+			out = append(out, []string{n})
+		}
+		return out
+	}
+	pipeline := []string{std + "mockserver.(*Server).common.func2", "net/http.serverHandler.ServeHTTP", "net/http.(*conn).serve"}
+	with := func(names ...string) [][]string { return one(append(names, pipeline...)...) }
+	p := &pprof.Profile{
+		SampleType: []*pprof.ValueType{{Type: "samples", Unit: "count"}, {Type: "cpu", Unit: "nanoseconds"}},
+		Sample: []*pprof.Sample{
+			{Value: []int64{1, 10}, Location: stack(with("runtime.mallocgc", "encoding/json.(*Encoder).Encode",
+				gen+"ChannelsInfo200JSONResponse.VisitChannelsInfoResponse", gen+"(*strictHandler).ChannelsInfo")...)},
+			{Value: []int64{1, 20}, Location: stack(with(std+"mockserver/rocketchat.(*State).room",
+				std+"mockserver/rocketchat.(*Server).ChannelsInfo", gen+"(*strictHandler).ChannelsInfo.func1", gen+"(*strictHandler).ChannelsInfo")...)},
+			{Value: []int64{1, 30}, Location: stack(one("syscall.write", "net/http.(*response).finishRequest", "net/http.(*conn).serve")...)},
+			{Value: []int64{1, 40}, Location: stack(one("runtime.gcDrain", "runtime.gcBgMarkWorker")...)},
+			{Value: []int64{1, 50}, Location: stack(append([][]string{{"github.com/getkin/kin-openapi/openapi3.(*Schema).visitJSON", std + "mockserver.validateRequest"}},
+				with(std+"mockserver.(*Server).apiHandler.func3")...)...)},
+			{Value: []int64{1, 50}, Location: stack(with("net/http.(*Request).WithContext", std+"mockserver.(*Server).apiHandler.func3")...)},
+		},
+	}
+	shares, err := sharesOf(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{
+		stages[0].name: 10.0 / 200, // encode
+		stages[1].name: 50.0 / 200, // validate, inlined
+		stages[6].name: 20.0 / 200, // the rule
+		stages[8].name: 50.0 / 200, // the core's rest
+		stages[9].name: 30.0 / 200, // net/http
+		runtimeStage:   40.0 / 200,
+	}
+	if len(shares) != len(stages)+1 {
+		t.Fatalf("%d shares, want one per stage and the runtime's", len(shares))
+	}
+	for _, s := range shares {
+		if math.Abs(s.Share-want[s.Stage]) > 1e-9 {
+			t.Errorf("%s: share %.3f, want %.3f", s.Stage, s.Share, want[s.Stage])
+		}
+	}
+	if _, err := sharesOf(&pprof.Profile{SampleType: []*pprof.ValueType{{Type: "alloc_space"}}}); err == nil {
+		t.Errorf("a profile without CPU samples should be refused")
+	}
+}
