@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/standin/standin/mockserver"
 )
 
 // captured is standin's answer to one measured request, which the bare
@@ -63,6 +65,7 @@ func runBareCommand(args []string) error {
 	fs := flag.NewFlagSet("bare", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	file := fs.String("responses", "", "captured responses, as JSON")
+	limits := fs.Bool("limits", false, "serve with standin's default connection limits (read, header, write and idle timeouts, header size)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -79,6 +82,9 @@ func runBareCommand(args []string) error {
 		return err
 	}
 	srv := &http.Server{Handler: bareHandler(answers)}
+	if *limits {
+		srv = mockserver.DefaultLimits().HTTPServer(bareHandler(answers), nil)
+	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {

@@ -108,17 +108,22 @@ func parseOptions(args []string) (options, error) {
 
 // Names of the measured servers.
 const (
-	serverBare    = "bare"
-	serverQuiet   = "quiet"
-	serverLogging = "logging"
+	serverBare       = "bare"
+	serverBareLimits = "bare-limits"
+	serverQuiet      = "quiet"
+	serverLogging    = "logging"
 )
 
-var servers = []string{serverBare, serverQuiet, serverLogging}
+// servers are measured in this order each round. The bare server with
+// standin's connection limits is not a target: it shows what the limits
+// (timeouts, which net/http sets on every request) cost by themselves.
+var servers = []string{serverBare, serverBareLimits, serverQuiet, serverLogging}
 
 var serverTitle = map[string]string{
-	serverBare:    "bare net/http",
-	serverQuiet:   "standin --quiet",
-	serverLogging: "standin, logging",
+	serverBare:       "bare net/http",
+	serverBareLimits: "bare, standin's limits",
+	serverQuiet:      "standin --quiet",
+	serverLogging:    "standin, logging",
 }
 
 // loadFunc runs one load pass against base.
@@ -281,13 +286,22 @@ func measureThroughput(ctx context.Context, o options, rep *report, bin string, 
 	if _, err := check(bare.name, bare.base, reqs[serverBare]); err != nil {
 		return err
 	}
+	limited, err := startProcess("bare-limits", append(bareArgs, "-limits"), nil, bareBanner, filepath.Join(dir, "bare-limits.stderr"))
+	if err != nil {
+		return err
+	}
+	defer stopInto(limited, &err)
+	reqs[serverBareLimits] = reqs[serverQuiet]
+	if _, err := check(limited.name, limited.base, reqs[serverBareLimits]); err != nil {
+		return err
+	}
 
 	if la := loadAvg(); la != "" {
 		rep.LoadAvg = append(rep.LoadAvg, la)
 		defer func() { rep.LoadAvg = append(rep.LoadAvg, loadAvg()) }()
 	}
-	bases := map[string]string{serverBare: bare.base, serverQuiet: quiet.root, serverLogging: logging.root}
-	procs := map[string]*process{serverBare: bare, serverQuiet: quiet.process, serverLogging: logging.process}
+	bases := map[string]string{serverBare: bare.base, serverBareLimits: limited.base, serverQuiet: quiet.root, serverLogging: logging.root}
+	procs := map[string]*process{serverBare: bare, serverBareLimits: limited, serverQuiet: quiet.process, serverLogging: logging.process}
 	first := true
 	for round := 1; round <= o.rounds; round++ {
 		for _, kind := range kinds {
@@ -308,7 +322,7 @@ func measureThroughput(ctx context.Context, o options, rep *report, bin string, 
 				}
 				pt := point{Round: round, Kind: kind, Server: srv, Result: res, Unexpected: res.unexpected(req.Want)}
 				rep.Points = append(rep.Points, pt)
-				fmt.Fprintf(out, "round %d  %-18s %-17s %9.0f req/s  p99 %s\n", round, kindTitle[kind], serverTitle[srv], res.RPS, fmtDuration(res.P99))
+				fmt.Fprintf(out, "round %d  %-18s %-22s %9.0f req/s  p99 %s\n", round, kindTitle[kind], serverTitle[srv], res.RPS, fmtDuration(res.P99))
 				if pt.Unexpected > 0 {
 					w := fmt.Sprintf("round %d, %s, %s: %d of %d answers not %d (or errors)", round, kindTitle[kind], serverTitle[srv], pt.Unexpected, res.Requests, req.Want)
 					rep.Warnings = append(rep.Warnings, w)

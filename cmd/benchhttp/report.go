@@ -57,6 +57,9 @@ type summary struct {
 	LoggingCost float64 `json:"loggingCost,omitempty"`
 	// Ratios are the ratios of each round, to judge the noise by.
 	Ratios []float64 `json:"ratios"`
+	// RatioLimits, for standin, is the median over rounds of RPS over
+	// the RPS of the bare server with standin's connection limits.
+	RatioLimits float64 `json:"ratioLimits,omitempty"`
 }
 
 // summarize computes the medians of points by kind and server.
@@ -85,6 +88,9 @@ func summarize(points []point) map[string]map[string]summary {
 			s := summary{RPS: median(rps[k]), P99: medianDuration(p99[k]), Ratio: median(ratios), Ratios: ratios}
 			if srv == serverLogging {
 				s.LoggingCost = median(loggingCost(quiet, rps[k]))
+			}
+			if limited := rps[key{kind, serverBareLimits}]; (srv == serverQuiet || srv == serverLogging) && len(limited) > 0 {
+				s.RatioLimits = median(pairedRatios(rps[k], limited))
 			}
 			if out[kind] == nil {
 				out[kind] = map[string]summary{}
@@ -198,8 +204,13 @@ func (r *report) print(w io.Writer) {
 			}
 			cells = append(cells, kindTitle[kind]+" "+strings.Join(rs, " "))
 		}
-		fmt.Fprintf(w, "  %-17s %s\n", serverTitle[srv]+":", strings.Join(cells, "; "))
+		fmt.Fprintf(w, "  %-23s %s\n", serverTitle[srv]+":", strings.Join(cells, "; "))
 	}
+	var limited []string
+	for _, kind := range kinds {
+		limited = append(limited, fmt.Sprintf("%s %.2fx", kindTitle[kind], r.Summary[kind][serverQuiet].RatioLimits))
+	}
+	fmt.Fprintf(w, "\nstandin --quiet / bare with standin's connection limits (not a target: what remains once both pay the same timeouts): %s\n", strings.Join(limited, ", "))
 	var costs []string
 	for _, kind := range kinds {
 		costs = append(costs, fmt.Sprintf("%s %.1f %%", kindTitle[kind], r.Summary[kind][serverLogging].LoggingCost*100))
