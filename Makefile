@@ -77,9 +77,11 @@ bench:
 ## targets (cmd/benchhttp): Rocket.Chat alone at the root of a port, server
 ## on CPU 0 and wrk -c32 on CPU 1 (the built-in Go generator without wrk),
 ## GET channels.info, a valid and an invalid POST channels.invite, each
-## paired with a bare net/http server answering the same bytes, with
-## --quiet and with request logging; then exec to first 2xx with all five
-## APIs and idle RSS. BENCH_DURATION per run (default 10s), BENCH_ROUNDS
+## paired with a bare net/http server answering the same bytes (and one
+## with standin's connection limits, not a target), with --quiet and with
+## request logging; then exec to first 2xx with all five APIs and idle
+## RSS; where the time goes, by pipeline stage, when a request target is
+## missed. BENCH_DURATION per run (default 10s), BENCH_ROUNDS
 ## (3), BENCH_STARTUP_RUNS (10), BENCH_FLAGS (-profile DIR, -json FILE,
 ## -check to fail on a missed target)
 bench-http: build
