@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -277,24 +278,22 @@ func measureThroughput(ctx context.Context, o options, rep *report, bin string, 
 		return err
 	}
 	bareArgs := append(append([]string(nil), pin.server...), self, "bare", "-addr", "127.0.0.1:0", "-responses", respFile)
-	bare, err := startProcess("bare", bareArgs, nil, bareBanner, filepath.Join(dir, "bare.stderr"))
-	if err != nil {
-		return err
+	// The bare server, and the same with standin's connection limits.
+	bares := map[string]*process{}
+	for srv, extra := range map[string][]string{serverBare: nil, serverBareLimits: {"-limits"}} {
+		var p *process
+		p, err = startProcess(srv, append(slices.Clone(bareArgs), extra...), nil, bareBanner, filepath.Join(dir, srv+".stderr"))
+		if err != nil {
+			return err
+		}
+		defer stopInto(p, &err)
+		bares[srv] = p
+		reqs[srv] = reqs[serverQuiet]
+		if _, err = check(p.name, p.base, reqs[srv]); err != nil {
+			return err
+		}
 	}
-	defer stopInto(bare, &err)
-	reqs[serverBare] = reqs[serverQuiet]
-	if _, err := check(bare.name, bare.base, reqs[serverBare]); err != nil {
-		return err
-	}
-	limited, err := startProcess("bare-limits", append(bareArgs, "-limits"), nil, bareBanner, filepath.Join(dir, "bare-limits.stderr"))
-	if err != nil {
-		return err
-	}
-	defer stopInto(limited, &err)
-	reqs[serverBareLimits] = reqs[serverQuiet]
-	if _, err := check(limited.name, limited.base, reqs[serverBareLimits]); err != nil {
-		return err
-	}
+	bare, limited := bares[serverBare], bares[serverBareLimits]
 
 	if la := loadAvg(); la != "" {
 		rep.LoadAvg = append(rep.LoadAvg, la)
