@@ -57,12 +57,12 @@ type served struct {
 }
 
 // withServed returns r with a context that carries what the core knows
-// of it, and that record, to fill in as the request is routed.
-func withServed(r *http.Request, ns string) (*http.Request, *served) {
+// of it, to fill in (servedFrom) as the request is routed.
+func withServed(r *http.Request, ns string) *http.Request {
 	s := &served{namespace: ns}
 	r = r.WithContext(context.WithValue(r.Context(), namespaceKey{}, s))
 	s.req = r
-	return r, s
+	return r
 }
 
 func servedFrom(ctx context.Context) *served {

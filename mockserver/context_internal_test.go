@@ -12,8 +12,8 @@ import (
 // request still carries what it is given.
 func TestServedRequestContext(t *testing.T) {
 	r := httptest.NewRequest("GET", "http://example.com/ucs/x", nil)
-	r, s := withServed(r, "team-a")
-	s.mount = "/ucs"
+	r = withServed(r, "team-a")
+	servedFrom(r.Context()).mount = "/ucs" // as Handler sets it
 	ctx := r.Context()
 	if ns := Namespace(ctx); ns != "team-a" {
 		t.Errorf("Namespace = %q, want team-a", ns)

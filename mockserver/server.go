@@ -103,7 +103,10 @@ type specParts struct {
 }
 
 // authenticate runs the API's Authenticate: a frame of its own in
-// profiles, which cmd/benchhttp counts as the pipeline's authentication.
+// profiles (never inlined), which cmd/benchhttp counts as the pipeline's
+// authentication.
+//
+//go:noinline
 func (m *mounted) authenticate(r *http.Request, op openapi.Operation) (context.Context, error) {
 	return m.api.Authenticate(r, op)
 }
@@ -388,8 +391,7 @@ func (s *Server) common(h http.Handler, root string) http.Handler {
 				Rule: "pattern", Message: "must be 1 to 64 letters, digits, dots, dashes or underscores"})
 			return
 		}
-		r, _ = withServed(r, ns)
-		h.ServeHTTP(w, r)
+		h.ServeHTTP(w, withServed(r, ns))
 	})
 	admin := s.admin.wrap(inner)
 	var api http.Handler = inner

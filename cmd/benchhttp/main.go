@@ -278,8 +278,9 @@ func measureThroughput(ctx context.Context, o options, rep *report, bin string, 
 		return err
 	}
 	bareArgs := append(append([]string(nil), pin.server...), self, "bare", "-addr", "127.0.0.1:0", "-responses", respFile)
+	bases := map[string]string{serverQuiet: quiet.root, serverLogging: logging.root}
+	procs := map[string]*process{serverQuiet: quiet.process, serverLogging: logging.process}
 	// The bare server, and the same with standin's connection limits.
-	bares := map[string]*process{}
 	for srv, extra := range map[string][]string{serverBare: nil, serverBareLimits: {"-limits"}} {
 		var p *process
 		p, err = startProcess(srv, append(slices.Clone(bareArgs), extra...), nil, bareBanner, filepath.Join(dir, srv+".stderr"))
@@ -287,20 +288,17 @@ func measureThroughput(ctx context.Context, o options, rep *report, bin string, 
 			return err
 		}
 		defer stopInto(p, &err)
-		bares[srv] = p
+		bases[srv], procs[srv] = p.base, p
 		reqs[srv] = reqs[serverQuiet]
 		if _, err = check(p.name, p.base, reqs[srv]); err != nil {
 			return err
 		}
 	}
-	bare, limited := bares[serverBare], bares[serverBareLimits]
 
 	if la := loadAvg(); la != "" {
 		rep.LoadAvg = append(rep.LoadAvg, la)
 		defer func() { rep.LoadAvg = append(rep.LoadAvg, loadAvg()) }()
 	}
-	bases := map[string]string{serverBare: bare.base, serverBareLimits: limited.base, serverQuiet: quiet.root, serverLogging: logging.root}
-	procs := map[string]*process{serverBare: bare, serverBareLimits: limited, serverQuiet: quiet.process, serverLogging: logging.process}
 	first := true
 	for round := 1; round <= o.rounds; round++ {
 		for _, kind := range kinds {

@@ -1,10 +1,18 @@
 package main
 
 import (
+	"debug/elf"
+	"debug/gosym"
 	"math"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	pprof "github.com/google/pprof/profile"
+
+	"github.com/standin/standin/mockserver"
 )
 
 // Each sample counts for the innermost stage on its stack, inlined calls
@@ -80,4 +88,61 @@ func TestSharesCountTheInnermostStage(t *testing.T) {
 	if _, err := sharesOf(&pprof.Profile{SampleType: []*pprof.ValueType{{Type: "alloc_space"}}}); err == nil {
 		t.Errorf("a profile without CPU samples should be refused")
 	}
+}
+
+// The stages that name functions of standin's core or of net/http find
+// them in the code as it is: a renamed function would leave its stage
+// empty and move its time to another. The test binary links those
+// functions (the generated handlers it cannot: they are per API).
+func TestStagesNameFunctionsThatExist(t *testing.T) {
+	linked := linkedFuncs(t)
+	t.Logf("%d functions linked, with the pipeline reached from %d entry points of the core", len(linked), len(coreEntries))
+	for _, st := range stages {
+		src := st.frame.String()
+		if !strings.Contains(src, "mockserver") && !strings.Contains(src, "openapi") && !strings.Contains(src, "net/http") {
+			continue
+		}
+		for _, alt := range strings.Split(src, "|") {
+			re := regexp.MustCompile(alt)
+			if !slices.ContainsFunc(linked, re.MatchString) {
+				t.Errorf("stage %q: no function matches %s", st.name, alt)
+			}
+		}
+	}
+}
+
+// coreEntries are the core's entry points, referenced from the test so
+// that the linker keeps the pipeline they reach in the test binary.
+var coreEntries = []any{mockserver.New, (*mockserver.Server).Mount, (*mockserver.Server).Handler,
+	(*mockserver.Server).RootHandler, mockserver.NewMux, (*mockserver.Mux).ServeHTTP}
+
+// linkedFuncs lists the functions of the running test binary.
+func linkedFuncs(t *testing.T) []string {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := elf.Open(exe)
+	if err != nil {
+		t.Skipf("not an ELF binary: %v", err)
+	}
+	defer f.Close()
+	pcln, text := f.Section(".gopclntab"), f.Section(".text")
+	if pcln == nil || text == nil {
+		t.Skip("the binary has no Go function table")
+	}
+	data, err := pcln.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := gosym.NewTable(nil, gosym.NewLineTable(data, text.Addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, 0, len(tab.Funcs))
+	for _, fn := range tab.Funcs {
+		names = append(names, fn.Name)
+	}
+	return names
 }

@@ -76,6 +76,26 @@ func TestSummarizePairsEachRoundWithItsBareRun(t *testing.T) {
 	}
 }
 
+func TestSummarizeRatioToTheLimitedBare(t *testing.T) {
+	// standin against the bare server with standin's limits, paired per
+	// round: 70/80, 120/150, 40/40 are 0.875, 0.8 and 1, median 0.875;
+	// the bare servers' own ratio is the limits' cost.
+	ps := points(kindGet, []float64{100, 200, 50}, []float64{70, 120, 40}, []float64{63, 120, 30}, time.Millisecond)
+	for i, rps := range []float64{80, 150, 40} {
+		ps = append(ps, point{Round: i + 1, Kind: kindGet, Server: serverBareLimits, Result: loadResult{RPS: rps}})
+	}
+	sum := summarize(ps)
+	if got := sum[kindGet][serverQuiet].RatioLimits; !near(got, 0.875) {
+		t.Errorf("quiet / limited bare = %v, want 0.875", got)
+	}
+	if got := sum[kindGet][serverBareLimits].Ratio; !near(got, 0.8) {
+		t.Errorf("limited bare / bare = %v, want 0.8 (0.8, 0.75, 0.8)", got)
+	}
+	if got := sum[kindGet][serverBareLimits].RatioLimits; got != 0 {
+		t.Errorf("the limited bare server has no ratio to itself, got %v", got)
+	}
+}
+
 func TestSummarizeMedianP99(t *testing.T) {
 	var ps []point
 	for i, p99 := range []time.Duration{3 * time.Millisecond, 9 * time.Millisecond, 4 * time.Millisecond} {
@@ -119,6 +139,29 @@ func TestTargets(t *testing.T) {
 	for name, pass := range want {
 		if p, ok := got[name]; !ok || p != pass {
 			t.Errorf("target %q: pass = %v (present %v), want %v", name, p, ok, pass)
+		}
+	}
+}
+
+// Where the time goes is measured when a target of the request path is
+// missed, not for a missed start-up or memory target.
+func TestOnlyRequestTargetsAskWhereTheTimeGoes(t *testing.T) {
+	fast := map[string]map[string]summary{}
+	for _, kind := range kinds {
+		fast[kind] = map[string]summary{serverQuiet: {Ratio: 0.9, P99: time.Millisecond}, serverLogging: {LoggingCost: 0.01}}
+	}
+	slowStart := startupSummary{FirstAPI: time.Second, AllAPIs: time.Second, RSSIdle: 1 << 30}
+	if missedPerRequest(targets(fast, slowStart)) {
+		t.Errorf("a missed start-up target asked for the breakdown")
+	}
+	for _, kind := range kinds {
+		slow := map[string]map[string]summary{}
+		for k, v := range fast {
+			slow[k] = v
+		}
+		slow[kind] = map[string]summary{serverQuiet: {Ratio: 0.1, P99: time.Millisecond}, serverLogging: {LoggingCost: 0.01}}
+		if !missedPerRequest(targets(slow, startupSummary{FirstAPI: time.Millisecond, AllAPIs: time.Millisecond, RSSIdle: 1})) {
+			t.Errorf("%s too slow did not ask for the breakdown", kindTitle[kind])
 		}
 	}
 }

@@ -47,20 +47,23 @@ type request struct {
 
 type requestKey struct{}
 
+// withRequest keeps the HTTP request in the handlers' context; requestOf
+// works out what a link needs of it when an answer builds one, which most
+// answers do not.
 func withRequest(next gen.StrictHandlerFunc, _ string) gen.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, in any) (any, error) {
-		base := mockserver.BaseURL(r)
-		path := r.URL.Path
-		if u, err := url.Parse(base); err == nil {
-			path = strings.TrimPrefix(path, u.Path)
-		}
-		return next(context.WithValue(ctx, requestKey{}, request{base: base, path: path, query: r.URL.Query()}), w, r, in)
+		return next(context.WithValue(ctx, requestKey{}, r), w, r, in)
 	}
 }
 
+// requestOf returns what the links need of the request ctx serves. Its
+// path is already below the base URL: the core strips the mount path.
 func requestOf(ctx context.Context) request {
-	r, _ := ctx.Value(requestKey{}).(request)
-	return r
+	r, _ := ctx.Value(requestKey{}).(*http.Request)
+	if r == nil {
+		return request{}
+	}
+	return request{base: mockserver.BaseURL(r), path: r.URL.Path, query: r.URL.Query()}
 }
 
 // again links to the request's own path with its query changed by set.
