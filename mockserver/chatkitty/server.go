@@ -47,23 +47,36 @@ type request struct {
 
 type requestKey struct{}
 
+// lazyRequest is the HTTP request a handler serves and, once a link of its
+// answer needed it, what the links need of it.
+type lazyRequest struct {
+	r    *http.Request
+	done bool
+	req  request
+}
+
 // withRequest keeps the HTTP request in the handlers' context; requestOf
-// works out what a link needs of it when an answer builds one, which most
-// answers do not.
+// works out what links need of it when an answer first builds one, which
+// most answers do not.
 func withRequest(next gen.StrictHandlerFunc, _ string) gen.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, in any) (any, error) {
-		return next(context.WithValue(ctx, requestKey{}, r), w, r, in)
+		return next(context.WithValue(ctx, requestKey{}, &lazyRequest{r: r}), w, r, in)
 	}
 }
 
 // requestOf returns what the links need of the request ctx serves. Its
-// path is already below the base URL: the core strips the mount path.
+// path is already below the base URL: the core strips the mount path. A
+// handler runs on one goroutine, which alone reads and fills the record.
 func requestOf(ctx context.Context) request {
-	r, _ := ctx.Value(requestKey{}).(*http.Request)
-	if r == nil {
+	l, _ := ctx.Value(requestKey{}).(*lazyRequest)
+	if l == nil {
 		return request{}
 	}
-	return request{base: mockserver.BaseURL(r), path: r.URL.Path, query: r.URL.Query()}
+	if !l.done {
+		l.req = request{base: mockserver.BaseURL(l.r), path: l.r.URL.Path, query: l.r.URL.Query()}
+		l.done = true
+	}
+	return l.req
 }
 
 // again links to the request's own path with its query changed by set.
