@@ -273,7 +273,6 @@ func adminError(w http.ResponseWriter, status int, format string, args ...any) {
 	WriteJSON(w, status, map[string]string{"error": fmt.Sprintf(format, args...)})
 }
 
-// writeJSON writes v as JSON with the given status.
 // WriteJSON answers status with v as JSON (HTML characters unescaped), for
 // the core and for fakes' envelopes.
 func WriteJSON(w http.ResponseWriter, status int, v any) {

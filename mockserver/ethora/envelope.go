@@ -2,7 +2,6 @@ package ethora
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/mockserver/ethora/ethoratoken"
 	"github.com/standin/standin/openapi"
+	json "github.com/standin/standin/openapi/wirejson"
 )
 
 // errorBody is Ethora's error envelope (the backend's ErrorResponse).

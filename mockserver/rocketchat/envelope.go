@@ -2,12 +2,12 @@ package rocketchat
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 
 	"github.com/standin/standin/mockserver"
 	"github.com/standin/standin/openapi"
+	json "github.com/standin/standin/openapi/wirejson"
 )
 
 // failure is Rocket.Chat's error envelope.
