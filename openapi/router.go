@@ -24,7 +24,14 @@ import (
 type Router struct {
 	doc  *openapi3.T
 	root pathpattern.Node
+	// static holds the routes whose path has no parameters, by method and
+	// path: most requests name one, and a map finds it without walking
+	// (and allocating in) the pattern tree.
+	static map[string]map[string]*routers.Route
 }
+
+// noParams are the parameters of a path without any.
+var noParams = map[string]string{}
 
 // ErrServers is returned by NewRouter for a document that lists servers.
 var ErrServers = errors.New("openapi: a document with servers is routed by kin-openapi's routers")
@@ -34,7 +41,7 @@ func NewRouter(doc *openapi3.T) (*Router, error) {
 	if len(doc.Servers) > 0 {
 		return nil, ErrServers
 	}
-	r := &Router{doc: doc}
+	r := &Router{doc: doc, static: map[string]map[string]*routers.Route{}}
 	if doc.Paths == nil {
 		return r, nil
 	}
@@ -44,6 +51,12 @@ func NewRouter(doc *openapi3.T) (*Router, error) {
 			if err := r.root.Add(method+" "+path, route, nil); err != nil {
 				return nil, fmt.Errorf("openapi: route %s %s: %w", method, path, err)
 			}
+			if !strings.Contains(path, "{") {
+				if r.static[method] == nil {
+					r.static[method] = map[string]*routers.Route{}
+				}
+				r.static[method][path] = route
+			}
 		}
 	}
 	return r, nil
@@ -51,9 +64,13 @@ func NewRouter(doc *openapi3.T) (*Router, error) {
 
 // FindRoute returns the operation req is for and its path parameters, or a
 // *routers.RouteError saying that no operation has req's path, or none
-// req's method there.
+// req's method there. The parameters of a path that has none are an empty
+// map that must not be written to.
 func (r *Router) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
 	path := req.URL.Path
+	if route := r.static[req.Method][path]; route != nil {
+		return route, noParams, nil
+	}
 	node, values := r.root.Match(req.Method + " " + path)
 	var route *routers.Route
 	if node != nil {

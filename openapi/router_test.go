@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"testing"
@@ -80,5 +81,33 @@ func TestRouterRefusesServers(t *testing.T) {
 	doc := &openapi3.T{Servers: openapi3.Servers{{URL: "https://example.test/v1"}}, Paths: openapi3.NewPaths()}
 	if _, err := NewRouter(doc); !errors.Is(err, ErrServers) {
 		t.Fatalf("NewRouter of a document with servers: %v, want ErrServers", err)
+	}
+}
+
+// BenchmarkRouterFindRoute routes a path without parameters (most of
+// Rocket.Chat's) and one with, through the lean Rocket.Chat and Ethora
+// documents.
+func BenchmarkRouterFindRoute(b *testing.B) {
+	for _, c := range []struct{ api, name, method, target string }{
+		{"rocketchat", "static", http.MethodGet, "/api/v1/channels.info?roomName=general"},
+		{"ethora", "parameters", http.MethodGet, "/v2/apps/standin-app"},
+	} {
+		doc, err := LoadLean(c.api)
+		if err != nil {
+			b.Fatal(err)
+		}
+		router, err := NewRouter(doc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req := httptest.NewRequest(c.method, c.target, nil)
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := router.FindRoute(req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
