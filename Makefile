@@ -10,8 +10,8 @@ BENCHTIME ?= 1s
 
 # make bench-http knobs: length of each load run, rounds, start-ups, and
 # extra flags of cmd/benchhttp (e.g. BENCH_FLAGS="-profile prof -json bench.json").
-BENCH_DURATION     ?= 10s
-BENCH_ROUNDS       ?= 3
+BENCH_DURATION     ?= 5s
+BENCH_ROUNDS       ?= 6
 BENCH_STARTUP_RUNS ?= 10
 BENCH_FLAGS        ?=
 
@@ -81,9 +81,10 @@ bench:
 ## with standin's connection limits, not a target), with --quiet and with
 ## request logging; then exec to first 2xx with all five APIs and idle
 ## RSS; where the time goes, by pipeline stage, when a request target is
-## missed. BENCH_DURATION per run (default 10s), BENCH_ROUNDS
-## (3), BENCH_STARTUP_RUNS (10), BENCH_FLAGS (-profile DIR, -json FILE,
-## -check to fail on a missed target)
+## missed. BENCH_DURATION per run (default 5s), BENCH_ROUNDS (6, the
+## servers' order reversed every other round), BENCH_STARTUP_RUNS (10),
+## BENCH_FLAGS (-profile DIR, -json FILE, -check to fail on a missed
+## target)
 bench-http: build
 	$(GO) run ./cmd/benchhttp -standin bin/standin -duration $(BENCH_DURATION) -rounds $(BENCH_ROUNDS) \
 	  -startup-runs $(BENCH_STARTUP_RUNS) $(BENCH_FLAGS)

@@ -13,12 +13,14 @@
 //	POST /api/v1/channels.invite, a member invited again            200
 //	POST /api/v1/channels.invite, a body that breaks the spec       400
 //
-// Each point is paired with a bare net/http server measured seconds
-// before: benchhttp runs itself as that server (the hidden "bare"
+// Each point is paired with a bare net/http server measured in the same
+// round: benchhttp runs itself as that server (the hidden "bare"
 // subcommand), answering each request with the status and body bytes
 // standin answered it with, so that response sizes match. For every round
 // and request the bare server, standin --quiet and standin with request
-// logging on are measured in turn; the report shows medians over rounds.
+// logging on are measured in turn, in reverse order every other round so
+// that a drift in the machine's speed does not always favour the same
+// server; the report shows medians over rounds.
 //
 // Start-up is the time from exec of "standin serve --addr 127.0.0.1:0
 // --quiet" (every API, default data) to the first 2xx of
@@ -28,7 +30,7 @@
 //
 // Usage:
 //
-//	benchhttp -standin bin/standin [-duration 10s] [-rounds 3] [-gap 2s]
+//	benchhttp -standin bin/standin [-duration 5s] [-rounds 6] [-gap 1s]
 //	          [-c 32] [-startup-runs 10] [-generator auto|wrk|go]
 //	          [-profile DIR] [-json FILE] [-check]
 //

@@ -82,9 +82,9 @@ func parseOptions(args []string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("benchhttp", flag.ContinueOnError)
 	fs.StringVar(&o.standin, "standin", "bin/standin", "the standin binary under test")
-	fs.DurationVar(&o.duration, "duration", 10*time.Second, "length of each load run (whole seconds with wrk)")
-	fs.DurationVar(&o.gap, "gap", 2*time.Second, "pause between two load runs")
-	fs.IntVar(&o.rounds, "rounds", 3, "rounds of paired runs; the report shows medians")
+	fs.DurationVar(&o.duration, "duration", 5*time.Second, "length of each load run (whole seconds with wrk)")
+	fs.DurationVar(&o.gap, "gap", time.Second, "pause between two load runs")
+	fs.IntVar(&o.rounds, "rounds", 6, "rounds of paired runs, the servers' order reversed every other round; the report shows medians")
 	fs.IntVar(&o.conns, "c", 32, "connections of the load generator")
 	fs.IntVar(&o.startupRuns, "startup-runs", 10, "start-ups to measure")
 	fs.StringVar(&o.generator, "generator", "auto", "load generator: wrk, go (built in) or auto (wrk if on PATH)")
@@ -115,10 +115,24 @@ const (
 	serverLogging    = "logging"
 )
 
-// servers are measured in this order each round. The bare server with
-// standin's connection limits is not a target: it shows what the limits
-// (timeouts, which net/http sets on every request) cost by themselves.
+// servers are measured in this order in odd rounds and in the reverse
+// order in even ones (see roundOrder). The bare server with standin's
+// connection limits is not a target: it shows what the limits (timeouts,
+// which net/http sets on every request) cost by themselves.
 var servers = []string{serverBare, serverBareLimits, serverQuiet, serverLogging}
+
+// roundOrder is the order of the servers in round (from 1): servers, then
+// the reverse, and so on. A machine whose speed drifts during a round
+// favours the servers measured first in one round and last in the next,
+// so over two rounds the drift cancels out of each ratio's median instead
+// of always counting against the same server.
+func roundOrder(round int) []string {
+	order := slices.Clone(servers)
+	if round%2 == 0 {
+		slices.Reverse(order)
+	}
+	return order
+}
 
 var serverTitle = map[string]string{
 	serverBare:       "bare net/http",
@@ -302,7 +316,7 @@ func measureThroughput(ctx context.Context, o options, rep *report, bin string, 
 	first := true
 	for round := 1; round <= o.rounds; round++ {
 		for _, kind := range kinds {
-			for _, srv := range servers {
+			for _, srv := range roundOrder(round) {
 				if !first {
 					if err := waitCtx(ctx, o.gap); err != nil {
 						return err

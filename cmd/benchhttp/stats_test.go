@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -186,5 +187,20 @@ func TestStartupSummaryMedians(t *testing.T) {
 	st.summarize()
 	if st.Health != 20*time.Millisecond || st.FirstAPI != 21*time.Millisecond || st.AllAPIs != 40*time.Millisecond || st.RSSIdle != 35<<20 {
 		t.Errorf("medians health %v, first %v, all %v, rss %d", st.Health, st.FirstAPI, st.AllAPIs, st.RSSIdle)
+	}
+}
+
+// TestRoundsReverseTheOrder: every round measures each server once, odd
+// rounds in the servers' order and even rounds in the reverse.
+func TestRoundsReverseTheOrder(t *testing.T) {
+	reversed := slices.Clone(servers)
+	slices.Reverse(reversed)
+	for round, want := range map[int][]string{1: servers, 2: reversed, 3: servers, 6: reversed} {
+		if got := roundOrder(round); !slices.Equal(got, want) {
+			t.Errorf("round %d: %v, want %v", round, got, want)
+		}
+	}
+	if roundOrder(2); !slices.Equal(servers, []string{serverBare, serverBareLimits, serverQuiet, serverLogging}) {
+		t.Errorf("roundOrder changed servers: %v", servers)
 	}
 }
