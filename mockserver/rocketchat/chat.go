@@ -121,7 +121,7 @@ func (s *State) resolveDestination(u *User, dest string, now time.Time) (*Room, 
 	if r == nil {
 		return nil, errInvalidChannel
 	}
-	if r.Type == TypeChannel && s.sub(r.ID, u.ID) == nil {
+	if r.Type == TypeChannel && !s.isMember(r.ID, u.ID) {
 		if err := s.join(u, r, now); err != nil {
 			return nil, err
 		}

@@ -254,7 +254,7 @@ func (s *Server) roomList(ctx context.Context, t string, joined bool, count, off
 			// list it.
 			out = []gen.Room{}
 			r := st.room(id)
-			if r == nil || r.Type != t || (onlyJoined && st.sub(r.ID, me.ID) == nil) {
+			if r == nil || r.Type != t || (onlyJoined && !st.isMember(r.ID, me.ID)) {
 				return nil
 			}
 			total = 1

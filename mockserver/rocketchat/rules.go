@@ -186,7 +186,7 @@ func (s *State) invite(caller *User, r *Room, users []*User, now time.Time) (int
 	if r.Type == TypeDirect {
 		return 0, fail("error-cant-invite-for-direct-room", "Can't invite user to direct rooms")
 	}
-	member := s.sub(r.ID, caller.ID) != nil
+	member := s.isMember(r.ID, caller.ID)
 	allowed := (member && s.can(caller, "add-user-to-joined-room", r)) ||
 		(r.Type == TypeChannel && s.can(caller, "add-user-to-any-c-room", nil)) ||
 		(r.Type == TypeGroup && s.can(caller, "add-user-to-any-p-room", nil))
@@ -219,7 +219,7 @@ func (s *State) kick(caller *User, r *Room, target *User, now time.Time) error {
 	if !s.can(caller, anyRoom, nil) && !s.canAccess(caller, r) {
 		return ErrRoomNotFound.WithDetail("method", method)
 	}
-	if s.sub(r.ID, target.ID) == nil {
+	if !s.isMember(r.ID, target.ID) {
 		return ErrUserNotInRoom.WithDetail("method", method)
 	}
 	if s.hasRole(r, target.ID, RoleOwner) && s.ownerCount(r) == 1 {
@@ -236,7 +236,7 @@ func (s *State) join(caller *User, r *Room, now time.Time) error {
 	if r.Archived {
 		return fail("error-room-archived", fmt.Sprintf("The channel, %s, is archived", r.Name))
 	}
-	if s.sub(r.ID, caller.ID) != nil {
+	if s.isMember(r.ID, caller.ID) {
 		return nil
 	}
 	if !s.can(caller, "view-c-room", nil) {
@@ -250,7 +250,7 @@ func (s *State) join(caller *User, r *Room, now time.Time) error {
 
 // leave removes caller from r; the last owner must hand over first.
 func (s *State) leave(caller *User, r *Room, now time.Time) error {
-	if s.sub(r.ID, caller.ID) == nil {
+	if !s.isMember(r.ID, caller.ID) {
 		return ErrUserNotInRoom.With("You are not in this room").WithDetail("method", "leaveRoom")
 	}
 	if s.hasRole(r, caller.ID, RoleOwner) && s.ownerCount(r) == 1 {

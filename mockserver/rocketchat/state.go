@@ -351,6 +351,13 @@ func (s *State) sub(roomID, userID string) *Subscription {
 	return nil
 }
 
+// isMember reports whether userID belongs to room roomID: sub without the
+// copy of the membership it returns.
+func (s *State) isMember(roomID, userID string) bool {
+	_, ok := s.Members.Get(memberKey(roomID, userID))
+	return ok
+}
+
 // ownerCount is the number of owners of room r: O(log n).
 func (s *State) ownerCount(r *Room) int { return s.Members.Count(ownersOf, r.ID) }
 
@@ -363,7 +370,7 @@ func (s *State) hasRole(r *Room, userID, role string) bool {
 // addMember makes u a member of r with roles, unless it is one already,
 // and keeps r's member count (in r too). It reports whether u joined.
 func (s *State) addMember(r *Room, u *User, roles []string, now time.Time) bool {
-	if s.sub(r.ID, u.ID) != nil {
+	if s.isMember(r.ID, u.ID) {
 		return false
 	}
 	if roles == nil {
@@ -426,7 +433,7 @@ func (s *State) can(u *User, perm string, r *Room) bool {
 // canAccess reports whether u may see room r: members always; anyone with
 // view-c-room for public channels.
 func (s *State) canAccess(u *User, r *Room) bool {
-	if s.sub(r.ID, u.ID) != nil {
+	if s.isMember(r.ID, u.ID) {
 		return true
 	}
 	return r.Type == TypeChannel && s.can(u, "view-c-room", nil)

@@ -83,7 +83,7 @@ func (s *State) removedSince(user string, since time.Time) []Removal {
 	from := s.Removed.Search(removedOf, part, func(r Removal) bool { return r.At.After(since) })
 	out := []Removal{}
 	for r := range s.Removed.Range(removedOf, part, from, false) {
-		if user == "" && s.room(r.RoomID) != nil || user != "" && s.sub(r.RoomID, user) != nil {
+		if user == "" && s.room(r.RoomID) != nil || user != "" && s.isMember(r.RoomID, user) {
 			continue
 		}
 		out = append(out, r)
