@@ -59,10 +59,11 @@ GENERATED := gen/ openapi/json/ openapi/internal/compiled/
 check-generated: generate
 	@test -z "$$(git status --porcelain -- $(GENERATED))" || { git status --short -- $(GENERATED); git diff --stat -- $(GENERATED); echo "$(GENERATED): out of date, run make generate and commit"; exit 1; }
 
-## fuzz: run every fuzz target of the mocks for FUZZTIME each (default 30s)
+## fuzz: run every fuzz target of the mocks and of the JSON codecs beside
+## kin-openapi and encoding/json (openapi/) for FUZZTIME each (default 30s)
 FUZZTIME ?= 30s
 fuzz:
-	@for pkg in $$($(GO) list ./mockserver/...); do \
+	@for pkg in $$($(GO) list ./mockserver/... ./openapi/...); do \
 	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$target"; \
 	    $(GO) test $$pkg -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) || exit 1; \
@@ -71,7 +72,7 @@ fuzz:
 
 ## bench: Go benchmarks of the hot paths
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./mockserver/...
+	$(GO) test -run '^$$' -bench . -benchmem ./mockserver/... ./openapi/...
 
 ## bench-http: the HTTP hot path and start-up of bin/standin against their
 ## targets (cmd/benchhttp): Rocket.Chat alone at the root of a port, server

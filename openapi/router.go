@@ -30,9 +30,6 @@ type Router struct {
 	static map[string]map[string]*routers.Route
 }
 
-// noParams are the parameters of a path without any.
-var noParams = map[string]string{}
-
 // ErrServers is returned by NewRouter for a document that lists servers.
 var ErrServers = errors.New("openapi: a document with servers is routed by kin-openapi's routers")
 
@@ -64,12 +61,11 @@ func NewRouter(doc *openapi3.T) (*Router, error) {
 
 // FindRoute returns the operation req is for and its path parameters, or a
 // *routers.RouteError saying that no operation has req's path, or none
-// req's method there. The parameters of a path that has none are an empty
-// map that must not be written to.
+// req's method there. The parameters of a path without any may be nil.
 func (r *Router) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
 	path := req.URL.Path
 	if route := r.static[req.Method][path]; route != nil {
-		return route, noParams, nil
+		return route, nil, nil
 	}
 	node, values := r.root.Match(req.Method + " " + path)
 	var route *routers.Route

@@ -72,7 +72,10 @@ func NewEncoder(w io.Writer) *Encoder {
 // large answer is not held on to.
 const maxKept = 64 << 10
 
-// scratch holds encoding buffers between calls to Encode.
+// scratch holds encoding buffers between calls to Encode. Encode does not
+// use segmentio's own Encoder, which pools its buffers too: that Encoder
+// returns nil when the write fails (it keeps the error for its next call),
+// and every handler's answer would lose a broken connection's error.
 var scratch = sync.Pool{New: func() any { return new([]byte) }}
 
 // Encode writes the encoding of v and a newline to the stream, byte for
