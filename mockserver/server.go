@@ -100,6 +100,7 @@ type specParts struct {
 	spec   *openapi3.T
 	router routers.Router
 	docs   *apiDocs // its spec and API reference (docs.go)
+	bodies bodyAcceptors
 }
 
 // authenticate runs the API's Authenticate: a frame of its own in
@@ -463,7 +464,8 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 			return
 		}
 
-		if err := s.readBody(w, r); err != nil {
+		body, err := s.readBody(w, r)
+		if err != nil {
 			fail(err)
 			return
 		}
@@ -490,7 +492,7 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 			}
 			ctx = authCtx
 		}
-		if e := validateRequest(ctx, r, route, params); e != nil {
+		if e := validateRequest(ctx, r, route, params, body, &parts.bodies); e != nil {
 			fail(e)
 			return
 		}
@@ -502,26 +504,26 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 }
 
 // readBody reads the whole body up to the limit, so that an oversized body
-// is refused before any work, and leaves it re-readable for validation and
-// the handler.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) error {
+// is refused before any work, returns it, and leaves it re-readable for
+// validation and the handler.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil
+		return nil, nil
 	}
 	body, err := readAll(http.MaxBytesReader(w, r.Body, s.bodyLimit), r.ContentLength, s.bodyLimit)
 	_ = r.Body.Close()
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return &Error{Status: http.StatusRequestEntityTooLarge, Kind: KindTooLarge, Field: "body", Rule: "maxLength",
+			return nil, &Error{Status: http.StatusRequestEntityTooLarge, Kind: KindTooLarge, Field: "body", Rule: "maxLength",
 				Message: fmt.Sprintf("request body is larger than %d bytes", s.bodyLimit), Err: err}
 		}
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			return &Error{Status: http.StatusRequestTimeout, Kind: KindInvalid, Field: "body", Rule: "readTimeout",
+			return nil, &Error{Status: http.StatusRequestTimeout, Kind: KindInvalid, Field: "body", Rule: "readTimeout",
 				Message: "the request body did not arrive within the server's read timeout", Err: err}
 		}
-		return &Error{Status: http.StatusBadRequest, Kind: KindInvalid, Field: "body", Message: "request body could not be read", Err: err}
+		return nil, &Error{Status: http.StatusBadRequest, Kind: KindInvalid, Field: "body", Message: "request body could not be read", Err: err}
 	}
 	r.Body = newBodyReader(body)
 	r.GetBody = func() (io.ReadCloser, error) { return newBodyReader(body), nil }
@@ -529,7 +531,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) error {
 	if rec, ok := w.(*recorder); ok {
 		rec.reqBody = body
 	}
-	return nil
+	return body, nil
 }
 
 // bodyReader reads a body the server has read whole: io.NopCloser of a
