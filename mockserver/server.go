@@ -99,8 +99,8 @@ type mounted struct {
 type specParts struct {
 	spec   *openapi3.T
 	router routers.Router
-	docs   *apiDocs // its spec and API reference (docs.go)
-	bodies bodyAcceptors
+	docs   *apiDocs  // its spec and API reference (docs.go)
+	quick  acceptors // validation's quick way (validate.go)
 }
 
 // authenticate runs the API's Authenticate: a frame of its own in
@@ -492,7 +492,7 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 			}
 			ctx = authCtx
 		}
-		if e := validateRequest(ctx, r, route, params, body, &parts.bodies); e != nil {
+		if e := validateRequest(ctx, r, route, params, body, &parts.quick); e != nil {
 			fail(e)
 			return
 		}

@@ -49,19 +49,51 @@ var requestFormats = map[string]openapi3.StringFormatValidator{
 	}),
 }
 
-// bodyAcceptors holds, per JSON media type of a spec's request bodies,
-// its schema compiled by openapi.NewAcceptor, or nil where it does not
-// compile; each is compiled the first time a body of its type comes.
-type bodyAcceptors struct {
-	compiled sync.Map // *openapi3.MediaType -> *openapi.Acceptor
+// acceptors holds, per JSON media type of a spec's request bodies and per
+// query parameter, its schema compiled by openapi.NewAcceptor, or nil
+// where there is no quick way (see accept and acceptQuery); each is
+// compiled the first time a request needs it.
+type acceptors struct {
+	compiled sync.Map // *openapi3.MediaType or *openapi3.Parameter -> *openapi.Acceptor
 }
 
-func (b *bodyAcceptors) get(mt *openapi3.MediaType) *openapi.Acceptor {
-	if a, ok := b.compiled.Load(mt); ok {
+func (b *acceptors) get(key any, compile func() *openapi.Acceptor) *openapi.Acceptor {
+	if a, ok := b.compiled.Load(key); ok {
 		return a.(*openapi.Acceptor)
 	}
-	a, _ := b.compiled.LoadOrStore(mt, openapi.NewAcceptor(mt.Schema.Value, requestFormats))
+	a, _ := b.compiled.LoadOrStore(key, compile())
 	return a.(*openapi.Acceptor)
+}
+
+// acceptQuery is the quick way through a query parameter's validation:
+// it reports true when kin-openapi's ValidateParameter would find nothing
+// to refuse or fill in. It answers only for a form-style parameter whose
+// schema is a string one openapi.NewAcceptor compiles, without a default,
+// given once with a value or, when optional, not at all: kin-openapi then
+// validates the raw value as it is. Otherwise it reports false and
+// kin-openapi validates the parameter.
+func (b *acceptors) acceptQuery(in *openapi3filter.RequestValidationInput, p *openapi3.Parameter) bool {
+	if p.In != openapi3.ParameterInQuery {
+		return false
+	}
+	a := b.get(p, func() *openapi.Acceptor {
+		if p.Content != nil || p.Schema == nil || p.Schema.Value == nil || (p.Style != "" && p.Style != openapi3.SerializationForm) {
+			return nil
+		}
+		s := p.Schema.Value
+		if !s.Type.Is(openapi3.TypeString) || s.Default != nil {
+			return nil
+		}
+		return openapi.NewAcceptor(s, requestFormats)
+	})
+	if a == nil {
+		return false
+	}
+	values, found := in.GetQueryParams()[p.Name]
+	if !found {
+		return !p.Required
+	}
+	return len(values) == 1 && values[0] != "" && a.Accepts(values[0])
 }
 
 // accept is the quick way through body validation: when body, which r
@@ -71,7 +103,7 @@ func (b *bodyAcceptors) get(mt *openapi3.MediaType) *openapi.Acceptor {
 // reports true. It reports false whenever it is not sure (another media
 // type, a schema that does not compile, a value it does not accept), and
 // kin-openapi validates the body.
-func (b *bodyAcceptors) accept(r *http.Request, route *routers.Route, rb *openapi3.RequestBody, body []byte) bool {
+func (b *acceptors) accept(r *http.Request, route *routers.Route, rb *openapi3.RequestBody, body []byte) bool {
 	if len(body) == 0 || route.Spec.IsOpenAPI31OrLater() {
 		return false
 	}
@@ -84,7 +116,7 @@ func (b *bodyAcceptors) accept(r *http.Request, route *routers.Route, rb *openap
 		mt.Schema.Value.Format == "binary" { // read as bytes, not JSON
 		return false
 	}
-	a := b.get(mt)
+	a := b.get(mt, func() *openapi.Acceptor { return openapi.NewAcceptor(mt.Schema.Value, requestFormats) })
 	if a == nil {
 		return false
 	}
@@ -110,9 +142,9 @@ func (b *validatedBody) ValidatedValue() any { return b.value }
 
 // validateRequest checks r against route and turns the first violation into a
 // *Error that names the field and the rule. body is the request body, read
-// whole; bodies, when not nil, lets a body the compiled schema accepts
-// through without kin-openapi's schema walk.
-func validateRequest(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string, body []byte, bodies *bodyAcceptors) *Error {
+// whole; quick, when not nil, lets a body and query parameters that their
+// compiled schemas accept through without kin-openapi's schema walk.
+func validateRequest(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string, body []byte, quick *acceptors) *Error {
 	in := &openapi3filter.RequestValidationInput{
 		Request:    r,
 		PathParams: params,
@@ -125,6 +157,9 @@ func validateRequest(ctx context.Context, r *http.Request, route *routers.Route,
 	// override, then the body.
 	op := route.Operation
 	for _, p := range op.Parameters {
+		if quick != nil && quick.acceptQuery(in, p.Value) {
+			continue
+		}
 		if err := openapi3filter.ValidateParameter(ctx, in, p.Value); err != nil {
 			return requestProblem(err)
 		}
@@ -133,12 +168,15 @@ func validateRequest(ctx context.Context, r *http.Request, route *routers.Route,
 		if op.Parameters.GetByInAndName(p.Value.In, p.Value.Name) != nil {
 			continue
 		}
+		if quick != nil && quick.acceptQuery(in, p.Value) {
+			continue
+		}
 		if err := openapi3filter.ValidateParameter(ctx, in, p.Value); err != nil {
 			return requestProblem(err)
 		}
 	}
 	if op.RequestBody != nil {
-		if bodies != nil && bodies.accept(r, route, op.RequestBody.Value, body) {
+		if quick != nil && quick.accept(r, route, op.RequestBody.Value, body) {
 			return nil
 		}
 		if err := openapi3filter.ValidateRequestBody(ctx, in, op.RequestBody.Value); err != nil {

@@ -1,0 +1,126 @@
+package mockserver
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/standin/standin/openapi"
+)
+
+// Validation's quick way lets a query parameter through only where
+// kin-openapi's ValidateParameter finds nothing to refuse: for every query
+// parameter of every spec, given not at all, empty, once with all sorts of
+// values (its enum, formats, lengths, other words) and twice.
+func TestQuickQueryParametersAsKinOpenAPI(t *testing.T) {
+	faker := gofakeit.New(7)
+	params, quickYes, kinYes := 0, 0, 0
+	for _, api := range openapi.Names() {
+		doc := openapi.MustLoad(api)
+		for _, path := range doc.Paths.InMatchingOrder() {
+			item := doc.Paths.Value(path)
+			for method, op := range item.Operations() {
+				for _, ref := range append(append(openapi3.Parameters{}, op.Parameters...), item.Parameters...) {
+					p := ref.Value
+					if p.In != openapi3.ParameterInQuery {
+						continue
+					}
+					params++
+					var quick acceptors
+					for _, q := range queryCandidates(faker, p) {
+						in := &openapi3filter.RequestValidationInput{
+							Request: httptest.NewRequest(method, "http://h/x?"+q, nil),
+							Route:   &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
+							Options: validationOptions,
+						}
+						kin := openapi3filter.ValidateParameter(context.Background(), in, p) == nil
+						raw := in.Request.URL.RawQuery
+						if kin {
+							kinYes++
+						}
+						in.QueryParams = nil
+						if quick.acceptQuery(in, p) {
+							quickYes++
+							if !kin || raw != q {
+								t.Errorf("%s %s %s: ?%s let through, and kin-openapi refuses it or fills in a default", api, method, path, q)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d query parameters; kin-openapi accepts %d of the queries, the quick way %d", params, kinYes, quickYes)
+	if quickYes*2 < kinYes {
+		t.Errorf("the quick way lets through %d of the %d queries kin-openapi accepts", quickYes, kinYes)
+	}
+}
+
+func queryCandidates(faker *gofakeit.Faker, p *openapi3.Parameter) []string {
+	values := []string{"a", "1", "true", "😀é", strings.Repeat("x", 300), faker.Email(), faker.Word(), "2026-01-02T03:04:05Z", "2026-01-02", "a b&c"}
+	if s := p.Schema; s != nil && s.Value != nil {
+		for _, e := range s.Value.Enum {
+			values = append(values, fmt.Sprint(e))
+		}
+	}
+	name := url.QueryEscape(p.Name)
+	out := []string{"", "other=1", name + "=", name + "=a&" + name + "=b", name + "=&" + name + "=a"}
+	for _, v := range values {
+		out = append(out, name+"="+url.QueryEscape(v))
+	}
+	return out
+}
+
+// A body the quick way lets through reaches the handler as kin-openapi
+// leaves it: readable again, with the same decoded value.
+func TestQuickBodyLeavesTheBodyAsKinOpenAPI(t *testing.T) {
+	doc := openapi.MustLoad("rocketchat")
+	item := doc.Paths.Value("/api/v1/channels.invite")
+	route := &routers.Route{Spec: doc, Path: "/api/v1/channels.invite", PathItem: item, Method: http.MethodPost, Operation: item.Post}
+	body := []byte(`{"roomName":"general","usernames":["a","b"]}`)
+	request := func() *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "http://h/api/v1/channels.invite", bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json; charset=utf-8")
+		return r
+	}
+	var quick acceptors
+	fast, slow := request(), request()
+	if e := validateRequest(context.Background(), fast, route, nil, body, &quick); e != nil {
+		t.Fatal(e)
+	}
+	if e := validateRequest(context.Background(), slow, route, nil, body, nil); e != nil {
+		t.Fatal(e)
+	}
+	if _, ok := fast.Body.(*validatedBody); !ok {
+		t.Fatalf("the quick way was not taken: body %T", fast.Body)
+	}
+	type valued interface{ ValidatedValue() any }
+	fv, fok := fast.Body.(valued)
+	sv, sok := slow.Body.(valued)
+	if !fok || !sok || fmt.Sprint(fv.ValidatedValue()) != fmt.Sprint(sv.ValidatedValue()) {
+		t.Fatalf("validated values differ: %v and %v", fv, sv)
+	}
+	var got bytes.Buffer
+	if _, err := got.ReadFrom(fast.Body); err != nil || !bytes.Equal(got.Bytes(), body) {
+		t.Fatalf("body reads %q, %v; want %q", got.Bytes(), err, body)
+	}
+	// A body the compiled schema does not accept goes to kin-openapi,
+	// whose message names the field and the rule.
+	bad := []byte(`{"roomName":5}`)
+	r := httptest.NewRequest(http.MethodPost, "http://h/api/v1/channels.invite", bytes.NewReader(bad))
+	r.Header.Set("Content-Type", "application/json")
+	e := validateRequest(context.Background(), r, route, nil, bad, &quick)
+	if e == nil || e.Field != "body.roomName" || e.Rule != "type" {
+		t.Fatalf("got %+v, want body.roomName refused by type", e)
+	}
+}
