@@ -96,38 +96,70 @@ func (b *acceptors) acceptQuery(in *openapi3filter.RequestValidationInput, p *op
 	return len(values) == 1 && values[0] != "" && a.Accepts(values[0])
 }
 
-// accept is the quick way through body validation: when body, which r
-// declares as application/json, is a value that the operation's compiled
-// schema accepts, it leaves on r the body with its decoded value, as
-// kin-openapi's ValidateRequestBody does for KeepValidatedValue, and
-// reports true. It reports false whenever it is not sure (another media
-// type, a schema that does not compile, a value it does not accept), and
-// kin-openapi validates the body.
-func (b *acceptors) accept(r *http.Request, route *routers.Route, rb *openapi3.RequestBody, body []byte) bool {
-	if len(body) == 0 || route.Spec.IsOpenAPI31OrLater() {
-		return false
+// bodyVisitOptions are the options kin-openapi's ValidateRequestBody
+// visits a JSON body's value with, given validationOptions: as a request,
+// filling in defaults (it has an encoder for application/json to write
+// them back with), then the schema options.
+var bodyVisitOptions = append([]openapi3.SchemaValidationOption{
+	openapi3.VisitAsRequest(),
+	openapi3.DefaultsSet(func() {}),
+}, validationOptions.SchemaValidationOptions...)
+
+// body is the quick way through body validation for a body that r
+// declares as application/json, which it decodes once. A value the
+// operation's compiled schema accepts is left on r with the body, as
+// kin-openapi's ValidateRequestBody leaves it for KeepValidatedValue; a
+// value it does not accept is visited by kin-openapi's schema walk, with
+// ValidateRequestBody's options, and refused with ValidateRequestBody's
+// error. In both cases body reports done. It reports not done, for
+// kin-openapi to validate the body, whenever it is not the same thing:
+// another media type, a body that is not one JSON value, a schema that
+// does not compile, a value with a default to fill in.
+func (b *acceptors) body(in *openapi3filter.RequestValidationInput, rb *openapi3.RequestBody, body []byte) (done bool, err error) {
+	r := in.Request
+	if len(body) == 0 || in.Route.Spec.IsOpenAPI31OrLater() {
+		return false, nil
 	}
 	ct := r.Header.Get("Content-Type")
 	if media, _, _ := strings.Cut(ct, ";"); !strings.EqualFold(strings.TrimSpace(media), "application/json") {
-		return false
+		return false, nil
 	}
 	mt := rb.Content.Get(ct)
 	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil || len(mt.Encoding) != 0 ||
 		mt.Schema.Value.Format == "binary" { // read as bytes, not JSON
-		return false
+		return false, nil
 	}
 	a := b.get(mt, func() *openapi.Acceptor { return openapi.NewAcceptor(mt.Schema.Value, requestFormats) })
 	if a == nil {
-		return false
+		return false, nil
 	}
-	v, ok := a.AcceptJSON(body)
+	v, ok := openapi.DecodeJSON(body)
 	if !ok {
-		return false
+		return false, nil
 	}
-	vb := &validatedBody{value: v}
-	vb.Reset(body)
-	r.Body = vb
-	return true
+	if a.Accepts(v) {
+		vb := &validatedBody{value: v}
+		vb.Reset(body)
+		r.Body = vb
+		return true, nil
+	}
+	if err := mt.Schema.Value.VisitJSON(v, bodyVisitOptions...); err != nil {
+		reason := "doesn't match schema"
+		if id := schemaID(mt.Schema); id != "" {
+			reason += " " + id
+		}
+		return true, &openapi3filter.RequestError{Input: in, RequestBody: rb, Reason: reason, Err: err}
+	}
+	return false, nil
+}
+
+// schemaID names a schema in ValidateRequestBody's errors: its reference,
+// or its title.
+func schemaID(s *openapi3.SchemaRef) string {
+	if id := strings.TrimSpace(s.Ref); id != "" {
+		return id
+	}
+	return strings.TrimSpace(s.Value.Title)
 }
 
 // validatedBody is a body read whole that carries its validated value,
@@ -176,8 +208,13 @@ func validateRequest(ctx context.Context, r *http.Request, route *routers.Route,
 		}
 	}
 	if op.RequestBody != nil {
-		if quick != nil && quick.accept(r, route, op.RequestBody.Value, body) {
-			return nil
+		if quick != nil {
+			if done, err := quick.body(in, op.RequestBody.Value, body); done {
+				if err != nil {
+					return requestProblem(err)
+				}
+				return nil
+			}
 		}
 		if err := openapi3filter.ValidateRequestBody(ctx, in, op.RequestBody.Value); err != nil {
 			return requestProblem(err)

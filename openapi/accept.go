@@ -1,14 +1,12 @@
 package openapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	fast "github.com/segmentio/encoding/json"
 )
 
 // An Acceptor is a request body schema compiled to answer one question
@@ -239,24 +237,6 @@ func onlyAcceptKeywords(s *openapi3.Schema) bool {
 		}
 	}
 	return true
-}
-
-// AcceptJSON decodes data as DecodeJSONBody does and reports whether the
-// value is one the compiled schema accepts; it returns the value when it
-// is. It answers false for any data DecodeJSONBody would hand to
-// kin-openapi's own decoder.
-func (a *Acceptor) AcceptJSON(data []byte) (any, bool) {
-	if !json.Valid(data) {
-		return nil, false
-	}
-	var v any
-	if rest, err := fast.Parse(data, &v, fast.UseNumber); err != nil || len(bytes.TrimSpace(rest)) != 0 {
-		return nil, false
-	}
-	if !a.Accepts(v) {
-		return nil, false
-	}
-	return v, true
 }
 
 // Accepts reports whether v, a value decoded from JSON with numbers as

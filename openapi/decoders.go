@@ -46,13 +46,25 @@ func DecodeJSONBody(body io.Reader, header http.Header, schema *openapi3.SchemaR
 	if err != nil {
 		return nil, &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Cause: err}
 	}
-	if json.Valid(data) {
-		var v any
-		if rest, err := fast.Parse(data, &v, fast.UseNumber); err == nil && len(bytes.TrimSpace(rest)) == 0 {
-			return v, nil
-		}
+	if v, ok := DecodeJSON(data); ok {
+		return v, nil
 	}
 	return openapi3filter.JSONBodyDecoder(bytes.NewReader(data), header, schema, encFn)
+}
+
+// DecodeJSON is DecodeJSONBody's quick way: when data is one JSON value
+// and nothing else, it returns the value DecodeJSONBody returns for it;
+// for any other data it reports false, and DecodeJSONBody hands such data
+// to kin-openapi's decoder.
+func DecodeJSON(data []byte) (any, bool) {
+	if !json.Valid(data) {
+		return nil, false
+	}
+	var v any
+	if rest, err := fast.Parse(data, &v, fast.UseNumber); err != nil || len(bytes.TrimSpace(rest)) != 0 {
+		return nil, false
+	}
+	return v, true
 }
 
 // readBody reads body whole; kin-openapi hands decoders a *bytes.Reader
