@@ -301,7 +301,7 @@ func (s *Server) Handler() http.Handler {
 
 // under reports whether path is prefix or below it.
 func under(path, prefix string) bool {
-	return path == prefix || strings.HasPrefix(path, prefix+"/")
+	return strings.HasPrefix(path, prefix) && (len(path) == len(prefix) || path[len(prefix)] == '/')
 }
 
 func (s *Server) prefixes() []string {
