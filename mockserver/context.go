@@ -45,22 +45,33 @@ func Namespace(ctx context.Context) string {
 }
 
 // served is what the core records of a request it serves, put in the
-// request's context once: one value instead of one per fact. It is kept
-// under namespaceKey, and WithNamespace copies it, so that the nearest
-// value under that key names the namespace. The pipeline fills in mount
-// before the API sees the request.
+// request's context once: one value instead of one per fact. It is the
+// request's context itself, wrapping the one the server gave it, and
+// answers namespaceKey with itself; WithNamespace copies it under that
+// key, so that the nearest value under it names the namespace. The
+// pipeline fills in mount before the API sees the request.
 type served struct {
-	namespace string
-	mount     string        // the API's mount path ("/ucs"); "" at the root of a port
-	req       *http.Request // the request as the server received it
-	caller    any           // the first WithCaller's caller, if any
+	context.Context // the request's context as the server gave it
+	namespace       string
+	mount           string        // the API's mount path ("/ucs"); "" at the root of a port
+	req             *http.Request // the request as the server received it
+	caller          any           // the first WithCaller's caller, if any
+}
+
+// Value answers namespaceKey with s, and any other key as the context s
+// wraps does.
+func (s *served) Value(key any) any {
+	if _, ok := key.(namespaceKey); ok {
+		return s
+	}
+	return s.Context.Value(key)
 }
 
 // withServed returns r with a context that carries what the core knows
 // of it, to fill in (servedFrom) as the request is routed.
 func withServed(r *http.Request, ns string) *http.Request {
-	s := &served{namespace: ns}
-	r = r.WithContext(context.WithValue(r.Context(), namespaceKey{}, s))
+	s := &served{Context: r.Context(), namespace: ns}
+	r = r.WithContext(s)
 	s.req = r
 	return r
 }
