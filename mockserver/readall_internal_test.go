@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -37,5 +38,19 @@ func TestReadAllReportsTheReadersError(t *testing.T) {
 	got, err := readAll(r, 100, 1<<20)
 	if !errors.Is(err, broken) || string(got) != "part" {
 		t.Fatalf("readAll = %q, %v; want what came and the error", got, err)
+	}
+}
+
+// A body that sends more than it announced is cut at the limit, which
+// MaxBytesReader does not watch over for a body announced within it.
+func TestReadAllHoldsALongerBodyToTheLimit(t *testing.T) {
+	body := strings.Repeat("standin ", 100)
+	got, err := readAll(iotest.OneByteReader(strings.NewReader(body)), 10, 100)
+	var tooLarge *http.MaxBytesError
+	if !errors.As(err, &tooLarge) || tooLarge.Limit != 100 || len(got) > 101 {
+		t.Fatalf("readAll = %d bytes, %v; want at most 101 and a MaxBytesError", len(got), err)
+	}
+	if got, err := readAll(strings.NewReader(body[:100]), 10, 100); err != nil || string(got) != body[:100] {
+		t.Fatalf("readAll of exactly the limit = %q, %v", got, err)
 	}
 }

@@ -504,13 +504,22 @@ func (s *Server) apiHandler(m *mounted) http.Handler {
 }
 
 // readBody reads the whole body up to the limit, so that an oversized body
-// is refused before any work, returns it, and leaves it re-readable for
-// validation and the handler.
+// is refused before any work, returns it, and leaves it on r for
+// validation (kin-openapi puts back what it reads) and the handler.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	body, err := readAll(http.MaxBytesReader(w, r.Body, s.bodyLimit), r.ContentLength, s.bodyLimit)
+	// A body that announces its length within the limit ends there
+	// (net/http reads no further), and readAll holds one that says less
+	// than it sends to the limit; any other is read through
+	// MaxBytesReader, which also has net/http close the connection when
+	// the body goes past the limit.
+	src := io.Reader(r.Body)
+	if r.ContentLength <= 0 || r.ContentLength > s.bodyLimit {
+		src = http.MaxBytesReader(w, r.Body, s.bodyLimit)
+	}
+	body, err := readAll(src, r.ContentLength, s.bodyLimit)
 	_ = r.Body.Close()
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -526,7 +535,6 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 		return nil, &Error{Status: http.StatusBadRequest, Kind: KindInvalid, Field: "body", Message: "request body could not be read", Err: err}
 	}
 	r.Body = newBodyReader(body)
-	r.GetBody = func() (io.ReadCloser, error) { return newBodyReader(body), nil }
 	r.ContentLength = int64(len(body))
 	if rec, ok := w.(*recorder); ok {
 		rec.reqBody = body
@@ -548,7 +556,8 @@ func (*bodyReader) Close() error { return nil }
 
 // readAll is io.ReadAll into a buffer of the announced length (when it is
 // within limit), so that a body costs one allocation, not a series of
-// growing ones.
+// growing ones. A body longer than it announced is read to limit bytes at
+// most: more is an *http.MaxBytesError.
 func readAll(r io.Reader, length, limit int64) ([]byte, error) {
 	if length <= 0 || length > limit {
 		return io.ReadAll(r)
@@ -564,9 +573,14 @@ func readAll(r io.Reader, length, limit int64) ([]byte, error) {
 			return buf, err
 		}
 		if len(buf) == cap(buf) {
-			// Longer than announced: let ReadAll take the rest.
-			rest, err := io.ReadAll(r)
-			return append(buf, rest...), err
+			// Longer than announced: let ReadAll take the rest, up
+			// to one byte past the limit.
+			rest, err := io.ReadAll(io.LimitReader(r, limit-int64(len(buf))+1))
+			buf = append(buf, rest...)
+			if err == nil && int64(len(buf)) > limit {
+				err = &http.MaxBytesError{Limit: limit}
+			}
+			return buf, err
 		}
 	}
 }
