@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -72,7 +73,7 @@ func (b *acceptors) get(key any, compile func() *openapi.Acceptor) *openapi.Acce
 // given once with a value or, when optional, not at all: kin-openapi then
 // validates the raw value as it is. Otherwise it reports false and
 // kin-openapi validates the parameter.
-func (b *acceptors) acceptQuery(in *openapi3filter.RequestValidationInput, p *openapi3.Parameter) bool {
+func (b *acceptors) acceptQuery(in *input, p *openapi3.Parameter) bool {
 	if p.In != openapi3.ParameterInQuery {
 		return false
 	}
@@ -89,7 +90,7 @@ func (b *acceptors) acceptQuery(in *openapi3filter.RequestValidationInput, p *op
 	if a == nil {
 		return false
 	}
-	values, found := in.GetQueryParams()[p.Name]
+	values, found := in.queryParams()[p.Name]
 	if !found {
 		return !p.Required
 	}
@@ -115,9 +116,9 @@ var bodyVisitOptions = append([]openapi3.SchemaValidationOption{
 // kin-openapi to validate the body, whenever it is not the same thing:
 // another media type, a body that is not one JSON value, a schema that
 // does not compile, a value with a default to fill in.
-func (b *acceptors) body(in *openapi3filter.RequestValidationInput, rb *openapi3.RequestBody, body []byte) (done bool, err error) {
-	r := in.Request
-	if len(body) == 0 || in.Route.Spec.IsOpenAPI31OrLater() {
+func (b *acceptors) body(in *input, rb *openapi3.RequestBody, body []byte) (done bool, err error) {
+	r := in.r
+	if len(body) == 0 || in.route.Spec.IsOpenAPI31OrLater() {
 		return false, nil
 	}
 	ct := r.Header.Get("Content-Type")
@@ -148,7 +149,7 @@ func (b *acceptors) body(in *openapi3filter.RequestValidationInput, rb *openapi3
 		if id := schemaID(mt.Schema); id != "" {
 			reason += " " + id
 		}
-		return true, &openapi3filter.RequestError{Input: in, RequestBody: rb, Reason: reason, Err: err}
+		return true, &openapi3filter.RequestError{Input: in.kin(), RequestBody: rb, Reason: reason, Err: err}
 	}
 	return false, nil
 }
@@ -177,22 +178,17 @@ func (b *validatedBody) ValidatedValue() any { return b.value }
 // whole; quick, when not nil, lets a body and query parameters that their
 // compiled schemas accept through without kin-openapi's schema walk.
 func validateRequest(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string, body []byte, quick *acceptors) *Error {
-	in := &openapi3filter.RequestValidationInput{
-		Request:    r,
-		PathParams: params,
-		Route:      route,
-		Options:    validationOptions,
-	}
+	in := input{r: r, route: route, params: params}
 	// openapi3filter.ValidateRequest without its security step, which
 	// reads and copies the body once more only to call a no-op: the
 	// operation's own parameters, then the path item's it does not
 	// override, then the body.
 	op := route.Operation
 	for _, p := range op.Parameters {
-		if quick != nil && quick.acceptQuery(in, p.Value) {
+		if quick != nil && quick.acceptQuery(&in, p.Value) {
 			continue
 		}
-		if err := openapi3filter.ValidateParameter(ctx, in, p.Value); err != nil {
+		if err := openapi3filter.ValidateParameter(ctx, in.kin(), p.Value); err != nil {
 			return requestProblem(err)
 		}
 	}
@@ -200,27 +196,61 @@ func validateRequest(ctx context.Context, r *http.Request, route *routers.Route,
 		if op.Parameters.GetByInAndName(p.Value.In, p.Value.Name) != nil {
 			continue
 		}
-		if quick != nil && quick.acceptQuery(in, p.Value) {
+		if quick != nil && quick.acceptQuery(&in, p.Value) {
 			continue
 		}
-		if err := openapi3filter.ValidateParameter(ctx, in, p.Value); err != nil {
+		if err := openapi3filter.ValidateParameter(ctx, in.kin(), p.Value); err != nil {
 			return requestProblem(err)
 		}
 	}
 	if op.RequestBody != nil {
 		if quick != nil {
-			if done, err := quick.body(in, op.RequestBody.Value, body); done {
+			if done, err := quick.body(&in, op.RequestBody.Value, body); done {
 				if err != nil {
 					return requestProblem(err)
 				}
 				return nil
 			}
 		}
-		if err := openapi3filter.ValidateRequestBody(ctx, in, op.RequestBody.Value); err != nil {
+		if err := openapi3filter.ValidateRequestBody(ctx, in.kin(), op.RequestBody.Value); err != nil {
 			return requestProblem(err)
 		}
 	}
 	return nil
+}
+
+// input is what validation knows of a request. kin-openapi's
+// RequestValidationInput is made only when kin-openapi is asked: the quick
+// way needs at most the query, which the two then parse once.
+type input struct {
+	r      *http.Request
+	route  *routers.Route
+	params map[string]string
+	query  url.Values
+	in     *openapi3filter.RequestValidationInput
+}
+
+func (v *input) kin() *openapi3filter.RequestValidationInput {
+	if v.in == nil {
+		v.in = &openapi3filter.RequestValidationInput{
+			Request:     v.r,
+			PathParams:  v.params,
+			QueryParams: v.query,
+			Route:       v.route,
+			Options:     validationOptions,
+		}
+	}
+	return v.in
+}
+
+func (v *input) queryParams() url.Values {
+	if v.in != nil {
+		return v.in.GetQueryParams()
+	}
+	if v.query == nil {
+		v.query = v.r.URL.Query()
+	}
+	return v.query
 }
 
 // requestProblem describes a kin-openapi request error as a Problem.
