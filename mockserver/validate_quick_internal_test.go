@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -197,4 +198,64 @@ func candidateBodies(s *openapi3.Schema) []string {
 		}
 	}
 	return out
+}
+
+// FuzzQuickBodiesAsKinOpenAPI holds the quick way to kin-openapi's answer
+// for any body sent to any JSON operation of the five specs: the same
+// refusal, or the same value for the handler.
+func FuzzQuickBodiesAsKinOpenAPI(f *testing.F) {
+	type operation struct {
+		name  string
+		route *routers.Route
+		body  *openapi3.RequestBody
+	}
+	var ops []operation
+	for _, api := range openapi.Names() {
+		doc := openapi.MustLoad(api)
+		for _, path := range doc.Paths.InMatchingOrder() {
+			item := doc.Paths.Value(path)
+			for _, method := range slices.Sorted(maps.Keys(item.Operations())) {
+				op := item.GetOperation(method)
+				if op.RequestBody == nil || op.RequestBody.Value.Content.Get("application/json") == nil {
+					continue
+				}
+				ops = append(ops, operation{api + " " + method + " " + path,
+					&routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}, op.RequestBody.Value})
+			}
+		}
+	}
+	for i, op := range ops {
+		bodies := candidateBodies(op.body.Content.Get("application/json").Schema.Value)
+		for _, body := range bodies[:min(len(bodies), 10)] {
+			f.Add(uint16(i), []byte(body))
+		}
+	}
+	quick := make([]acceptors, len(ops))
+	f.Fuzz(func(t *testing.T, pick uint16, body []byte) {
+		i := int(pick) % len(ops)
+		op := ops[i]
+		request := func() *http.Request {
+			r := httptest.NewRequest(op.route.Method, "http://h/x", bytes.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			return r
+		}
+		in := &openapi3filter.RequestValidationInput{Request: request(), Route: op.route, Options: validationOptions}
+		kinErr := openapi3filter.ValidateRequestBody(context.Background(), in, op.body)
+		quickIn := &input{r: request(), route: op.route}
+		done, quickErr := quick[i].body(quickIn, op.body, body)
+		if !done {
+			return
+		}
+		if (kinErr == nil) != (quickErr == nil) || (kinErr != nil && kinErr.Error() != quickErr.Error()) {
+			t.Fatalf("%s %q: kin-openapi %v, the quick way %v", op.name, body, kinErr, quickErr)
+		}
+		if kinErr == nil {
+			type valued interface{ ValidatedValue() any }
+			kv, _ := in.Request.Body.(valued)
+			qv, _ := quickIn.r.Body.(valued)
+			if kv == nil || qv == nil || !reflect.DeepEqual(kv.ValidatedValue(), qv.ValidatedValue()) {
+				t.Fatalf("%s %q: values differ", op.name, body)
+			}
+		}
+	})
 }
