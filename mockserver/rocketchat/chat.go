@@ -62,10 +62,11 @@ func wireMessages(ms []Message) []gen.Message {
 	return out
 }
 
-// wireMessaging adds the room's messaging fields to its wire form.
-func (r *Room) wireMessaging(out *gen.Room) {
-	if !r.LastMessageAt.IsZero() {
-		out.Lm = new(r.LastMessageAt)
+// wireMessaging adds the room's messaging fields to its wire form, lm
+// pointing into v.
+func (r *Room) wireMessaging(out *gen.Room, v *roomValues) {
+	if !v.lm.IsZero() {
+		out.Lm = &v.lm
 	}
 	if r.Type == TypeDirect {
 		out.Uids = new(append([]string{}, r.Uids...))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	gen "github.com/standin/standin/gen/rocketchat"
 	"github.com/standin/standin/mockserver"
@@ -15,24 +16,42 @@ import (
 // (paging, sort, query) into what the rules need.
 
 func (r *Room) wire() gen.Room {
-	name := mockserver.NonZero(r.Name)
+	// What the wire form points at is copied into one allocation, not
+	// one per field.
+	v := &roomValues{name: r.Name, topic: r.Topic, description: r.Description, custom: r.Custom, lm: r.LastMessageAt}
 	out := gen.Room{
-		UnderscoreId: r.ID, T: gen.RoomT(r.Type), Name: name, Fname: name,
+		UnderscoreId: r.ID, T: gen.RoomT(r.Type), Name: nonEmpty(&v.name), Fname: nonEmpty(&v.name),
 		U:  gen.UserRef{UnderscoreId: r.Creator.ID, Username: r.Creator.Username},
 		Ts: r.Created, UnderscoreUpdatedAt: r.Updated, Msgs: r.Msgs, UsersCount: r.Count,
 		Ro: r.ReadOnly, Default: r.Default, SysMes: flag(true), Broadcast: flag(r.Broadcast),
-		Encrypted: flag(r.Encrypted), Topic: mockserver.NonZero(r.Topic), Description: mockserver.NonZero(r.Description),
+		Encrypted: flag(r.Encrypted), Topic: nonEmpty(&v.topic), Description: nonEmpty(&v.description),
 	}
 	if r.Archived {
 		out.Archived = flag(true)
 	}
-	r.wireMessaging(&out) // messages.go's fields: lm, and a direct room's members
+	r.wireMessaging(&out, v) // messages.go's fields: lm, and a direct room's members
 	if r.Custom != nil {
-		out.CustomFields = new(r.Custom)
+		out.CustomFields = &v.custom
 	} else {
 		out.CustomFields = &noCustomFields
 	}
 	return out
+}
+
+// roomValues holds copies of the room's values that its wire form points
+// at.
+type roomValues struct {
+	name, topic, description string
+	custom                   map[string]any
+	lm                       time.Time
+}
+
+// nonEmpty returns s, or nil when *s is empty.
+func nonEmpty(s *string) *string {
+	if *s == "" {
+		return nil
+	}
+	return s
 }
 
 // Wire forms are encoded and dropped, never written through: their
