@@ -90,11 +90,11 @@ func (b *acceptors) acceptQuery(in *input, p *openapi3.Parameter) bool {
 	if a == nil {
 		return false
 	}
-	values, found := in.queryParams()[p.Name]
-	if !found {
+	value, count := in.queryValue(p.Name)
+	if count == 0 {
 		return !p.Required
 	}
-	return len(values) == 1 && values[0] != "" && a.Accepts(values[0])
+	return count == 1 && value != "" && a.Accepts(value)
 }
 
 // bodyVisitOptions are the options kin-openapi's ValidateRequestBody
@@ -241,6 +241,58 @@ func (v *input) kin() *openapi3filter.RequestValidationInput {
 		}
 	}
 	return v.in
+}
+
+// queryValue returns the first value of the query parameter name and how
+// many times the query gives it. Until kin-openapi needs the whole query
+// parsed, it looks for name alone.
+func (v *input) queryValue(name string) (first string, count int) {
+	if v.in == nil && v.query == nil {
+		if first, count, ok := lookupQuery(v.r.URL.RawQuery, name); ok {
+			return first, count
+		}
+	}
+	values := v.queryParams()[name]
+	if len(values) == 0 {
+		return "", 0
+	}
+	return values[0], len(values)
+}
+
+// maxLookedUp is how many parameters lookupQuery looks through; a longer
+// query is left to url.ParseQuery, whose own limit on their number
+// (GODEBUG urlmaxqueryparams) then decides.
+const maxLookedUp = 100
+
+// lookupQuery finds the values of the parameter name in the raw query as
+// url.ParseQuery lists them (a pair with a semicolon or a bad escape is
+// skipped), without building the map of every parameter: the first and
+// how many. ok is false for a query of more than maxLookedUp parameters.
+func lookupQuery(raw, name string) (first string, count int, ok bool) {
+	if strings.Count(raw, "&") >= maxLookedUp {
+		return "", 0, false
+	}
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" || strings.Contains(pair, ";") {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil || key != name {
+			continue
+		}
+		value, err := url.QueryUnescape(v)
+		if err != nil {
+			continue
+		}
+		if count == 0 {
+			first = value
+		}
+		count++
+	}
+	return first, count, true
 }
 
 func (v *input) queryParams() url.Values {

@@ -259,3 +259,28 @@ func FuzzQuickBodiesAsKinOpenAPI(f *testing.F) {
 		}
 	})
 }
+
+// lookupQuery finds what url.ParseQuery finds for one parameter.
+func FuzzLookupQueryAsParseQuery(f *testing.F) {
+	for _, seed := range []struct{ raw, name string }{
+		{"roomName=general", "roomName"}, {"a=1&a=2&b=3", "a"}, {"a=1;b=2&a=3", "a"}, {"a%3D=x&a%3d=y", "a="},
+		{"a=%zz&a=ok", "a"}, {"+a+=b+c", " a "}, {"&&a&a=", "a"}, {"a=%E2%82%AC", "a"}, {"", "a"},
+		{strings.Repeat("a=1&", 120), "a"},
+	} {
+		f.Add(seed.raw, seed.name)
+	}
+	f.Fuzz(func(t *testing.T, raw, name string) {
+		first, count, ok := lookupQuery(raw, name)
+		if !ok {
+			if strings.Count(raw, "&") < maxLookedUp {
+				t.Fatalf("%q: not looked through", raw)
+			}
+			return
+		}
+		values, _ := url.ParseQuery(raw)
+		want := values[name]
+		if count != len(want) || (count > 0 && first != want[0]) {
+			t.Fatalf("%q, %q: %q %d, ParseQuery %q", raw, name, first, count, want)
+		}
+	})
+}
