@@ -9,14 +9,16 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// An Acceptor is a request body schema compiled to answer one question
-// fast: does kin-openapi's request validation accept this JSON? It says
-// yes only where kin-openapi's VisitJSON, visiting as a request, would
-// return nil and leave the value as it is (no default to fill in); "no"
-// means "not known", and the caller validates with kin-openapi, whose
-// errors name the field and the rule. A valid request so skips the
-// schema walk that sorts every object's member names and allocates its
-// settings on each call; an invalid one pays for both checks.
+// An Acceptor is a request schema (a body's, a query parameter's)
+// compiled to answer one question fast: does kin-openapi's request
+// validation accept this value? It says yes only where kin-openapi's
+// VisitJSON, visiting as a request, would return nil and leave the value
+// as it is (no default to fill in); "no" means "not known", and the
+// caller validates with kin-openapi, whose errors name the field and the
+// rule. A valid request so skips the schema walk that sorts every
+// object's member names and allocates its settings on each call; a
+// refused value costs the acceptor's walk, a small one, on top of
+// kin-openapi's.
 //
 // NewAcceptor compiles only the keywords whose meaning it reproduces
 // (types, nullable, string enums, string formats, lengths, bounds, items,
