@@ -52,7 +52,7 @@ var requestFormats = map[string]openapi3.StringFormatValidator{
 
 // acceptors holds, per JSON media type of a spec's request bodies and per
 // query parameter, its schema compiled by openapi.NewAcceptor, or nil
-// where there is no quick way (see accept and acceptQuery); each is
+// where there is no quick way (see body and acceptQuery); each is
 // compiled the first time a request needs it.
 type acceptors struct {
 	compiled sync.Map // *openapi3.MediaType or *openapi3.Parameter -> *openapi.Acceptor
@@ -259,6 +259,17 @@ func (v *input) queryValue(name string) (first string, count int) {
 	return values[0], len(values)
 }
 
+// queryParams is the query parsed whole, once, shared with kin-openapi.
+func (v *input) queryParams() url.Values {
+	if v.in != nil {
+		return v.in.GetQueryParams()
+	}
+	if v.query == nil {
+		v.query = v.r.URL.Query()
+	}
+	return v.query
+}
+
 // maxLookedUp is how many parameters lookupQuery looks through; a longer
 // query is left to url.ParseQuery, whose own limit on their number
 // (GODEBUG urlmaxqueryparams) then decides.
@@ -293,16 +304,6 @@ func lookupQuery(raw, name string) (first string, count int, ok bool) {
 		count++
 	}
 	return first, count, true
-}
-
-func (v *input) queryParams() url.Values {
-	if v.in != nil {
-		return v.in.GetQueryParams()
-	}
-	if v.query == nil {
-		v.query = v.r.URL.Query()
-	}
-	return v.query
 }
 
 // requestProblem describes a kin-openapi request error as a Problem.

@@ -3,6 +3,7 @@ package openapi
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -98,8 +99,8 @@ var acceptKeywords = map[string]bool{
 	"externalDocs": true, "xml": true,
 }
 
-// NewAcceptor compiles s, the schema of a request body of an OpenAPI 3.0
-// document, with the string format validators the caller's validation
+// NewAcceptor compiles s, the schema of a request body or parameter of an
+// OpenAPI 3.0 document, with the string format validators the caller's validation
 // passes to kin-openapi (openapi3.WithStringFormatValidators), which come
 // before kin-openapi's global ones. It returns nil when s uses a keyword
 // it does not compile. The schema must not change afterwards.
@@ -131,8 +132,7 @@ func (c *acceptCompiler) compile(s *openapi3.Schema) *acceptNode {
 	c.done[s] = n
 	if s.Type == nil {
 		n.kinds = kindAll
-	}
-	if s.Type != nil {
+	} else {
 		for _, t := range *s.Type {
 			k, ok := kindNames[t]
 			if !ok {
@@ -257,7 +257,7 @@ func (n *acceptNode) accepts(v any) bool {
 	}
 	if n.enum != nil {
 		s, ok := v.(string)
-		if !ok || !containsString(n.enum, s) {
+		if !ok || !slices.Contains(n.enum, s) {
 			return false
 		}
 	}
@@ -363,13 +363,4 @@ func (n *acceptNode) acceptsObject(members map[string]any) bool {
 		}
 	}
 	return true
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
