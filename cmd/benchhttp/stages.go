@@ -22,6 +22,14 @@ type stage struct {
 // stages are matched in this order against each frame, from the leaf
 // of the stack up; a sample with no match is the runtime's (the collector,
 // the scheduler).
+//
+// What net/http does for any handler counts as net/http's even where a
+// stage of standin calls it: writing the answer through the
+// ResponseWriter (its header, the Date, the buffered write) and reading
+// the body, which the bare server pays too. The deadlines net/http sets
+// on every request when the server has timeouts are a stage of their own:
+// the bare server has none, so they are part of the gap, and the bare
+// server with standin's limits pays them too.
 var stages = []stage{
 	{"encode the answer (generated Visit, encoding/json)", regexp.MustCompile(`\.Visit\w+Response$`)},
 	{"validate (kin-openapi)", regexp.MustCompile(`/mockserver\.validateRequest$`)},
@@ -32,7 +40,8 @@ var stages = []stage{
 	{"the API's rule on its state", regexp.MustCompile(`\.\(\*strictHandler\)\.\w+\.func\d+$`)},
 	{"generated handlers (parameters, dispatch)", regexp.MustCompile(`\.\(\*strictHandler\)\.\w+$|\.\(\*ServerInterfaceWrapper\)\.`)},
 	{"core, the rest (namespace, CORS, faults, recorder)", regexp.MustCompile(`/mockserver\.\(\*Server\)\.common`)},
-	{"net/http and the kernel (read, parse, write)", regexp.MustCompile(`^net/http\.\(\*conn\)\.serve$`)},
+	{"connection limits (net/http's deadlines)", regexp.MustCompile(`^net\.\(\*conn\)\.Set\w*Deadline$`)},
+	{"net/http and the kernel (read, parse, write)", regexp.MustCompile(`^net/http\.\(\*conn\)\.serve$|^net/http\.\(\*response\)\.Write(Header)?$|^net/http\.\(\*body\)\.Read$`)},
 }
 
 const runtimeStage = "Go runtime (collector, scheduler)"
