@@ -26,10 +26,11 @@ type stage struct {
 // What net/http does for any handler counts as net/http's even where a
 // stage of standin calls it: writing the answer through the
 // ResponseWriter (its header, the Date, the buffered write) and reading
-// the body, which the bare server pays too. The deadlines net/http sets
-// on every request when the server has timeouts are a stage of their own:
-// the bare server has none, so they are part of the gap, and the bare
-// server with standin's limits pays them too.
+// the body, which the bare server pays too. The read and write deadlines
+// net/http sets, eight times a request, are a stage of their own: with
+// standin's timeouts most of them start or move a timer, where the bare
+// server's are all zero and cheap, so this stage is mostly what the
+// limits cost (the bare server with standin's limits pays it too).
 var stages = []stage{
 	{"encode the answer (generated Visit, encoding/json)", regexp.MustCompile(`\.Visit\w+Response$`)},
 	{"validate (kin-openapi)", regexp.MustCompile(`/mockserver\.validateRequest$`)},
@@ -40,7 +41,7 @@ var stages = []stage{
 	{"the API's rule on its state", regexp.MustCompile(`\.\(\*strictHandler\)\.\w+\.func\d+$`)},
 	{"generated handlers (parameters, dispatch)", regexp.MustCompile(`\.\(\*strictHandler\)\.\w+$|\.\(\*ServerInterfaceWrapper\)\.`)},
 	{"core, the rest (namespace, CORS, faults, recorder)", regexp.MustCompile(`/mockserver\.\(\*Server\)\.common`)},
-	{"connection limits (net/http's deadlines)", regexp.MustCompile(`^net\.\(\*conn\)\.Set\w*Deadline$`)},
+	{"deadlines (net/http's; timers under the limits)", regexp.MustCompile(`^net\.\(\*conn\)\.Set\w*Deadline$`)},
 	{"net/http and the kernel (read, parse, write)", regexp.MustCompile(`^net/http\.\(\*conn\)\.serve$|^net/http\.\(\*response\)\.Write(Header)?$|^net/http\.\(\*body\)\.Read$`)},
 }
 
