@@ -185,10 +185,7 @@ func validateRequest(ctx context.Context, r *http.Request, route *routers.Route,
 	// override, then the body.
 	op := route.Operation
 	for _, p := range op.Parameters {
-		if quick != nil && quick.acceptQuery(&in, p.Value) {
-			continue
-		}
-		if err := openapi3filter.ValidateParameter(ctx, in.kin(), p.Value); err != nil {
+		if err := in.parameter(ctx, p.Value, quick); err != nil {
 			return requestProblem(err)
 		}
 	}
@@ -196,10 +193,7 @@ func validateRequest(ctx context.Context, r *http.Request, route *routers.Route,
 		if op.Parameters.GetByInAndName(p.Value.In, p.Value.Name) != nil {
 			continue
 		}
-		if quick != nil && quick.acceptQuery(&in, p.Value) {
-			continue
-		}
-		if err := openapi3filter.ValidateParameter(ctx, in.kin(), p.Value); err != nil {
+		if err := in.parameter(ctx, p.Value, quick); err != nil {
 			return requestProblem(err)
 		}
 	}
@@ -241,6 +235,15 @@ func (v *input) kin() *openapi3filter.RequestValidationInput {
 		}
 	}
 	return v.in
+}
+
+// parameter validates p: the quick way when it knows the answer (quick
+// not nil), kin-openapi's ValidateParameter otherwise.
+func (v *input) parameter(ctx context.Context, p *openapi3.Parameter, quick *acceptors) error {
+	if quick != nil && quick.acceptQuery(v, p) {
+		return nil
+	}
+	return openapi3filter.ValidateParameter(ctx, v.kin(), p)
 }
 
 // queryValue returns the first value of the query parameter name and how

@@ -29,35 +29,30 @@ import (
 func TestQuickQueryParametersAsKinOpenAPI(t *testing.T) {
 	faker := gofakeit.New(7)
 	params, quickYes, kinYes := 0, 0, 0
-	for _, api := range openapi.Names() {
-		doc := openapi.MustLoad(api)
-		for _, path := range doc.Paths.InMatchingOrder() {
-			item := doc.Paths.Value(path)
-			for method, op := range item.Operations() {
-				for _, ref := range append(append(openapi3.Parameters{}, op.Parameters...), item.Parameters...) {
-					p := ref.Value
-					if p.In != openapi3.ParameterInQuery {
-						continue
-					}
-					params++
-					var quick acceptors
-					for _, q := range queryCandidates(faker, p) {
-						in := &openapi3filter.RequestValidationInput{
-							Request: httptest.NewRequest(method, "http://h/x?"+q, nil),
-							Route:   &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
-							Options: validationOptions,
-						}
-						kin := openapi3filter.ValidateParameter(context.Background(), in, p) == nil
-						raw := in.Request.URL.RawQuery
-						if kin {
-							kinYes++
-						}
-						if quick.acceptQuery(&input{r: httptest.NewRequest(method, "http://h/x?"+q, nil), route: in.Route}, p) {
-							quickYes++
-							if !kin || raw != q {
-								t.Errorf("%s %s %s: ?%s let through, and kin-openapi refuses it or fills in a default", api, method, path, q)
-							}
-						}
+	for _, op := range specOperations() {
+		route := op.route
+		for _, ref := range append(append(openapi3.Parameters{}, route.Operation.Parameters...), route.PathItem.Parameters...) {
+			p := ref.Value
+			if p.In != openapi3.ParameterInQuery {
+				continue
+			}
+			params++
+			var quick acceptors
+			for _, q := range queryCandidates(faker, p) {
+				in := &openapi3filter.RequestValidationInput{
+					Request: httptest.NewRequest(route.Method, "http://h/x?"+q, nil),
+					Route:   route,
+					Options: validationOptions,
+				}
+				kin := openapi3filter.ValidateParameter(context.Background(), in, p) == nil
+				raw := in.Request.URL.RawQuery
+				if kin {
+					kinYes++
+				}
+				if quick.acceptQuery(&input{r: httptest.NewRequest(route.Method, "http://h/x?"+q, nil), route: route}, p) {
+					quickYes++
+					if !kin || raw != q {
+						t.Errorf("%s: ?%s let through, and kin-openapi refuses it or fills in a default", op.name, q)
 					}
 				}
 			}
@@ -107,10 +102,9 @@ func TestQuickBodyLeavesTheBodyAsKinOpenAPI(t *testing.T) {
 	if _, ok := fast.Body.(*validatedBody); !ok {
 		t.Fatalf("the quick way was not taken: body %T", fast.Body)
 	}
-	type valued interface{ ValidatedValue() any }
 	fv, fok := fast.Body.(valued)
 	sv, sok := slow.Body.(valued)
-	if !fok || !sok || fmt.Sprint(fv.ValidatedValue()) != fmt.Sprint(sv.ValidatedValue()) {
+	if !fok || !sok || !reflect.DeepEqual(fv.ValidatedValue(), sv.ValidatedValue()) {
 		t.Fatalf("validated values differ: %v and %v", fv, sv)
 	}
 	var got bytes.Buffer
@@ -134,52 +128,20 @@ func TestQuickBodyLeavesTheBodyAsKinOpenAPI(t *testing.T) {
 // types, each member of the wrong type or null.
 func TestQuickBodiesAsKinOpenAPI(t *testing.T) {
 	ops, bodies, quickDone := 0, 0, 0
-	for _, api := range openapi.Names() {
-		doc := openapi.MustLoad(api)
-		for _, path := range doc.Paths.InMatchingOrder() {
-			item := doc.Paths.Value(path)
-			for method, op := range item.Operations() {
-				if op.RequestBody == nil || op.RequestBody.Value.Content.Get("application/json") == nil {
-					continue
-				}
-				ops++
-				route := &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
-				var quick acceptors
-				for _, body := range candidateBodies(op.RequestBody.Value.Content.Get("application/json").Schema.Value) {
-					bodies++
-					request := func() *http.Request {
-						r := httptest.NewRequest(method, "http://h/x", strings.NewReader(body))
-						r.Header.Set("Content-Type", "application/json")
-						return r
-					}
-					// Only the body is compared: parameters are left out.
-					in := &openapi3filter.RequestValidationInput{Request: request(), Route: route, Options: validationOptions}
-					var kinErr error = openapi3filter.ValidateRequestBody(context.Background(), in, op.RequestBody.Value)
-					kinBody := in.Request.Body
-					quickIn := &input{r: request(), route: route}
-					done, quickErr := quick.body(quickIn, op.RequestBody.Value, []byte(body))
-					if !done {
-						continue
-					}
-					quickDone++
-					name := api + " " + method + " " + path + " " + body
-					switch {
-					case (kinErr == nil) != (quickErr == nil):
-						t.Errorf("%s: kin-openapi %v, the quick way %v", name, kinErr, quickErr)
-					case kinErr != nil:
-						k, q := requestProblem(kinErr), requestProblem(quickErr)
-						if k.Error() != q.Error() || k.Field != q.Field || k.Rule != q.Rule || k.Message != q.Message || kinErr.Error() != quickErr.Error() {
-							t.Errorf("%s:\n kin-openapi    %+v (%v)\n the quick way %+v (%v)", name, k, kinErr, q, quickErr)
-						}
-					default:
-						type valued interface{ ValidatedValue() any }
-						kv, _ := kinBody.(valued)
-						qv, _ := quickIn.r.Body.(valued)
-						if kv == nil || qv == nil || fmt.Sprint(kv.ValidatedValue()) != fmt.Sprint(qv.ValidatedValue()) {
-							t.Errorf("%s: values differ", name)
-						}
-					}
-				}
+	for _, op := range specOperations() {
+		if op.body == nil {
+			continue
+		}
+		ops++
+		var quick acceptors
+		for _, body := range candidateBodies(op.body.Content.Get("application/json").Schema.Value) {
+			bodies++
+			done, diff := quickBodyAsKin(&quick, op, []byte(body))
+			if done {
+				quickDone++
+			}
+			if diff != "" {
+				t.Errorf("%s %s: %s", op.name, body, diff)
 			}
 		}
 	}
@@ -204,24 +166,10 @@ func candidateBodies(s *openapi3.Schema) []string {
 // for any body sent to any JSON operation of the five specs: the same
 // refusal, or the same value for the handler.
 func FuzzQuickBodiesAsKinOpenAPI(f *testing.F) {
-	type operation struct {
-		name  string
-		route *routers.Route
-		body  *openapi3.RequestBody
-	}
-	var ops []operation
-	for _, api := range openapi.Names() {
-		doc := openapi.MustLoad(api)
-		for _, path := range doc.Paths.InMatchingOrder() {
-			item := doc.Paths.Value(path)
-			for _, method := range slices.Sorted(maps.Keys(item.Operations())) {
-				op := item.GetOperation(method)
-				if op.RequestBody == nil || op.RequestBody.Value.Content.Get("application/json") == nil {
-					continue
-				}
-				ops = append(ops, operation{api + " " + method + " " + path,
-					&routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}, op.RequestBody.Value})
-			}
+	var ops []specOperation
+	for _, op := range specOperations() {
+		if op.body != nil {
+			ops = append(ops, op)
 		}
 	}
 	for i, op := range ops {
@@ -233,31 +181,78 @@ func FuzzQuickBodiesAsKinOpenAPI(f *testing.F) {
 	quick := make([]acceptors, len(ops))
 	f.Fuzz(func(t *testing.T, pick uint16, body []byte) {
 		i := int(pick) % len(ops)
-		op := ops[i]
-		request := func() *http.Request {
-			r := httptest.NewRequest(op.route.Method, "http://h/x", bytes.NewReader(body))
-			r.Header.Set("Content-Type", "application/json")
-			return r
-		}
-		in := &openapi3filter.RequestValidationInput{Request: request(), Route: op.route, Options: validationOptions}
-		kinErr := openapi3filter.ValidateRequestBody(context.Background(), in, op.body)
-		quickIn := &input{r: request(), route: op.route}
-		done, quickErr := quick[i].body(quickIn, op.body, body)
-		if !done {
-			return
-		}
-		if (kinErr == nil) != (quickErr == nil) || (kinErr != nil && kinErr.Error() != quickErr.Error()) {
-			t.Fatalf("%s %q: kin-openapi %v, the quick way %v", op.name, body, kinErr, quickErr)
-		}
-		if kinErr == nil {
-			type valued interface{ ValidatedValue() any }
-			kv, _ := in.Request.Body.(valued)
-			qv, _ := quickIn.r.Body.(valued)
-			if kv == nil || qv == nil || !reflect.DeepEqual(kv.ValidatedValue(), qv.ValidatedValue()) {
-				t.Fatalf("%s %q: values differ", op.name, body)
-			}
+		if _, diff := quickBodyAsKin(&quick[i], ops[i], body); diff != "" {
+			t.Fatalf("%s %q: %s", ops[i].name, body, diff)
 		}
 	})
+}
+
+// specOperation is one operation of a spec, routed, with its JSON
+// request body if it has one.
+type specOperation struct {
+	name  string // "api METHOD /path"
+	route *routers.Route
+	body  *openapi3.RequestBody // nil without an application/json body
+}
+
+// specOperations lists every operation of the five specs, in a fixed
+// order.
+func specOperations() []specOperation {
+	var out []specOperation
+	for _, api := range openapi.Names() {
+		doc := openapi.MustLoad(api)
+		for _, path := range doc.Paths.InMatchingOrder() {
+			item := doc.Paths.Value(path)
+			for _, method := range slices.Sorted(maps.Keys(item.Operations())) {
+				op := item.GetOperation(method)
+				so := specOperation{name: api + " " + method + " " + path,
+					route: &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}}
+				if op.RequestBody != nil && op.RequestBody.Value.Content.Get("application/json") != nil {
+					so.body = op.RequestBody.Value
+				}
+				out = append(out, so)
+			}
+		}
+	}
+	return out
+}
+
+// valued is a body that carries the value validation decoded, as
+// kin-openapi's KeepValidatedValue and the quick way leave it.
+type valued interface{ ValidatedValue() any }
+
+// quickBodyAsKin validates body for op both ways, kin-openapi's
+// ValidateRequestBody and the quick way, and says how they differ when the
+// quick way answers (done): in the refusal (its error, field, rule and
+// message) or in the value left for the handler. Parameters are left out.
+func quickBodyAsKin(quick *acceptors, op specOperation, body []byte) (done bool, diff string) {
+	request := func() *http.Request {
+		r := httptest.NewRequest(op.route.Method, "http://h/x", bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		return r
+	}
+	in := &openapi3filter.RequestValidationInput{Request: request(), Route: op.route, Options: validationOptions}
+	kinErr := openapi3filter.ValidateRequestBody(context.Background(), in, op.body)
+	quickIn := &input{r: request(), route: op.route}
+	done, quickErr := quick.body(quickIn, op.body, body)
+	switch {
+	case !done:
+		return false, ""
+	case (kinErr == nil) != (quickErr == nil):
+		return true, fmt.Sprintf("kin-openapi %v, the quick way %v", kinErr, quickErr)
+	case kinErr != nil:
+		k, q := requestProblem(kinErr), requestProblem(quickErr)
+		if k.Error() != q.Error() || k.Field != q.Field || k.Rule != q.Rule || k.Message != q.Message || kinErr.Error() != quickErr.Error() {
+			return true, fmt.Sprintf("\n kin-openapi    %+v (%v)\n the quick way %+v (%v)", k, kinErr, q, quickErr)
+		}
+	default:
+		kv, _ := in.Request.Body.(valued)
+		qv, _ := quickIn.r.Body.(valued)
+		if kv == nil || qv == nil || !reflect.DeepEqual(kv.ValidatedValue(), qv.ValidatedValue()) {
+			return true, "the values left for the handler differ"
+		}
+	}
+	return true, ""
 }
 
 // lookupQuery finds what url.ParseQuery finds for one parameter.

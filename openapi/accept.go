@@ -23,7 +23,8 @@ import (
 //
 // NewAcceptor compiles only the keywords whose meaning it reproduces
 // (types, nullable, string enums, string formats, lengths, bounds, items,
-// properties, required, additionalProperties, readOnly); a schema using
+// properties, required, additionalProperties, member counts, readOnly,
+// default); a schema using
 // any other (allOf, oneOf, pattern, multipleOf, a number format, ...) has
 // no Acceptor, and its bodies are validated by kin-openapi alone.
 // FuzzAcceptorAgreesWithKinOpenAPI holds every request body schema of the
